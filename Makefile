@@ -1,0 +1,43 @@
+# The two commands a newcomer needs:
+#   make run   install packages, build Release, serve on 127.0.0.1:8080 (data in ./var)
+#   make test  install packages, build with ASan+UBSan, run every test
+# CI runs `make test` with CI=true, which picks the ci preset (warnings are errors).
+
+PRESET ?= $(if $(CI),ci,asan)
+JOBS   ?= $(shell nproc)
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+DATA   ?= ./var
+
+.PHONY: run test setup build-release build-test format check-format bench clean
+
+run: setup build-release
+	mkdir -p $(DATA)
+	./build/release/cli/examdocs serve -Dserver.host=$(HOST) -Dserver.port=$(PORT) -Ddata.dir=$(DATA)
+
+test: setup build-test
+	scripts/check-format
+	ctest --preset $(PRESET) -j $(JOBS)
+
+setup:
+	scripts/setup
+
+build-release:
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+
+build-test:
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+format:
+	scripts/check-format --fix
+
+check-format:
+	scripts/check-format
+
+bench: setup build-release
+	bench/run
+
+clean:
+	rm -rf build

@@ -1,0 +1,11 @@
+#pragma once
+// The subcommands of the examdocs program. Each takes the arguments after its name and
+// returns the process exit status.
+#include <string>
+#include <vector>
+
+namespace examdocs::cli {
+
+int serve_command(int argc, char** argv);
+
+}  // namespace examdocs::cli

@@ -1,0 +1,44 @@
+// examdocs: the command-line entry point. `examdocs serve` runs the HTTP service; the
+// other subcommands work on files without a server.
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+#include "commands.h"
+#include "examdocs/core/build_info.h"
+#include "examdocs/service/config.h"
+
+namespace {
+
+void print_usage(std::ostream& out) {
+    out << "examdocs " << examdocs::project_version()
+        << ": documents of exam and certification registration systems\n\n"
+           "Usage:\n"
+           "  examdocs serve [--config-file FILE] [-Dkey=value ...]   run the HTTP service\n"
+           "  examdocs --version                                     print the version\n"
+           "  examdocs --help                                        this text\n\n"
+        << examdocs::service::config_help();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        print_usage(std::cerr);
+        return 64;  // EX_USAGE
+    }
+    const std::string_view command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") {
+        print_usage(std::cout);
+        return 0;
+    }
+    if (command == "--version" || command == "version") {
+        std::cout << "examdocs " << examdocs::project_version() << " (" << examdocs::git_commit()
+                  << ")\n";
+        return 0;
+    }
+    if (command == "serve") return examdocs::cli::serve_command(argc - 1, argv + 1);
+    std::cerr << "examdocs: unknown command '" << command << "'\n\n";
+    print_usage(std::cerr);
+    return 64;
+}

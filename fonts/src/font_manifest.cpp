@@ -1,0 +1,95 @@
+#include "examdocs/fonts/font_manifest.h"
+
+#include <Poco/DigestStream.h>
+#include <Poco/File.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/SHA2Engine.h>
+#include <Poco/StreamCopier.h>
+
+#include <fstream>
+#include <stdexcept>
+
+namespace examdocs::embedded {
+std::string_view font_manifest_json();
+}
+
+namespace examdocs::fonts {
+
+namespace {
+
+std::string required_string(const Poco::JSON::Object& o, const std::string& key,
+                            std::size_t index) {
+    if (!o.has(key) || !o.get(key).isString()) {
+        throw std::invalid_argument("font manifest: fonts[" + std::to_string(index) + "]." + key +
+                                    " must be a string");
+    }
+    return o.getValue<std::string>(key);
+}
+
+std::string sha256_of_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot open");
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    Poco::DigestOutputStream digest(engine);
+    Poco::StreamCopier::copyStream(in, digest);
+    digest.close();
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+}  // namespace
+
+std::vector<FontEntry> parse_font_manifest(std::string_view json) {
+    Poco::JSON::Parser parser;
+    auto root = parser.parse(std::string(json)).extract<Poco::JSON::Object::Ptr>();
+    auto list = root->getArray("fonts");
+    if (!list) throw std::invalid_argument("font manifest: 'fonts' must be an array");
+    std::vector<FontEntry> fonts;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        auto o = list->getObject(static_cast<unsigned>(i));
+        if (!o) throw std::invalid_argument("font manifest: fonts[] must hold objects");
+        FontEntry f;
+        f.id = required_string(*o, "id", i);
+        f.family = required_string(*o, "family", i);
+        f.role = required_string(*o, "role", i);
+        f.file = required_string(*o, "file", i);
+        f.face = o->optValue<int>("face", 0);
+        f.package = required_string(*o, "package", i);
+        f.package_version = required_string(*o, "packageVersion", i);
+        f.sha256 = required_string(*o, "sha256", i);
+        f.licence = required_string(*o, "licence", i);
+        fonts.push_back(std::move(f));
+    }
+    return fonts;
+}
+
+const std::vector<FontEntry>& bundled_fonts() {
+    static const std::vector<FontEntry> fonts = parse_font_manifest(embedded::font_manifest_json());
+    return fonts;
+}
+
+std::vector<FontCheck> verify_fonts(const std::vector<FontEntry>& fonts) {
+    std::vector<FontCheck> checks;
+    for (const auto& f : fonts) {
+        FontCheck c{f.id, false, {}};
+        if (!Poco::File(f.file).exists()) {
+            c.detail = "missing: install the Debian package " + f.package;
+        } else {
+            try {
+                std::string actual = sha256_of_file(f.file);
+                if (actual == f.sha256) {
+                    c.ok = true;
+                    c.detail = "ok";
+                } else {
+                    c.detail = "sha256 mismatch: expected the file of " + f.package + " " +
+                               f.package_version + ", found " + actual.substr(0, 16) + "…";
+                }
+            } catch (const std::exception&) {
+                c.detail = "unreadable: check the permissions of the font file";
+            }
+        }
+        checks.push_back(std::move(c));
+    }
+    return checks;
+}
+
+}  // namespace examdocs::fonts

@@ -1,0 +1,74 @@
+#pragma once
+// Configuration of `examdocs serve`, resolved in layers, each overriding the one before:
+//   built-in defaults < properties file (--config-file) < EXAMDOCS_* environment
+//   variables < -Dkey=value on the command line.
+// Every key is declared once in config_keys(), which also feeds `examdocs --help` and
+// docs/configuration.md. Unknown keys in the file or on the command line are errors, so
+// that a typo never silently falls back to a default.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace examdocs::service {
+
+struct ConfigKey {
+    std::string_view name;           // "server.port"
+    std::string_view default_value;  // "8080"
+    std::string_view description;
+};
+
+const std::vector<ConfigKey>& config_keys();
+
+// "server.read-timeout-s" -> "EXAMDOCS_SERVER_READ_TIMEOUT_S"
+std::string env_name(std::string_view key);
+
+class ConfigError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Raw values of every known key after layering, plus where each came from.
+struct ResolvedConfig {
+    std::map<std::string, std::string, std::less<>> values;
+    std::map<std::string, std::string, std::less<>> sources;  // default|file|env|command line
+};
+
+// `config_file` may be empty. `environment` is the process environment as a map (tests
+// pass their own). Throws ConfigError for an unreadable file or an unknown key.
+ResolvedConfig resolve_config(const std::string& config_file,
+                              const std::map<std::string, std::string>& environment,
+                              const std::map<std::string, std::string>& overrides);
+
+// The process environment, for resolve_config.
+std::map<std::string, std::string> process_environment();
+
+enum class LogFormat { json, text };
+
+// Typed settings of the service, validated: a bad value throws ConfigError naming the
+// key, the value and the rule.
+struct Settings {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0 picks a free port (tests)
+    int threads = 16;
+    int queue = 64;
+    std::chrono::seconds read_timeout{30};
+    std::chrono::seconds keep_alive_timeout{5};
+    int keep_alive_max_requests = 100;
+    std::chrono::seconds drain_timeout{20};
+    long long max_body_bytes = 8LL * 1024 * 1024;
+    std::string data_dir = "./var";
+    std::string public_base_url = "http://127.0.0.1:8080";
+    LogFormat log_format = LogFormat::json;
+};
+
+// log.format "auto" becomes text when `stdout_is_tty`, JSON otherwise.
+Settings settings_from(const ResolvedConfig& config, bool stdout_is_tty);
+
+// The --help text: every key, its environment variable, default and meaning.
+std::string config_help();
+
+}  // namespace examdocs::service

@@ -1,0 +1,77 @@
+#pragma once
+// One HTTP request as a handler sees it, and the response it returns.
+//
+// A handler reads what it needs from the Exchange and returns a Response value; the
+// dispatcher writes it. Handlers signal a problem by throwing ProblemError; anything else
+// they throw becomes a 500 in the one place that maps exceptions (dispatcher.cpp).
+// An Exchange belongs to one request on one thread.
+#include <istream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace Poco::Net {
+class HTTPServerRequest;
+}
+
+namespace examdocs::service {
+
+struct Response {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    static Response json(std::string body, int status = 200) {
+        return Response{status, "application/json", std::move(body), {}};
+    }
+    static Response text(std::string body, std::string content_type) {
+        return Response{200, std::move(content_type), std::move(body), {}};
+    }
+};
+
+class Exchange {
+  public:
+    Exchange(Poco::Net::HTTPServerRequest& request, std::string request_id, std::string path,
+             std::map<std::string, std::string, std::less<>> path_params, long long max_body_bytes);
+    ~Exchange();
+    Exchange(const Exchange&) = delete;
+    Exchange& operator=(const Exchange&) = delete;
+
+    const std::string& method() const;
+    const std::string& path() const { return path_; }
+    const std::string& request_id() const { return request_id_; }
+    // The value of a request header, or "" when absent.
+    std::string header(std::string_view name) const;
+    std::optional<std::string> query(std::string_view name) const;
+    // A {name} segment of the route pattern; throws std::out_of_range for a name the
+    // pattern does not have (a programming error).
+    const std::string& param(std::string_view name) const;
+    std::string client_address() const;
+
+    // The whole body, at most limits.max-body-bytes; past that throws ProblemError(413).
+    std::string read_body();
+    // The body as a stream for handlers that parse as they read (multipart, NDJSON).
+    // Reading past the limit throws ProblemError(413) out of the read call.
+    std::istream& body_stream();
+    // Whether the body was read to its end; if not, the connection cannot be reused.
+    bool body_consumed() const;
+
+  private:
+    class LimitedBuffer;
+
+    Poco::Net::HTTPServerRequest& request_;
+    std::string request_id_;
+    std::string path_;
+    std::map<std::string, std::string, std::less<>> params_;
+    std::vector<std::pair<std::string, std::string>> query_;
+    long long max_body_bytes_;
+    std::unique_ptr<LimitedBuffer> buffer_;
+    std::unique_ptr<std::istream> stream_;
+};
+
+}  // namespace examdocs::service

@@ -1,0 +1,45 @@
+#pragma once
+// The route table: method + path pattern -> handler. Patterns are literal segments and
+// {name} segments ("/v1/certificates/{number}/pdf"). A path that matches some pattern
+// with another method is a 405 with Allow; a path that matches none is a 404.
+// Built once at start, then read-only: match() is thread-safe.
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "examdocs/service/exchange.h"
+
+namespace examdocs::service {
+
+using Handler = std::function<Response(Exchange&)>;
+
+struct Route {
+    std::string method;   // "GET", "POST", …
+    std::string pattern;  // "/v1/layouts/{name}"
+    Handler handler;
+};
+
+struct RouteMatch {
+    const Route* route = nullptr;  // null: no route for this method
+    std::map<std::string, std::string, std::less<>> params;
+    std::vector<std::string> allowed_methods;  // when route is null but the path is known
+};
+
+class Router {
+  public:
+    // Throws std::invalid_argument for a duplicate method+pattern or a malformed pattern.
+    void add(Route route);
+    RouteMatch match(std::string_view method, std::string_view path) const;
+    const std::vector<Route>& routes() const { return routes_; }
+
+  private:
+    std::vector<Route> routes_;
+};
+
+// Splits a path into its segments; "" and "/" have none. Empty segments ("//") are kept
+// as empty strings so that "/a//b" does not match "/a/b".
+std::vector<std::string_view> split_path(std::string_view path);
+
+}  // namespace examdocs::service

@@ -1,0 +1,78 @@
+#pragma once
+// The examdocs HTTP service: a Poco HTTPServer, the route table, the one place where
+// exceptions become problem+json, the access log, metrics and health.
+//
+// Life cycle: construct (system routes are added), add more routes through router(),
+// start(), and shutdown() (also run by the destructor). start() returns once the socket
+// listens; start-up checks (fonts) run in the background and flip /health/ready to 200
+// when they pass. Methods are called from one controlling thread; requests are handled
+// on the server's worker threads.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "examdocs/service/config.h"
+#include "examdocs/service/health.h"
+#include "examdocs/service/log.h"
+#include "examdocs/service/metrics.h"
+#include "examdocs/service/router.h"
+
+namespace Poco {
+class ThreadPool;
+}
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace examdocs::service {
+
+class Service {
+  public:
+    Service(Settings settings, Log& log);
+    ~Service();
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
+
+    Router& router() { return router_; }
+    Health& health() { return health_; }
+    Metrics& metrics() { return metrics_; }
+    Log& log() { return log_; }
+    const Settings& settings() const { return settings_; }
+
+    void start();
+    // The port actually bound (useful with server.port = 0).
+    std::uint16_t port() const;
+    // Stops accepting connections, lets in-flight requests finish within
+    // server.drain-timeout-s, then closes every connection. Idempotent.
+    void shutdown();
+
+    // Used by the dispatcher.
+    bool draining() const { return draining_.load(); }
+    void request_started();
+    void request_finished();
+    int in_flight() const;
+
+  private:
+    void run_startup_checks();
+
+    Settings settings_;
+    Log& log_;
+    Router router_;
+    Health health_;
+    Metrics metrics_;
+    std::unique_ptr<Poco::ThreadPool> pool_;
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::thread startup_;
+    std::uint16_t bound_port_ = 0;
+    std::atomic<bool> draining_{false};
+    bool started_ = false;
+    bool stopped_ = false;
+    mutable std::mutex in_flight_mutex_;
+    std::condition_variable in_flight_cv_;
+    int in_flight_ = 0;
+};
+
+}  // namespace examdocs::service

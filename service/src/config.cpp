@@ -1,0 +1,196 @@
+#include "examdocs/service/config.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+extern char** environ;
+
+namespace examdocs::service {
+
+const std::vector<ConfigKey>& config_keys() {
+    static const std::vector<ConfigKey> keys = {
+        {"server.host", "127.0.0.1", "Address to listen on. 0.0.0.0 listens on every interface."},
+        {"server.port", "8080", "TCP port to listen on; 0 picks a free one."},
+        {"server.threads", "16",
+         "Worker threads: requests handled at once. Each slow client holds one, so keep it "
+         "well above the expected number of slow uploads."},
+        {"server.queue", "64",
+         "Accepted connections waiting for a worker. Past it Poco closes new connections "
+         "without an answer, so a load balancer should see other instances first."},
+        {"server.read-timeout-s", "30",
+         "Seconds a socket read may wait (per read, not per request): bounds how long an "
+         "idle or stalled client holds a worker."},
+        {"server.keep-alive-timeout-s", "5",
+         "Seconds an idle keep-alive connection is kept open for its next request."},
+        {"server.keep-alive-max-requests", "100",
+         "Requests served on one connection before it is closed, so that load spreads "
+         "again across instances behind a balancer."},
+        {"server.drain-timeout-s", "20",
+         "On SIGTERM/SIGINT: seconds in-flight requests get to finish before exit."},
+        {"limits.max-body-bytes", "8388608",
+         "Largest request body accepted, checked from Content-Length before reading and "
+         "counted while reading chunked bodies (413 past it)."},
+        {"data.dir", "./var", "Directory for the SQLite registry, signing keys and job output."},
+        {"public.base-url", "http://127.0.0.1:8080",
+         "Base URL the public reaches this service at; verification links are built on it."},
+        {"log.format", "auto",
+         "Access and event log on stdout: json (one object per line), text, or auto (text "
+         "on a terminal, JSON otherwise)."},
+    };
+    return keys;
+}
+
+std::string env_name(std::string_view key) {
+    std::string name = "EXAMDOCS_";
+    for (char c : key) {
+        if (c == '.' || c == '-') {
+            name += '_';
+        } else {
+            name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+    }
+    return name;
+}
+
+namespace {
+
+const ConfigKey* find_key(std::string_view name) {
+    const auto& keys = config_keys();
+    auto it =
+        std::find_if(keys.begin(), keys.end(), [&](const ConfigKey& k) { return k.name == name; });
+    return it == keys.end() ? nullptr : &*it;
+}
+
+long long parse_integer(const ResolvedConfig& c, std::string_view key, long long min,
+                        long long max) {
+    const std::string& text = c.values.find(key)->second;
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+        throw ConfigError(std::string(key) + " = '" + text + "' (from " +
+                          c.sources.find(key)->second + "): must be a whole number from " +
+                          std::to_string(min) + " to " + std::to_string(max));
+    }
+    return value;
+}
+
+}  // namespace
+
+ResolvedConfig resolve_config(const std::string& config_file,
+                              const std::map<std::string, std::string>& environment,
+                              const std::map<std::string, std::string>& overrides) {
+    ResolvedConfig c;
+    for (const auto& k : config_keys()) {
+        c.values[std::string(k.name)] = std::string(k.default_value);
+        c.sources[std::string(k.name)] = "default";
+    }
+    if (!config_file.empty()) {
+        std::ifstream probe(config_file);
+        if (!probe) throw ConfigError("cannot read the config file " + config_file);
+        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(
+            new Poco::Util::PropertyFileConfiguration(config_file));
+        // Walk the file's keys, so that a misspelt key is reported rather than ignored.
+        std::vector<std::string> pending{""};
+        while (!pending.empty()) {
+            std::string prefix = pending.back();
+            pending.pop_back();
+            Poco::Util::AbstractConfiguration::Keys children;
+            file->keys(prefix, children);
+            for (const auto& child : children) {
+                std::string full = prefix.empty() ? child : prefix + "." + child;
+                if (file->has(full)) {
+                    if (!find_key(full)) {
+                        throw ConfigError("unknown key '" + full + "' in " + config_file +
+                                          " (examdocs --help lists the keys)");
+                    }
+                    c.values[full] = file->getRawString(full);
+                    c.sources[full] = "file";
+                } else {
+                    pending.push_back(full);
+                }
+            }
+        }
+    }
+    for (const auto& k : config_keys()) {
+        auto it = environment.find(env_name(k.name));
+        if (it != environment.end()) {
+            c.values[std::string(k.name)] = it->second;
+            c.sources[std::string(k.name)] = "env " + it->first;
+        }
+    }
+    for (const auto& [key, value] : overrides) {
+        if (!find_key(key)) {
+            throw ConfigError("unknown key '" + key + "' in -D (examdocs --help lists the keys)");
+        }
+        c.values[key] = value;
+        c.sources[key] = "command line";
+    }
+    return c;
+}
+
+std::map<std::string, std::string> process_environment() {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string_view entry(*e);
+        auto eq = entry.find('=');
+        if (eq == std::string_view::npos) continue;
+        if (entry.substr(0, 9) != "EXAMDOCS_") continue;
+        env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+    }
+    return env;
+}
+
+Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
+    Settings s;
+    s.host = c.values.find("server.host")->second;
+    if (s.host.empty()) throw ConfigError("server.host must not be empty");
+    s.port = static_cast<std::uint16_t>(parse_integer(c, "server.port", 0, 65535));
+    s.threads = static_cast<int>(parse_integer(c, "server.threads", 1, 1024));
+    s.queue = static_cast<int>(parse_integer(c, "server.queue", 1, 65536));
+    s.read_timeout = std::chrono::seconds(parse_integer(c, "server.read-timeout-s", 1, 3600));
+    s.keep_alive_timeout =
+        std::chrono::seconds(parse_integer(c, "server.keep-alive-timeout-s", 1, 3600));
+    s.keep_alive_max_requests =
+        static_cast<int>(parse_integer(c, "server.keep-alive-max-requests", 1, 1000000));
+    s.drain_timeout = std::chrono::seconds(parse_integer(c, "server.drain-timeout-s", 0, 3600));
+    s.max_body_bytes = parse_integer(c, "limits.max-body-bytes", 1024, 1LL << 34);
+    s.data_dir = c.values.find("data.dir")->second;
+    if (s.data_dir.empty()) throw ConfigError("data.dir must not be empty");
+    s.public_base_url = c.values.find("public.base-url")->second;
+    if (s.public_base_url.rfind("http://", 0) != 0 && s.public_base_url.rfind("https://", 0) != 0) {
+        throw ConfigError("public.base-url = '" + s.public_base_url +
+                          "': must start with http:// or https://");
+    }
+    while (!s.public_base_url.empty() && s.public_base_url.back() == '/') {
+        s.public_base_url.pop_back();
+    }
+    const std::string& format = c.values.find("log.format")->second;
+    if (format == "json") {
+        s.log_format = LogFormat::json;
+    } else if (format == "text") {
+        s.log_format = LogFormat::text;
+    } else if (format == "auto") {
+        s.log_format = stdout_is_tty ? LogFormat::text : LogFormat::json;
+    } else {
+        throw ConfigError("log.format = '" + format + "': must be json, text or auto");
+    }
+    return s;
+}
+
+std::string config_help() {
+    std::ostringstream out;
+    out << "Configuration keys (defaults < --config-file < environment < -Dkey=value):\n";
+    for (const auto& k : config_keys()) {
+        out << "\n  " << k.name << "  (env " << env_name(k.name) << ", default '" << k.default_value
+            << "')\n      " << k.description << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace examdocs::service

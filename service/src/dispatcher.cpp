@@ -1,0 +1,182 @@
+#include "dispatcher.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/JSONException.h>
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/URI.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <array>
+#include <chrono>
+#include <new>
+
+#include "examdocs/core/problem.h"
+#include "examdocs/service/service.h"
+
+namespace examdocs::service {
+
+namespace {
+
+// An incoming X-Request-Id is echoed only if it is short and plain, so that it cannot
+// inject anything into headers or log lines.
+bool acceptable_request_id(const std::string& id) {
+    if (id.empty() || id.size() > 128) return false;
+    for (char c : id) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+// The one place where an exception becomes an HTTP problem. Everything a handler can
+// throw ends here, std::exception included: Poco would otherwise close the socket
+// without a reply. Internal messages go to the log, never into the response.
+Problem problem_for(std::exception_ptr error, Log& log, const std::string& request_id) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const ProblemError& e) {
+        return e.problem();
+    } catch (const Poco::JSON::JSONException& e) {
+        return bad_request("The body is not valid JSON: " + e.message());
+    } catch (const Poco::Net::HTMLFormException& e) {
+        return bad_request("The form data is malformed: " + e.message());
+    } catch (const Poco::SyntaxException&) {
+        return bad_request("The request URI is malformed.");
+    } catch (const Poco::Net::MessageException&) {
+        return bad_request("The request body is malformed (bad chunked encoding).");
+    } catch (const Poco::TimeoutException&) {
+        Problem p = bad_request("Timed out reading the request body.");
+        p.status = 408;
+        p.slug = "request-timeout";
+        p.title = "Request timeout";
+        return p;
+    } catch (const std::bad_alloc&) {
+        log.event("error", "out of memory while handling a request", {}, request_id);
+        return service_unavailable("The server is short of memory; try again shortly.", 5);
+    } catch (const Poco::Exception& e) {
+        log.event("error", "unhandled exception", {{"what", e.displayText()}}, request_id);
+    } catch (const std::exception& e) {
+        log.event("error", "unhandled exception", {{"what", e.what()}}, request_id);
+    } catch (...) {
+        log.event("error", "unhandled non-standard exception", {}, request_id);
+    }
+    return internal_error();
+}
+
+// After refusing a body we close the connection. Closing a socket with unread data makes
+// the kernel send a reset, which can destroy our answer before the client reads it, so
+// read and drop a bounded amount of what the client is still sending. A client that
+// asked for "100 Continue" sends nothing more and is not waited for.
+void drain_briefly(std::istream& body) {
+    constexpr std::streamsize limit = 1 << 20;
+    std::array<char, 16384> sink{};
+    std::streamsize drained = 0;
+    while (drained < limit && body.read(sink.data(), sink.size())) drained += body.gcount();
+}
+
+class DispatchHandler : public Poco::Net::HTTPRequestHandler {
+  public:
+    DispatchHandler(Service& service, bool body_too_large)
+        : service_(service), body_too_large_(body_too_large) {}
+
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
+        const auto started = std::chrono::steady_clock::now();
+        service_.request_started();
+        struct FinishRequest {
+            Service& service;
+            ~FinishRequest() { service.request_finished(); }
+        } finish{service_};
+        std::string request_id = request.get("X-Request-Id", "");
+        if (!acceptable_request_id(request_id)) {
+            request_id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+        }
+        std::string path = request.getURI();
+        std::string route_label = "unmatched";
+        Response reply;
+        bool keep_alive = !service_.draining();
+        try {
+            Poco::URI uri(request.getURI());
+            path = uri.getPath();
+            if (body_too_large_) {
+                keep_alive = false;  // the unread body would be taken for the next request
+                throw ProblemError(payload_too_large(service_.settings().max_body_bytes));
+            }
+            RouteMatch match = service_.router().match(request.getMethod(), path);
+            if (!match.route) {
+                if (!match.allowed_methods.empty()) {
+                    throw ProblemError(method_not_allowed(match.allowed_methods));
+                }
+                throw ProblemError(not_found("No resource at " + path + "."));
+            }
+            route_label = match.route->pattern;
+            Exchange exchange(request, request_id, path, std::move(match.params),
+                              service_.settings().max_body_bytes);
+            try {
+                reply = match.route->handler(exchange);
+            } catch (...) {
+                if (!exchange.body_consumed()) keep_alive = false;
+                throw;
+            }
+            if (!exchange.body_consumed()) keep_alive = false;
+        } catch (...) {
+            const Problem problem =
+                problem_for(std::current_exception(), service_.log(), request_id);
+            reply.status = problem.status;
+            reply.content_type = "application/problem+json";
+            reply.body = problem_to_json(problem, path, request_id);
+            reply.headers = problem.headers;
+            if (problem.status == 413 || problem.status == 408 || problem.status == 400) {
+                keep_alive = false;  // the rest of the body is unread or unreadable
+            }
+        }
+
+        const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status);
+        response.setStatusAndReason(status);
+        response.setContentType(reply.content_type);
+        response.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));
+        for (const auto& [name, value] : reply.headers) response.set(name, value);
+        response.set("X-Request-Id", request_id);
+        if (!keep_alive) response.setKeepAlive(false);
+        try {
+            response.send().write(reply.body.data(),
+                                  static_cast<std::streamsize>(reply.body.size()));
+            if (!keep_alive && !request.getExpectContinue()) drain_briefly(request.stream());
+        } catch (const std::exception& e) {
+            service_.log().event("warn", "client went away before the response was sent",
+                                 {{"what", e.what()}}, request_id);
+        }
+
+        const auto elapsed = std::chrono::steady_clock::now() - started;
+        const double seconds = std::chrono::duration<double>(elapsed).count();
+        service_.metrics().observe_request(route_label, request.getMethod(), reply.status, seconds);
+        service_.log().access({request_id, request.getMethod(), path, reply.status,
+                               static_cast<long long>(reply.body.size()),
+                               std::chrono::duration_cast<std::chrono::microseconds>(elapsed)});
+    }
+
+  private:
+    Service& service_;
+    bool body_too_large_;
+};
+
+}  // namespace
+
+Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(
+    const Poco::Net::HTTPServerRequest& request) {
+    // Decided here, before Poco would send "100 Continue": a non-200 status set now
+    // makes Poco skip it, so a client never uploads a body that will be refused.
+    const bool too_large = request.hasContentLength() &&
+                           request.getContentLength64() > service_.settings().max_body_bytes;
+    if (too_large) {
+        request.response().setStatus(Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE);
+    }
+    return new DispatchHandler(service_, too_large);
+}
+
+}  // namespace examdocs::service

@@ -1,0 +1,75 @@
+#include "examdocs/service/log.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/Timestamp.h>
+
+#include <sstream>
+
+namespace examdocs::service {
+
+namespace {
+
+std::string now_iso8601() {
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(),
+                                           Poco::DateTimeFormat::ISO8601_FRAC_FORMAT);
+}
+
+std::string to_json(const Poco::JSON::Object& o) {
+    std::ostringstream s;
+    o.stringify(s);
+    return s.str();
+}
+
+}  // namespace
+
+void Log::access(const AccessEntry& e) {
+    const double ms = static_cast<double>(e.duration.count()) / 1000.0;
+    if (format_ == LogFormat::json) {
+        Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+        o.set("time", now_iso8601());
+        o.set("level", "info");
+        o.set("msg", "request");
+        o.set("requestId", e.request_id);
+        o.set("method", e.method);
+        o.set("path", e.path);
+        o.set("status", e.status);
+        o.set("bytes", e.bytes);
+        o.set("durationMs", ms);
+        write_line(to_json(o));
+    } else {
+        std::ostringstream s;
+        s.precision(3);
+        s << now_iso8601() << "  " << e.status << ' ' << e.method << ' ' << e.path << "  "
+          << e.bytes << " B  " << std::fixed << ms << " ms  [" << e.request_id << ']';
+        write_line(s.str());
+    }
+}
+
+void Log::event(std::string_view level, std::string_view message,
+                const std::vector<std::pair<std::string, std::string>>& fields,
+                std::string_view request_id) {
+    if (format_ == LogFormat::json) {
+        Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+        o.set("time", now_iso8601());
+        o.set("level", std::string(level));
+        o.set("msg", std::string(message));
+        if (!request_id.empty()) o.set("requestId", std::string(request_id));
+        for (const auto& [k, v] : fields) o.set(k, v);
+        write_line(to_json(o));
+    } else {
+        std::ostringstream s;
+        s << now_iso8601() << "  " << level << "  " << message;
+        for (const auto& [k, v] : fields) s << "  " << k << '=' << v;
+        if (!request_id.empty()) s << "  [" << request_id << ']';
+        write_line(s.str());
+    }
+}
+
+void Log::write_line(const std::string& line) {
+    std::lock_guard lock(mutex_);
+    out_ << line << '\n' << std::flush;
+}
+
+}  // namespace examdocs::service

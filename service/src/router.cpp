@@ -1,0 +1,92 @@
+#include "examdocs/service/router.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace examdocs::service {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+    std::vector<std::string_view> segments;
+    if (path.empty() || path == "/") return segments;
+    if (path.front() == '/') path.remove_prefix(1);
+    std::size_t start = 0;
+    while (true) {
+        auto slash = path.find('/', start);
+        segments.push_back(path.substr(start, slash - start));
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return segments;
+}
+
+namespace {
+
+bool is_param(std::string_view segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool matches(std::string_view pattern, std::string_view path,
+             std::map<std::string, std::string, std::less<>>* params) {
+    auto want = split_path(pattern);
+    auto have = split_path(path);
+    if (want.size() != have.size()) return false;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        if (is_param(want[i])) {
+            if (have[i].empty()) return false;
+            if (params) {
+                (*params)[std::string(want[i].substr(1, want[i].size() - 2))] =
+                    std::string(have[i]);
+            }
+        } else if (want[i] != have[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+void Router::add(Route route) {
+    if (route.pattern.empty() || route.pattern.front() != '/') {
+        throw std::invalid_argument("route pattern must start with '/': " + route.pattern);
+    }
+    for (const auto& r : routes_) {
+        if (r.method == route.method && r.pattern == route.pattern) {
+            throw std::invalid_argument("duplicate route " + route.method + " " + route.pattern);
+        }
+    }
+    routes_.push_back(std::move(route));
+}
+
+RouteMatch Router::match(std::string_view method, std::string_view path) const {
+    RouteMatch result;
+    // Literal segments win over parameters: "/verify" is not "/verify/{number}", and a
+    // literal route declared after a parameter route still takes its own path.
+    const Route* best = nullptr;
+    std::size_t best_literals = 0;
+    for (const auto& r : routes_) {
+        if (!matches(r.pattern, path, nullptr)) continue;
+        if (r.method != method) {
+            if (std::find(result.allowed_methods.begin(), result.allowed_methods.end(), r.method) ==
+                result.allowed_methods.end()) {
+                result.allowed_methods.push_back(r.method);
+            }
+            continue;
+        }
+        auto segments = split_path(r.pattern);
+        std::size_t literals = static_cast<std::size_t>(std::count_if(
+            segments.begin(), segments.end(), [](std::string_view s) { return !is_param(s); }));
+        if (!best || literals > best_literals) {
+            best = &r;
+            best_literals = literals;
+        }
+    }
+    if (best) {
+        result.route = best;
+        result.allowed_methods.clear();
+        matches(best->pattern, path, &result.params);
+    }
+    return result;
+}
+
+}  // namespace examdocs::service

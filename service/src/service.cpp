@@ -1,0 +1,138 @@
+#include "examdocs/service/service.h"
+
+#include <Poco/File.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Path.h>
+#include <Poco/TemporaryFile.h>
+#include <Poco/ThreadPool.h>
+
+#include <fstream>
+
+#include "dispatcher.h"
+#include "examdocs/fonts/font_manifest.h"
+#include "system_routes.h"
+
+namespace examdocs::service {
+
+Service::Service(Settings settings, Log& log) : settings_(std::move(settings)), log_(log) {
+    add_system_routes(*this);
+}
+
+Service::~Service() { shutdown(); }
+
+void Service::start() {
+    if (started_) return;
+    // Data directory: created if missing, and proven writable before we call ourselves up.
+    try {
+        Poco::File(settings_.data_dir).createDirectories();
+        const std::string probe = Poco::Path(settings_.data_dir, ".write-probe").toString();
+        std::ofstream(probe) << "ok";
+        if (!Poco::File(probe).exists()) throw std::runtime_error("not writable");
+        Poco::File(probe).remove();
+        health_.set("dataDir", DependencyState::up, "writable");
+    } catch (const std::exception& e) {
+        health_.set("dataDir", DependencyState::down, "the data directory is not writable");
+        log_.event("error", "data directory is not writable",
+                   {{"dir", settings_.data_dir}, {"what", e.what()}});
+    }
+    health_.set("fonts", DependencyState::starting, "checking the font manifest");
+
+    auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
+    params->setMaxThreads(settings_.threads);
+    params->setMaxQueued(settings_.queue);
+    params->setTimeout(Poco::Timespan(settings_.read_timeout.count(), 0));
+    params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(settings_.keep_alive_timeout.count(), 0));
+    params->setMaxKeepAliveRequests(settings_.keep_alive_max_requests);
+    params->setServerName("examdocs");
+
+    // Stack size 0 keeps the system default (8 MiB): libharu's HPDF_GetFont alone puts
+    // 128 KB on the stack, and sanitizer builds need more still.
+    pool_ = std::make_unique<Poco::ThreadPool>(2, settings_.threads, 60, 0);
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(settings_.host, settings_.port),
+                                   settings_.queue);
+    server_ =
+        std::make_unique<Poco::Net::HTTPServer>(new Dispatcher(*this), *pool_, socket, params);
+    server_->start();
+    bound_port_ = server_->port();
+    started_ = true;
+    log_.event("info", "listening",
+               {{"address", settings_.host + ":" + std::to_string(port())},
+                {"threads", std::to_string(settings_.threads)},
+                {"dataDir", settings_.data_dir}});
+    startup_ = std::thread([this] { run_startup_checks(); });
+}
+
+void Service::run_startup_checks() {
+    try {
+        auto checks = fonts::verify_fonts(fonts::bundled_fonts());
+        std::string failures;
+        for (const auto& c : checks) {
+            if (c.ok) continue;
+            if (!failures.empty()) failures += "; ";
+            failures += c.id + ": " + c.detail;
+        }
+        if (failures.empty()) {
+            health_.set("fonts", DependencyState::up,
+                        std::to_string(checks.size()) + " fonts match the manifest");
+        } else {
+            health_.set("fonts", DependencyState::down, failures);
+            log_.event("error", "fonts do not match the manifest", {{"detail", failures}});
+        }
+    } catch (const std::exception& e) {
+        health_.set("fonts", DependencyState::down, "the font manifest could not be checked");
+        log_.event("error", "font check failed", {{"what", e.what()}});
+    }
+}
+
+std::uint16_t Service::port() const { return bound_port_; }
+
+void Service::shutdown() {
+    if (!started_ || stopped_) return;
+    stopped_ = true;
+    draining_ = true;
+    log_.event("info", "draining", {{"inFlight", std::to_string(in_flight())}});
+    // Stop accepting; connections end after their current request.
+    server_->stopAll(false);
+    {
+        std::unique_lock lock(in_flight_mutex_);
+        in_flight_cv_.wait_for(lock, settings_.drain_timeout, [this] { return in_flight_ == 0; });
+        if (in_flight_ > 0) {
+            log_.event("warn", "drain time is over; aborting requests",
+                       {{"inFlight", std::to_string(in_flight_)}});
+        }
+    }
+    // Close idle keep-alive connections and whatever outlived the drain time.
+    server_->stopAll(true);
+    pool_->joinAll();
+    // Poco closes the listening socket only when the server is destroyed; until then the
+    // kernel would still accept connections that nobody answers.
+    server_.reset();
+    if (startup_.joinable()) startup_.join();
+    log_.event("info", "stopped");
+}
+
+void Service::request_started() {
+    metrics_.request_started();
+    std::lock_guard lock(in_flight_mutex_);
+    ++in_flight_;
+}
+
+void Service::request_finished() {
+    metrics_.request_finished();
+    {
+        std::lock_guard lock(in_flight_mutex_);
+        --in_flight_;
+    }
+    in_flight_cv_.notify_all();
+}
+
+int Service::in_flight() const {
+    std::lock_guard lock(in_flight_mutex_);
+    return in_flight_;
+}
+
+}  // namespace examdocs::service

@@ -1,0 +1,89 @@
+// The real program: `examdocs serve` started as a process, asked over HTTP, and stopped
+// with SIGTERM, as an operator or a container runtime would.
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/TemporaryFile.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <string>
+
+#include "support/http_client.h"
+
+namespace {
+
+TEST(ServeProcess, ServesThenDrainsAndExitsZeroOnSigterm) {
+    Poco::TemporaryFile data_dir;
+    Poco::TemporaryFile config("/tmp");
+    {
+        std::ofstream file(config.path());
+        file << "# a properties file: the port comes from here, the data dir from -D\n"
+                "server.port = 0\nserver.drain-timeout-s = 5\n";
+    }
+    Poco::Pipe out_pipe;
+    Poco::Process::Env env{{"EXAMDOCS_LOG_FORMAT", "json"}};
+    Poco::ProcessHandle handle = Poco::Process::launch(
+        EXAMDOCS_BINARY,
+        {"serve", "--config-file=" + config.path(), "-Ddata.dir=" + data_dir.path()}, "", nullptr,
+        &out_pipe, nullptr, env);
+    Poco::PipeInputStream output(out_pipe);
+
+    // The first "listening" event names the bound address.
+    std::string line;
+    std::uint16_t port = 0;
+    Poco::JSON::Parser parser;
+    while (std::getline(output, line)) {
+        auto entry = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+        parser.reset();
+        if (entry->optValue<std::string>("msg", "") == "listening") {
+            const std::string address = entry->getValue<std::string>("address");
+            port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+            EXPECT_EQ(entry->getValue<std::string>("dataDir"), data_dir.path());
+            break;
+        }
+    }
+    ASSERT_NE(port, 0) << "no listening line; last line: " << line;
+
+    auto reply = examdocs::test::http_request(port, "GET", "/health/live");
+    EXPECT_EQ(reply.status, 200);
+
+    ASSERT_EQ(::kill(handle.id(), SIGTERM), 0);
+    bool stopped_logged = false;
+    while (std::getline(output, line)) {
+        if (line.find("\"msg\":\"stopped\"") != std::string::npos) stopped_logged = true;
+    }
+    EXPECT_EQ(handle.wait(), 0);
+    EXPECT_TRUE(stopped_logged);
+}
+
+TEST(ServeProcess, BadConfigurationIsRefusedWithTheKeyNamed) {
+    Poco::Pipe err_pipe;
+    Poco::ProcessHandle handle = Poco::Process::launch(
+        EXAMDOCS_BINARY, {"serve", "-Dserver.port=http"}, "", nullptr, nullptr, &err_pipe);
+    Poco::PipeInputStream err(err_pipe);
+    std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(handle.wait(), 78);  // EX_CONFIG
+    EXPECT_NE(text.find("server.port"), std::string::npos) << text;
+    EXPECT_NE(text.find("'http'"), std::string::npos) << text;
+}
+
+TEST(ServeProcess, HelpListsEveryKeyWithItsEnvironmentVariable) {
+    Poco::Pipe out_pipe;
+    Poco::ProcessHandle handle =
+        Poco::Process::launch(EXAMDOCS_BINARY, {"--help"}, "", nullptr, &out_pipe, nullptr);
+    Poco::PipeInputStream out(out_pipe);
+    std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(handle.wait(), 0);
+    for (const char* expected :
+         {"server.port", "EXAMDOCS_SERVER_PORT", "server.threads", "server.queue",
+          "server.read-timeout-s", "server.keep-alive-timeout-s", "server.keep-alive-max-requests",
+          "server.drain-timeout-s", "limits.max-body-bytes", "data.dir"}) {
+        EXPECT_NE(text.find(expected), std::string::npos) << expected;
+    }
+}
+
+}  // namespace

@@ -1,0 +1,57 @@
+#include "examdocs/fonts/font_manifest.h"
+
+#include <Poco/TemporaryFile.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace {
+
+using namespace examdocs::fonts;
+
+TEST(FontManifest, BundledManifestNamesZenHeiFirstWithItsPackage) {
+    const auto& fonts = bundled_fonts();
+    ASSERT_GE(fonts.size(), 1u);
+    EXPECT_EQ(fonts[0].id, "zenhei");
+    EXPECT_EQ(fonts[0].role, "primary");
+    EXPECT_EQ(fonts[0].package, "fonts-wqy-zenhei");
+    EXPECT_EQ(fonts[0].face, 0);
+    for (const auto& f : fonts) {
+        EXPECT_EQ(f.sha256.size(), 64u) << f.id;
+        EXPECT_FALSE(f.licence.empty()) << f.id;
+    }
+}
+
+TEST(FontManifest, InstalledFontsMatchTheManifest) {
+    for (const auto& check : verify_fonts(bundled_fonts())) {
+        EXPECT_TRUE(check.ok) << check.id << ": " << check.detail;
+    }
+}
+
+TEST(FontManifest, MissingAndAlteredFilesAreReportedWithoutPaths) {
+    Poco::TemporaryFile altered;
+    std::ofstream(altered.path()) << "not a font";
+    std::vector<FontEntry> fonts{
+        {"gone", "Gone", "primary", "/nonexistent/dir/gone.ttf", 0, "fonts-gone", "1", "00", "x"},
+        {"altered", "Altered", "fallback", altered.path(), 0, "fonts-alt", "2",
+         std::string(64, 'a'), "x"}};
+    auto checks = verify_fonts(fonts);
+    ASSERT_EQ(checks.size(), 2u);
+    EXPECT_FALSE(checks[0].ok);
+    EXPECT_NE(checks[0].detail.find("fonts-gone"), std::string::npos);
+    EXPECT_EQ(checks[0].detail.find("/nonexistent"), std::string::npos);
+    EXPECT_FALSE(checks[1].ok);
+    EXPECT_NE(checks[1].detail.find("sha256 mismatch"), std::string::npos);
+    EXPECT_EQ(checks[1].detail.find(altered.path()), std::string::npos);
+}
+
+TEST(FontManifest, MalformedManifestNamesTheField) {
+    try {
+        parse_font_manifest(R"({"fonts":[{"id":"a","family":"b","role":"primary"}]})");
+        FAIL() << "expected an error";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("fonts[0].file"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
