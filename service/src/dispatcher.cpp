@@ -110,6 +110,7 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
             RouteMatch match = service_.router().match(request.getMethod(), path);
             if (!match.route) {
                 if (!match.allowed_methods.empty()) {
+                    route_label = match.known_pattern;
                     throw ProblemError(method_not_allowed(match.allowed_methods));
                 }
                 throw ProblemError(not_found("No resource at " + path + "."));

@@ -67,6 +67,7 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     for (const auto& r : routes_) {
         if (!matches(r.pattern, path, nullptr)) continue;
         if (r.method != method) {
+            if (result.known_pattern.empty()) result.known_pattern = r.pattern;
             if (std::find(result.allowed_methods.begin(), result.allowed_methods.end(), r.method) ==
                 result.allowed_methods.end()) {
                 result.allowed_methods.push_back(r.method);
@@ -84,6 +85,7 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     if (best) {
         result.route = best;
         result.allowed_methods.clear();
+        result.known_pattern.clear();
         matches(best->pattern, path, &result.params);
     }
     return result;

@@ -38,6 +38,7 @@ TEST(Router, KnownPathWithOtherMethodListsTheAllowedOnes) {
     auto m = r.match("PUT", "/v1/jobs/7");
     EXPECT_FALSE(m.route);
     EXPECT_EQ(m.allowed_methods, (std::vector<std::string>{"GET", "DELETE"}));
+    EXPECT_EQ(m.known_pattern, "/v1/jobs/{id}");
     auto none = r.match("PUT", "/v2/other");
     EXPECT_TRUE(none.allowed_methods.empty());
 }

@@ -25,6 +25,7 @@ struct RouteMatch {
     const Route* route = nullptr;  // null: no route for this method
     std::map<std::string, std::string, std::less<>> params;
     std::vector<std::string> allowed_methods;  // when route is null but the path is known
+    std::string known_pattern;                 // the pattern of that known path
 };
 
 class Router {
