@@ -7,5 +7,6 @@
 namespace examdocs::cli {
 
 int serve_command(int argc, char** argv);
+int render_command(int argc, char** argv);
 
 }  // namespace examdocs::cli

@@ -15,6 +15,7 @@ void print_usage(std::ostream& out) {
         << ": documents of exam and certification registration systems\n\n"
            "Usage:\n"
            "  examdocs serve [--config-file FILE] [-Dkey=value ...]   run the HTTP service\n"
+           "  examdocs render LAYOUT DATA.json -o OUT.pdf            render one document\n"
            "  examdocs --version                                     print the version\n"
            "  examdocs --help                                        this text\n\n"
         << examdocs::service::config_help();
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (command == "serve") return examdocs::cli::serve_command(argc - 1, argv + 1);
+    if (command == "render") return examdocs::cli::render_command(argc - 1, argv + 1);
     std::cerr << "examdocs: unknown command '" << command << "'\n\n";
     print_usage(std::cerr);
     return 64;

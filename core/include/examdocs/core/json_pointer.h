@@ -1,0 +1,21 @@
+#pragma once
+// JSON pointers (RFC 6901) over Poco::Dynamic::Var trees as Poco::JSON::Parser makes
+// them. Poco 1.11 has only its own dotted Query syntax, and our layouts and error
+// reports speak RFC 6901, so the few lines are ours.
+#include <Poco/Dynamic/Var.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace examdocs {
+
+// The value at `pointer` ("" is the whole document), or nullopt when any step is missing.
+// Throws std::invalid_argument for a malformed pointer (a layout error, not input).
+std::optional<Poco::Dynamic::Var> resolve_pointer(const Poco::Dynamic::Var& root,
+                                                  std::string_view pointer);
+
+// "/a" + "b/c" -> "/a/b~1c": appends one reference token, escaped.
+std::string pointer_append(std::string_view base, std::string_view token);
+
+}  // namespace examdocs

@@ -1,0 +1,33 @@
+#pragma once
+// Checks a document request against the field rules of its layout, and adds what is
+// derived rather than typed (sex and birth date from the ID number). Every problem found
+// is returned, not just the first, so that a form can mark all its bad fields at once.
+// Pure function; thread-safe.
+#include <Poco/Dynamic/Var.h>
+
+#include <string_view>
+#include <vector>
+
+#include "examdocs/core/problem.h"
+#include "examdocs/renderers/layout.h"
+
+namespace examdocs::renderers {
+
+// Bounds on any request, whatever its layout says: beyond them a body is refused before
+// any rule is looked at.
+struct InputLimits {
+    int max_depth = 16;
+    std::size_t max_array_items = 2000;
+    std::size_t max_string_bytes = 2 * 1024 * 1024;  // a base64 photo fits
+};
+
+struct CheckedInput {
+    std::vector<FieldError> errors;  // empty when the input is good
+    Poco::Dynamic::Var data;         // the input with derived values added
+};
+
+// `data` is what Poco::JSON::Parser produced; `today` is "YYYY-MM-DD".
+CheckedInput check_input(const Layout& layout, const Poco::Dynamic::Var& data,
+                         std::string_view today, const InputLimits& limits = {});
+
+}  // namespace examdocs::renderers

@@ -1,0 +1,122 @@
+#pragma once
+// A layout: one document kind as data (layouts/*.json; the format is in layouts/README.md).
+// Parsed once, then immutable and shared between threads. Lengths here are in points with
+// the origin at the top left of the page; the JSON gives millimetres.
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace examdocs::renderers {
+
+struct Box {
+    float x = 0, y = 0, w = 0, h = 0;
+};
+
+struct Color {
+    float r = 0, g = 0, b = 0;
+};
+
+enum class Align { left, center, right, justify };
+enum class VAlign { top, middle, bottom };
+
+// What a text shows: a fixed text, the value at a JSON pointer, or a template with
+// {/pointer} placeholders. `format` turns values into text ("date-cn": 2026年5月1日).
+struct TextSource {
+    std::string literal;
+    std::string pointer;
+    std::string template_text;
+    std::string format;
+};
+
+enum class ElementKind { text, list, rect, line, photo, qr, barcode, table, pattern };
+
+struct Column {
+    std::string title;
+    TextSource value;  // pointers relative to the row
+    float width = 0;
+    Align align = Align::center;
+};
+
+struct Element {
+    ElementKind kind = ElementKind::text;
+    std::string when;      // JSON pointer: drawn only when that value is present and not empty
+    std::string when_not;  // … only when it is absent or empty
+    Box box;
+    TextSource source;  // text, list (pointer to an array of strings), photo, qr, barcode
+    float size = 10.5F;
+    float min_size = 0;  // 0: same as size
+    float leading = 1.25F;
+    Align align = Align::left;
+    VAlign valign = VAlign::middle;
+    bool bold = false;
+    Color color;
+    std::optional<Color> fill;
+    float line_width = 0.5F;
+    std::vector<float> dash;
+    float x2 = 0, y2 = 0;  // line end
+    std::string barcode_format = "code128";
+    std::string qr_ecc = "M";
+    std::string list_style;  // "numbered" or ""
+    // table
+    std::string rows;  // JSON pointer to the array of rows
+    std::vector<Column> columns;
+    float header_height = 0;
+    float row_height = 0;
+    std::string empty_text;  // shown in the first row when there are no rows
+    // pattern (the certificate's background guilloche)
+    int pattern_lines = 0;
+};
+
+struct Page {
+    std::vector<Element> elements;
+};
+
+// The rules of one input field. Pointers of array items use "*" for the index:
+// "/sessions/*/subject".
+struct FieldRule {
+    std::string pointer;
+    std::string label;            // Chinese name of the field, for messages
+    std::string type = "string";  // string | integer | number | boolean | array | photo | date
+    bool required = false;
+    int max_length = 0;  // code points; 0 = no limit
+    int min_items = 0, max_items = 0;
+    std::string pattern;  // ECMAScript regex the whole value must match
+    std::vector<std::string> one_of;
+    std::string rule;                           // id-number | phone | postcode | email | date | url
+    std::optional<long long> minimum, maximum;  // integers
+    // The rule is checked only when the value at applies_when_pointer is one of these
+    // (an absent value counts as ""), e.g. the ID-number rule only for 居民身份证.
+    std::string applies_when_pointer;
+    std::vector<std::string> applies_when_values;
+    // For rule "id-number": where to put the sex and birth date taken from it.
+    std::string derive_sex;
+    std::string derive_birth_date;
+};
+
+struct Layout {
+    std::string name;   // "admission-ticket"
+    std::string title;  // "准考证"
+    std::string description;
+    float page_width = 0, page_height = 0;  // points
+    TextSource document_title;
+    TextSource author;
+    TextSource filename;
+    std::vector<FieldRule> fields;
+    std::vector<Page> pages;
+    // Where rows of an overflowing table continue: a page with these elements (the table
+    // element's box is replaced by continuation_table) added after the page of the table.
+    std::vector<Element> continuation_elements;
+    std::optional<Box> continuation_table;
+};
+
+class LayoutError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Throws LayoutError naming the place in the layout that is wrong.
+Layout parse_layout(std::string_view json);
+
+}  // namespace examdocs::renderers

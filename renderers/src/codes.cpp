@@ -1,0 +1,69 @@
+#include "codes.h"
+
+#include <ZXing/BarcodeFormat.h>
+#include <ZXing/BitMatrix.h>
+#include <ZXing/MultiFormatWriter.h>
+#include <qrencode.h>
+
+#include <cerrno>
+#include <memory>
+
+namespace examdocs::renderers {
+
+CodeModules qr_modules(const std::string& text, char ecc) {
+    const QRecLevel level = ecc == 'L'   ? QR_ECLEVEL_L
+                            : ecc == 'Q' ? QR_ECLEVEL_Q
+                            : ecc == 'H' ? QR_ECLEVEL_H
+                                         : QR_ECLEVEL_M;
+    std::unique_ptr<QRcode, decltype(&QRcode_free)> qr(
+        QRcode_encodeString8bit(text.c_str(), 0, level), &QRcode_free);
+    if (!qr) {
+        if (errno == ERANGE) throw std::invalid_argument("too long for a QR code");
+        throw std::runtime_error("libqrencode failed");
+    }
+    CodeModules m;
+    m.width = m.height = qr->width;
+    // One rectangle per horizontal run of dark modules: far fewer drawing operators.
+    for (int y = 0; y < qr->width; ++y) {
+        int x = 0;
+        while (x < qr->width) {
+            if (!(qr->data[y * qr->width + x] & 1)) {
+                ++x;
+                continue;
+            }
+            const int start = x;
+            while (x < qr->width && (qr->data[y * qr->width + x] & 1)) ++x;
+            m.dark.push_back({start, y, x - start, 1});
+        }
+    }
+    return m;
+}
+
+CodeModules code128_modules(const std::string& text) {
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 32 || c > 126) throw std::invalid_argument("Code 128 carries printable ASCII only");
+    }
+    if (text.empty() || text.size() > 48) {
+        throw std::invalid_argument("a Code 128 barcode carries 1 to 48 characters");
+    }
+    ZXing::MultiFormatWriter writer(ZXing::BarcodeFormat::Code128);
+    writer.setMargin(0);
+    const ZXing::BitMatrix bits = writer.encode(text, 0, 1);
+    CodeModules m;
+    m.width = bits.width();
+    m.height = 1;
+    int x = 0;
+    while (x < bits.width()) {
+        if (!bits.get(x, 0)) {
+            ++x;
+            continue;
+        }
+        const int start = x;
+        while (x < bits.width() && bits.get(x, 0)) ++x;
+        m.dark.push_back({start, 0, x - start, 1});
+    }
+    return m;
+}
+
+}  // namespace examdocs::renderers

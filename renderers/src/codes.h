@@ -1,0 +1,25 @@
+#pragma once
+// Private to renderers/: QR codes (libqrencode) and Code 128 barcodes (ZXing-cpp's
+// writer) as dark rectangles in module units, ready to be drawn as vectors.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace examdocs::renderers {
+
+struct ModuleRect {
+    int x = 0, y = 0, w = 0, h = 0;
+};
+
+struct CodeModules {
+    int width = 0;   // modules, without the quiet zone
+    int height = 0;  // modules (1 for a linear barcode)
+    std::vector<ModuleRect> dark;
+};
+
+// Throws std::invalid_argument when the text does not fit (too long for any version,
+// or characters Code 128 cannot carry); the message says which.
+CodeModules qr_modules(const std::string& text, char ecc);
+CodeModules code128_modules(const std::string& text);
+
+}  // namespace examdocs::renderers

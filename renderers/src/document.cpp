@@ -1,0 +1,709 @@
+#include "examdocs/renderers/document.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <map>
+#include <set>
+#include <sstream>
+#include <variant>
+
+#include "codes.h"
+#include "examdocs/core/field_rules.h"
+#include "examdocs/core/json_pointer.h"
+#include "examdocs/renderers/input_check.h"
+#include "examdocs/renderers/text_fit.h"
+#include "pdf_writer.h"
+#include "photo.h"
+
+namespace examdocs::renderers {
+
+namespace {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+// ---- drawing operations: the layout is composed into these first, so that every input
+// problem is found before libharu is touched, and fonts are subset to what is used. ----
+
+struct TextRunOp {
+    float x, y;  // baseline start, top-left origin
+    float size;
+    int face;
+    std::u32string text;
+    bool bold;
+    Color color;
+};
+struct GlyphOp {  // a character libharu cannot draw as text (outside the BMP): an outline
+    float x, y, size;
+    int face;
+    char32_t cp;
+    bool bold;
+    Color color;
+};
+struct RectOp {
+    Box box;
+    float line_width;
+    std::optional<Color> stroke;
+    std::optional<Color> fill;
+};
+struct LineOp {
+    float x1, y1, x2, y2, width;
+    Color color;
+    std::vector<float> dash;
+};
+struct PolylineOp {
+    std::vector<std::pair<float, float>> points;
+    float width;
+    Color color;
+};
+struct ImageOp {
+    Box box;
+    std::string jpeg;
+};
+using Op = std::variant<TextRunOp, GlyphOp, RectOp, LineOp, PolylineOp, ImageOp>;
+using PageOps = std::vector<Op>;
+
+std::string number_text(const Var& v) {
+    if (v.isInteger()) return v.convert<std::string>();
+    const double d = v.convert<double>();
+    std::ostringstream out;
+    out << std::setprecision(10) << d;
+    return out.str();
+}
+
+const char* const kLevelsCn[] = {"一级/高级技师", "二级/技师", "三级/高级工", "四级/中级工",
+                                 "五级/初级工"};
+const char* const kLevelsEn[] = {"Level 1 / Senior Technician", "Level 2 / Technician",
+                                 "Level 3 / Senior Worker", "Level 4 / Intermediate Worker",
+                                 "Level 5 / Junior Worker"};
+const char* const kMonthsEn[] = {"January",   "February", "March",    "April",
+                                 "May",       "June",     "July",     "August",
+                                 "September", "October",  "November", "December"};
+
+std::string apply_format(const std::string& text, const std::string& format) {
+    if (format.empty()) return text;
+    if (format == "date-cn" && is_calendar_date(text)) return chinese_date(text);
+    if (format == "date-en" && is_calendar_date(text)) {
+        const int month = std::stoi(text.substr(5, 2));
+        return std::to_string(std::stoi(text.substr(8, 2))) + " " + kMonthsEn[month - 1] + " " +
+               text.substr(0, 4);
+    }
+    if ((format == "level-cn" || format == "level-en") && text.size() == 1 && text[0] >= '1' &&
+        text[0] <= '5') {
+        const auto i = static_cast<std::size_t>(text[0] - '1');
+        return format == "level-cn" ? kLevelsCn[i] : kLevelsEn[i];
+    }
+    return text;
+}
+
+std::string value_text(const Var& v) {
+    if (v.isEmpty()) return {};
+    if (v.isString()) return v.extract<std::string>();
+    if (v.isBoolean()) return v.extract<bool>() ? "是" : "否";
+    if (v.isNumeric()) return number_text(v);
+    return {};
+}
+
+bool present(const Var& root, const std::string& pointer) {
+    auto v = resolve_pointer(root, pointer);
+    if (!v || v->isEmpty()) return false;
+    if (v->isString()) return !v->extract<std::string>().empty();
+    if (v->type() == typeid(Array::Ptr)) return v->extract<Array::Ptr>()->size() > 0;
+    if (v->isBoolean()) return v->extract<bool>();
+    return true;
+}
+
+std::string hex_id() {
+    std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
+    return id;
+}
+
+std::string code_point_label(char32_t cp) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(cp));
+    return buffer;
+}
+
+class Composer {
+  public:
+    Composer(const Layout& layout, const Var& data, const fonts::FontSet& fonts)
+        : layout_(layout), data_(data), fonts_(fonts), used_(fonts.size()) {}
+
+    std::vector<PageOps> compose() {
+        for (const auto& page : layout_.pages) {
+            PageOps ops;
+            std::vector<PendingTable> pending;
+            for (const auto& e : page.elements) {
+                if (!visible(e)) continue;
+                if (e.kind == ElementKind::table) {
+                    PendingTable t{&e, 0};
+                    draw_table(ops, e, e.box, t);
+                    if (t.next_row < row_count(e)) pending.push_back(t);
+                } else {
+                    draw(ops, e);
+                }
+            }
+            pages_.push_back(std::move(ops));
+            for (auto& t : pending) continue_table(t);
+        }
+        return std::move(pages_);
+    }
+
+    std::vector<FieldError>& errors() { return errors_; }
+    const std::vector<std::set<char32_t>>& used() const { return used_; }
+
+    std::string resolve(const TextSource& s, const std::string& scope = {}) const {
+        if (!s.literal.empty()) return s.literal;
+        if (!s.pointer.empty()) {
+            auto v = resolve_pointer(data_, scope + s.pointer);
+            return v ? apply_format(value_text(*v), s.format) : std::string();
+        }
+        std::string out;
+        const std::string& t = s.template_text;
+        std::size_t i = 0;
+        while (i < t.size()) {
+            const auto open = t.find("{/", i);
+            if (open == std::string::npos) {
+                out += t.substr(i);
+                break;
+            }
+            const auto close = t.find('}', open);
+            if (close == std::string::npos) {
+                out += t.substr(i);
+                break;
+            }
+            out += t.substr(i, open - i);
+            auto v = resolve_pointer(data_, scope + t.substr(open + 1, close - open - 1));
+            if (v) out += apply_format(value_text(*v), s.format);
+            i = close + 1;
+        }
+        return out;
+    }
+
+  private:
+    struct PendingTable {
+        const Element* table;
+        std::size_t next_row;
+    };
+
+    // The pointer a problem with this text is reported under.
+    static std::string blame(const TextSource& s, const std::string& scope = {}) {
+        if (!s.pointer.empty()) return scope + s.pointer;
+        const auto open = s.template_text.find("{/");
+        if (open != std::string::npos) {
+            return scope +
+                   s.template_text.substr(open + 1, s.template_text.find('}', open) - open - 1);
+        }
+        return "";
+    }
+
+    bool visible(const Element& e) const {
+        if (!e.when.empty() && !present(data_, e.when)) return false;
+        if (!e.when_not.empty() && present(data_, e.when_not)) return false;
+        return true;
+    }
+
+    std::size_t row_count(const Element& table) const {
+        auto rows = resolve_pointer(data_, table.rows);
+        if (!rows || rows->type() != typeid(Array::Ptr)) return 0;
+        return rows->extract<Array::Ptr>()->size();
+    }
+
+    void continue_table(PendingTable& t) {
+        while (t.next_row < row_count(*t.table)) {
+            if (!layout_.continuation_table) {
+                errors_.push_back({t.table->rows, "too-many-rows",
+                                   "行数超出版面 / Only " + std::to_string(t.next_row) +
+                                       " rows fit on this document."});
+                return;
+            }
+            PageOps ops;
+            for (const auto& e : layout_.continuation_elements) {
+                if (visible(e)) draw(ops, e);
+            }
+            const std::size_t before = t.next_row;
+            draw_table(ops, *t.table, *layout_.continuation_table, t);
+            pages_.push_back(std::move(ops));
+            if (t.next_row == before) return;  // a continuation box too small for one row
+        }
+    }
+
+    void draw(PageOps& ops, const Element& e) {
+        switch (e.kind) {
+            case ElementKind::text:
+                draw_text(ops, e, e.box, utf8_to_u32(resolve(e.source)), blame(e.source), 0);
+                break;
+            case ElementKind::list:
+                draw_list(ops, e);
+                break;
+            case ElementKind::rect:
+                ops.push_back(RectOp{
+                    e.box, e.line_width,
+                    e.line_width > 0 ? std::optional<Color>(e.color) : std::nullopt, e.fill});
+                break;
+            case ElementKind::line:
+                ops.push_back(LineOp{e.box.x, e.box.y, e.x2, e.y2, e.line_width, e.color, e.dash});
+                break;
+            case ElementKind::photo:
+                draw_photo(ops, e);
+                break;
+            case ElementKind::qr:
+                draw_qr(ops, e);
+                break;
+            case ElementKind::barcode:
+                draw_barcode(ops, e);
+                break;
+            case ElementKind::pattern:
+                draw_pattern(ops, e);
+                break;
+            case ElementKind::table:
+                break;  // handled by compose()
+        }
+    }
+
+    // Checks every character, fits the text and emits runs. Returns false after recording
+    // a field error.
+    bool draw_text(PageOps& ops, const Element& style, const Box& box, std::u32string text,
+                   const std::string& pointer, float hanging_indent) {
+        if (text.empty()) return true;
+        std::u32string missing;
+        for (char32_t& cp : text) {
+            if (cp == U'\t' || cp == U'\r') cp = U' ';
+            if ((cp < 0x20 && cp != U'\n') || (cp >= 0x7F && cp < 0xA0)) {
+                errors_.push_back({pointer, "invalid-character",
+                                   "包含控制字符 / Contains the control character " +
+                                       code_point_label(cp) + "."});
+                return false;
+            }
+            if (cp != U'\n' && fonts_.face_for(cp) < 0 &&
+                missing.find(cp) == std::u32string::npos) {
+                missing += cp;
+            }
+        }
+        if (!missing.empty()) {
+            std::string listed;
+            for (char32_t cp : missing) {
+                listed += (listed.empty() ? "" : ", ") + u32_to_utf8(std::u32string(1, cp)) + " (" +
+                          code_point_label(cp) + ")";
+            }
+            errors_.push_back({pointer, "missing-glyph",
+                               "以下字符无法显示 / No bundled font can draw: " + listed + "."});
+            return false;
+        }
+        FitRequest request{text,           box.w,         box.h,         style.size,
+                           style.min_size, style.leading, hanging_indent};
+        auto fitted = fit_text(fonts_, request);
+        if (!fitted) {
+            errors_.push_back({pointer, "text-overflow",
+                               "内容过长，超出版面 / The text does not fit its box, even at " +
+                                   std::to_string(static_cast<int>(style.min_size)) + " pt."});
+            return false;
+        }
+        const float asc = fonts_.ascent() * fitted->size / 1000.0F;
+        const float glyphs = (fonts_.ascent() - fonts_.descent()) * fitted->size / 1000.0F;
+        const float block =
+            static_cast<float>(fitted->lines.size() - 1) * fitted->line_height + glyphs;
+        float top = box.y;
+        if (style.valign == VAlign::middle) top += (box.h - block) / 2;
+        if (style.valign == VAlign::bottom) top += box.h - block;
+        float baseline = top + asc;
+        for (const auto& line : fitted->lines) {
+            const float indent = line.starts_paragraph ? 0 : hanging_indent;
+            const float width = text_width(fonts_, line.text, fitted->size);
+            float x = box.x + indent;
+            if (style.align == Align::center) x = box.x + (box.w - width) / 2;
+            if (style.align == Align::right) x = box.x + box.w - width;
+            emit_line(ops, line.text, x, baseline, fitted->size, style);
+            baseline += fitted->line_height;
+        }
+        return true;
+    }
+
+    // Splits a line into runs of one face each; characters outside the BMP become outlines.
+    void emit_line(PageOps& ops, const std::u32string& line, float x, float baseline, float size,
+                   const Element& style) {
+        std::u32string run;
+        int run_face = -1;
+        float run_x = x;
+        auto flush = [&] {
+            if (!run.empty()) {
+                ops.push_back(
+                    TextRunOp{run_x, baseline, size, run_face, run, style.bold, style.color});
+            }
+            run.clear();
+        };
+        for (char32_t cp : line) {
+            const int face = fonts_.face_for(cp);
+            const float advance =
+                fonts_.advance(static_cast<std::size_t>(face), cp) * size / 1000.0F;
+            if (cp > 0xFFFF) {
+                flush();
+                ops.push_back(GlyphOp{x, baseline, size, face, cp, style.bold, style.color});
+                x += advance;
+                run_x = x;
+                continue;
+            }
+            if (face != run_face) {
+                flush();
+                run_face = face;
+                run_x = x;
+            }
+            run += cp;
+            used_[static_cast<std::size_t>(face)].insert(cp);
+            x += advance;
+        }
+        flush();
+    }
+
+    void draw_list(PageOps& ops, const Element& e) {
+        auto value = resolve_pointer(data_, e.source.pointer);
+        std::vector<std::string> items;
+        if (value && value->type() == typeid(Array::Ptr)) {
+            auto a = value->extract<Array::Ptr>();
+            for (std::size_t i = 0; i < a->size(); ++i) {
+                items.push_back(value_text(a->get(static_cast<unsigned>(i))));
+            }
+        } else if (!e.source.literal.empty() || !e.source.template_text.empty() || value) {
+            items.push_back(resolve(e.source));
+        }
+        if (items.empty()) return;
+        std::u32string text;
+        float indent = 0;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            std::u32string prefix;
+            if (e.list_style == "numbered") prefix = utf8_to_u32(std::to_string(i + 1) + ". ");
+            // Width at the preferred size; the indent shrinks with the text if it must.
+            indent = std::max(indent, text_width(fonts_, prefix, e.size));
+            if (i) text += U'\n';
+            text += prefix + utf8_to_u32(items[i]);
+        }
+        draw_text(ops, e, e.box, text, e.source.pointer, indent);
+    }
+
+    void draw_table(PageOps& ops, const Element& t, const Box& box, PendingTable& state) {
+        auto rows_var = resolve_pointer(data_, t.rows);
+        Array::Ptr rows = rows_var && rows_var->type() == typeid(Array::Ptr)
+                              ? rows_var->extract<Array::Ptr>()
+                              : nullptr;
+        const std::size_t total = rows ? rows->size() : 0;
+        const auto capacity = static_cast<std::size_t>(
+            std::max(0.0F, std::floor((box.h - t.header_height + 0.01F) / t.row_height)));
+        // Header
+        Element cell_style = t;
+        cell_style.kind = ElementKind::text;
+        cell_style.valign = VAlign::middle;
+        const float pad = 4.0F;  // points between a cell rule and its text
+        float x = box.x;
+        ops.push_back(RectOp{Box{box.x, box.y, box.w, t.header_height}, 0, std::nullopt,
+                             Color{0.93F, 0.93F, 0.93F}});
+        for (const auto& c : t.columns) {
+            Element header_style = cell_style;
+            header_style.align = Align::center;
+            header_style.bold = true;
+            draw_text(ops, header_style, Box{x + pad, box.y, c.width - 2 * pad, t.header_height},
+                      utf8_to_u32(c.title), "", 0);
+            x += c.width;
+        }
+        // Rows
+        const std::size_t first = state.next_row;
+        const std::size_t last = std::min(total, first + capacity);
+        const std::size_t drawn_rows = std::max<std::size_t>(last - first, total == 0 ? 1 : 0);
+        float y = box.y + t.header_height;
+        if (total == 0 && !t.empty_text.empty()) {
+            Element empty_style = cell_style;
+            empty_style.align = Align::center;
+            draw_text(ops, empty_style, Box{box.x + pad, y, box.w - 2 * pad, t.row_height},
+                      utf8_to_u32(t.empty_text), "", 0);
+        }
+        for (std::size_t r = first; r < last; ++r) {
+            const std::string scope = t.rows + "/" + std::to_string(r);
+            x = box.x;
+            for (const auto& c : t.columns) {
+                Element style = cell_style;
+                style.align = c.align;
+                draw_text(ops, style, Box{x + pad, y, c.width - 2 * pad, t.row_height},
+                          utf8_to_u32(resolve(c.value, scope)), blame(c.value, scope), 0);
+                x += c.width;
+            }
+            y += t.row_height;
+        }
+        state.next_row = last;
+        // Grid: the outer frame and the rules between rows and columns.
+        const float grid_h = t.header_height + static_cast<float>(drawn_rows) * t.row_height;
+        ops.push_back(
+            RectOp{Box{box.x, box.y, box.w, grid_h}, t.line_width, t.color, std::nullopt});
+        for (std::size_t i = 0; i <= drawn_rows; ++i) {
+            const float ry = box.y + t.header_height + static_cast<float>(i) * t.row_height;
+            if (i < drawn_rows) {
+                ops.push_back(
+                    LineOp{box.x, ry, box.x + box.w, ry, t.line_width * 0.6F, t.color, {}});
+            }
+        }
+        x = box.x;
+        for (std::size_t i = 0; i + 1 < t.columns.size(); ++i) {
+            x += t.columns[i].width;
+            ops.push_back(LineOp{x, box.y, x, box.y + grid_h, t.line_width * 0.6F, t.color, {}});
+        }
+    }
+
+    void draw_photo(PageOps& ops, const Element& e) {
+        auto v = resolve_pointer(data_, e.source.pointer);
+        if (!v || !v->isString() || v->extract<std::string>().empty()) {
+            // No photo: a frame that says where to paste one.
+            ops.push_back(RectOp{e.box, 0.5F, Color{0.4F, 0.4F, 0.4F}, std::nullopt});
+            Element style = e;
+            style.align = Align::center;
+            style.size = 9;
+            style.min_size = 9;
+            draw_text(ops, style, e.box, U"照片", "", 0);
+            return;
+        }
+        auto result = prepare_photo(v->extract<std::string>(), e.box.w, e.box.h);
+        if (result.problem) {
+            errors_.push_back({e.source.pointer, result.problem->code, result.problem->message});
+            return;
+        }
+        ops.push_back(ImageOp{e.box, std::move(result.photo->jpeg)});
+    }
+
+    void draw_modules(PageOps& ops, const CodeModules& m, const Box& area, float module_w,
+                      float module_h) {
+        for (const auto& r : m.dark) {
+            ops.push_back(
+                RectOp{Box{area.x + static_cast<float>(r.x) * module_w,
+                           area.y + static_cast<float>(r.y) * module_h,
+                           static_cast<float>(r.w) * module_w, static_cast<float>(r.h) * module_h},
+                       0, std::nullopt, Color{0, 0, 0}});
+        }
+    }
+
+    void draw_qr(PageOps& ops, const Element& e) {
+        const std::string text = resolve(e.source);
+        if (text.empty()) return;
+        try {
+            const CodeModules m = qr_modules(text, e.qr_ecc[0]);
+            // A quiet zone of four modules on every side, inside the box.
+            const float side = std::min(e.box.w, e.box.h);
+            const float module = side / static_cast<float>(m.width + 8);
+            const Box area{e.box.x + 4 * module, e.box.y + 4 * module, 0, 0};
+            draw_modules(ops, m, area, module, module);
+        } catch (const std::invalid_argument& ex) {
+            errors_.push_back(
+                {blame(e.source), "qr-too-long",
+                 std::string("二维码内容过长 / The QR code content is ") + ex.what() + "."});
+        }
+    }
+
+    void draw_barcode(PageOps& ops, const Element& e) {
+        const std::string text = resolve(e.source);
+        if (text.empty()) return;
+        try {
+            const CodeModules m = code128_modules(text);
+            // Ten modules of quiet zone left and right, inside the box.
+            const float module = e.box.w / static_cast<float>(m.width + 20);
+            draw_modules(ops, m, Box{e.box.x + 10 * module, e.box.y, 0, 0}, module, e.box.h);
+        } catch (const std::invalid_argument& ex) {
+            errors_.push_back({blame(e.source), "barcode-characters",
+                               std::string("条形码内容无效 / ") + ex.what() + "."});
+        }
+    }
+
+    // Fine interleaved waves in a light colour: printed they look even, but a photocopier
+    // or scanner blurs them into blotches and moiré. Drawn as vectors, so any zoom shows
+    // the lines.
+    void draw_pattern(PageOps& ops, const Element& e) {
+        const int n = std::max(1, e.pattern_lines);
+        const float step = 1.5F;
+        for (int family = 0; family < 2; ++family) {
+            for (int i = 0; i <= n; ++i) {
+                PolylineOp line{{}, e.line_width, e.color};
+                const float y0 = e.box.y + e.box.h * static_cast<float>(i) / static_cast<float>(n);
+                const float phase =
+                    static_cast<float>(i) * 0.35F + static_cast<float>(family) * 3.14159F;
+                for (float x = e.box.x; x <= e.box.x + e.box.w + 0.01F; x += step) {
+                    const float t = (x - e.box.x) / e.box.w * 6.28318F;
+                    float y = y0 + 4.0F * std::sin(t * 7 + phase) + 1.5F * std::sin(t * 23 - phase);
+                    y = std::clamp(y, e.box.y, e.box.y + e.box.h);
+                    line.points.emplace_back(x, y);
+                }
+                ops.push_back(std::move(line));
+            }
+        }
+    }
+
+    const Layout& layout_;
+    const Var& data_;
+    const fonts::FontSet& fonts_;
+    std::vector<FieldError> errors_;
+    std::vector<PageOps> pages_;
+    std::vector<std::set<char32_t>> used_;
+};
+
+// ---- emitting operations through libharu ----
+
+void set_dash(HPDF_Page page, const std::vector<float>& dash) {
+    if (dash.empty()) {
+        HPDF_Page_SetDash(page, nullptr, 0, 0);
+        return;
+    }
+    std::vector<HPDF_UINT16> pattern;
+    for (float d : dash) pattern.push_back(static_cast<HPDF_UINT16>(std::max(1.0F, std::round(d))));
+    HPDF_Page_SetDash(page, pattern.data(), static_cast<HPDF_UINT>(pattern.size()), 0);
+}
+
+std::string emit_pdf(const std::vector<PageOps>& pages, const Composer& composer,
+                     const Layout& layout, const fonts::FontSet& fonts, const std::string& title,
+                     const std::string& author, const RenderContext& context) {
+    PdfWriter writer;
+    std::map<int, HPDF_Font> faces;
+    for (std::size_t f = 0; f < composer.used().size(); ++f) {
+        const auto& cps = composer.used()[f];
+        if (cps.empty()) continue;
+        const std::u32string list(cps.begin(), cps.end());
+        faces[static_cast<int>(f)] = writer.load_font(fonts.subset(f, list));
+    }
+    const float H = layout.page_height;
+    for (const auto& ops : pages) {
+        HPDF_Page page = HPDF_AddPage(writer.doc());
+        HPDF_Page_SetWidth(page, layout.page_width);
+        HPDF_Page_SetHeight(page, H);
+        for (const auto& op : ops) {
+            if (const auto* t = std::get_if<TextRunOp>(&op)) {
+                HPDF_Page_SetRGBFill(page, t->color.r, t->color.g, t->color.b);
+                if (t->bold) {
+                    HPDF_Page_SetRGBStroke(page, t->color.r, t->color.g, t->color.b);
+                    HPDF_Page_SetLineWidth(page, t->size * 0.03F);
+                }
+                HPDF_Page_BeginText(page);
+                HPDF_Page_SetFontAndSize(page, faces.at(t->face), t->size);
+                HPDF_Page_SetTextRenderingMode(page, t->bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL);
+                HPDF_Page_TextOut(page, t->x, H - t->y, u32_to_utf8(t->text).c_str());
+                HPDF_Page_EndText(page);
+            } else if (const auto* g = std::get_if<GlyphOp>(&op)) {
+                HPDF_Page_SetRGBFill(page, g->color.r, g->color.g, g->color.b);
+                const float k = g->size / 1000.0F;
+                for (const auto& s : fonts.outline(static_cast<std::size_t>(g->face), g->cp)) {
+                    const float px = g->x + s.x * k;
+                    const float py = H - g->y + s.y * k;
+                    switch (s.kind) {
+                        case fonts::OutlineStep::move:
+                            HPDF_Page_MoveTo(page, px, py);
+                            break;
+                        case fonts::OutlineStep::line:
+                            HPDF_Page_LineTo(page, px, py);
+                            break;
+                        case fonts::OutlineStep::cubic:
+                            HPDF_Page_CurveTo(page, g->x + s.x1 * k, H - g->y + s.y1 * k,
+                                              g->x + s.x2 * k, H - g->y + s.y2 * k, px, py);
+                            break;
+                        case fonts::OutlineStep::close:
+                            HPDF_Page_ClosePath(page);
+                            break;
+                    }
+                }
+                HPDF_Page_Fill(page);
+            } else if (const auto* r = std::get_if<RectOp>(&op)) {
+                if (!r->stroke && !r->fill) continue;
+                if (r->fill) HPDF_Page_SetRGBFill(page, r->fill->r, r->fill->g, r->fill->b);
+                if (r->stroke) {
+                    HPDF_Page_SetRGBStroke(page, r->stroke->r, r->stroke->g, r->stroke->b);
+                    HPDF_Page_SetLineWidth(page, r->line_width);
+                    set_dash(page, {});
+                }
+                HPDF_Page_Rectangle(page, r->box.x, H - r->box.y - r->box.h, r->box.w, r->box.h);
+                if (r->fill && r->stroke) {
+                    HPDF_Page_FillStroke(page);
+                } else if (r->fill) {
+                    HPDF_Page_Fill(page);
+                } else {
+                    HPDF_Page_Stroke(page);
+                }
+            } else if (const auto* l = std::get_if<LineOp>(&op)) {
+                HPDF_Page_SetRGBStroke(page, l->color.r, l->color.g, l->color.b);
+                HPDF_Page_SetLineWidth(page, l->width);
+                set_dash(page, l->dash);
+                HPDF_Page_MoveTo(page, l->x1, H - l->y1);
+                HPDF_Page_LineTo(page, l->x2, H - l->y2);
+                HPDF_Page_Stroke(page);
+                if (!l->dash.empty()) set_dash(page, {});
+            } else if (const auto* p = std::get_if<PolylineOp>(&op)) {
+                if (p->points.size() < 2) continue;
+                HPDF_Page_SetRGBStroke(page, p->color.r, p->color.g, p->color.b);
+                HPDF_Page_SetLineWidth(page, p->width);
+                HPDF_Page_MoveTo(page, p->points[0].first, H - p->points[0].second);
+                for (std::size_t i = 1; i < p->points.size(); ++i) {
+                    HPDF_Page_LineTo(page, p->points[i].first, H - p->points[i].second);
+                }
+                HPDF_Page_Stroke(page);
+            } else if (const auto* im = std::get_if<ImageOp>(&op)) {
+                HPDF_Image image = writer.load_jpeg(im->jpeg);
+                HPDF_Page_DrawImage(page, image, im->box.x, H - im->box.y - im->box.h, im->box.w,
+                                    im->box.h);
+            }
+        }
+        writer.check("drawing a page");
+    }
+    writer.set_info(title, author, layout.title, context.now);
+    return writer.save(context.document_id.empty() ? hex_id() : context.document_id);
+}
+
+std::string safe_filename(std::string name, const std::string& fallback) {
+    std::string out;
+    for (char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || c == '/' || c == '\\' || c == '"' || c == ':' || c == '*' || c == '?' ||
+            c == '<' || c == '>' || c == '|') {
+            out += '_';
+        } else {
+            out += c;
+        }
+    }
+    if (out.empty() || out == ".pdf") out = fallback + ".pdf";
+    if (out.size() < 4 || out.substr(out.size() - 4) != ".pdf") out += ".pdf";
+    return out;
+}
+
+}  // namespace
+
+RenderOutcome render_document(const Layout& layout, const Var& input,
+                              const RenderContext& context) {
+    const fonts::FontSet& fonts = context.fonts ? *context.fonts : fonts::bundled_font_set();
+    RenderOutcome outcome;
+    const std::time_t t = std::chrono::system_clock::to_time_t(context.now);
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char today[16];
+    std::strftime(today, sizeof today, "%Y-%m-%d", &utc);
+    CheckedInput checked = check_input(layout, input, today);
+    if (!checked.errors.empty()) {
+        outcome.errors = std::move(checked.errors);
+        return outcome;
+    }
+    Composer composer(layout, checked.data, fonts);
+    std::vector<PageOps> pages = composer.compose();
+    if (!composer.errors().empty()) {
+        outcome.errors = std::move(composer.errors());
+        return outcome;
+    }
+    RenderedDocument doc;
+    doc.title = layout.document_title.template_text.empty() &&
+                        layout.document_title.literal.empty() &&
+                        layout.document_title.pointer.empty()
+                    ? layout.title
+                    : composer.resolve(layout.document_title);
+    const std::string author = composer.resolve(layout.author);
+    doc.filename = safe_filename(composer.resolve(layout.filename), layout.name);
+    doc.page_count = static_cast<int>(pages.size());
+    doc.pdf = emit_pdf(pages, composer, layout, fonts, doc.title, author, context);
+    outcome.document = std::move(doc);
+    return outcome;
+}
+
+}  // namespace examdocs::renderers

@@ -1,0 +1,264 @@
+#include "examdocs/renderers/input_check.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/RegularExpression.h>
+
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "examdocs/core/field_rules.h"
+#include "examdocs/core/id_number.h"
+#include "examdocs/core/json_pointer.h"
+
+namespace examdocs::renderers {
+
+namespace {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+bool is_object(const Var& v) { return v.type() == typeid(Object::Ptr); }
+bool is_array(const Var& v) { return v.type() == typeid(Array::Ptr); }
+
+std::string name_of(const FieldRule& f) { return f.label.empty() ? f.pointer : f.label; }
+
+// Walks the whole input once: nesting depth, array sizes, string sizes and UTF-8.
+void check_shape(const Var& v, const std::string& pointer, int depth, const InputLimits& limits,
+                 std::vector<FieldError>& errors) {
+    if (errors.size() > 50) return;
+    if (depth > limits.max_depth) {
+        errors.push_back(
+            {pointer, "too-deep",
+             "嵌套层级过深 / Nested deeper than " + std::to_string(limits.max_depth) + " levels."});
+        return;
+    }
+    if (is_object(v)) {
+        auto o = v.extract<Object::Ptr>();
+        for (const auto& [key, value] : *o) {
+            if (!is_valid_utf8(key)) {
+                errors.push_back(
+                    {pointer, "invalid-utf8", "键名不是有效的UTF-8 / A key is not valid UTF-8."});
+                continue;
+            }
+            check_shape(value, pointer_append(pointer, key), depth + 1, limits, errors);
+        }
+    } else if (is_array(v)) {
+        auto a = v.extract<Array::Ptr>();
+        if (a->size() > limits.max_array_items) {
+            errors.push_back(
+                {pointer, "too-many-items",
+                 "数组过长 / More than " + std::to_string(limits.max_array_items) + " items."});
+            return;
+        }
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            check_shape(a->get(static_cast<unsigned>(i)), pointer + "/" + std::to_string(i),
+                        depth + 1, limits, errors);
+        }
+    } else if (v.isString()) {
+        const auto& s = v.extract<std::string>();
+        if (s.size() > limits.max_string_bytes) {
+            errors.push_back({pointer, "too-long", "内容过长 / The value is too long."});
+        } else if (!is_valid_utf8(s)) {
+            errors.push_back(
+                {pointer, "invalid-utf8", "包含无效的UTF-8编码 / The text is not valid UTF-8."});
+        }
+    }
+}
+
+// Every concrete pointer a rule's pointer stands for: "/sessions/*/room" becomes
+// "/sessions/0/room", "/sessions/1/room", …
+void expand(const Var& root, std::string_view pattern, const std::string& prefix,
+            std::vector<std::string>& out) {
+    const auto star = pattern.find("/*");
+    if (star == std::string_view::npos) {
+        out.push_back(prefix + std::string(pattern));
+        return;
+    }
+    const std::string array_pointer = prefix + std::string(pattern.substr(0, star));
+    auto array = resolve_pointer(root, array_pointer);
+    if (!array || !is_array(*array)) return;
+    const auto n = array->extract<Array::Ptr>()->size();
+    for (std::size_t i = 0; i < n; ++i) {
+        expand(root, pattern.substr(star + 2), array_pointer + "/" + std::to_string(i), out);
+    }
+}
+
+bool is_empty(const Var& v) {
+    if (v.isEmpty()) return true;
+    if (v.isString()) return v.extract<std::string>().empty();
+    if (is_array(v)) return v.extract<Array::Ptr>()->size() == 0;
+    return false;
+}
+
+// Sets the value at `pointer`, creating objects on the way.
+void set_at(Var& root, const std::string& pointer, const std::string& value) {
+    Object::Ptr node = root.extract<Object::Ptr>();
+    std::size_t start = 1;
+    while (true) {
+        const auto slash = pointer.find('/', start);
+        const std::string key = pointer.substr(start, slash - start);
+        if (slash == std::string::npos) {
+            node->set(key, value);
+            return;
+        }
+        if (!node->has(key) || !is_object(node->get(key))) node->set(key, Object::Ptr(new Object));
+        node = node->getObject(key);
+        start = slash + 1;
+    }
+}
+
+bool is_email(std::string_view s) {
+    const auto at = s.find('@');
+    if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) {
+        return false;
+    }
+    const auto dot = s.find('.', at);
+    return dot != std::string_view::npos && dot > at + 1 && dot + 1 < s.size() &&
+           s.find(' ') == std::string_view::npos;
+}
+
+void check_value(const FieldRule& f, const std::string& pointer, const Var& v,
+                 std::string_view today, Var& data, std::vector<FieldError>& errors) {
+    const std::string name = name_of(f);
+    auto error = [&](std::string code, std::string message) {
+        errors.push_back({pointer, std::move(code), std::move(message)});
+    };
+    if (f.type == "array") {
+        if (!is_array(v)) return error("type", name + "应为数组 / Must be an array.");
+        const auto n = static_cast<int>(v.extract<Array::Ptr>()->size());
+        if (f.min_items && n < f.min_items) {
+            error("too-few-items", name + "至少需要" + std::to_string(f.min_items) +
+                                       "项 / Needs at least " + std::to_string(f.min_items) +
+                                       " items.");
+        }
+        if (f.max_items && n > f.max_items) {
+            error("too-many-items", name + "最多" + std::to_string(f.max_items) + "项 / At most " +
+                                        std::to_string(f.max_items) + " items.");
+        }
+        return;
+    }
+    if (f.type == "integer") {
+        if (!v.isInteger()) return error("type", name + "应为整数 / Must be a whole number.");
+        const auto n = v.convert<long long>();
+        if ((f.minimum && n < *f.minimum) || (f.maximum && n > *f.maximum)) {
+            const std::string range =
+                std::to_string(f.minimum.value_or(n)) + "–" + std::to_string(f.maximum.value_or(n));
+            error("out-of-range", name + "应在" + range + "之间 / Must be from " + range + ".");
+        }
+        return;
+    }
+    if (f.type == "number") {
+        if (!v.isNumeric()) return error("type", name + "应为数字 / Must be a number.");
+        return;
+    }
+    if (f.type == "boolean") {
+        if (!v.isBoolean()) return error("type", name + "应为true或false / Must be true or false.");
+        return;
+    }
+    if (!v.isString()) return error("type", name + "应为文本 / Must be a string.");
+    const std::string& s = v.extract<std::string>();
+    if (!is_valid_utf8(s)) return;  // reported by check_shape
+    if (f.max_length && static_cast<int>(utf8_length(s)) > f.max_length) {
+        error("too-long", name + "最多" + std::to_string(f.max_length) + "个字 / At most " +
+                              std::to_string(f.max_length) + " characters.");
+    }
+    if (!f.one_of.empty() && std::find(f.one_of.begin(), f.one_of.end(), s) == f.one_of.end()) {
+        std::string allowed;
+        for (const auto& o : f.one_of) allowed += (allowed.empty() ? "" : ", ") + o;
+        error("not-allowed", name + "只能是：" + allowed + " / Must be one of: " + allowed + ".");
+    }
+    if (!f.pattern.empty()) {
+        Poco::RegularExpression re("^(?:" + f.pattern + ")$", Poco::RegularExpression::RE_UTF8);
+        if (!re.match(s)) error("pattern", name + "格式不正确 / Does not have the expected form.");
+    }
+    if (f.type == "date" || f.rule == "date") {
+        if (!is_calendar_date(s)) {
+            error("date", name + "应为YYYY-MM-DD格式的日期 / Must be a date as YYYY-MM-DD.");
+        }
+    }
+    if (f.rule == "phone" && !is_phone_number(s)) {
+        error("phone", name + "不是有效的电话号码 / Not a mobile (11 digits) or landline number.");
+    }
+    if (f.rule == "postcode" && !is_postcode(s)) {
+        error("postcode", name + "应为6位数字 / A postcode has 6 digits.");
+    }
+    if (f.rule == "email" && !is_email(s)) {
+        error("email", name + "不是有效的邮箱地址 / Not an email address.");
+    }
+    if (f.rule == "url" && s.rfind("https://", 0) != 0 && s.rfind("http://", 0) != 0) {
+        error("url", name + "应以http://或https://开头 / Must start with http:// or https://.");
+    }
+    if (f.rule == "id-number") {
+        auto check = check_id_number(s, today);
+        if (check.problem) return error(check.problem->code, check.problem->message);
+        if (check.id->normalized != s) set_at(data, pointer, check.id->normalized);
+        auto derive = [&](const std::string& target, const std::string& value, const char* what_cn,
+                          const char* what_en) {
+            if (target.empty()) return;
+            // The derive pointer is relative to the object holding the ID number.
+            const std::string base = pointer.substr(0, pointer.rfind('/'));
+            const std::string at = base + target;
+            auto given = resolve_pointer(data, at);
+            if (given && !is_empty(*given) &&
+                (!given->isString() || given->extract<std::string>() != value)) {
+                errors.push_back({at, "inconsistent-with-id-number",
+                                  std::string(what_cn) + "与身份证号码不一致 / The " + what_en +
+                                      " does not match the ID number (" + value + ")."});
+                return;
+            }
+            set_at(data, at, value);
+        };
+        derive(f.derive_sex, std::string(sex_label(check.id->sex)), "性别", "sex");
+        derive(f.derive_birth_date, check.id->birth_date, "出生日期", "birth date");
+    }
+}
+
+}  // namespace
+
+CheckedInput check_input(const Layout& layout, const Var& input, std::string_view today,
+                         const InputLimits& limits) {
+    CheckedInput result;
+    if (!is_object(input)) {
+        result.errors.push_back(
+            {"", "type", "请求体应为JSON对象 / The body must be a JSON object."});
+        return result;
+    }
+    check_shape(input, "", 0, limits, result.errors);
+    if (!result.errors.empty()) return result;
+    // Work on a deep copy, so that derived values never alter the caller's tree.
+    Poco::JSON::Parser parser;
+    std::ostringstream copy;
+    input.extract<Object::Ptr>()->stringify(copy);
+    result.data = parser.parse(copy.str());
+
+    for (const auto& f : layout.fields) {
+        if (!f.applies_when_pointer.empty()) {
+            auto v = resolve_pointer(result.data, f.applies_when_pointer);
+            const std::string current = v && v->isString() ? v->extract<std::string>() : "";
+            if (std::find(f.applies_when_values.begin(), f.applies_when_values.end(), current) ==
+                f.applies_when_values.end()) {
+                continue;
+            }
+        }
+        std::vector<std::string> pointers;
+        expand(result.data, f.pointer, "", pointers);
+        for (const auto& p : pointers) {
+            auto value = resolve_pointer(result.data, p);
+            if (!value || is_empty(*value)) {
+                if (f.required) {
+                    result.errors.push_back(
+                        {p, "required", name_of(f) + "必须填写 / " + name_of(f) + " is required."});
+                }
+                continue;
+            }
+            check_value(f, p, *value, today, result.data, result.errors);
+        }
+    }
+    return result;
+}
+
+}  // namespace examdocs::renderers

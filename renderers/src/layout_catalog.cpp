@@ -1,0 +1,106 @@
+#include "examdocs/renderers/layout_catalog.h"
+
+#include <Poco/DirectoryIterator.h>
+#include <Poco/File.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/Path.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace examdocs::embedded {
+struct File {
+    std::string_view name;
+    std::string_view text;
+};
+std::vector<File> bundled_layouts();
+}  // namespace examdocs::embedded
+
+namespace examdocs::renderers {
+
+LayoutCatalog LayoutCatalog::bundled() {
+    LayoutCatalog catalog;
+    for (const auto& file : embedded::bundled_layouts()) {
+        Layout layout = parse_layout(file.text);
+        if (layout.name != file.name) {
+            throw LayoutError("layouts/" + std::string(file.name) + ".json is named '" +
+                              layout.name + "'; a layout's name is its file name");
+        }
+        catalog.add(std::move(layout));
+    }
+    return catalog;
+}
+
+void LayoutCatalog::add_directory(const std::string& directory) {
+    if (!Poco::File(directory).isDirectory()) {
+        throw LayoutError("layouts.dir " + directory + " is not a directory");
+    }
+    for (Poco::DirectoryIterator it(directory), end; it != end; ++it) {
+        if (Poco::Path(it->path()).getExtension() != "json") continue;
+        std::ifstream in(it->path());
+        std::ostringstream text;
+        text << in.rdbuf();
+        try {
+            add(parse_layout(text.str()));
+        } catch (const LayoutError& e) {
+            throw LayoutError(it->path() + ": " + e.what());
+        }
+    }
+}
+
+void LayoutCatalog::add(Layout layout) {
+    auto name = layout.name;
+    layouts_[name] = std::make_shared<const Layout>(std::move(layout));
+}
+
+const Layout* LayoutCatalog::find(std::string_view name) const {
+    auto it = layouts_.find(name);
+    return it == layouts_.end() ? nullptr : it->second.get();
+}
+
+std::vector<const Layout*> LayoutCatalog::all() const {
+    std::vector<const Layout*> out;
+    for (const auto& [name, layout] : layouts_) out.push_back(layout.get());
+    return out;
+}
+
+std::string describe_layout(const Layout& layout) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("name", layout.name);
+    o.set("title", layout.title);
+    o.set("description", layout.description);
+    o.set("pages", static_cast<int>(layout.pages.size()));
+    o.set("continues", layout.continuation_table.has_value());
+    Poco::JSON::Array fields;
+    for (const auto& f : layout.fields) {
+        Poco::JSON::Object field(Poco::JSON_PRESERVE_KEY_ORDER);
+        field.set("pointer", f.pointer);
+        if (!f.label.empty()) field.set("label", f.label);
+        field.set("type", f.type);
+        field.set("required", f.required);
+        if (f.max_length) field.set("maxLength", f.max_length);
+        if (f.min_items) field.set("minItems", f.min_items);
+        if (f.max_items) field.set("maxItems", f.max_items);
+        if (!f.pattern.empty()) field.set("pattern", f.pattern);
+        if (!f.rule.empty()) field.set("rule", f.rule);
+        if (!f.one_of.empty()) {
+            Poco::JSON::Array values;
+            for (const auto& v : f.one_of) values.add(v);
+            field.set("oneOf", values);
+        }
+        if (!f.derive_sex.empty() || !f.derive_birth_date.empty()) {
+            Poco::JSON::Object derive;
+            if (!f.derive_sex.empty()) derive.set("sex", f.derive_sex);
+            if (!f.derive_birth_date.empty()) derive.set("birthDate", f.derive_birth_date);
+            field.set("derive", derive);
+        }
+        fields.add(field);
+    }
+    o.set("fields", fields);
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+}  // namespace examdocs::renderers
