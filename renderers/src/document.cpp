@@ -57,16 +57,21 @@ struct LineOp {
     Color color;
     std::vector<float> dash;
 };
-struct PolylineOp {
-    std::vector<std::pair<float, float>> points;
+struct CubicSegment {
+    float x1, y1, x2, y2, x, y;
+};
+struct CurveOp {  // an open path of cubic curves, clipped to a box
+    float x0, y0;
+    std::vector<CubicSegment> segments;
     float width;
     Color color;
+    Box clip;
 };
 struct ImageOp {
     Box box;
     std::string jpeg;
 };
-using Op = std::variant<TextRunOp, GlyphOp, RectOp, LineOp, PolylineOp, ImageOp>;
+using Op = std::variant<TextRunOp, GlyphOp, RectOp, LineOp, CurveOp, ImageOp>;
 using PageOps = std::vector<Op>;
 
 std::string number_text(const Var& v) {
@@ -516,24 +521,35 @@ class Composer {
     }
 
     // Fine interleaved waves in a light colour: printed they look even, but a photocopier
-    // or scanner blurs them into blotches and moiré. Drawn as vectors, so any zoom shows
-    // the lines.
+    // or scanner blurs them into blotches and moiré. Each wave is a chain of cubic curves
+    // (one per quarter period, with the sine's own tangents at the ends), so the pattern
+    // costs a few kilobytes, not the hundreds that a polyline would.
     void draw_pattern(PageOps& ops, const Element& e) {
         const int n = std::max(1, e.pattern_lines);
-        const float step = 1.5F;
+        constexpr float kPi = 3.14159265F;
         for (int family = 0; family < 2; ++family) {
+            const float periods = family == 0 ? 7.0F : 9.0F;
+            const float amplitude = family == 0 ? 4.0F : 3.0F;
+            const float k = 2 * kPi * periods / e.box.w;  // radians per point
             for (int i = 0; i <= n; ++i) {
-                PolylineOp line{{}, e.line_width, e.color};
                 const float y0 = e.box.y + e.box.h * static_cast<float>(i) / static_cast<float>(n);
                 const float phase =
-                    static_cast<float>(i) * 0.35F + static_cast<float>(family) * 3.14159F;
-                for (float x = e.box.x; x <= e.box.x + e.box.w + 0.01F; x += step) {
-                    const float t = (x - e.box.x) / e.box.w * 6.28318F;
-                    float y = y0 + 4.0F * std::sin(t * 7 + phase) + 1.5F * std::sin(t * 23 - phase);
-                    y = std::clamp(y, e.box.y, e.box.y + e.box.h);
-                    line.points.emplace_back(x, y);
+                    static_cast<float>(i) * 0.35F + static_cast<float>(family) * kPi;
+                auto y_at = [&](float x) {
+                    return y0 + amplitude * std::sin(k * (x - e.box.x) + phase);
+                };
+                auto slope_at = [&](float x) {
+                    return amplitude * k * std::cos(k * (x - e.box.x) + phase);
+                };
+                CurveOp wave{e.box.x, y_at(e.box.x), {}, e.line_width, e.color, e.box};
+                const float step = e.box.w / (periods * 4);
+                for (float x = e.box.x; x < e.box.x + e.box.w - 0.01F; x += step) {
+                    const float x1 = x + step;
+                    const float third = step / 3;
+                    wave.segments.push_back({x + third, y_at(x) + slope_at(x) * third, x1 - third,
+                                             y_at(x1) - slope_at(x1) * third, x1, y_at(x1)});
                 }
-                ops.push_back(std::move(line));
+                ops.push_back(std::move(wave));
             }
         }
     }
@@ -633,15 +649,21 @@ std::string emit_pdf(const std::vector<PageOps>& pages, const Composer& composer
                 HPDF_Page_LineTo(page, l->x2, H - l->y2);
                 HPDF_Page_Stroke(page);
                 if (!l->dash.empty()) set_dash(page, {});
-            } else if (const auto* p = std::get_if<PolylineOp>(&op)) {
-                if (p->points.size() < 2) continue;
-                HPDF_Page_SetRGBStroke(page, p->color.r, p->color.g, p->color.b);
-                HPDF_Page_SetLineWidth(page, p->width);
-                HPDF_Page_MoveTo(page, p->points[0].first, H - p->points[0].second);
-                for (std::size_t i = 1; i < p->points.size(); ++i) {
-                    HPDF_Page_LineTo(page, p->points[i].first, H - p->points[i].second);
+            } else if (const auto* c = std::get_if<CurveOp>(&op)) {
+                HPDF_Page_GSave(page);
+                HPDF_Page_Rectangle(page, c->clip.x, H - c->clip.y - c->clip.h, c->clip.w,
+                                    c->clip.h);
+                HPDF_Page_Clip(page);
+                HPDF_Page_EndPath(page);
+                HPDF_Page_SetRGBStroke(page, c->color.r, c->color.g, c->color.b);
+                HPDF_Page_SetLineWidth(page, c->width);
+                HPDF_Page_MoveTo(page, c->x0, H - c->y0);
+                for (const auto& seg : c->segments) {
+                    HPDF_Page_CurveTo(page, seg.x1, H - seg.y1, seg.x2, H - seg.y2, seg.x,
+                                      H - seg.y);
                 }
                 HPDF_Page_Stroke(page);
+                HPDF_Page_GRestore(page);
             } else if (const auto* im = std::get_if<ImageOp>(&op)) {
                 HPDF_Image image = writer.load_jpeg(im->jpeg);
                 HPDF_Page_DrawImage(page, image, im->box.x, H - im->box.y - im->box.h, im->box.w,

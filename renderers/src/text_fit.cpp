@@ -114,14 +114,29 @@ std::vector<Line> wrap_text(const fonts::FontSet& fonts, std::u32string_view tex
 }
 
 std::optional<FittedText> fit_text(const fonts::FontSet& fonts, const FitRequest& r) {
-    // Half-point steps: fine enough to use the space, few enough to stay fast.
-    for (float size = r.size; size >= r.min_size - 0.001F; size -= 0.5F) {
+    const float glyphs_per_pt = (fonts.ascent() - fonts.descent()) / 1000.0F;
+    auto try_size = [&](float size, bool single_line) -> std::optional<FittedText> {
         const float line_height = size * r.leading;
         auto lines = wrap_text(fonts, r.text, size, r.width, r.hanging_indent);
+        if (single_line && lines.size() > 1) return std::nullopt;
         // The last line needs only the height of the glyphs, not the full leading.
-        const float glyphs = (fonts.ascent() - fonts.descent()) * size / 1000.0F;
-        const float needed = static_cast<float>(lines.size() - 1) * line_height + glyphs;
-        if (needed <= r.height + 0.01F) return FittedText{size, line_height, std::move(lines)};
+        const float needed =
+            static_cast<float>(lines.size() - 1) * line_height + glyphs_per_pt * size;
+        if (needed > r.height + 0.01F) return std::nullopt;
+        return FittedText{size, line_height, std::move(lines)};
+    };
+    // A box with room for one line at the preferred size is a one-line field: it shrinks
+    // first and wraps only when even the minimum size is too wide. A taller box is a
+    // paragraph: it wraps first and shrinks only when the lines do not fit.
+    const bool one_line_box = r.height < glyphs_per_pt * r.size + r.size * r.leading;
+    // Half-point steps: fine enough to use the space, few enough to stay fast.
+    if (one_line_box) {
+        for (float size = r.size; size >= r.min_size - 0.001F; size -= 0.5F) {
+            if (auto fitted = try_size(size, true)) return fitted;
+        }
+    }
+    for (float size = r.size; size >= r.min_size - 0.001F; size -= 0.5F) {
+        if (auto fitted = try_size(size, false)) return fitted;
     }
     return std::nullopt;
 }
