@@ -37,6 +37,9 @@ const std::vector<ConfigKey>& config_keys() {
          "Largest request body accepted, checked from Content-Length before reading and "
          "counted while reading chunked bodies (413 past it)."},
         {"data.dir", "./var", "Directory for the SQLite registry, signing keys and job output."},
+        {"layouts.dir", "",
+         "Directory of extra layouts (*.json). They add document kinds, or replace built-in "
+         "ones of the same name, without rebuilding. Read at start; a broken one stops it."},
         {"public.base-url", "http://127.0.0.1:8080",
          "Base URL the public reaches this service at; verification links are built on it."},
         {"log.format", "auto",
@@ -162,6 +165,7 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.max_body_bytes = parse_integer(c, "limits.max-body-bytes", 1024, 1LL << 34);
     s.data_dir = c.values.find("data.dir")->second;
     if (s.data_dir.empty()) throw ConfigError("data.dir must not be empty");
+    s.layouts_dir = c.values.find("layouts.dir")->second;
     s.public_base_url = c.values.find("public.base-url")->second;
     if (s.public_base_url.rfind("http://", 0) != 0 && s.public_base_url.rfind("https://", 0) != 0) {
         throw ConfigError("public.base-url = '" + s.public_base_url +

@@ -12,13 +12,18 @@
 #include <fstream>
 
 #include "dispatcher.h"
+#include "document_routes.h"
 #include "examdocs/fonts/font_manifest.h"
+#include "examdocs/fonts/font_set.h"
 #include "system_routes.h"
 
 namespace examdocs::service {
 
-Service::Service(Settings settings, Log& log) : settings_(std::move(settings)), log_(log) {
+Service::Service(Settings settings, Log& log)
+    : settings_(std::move(settings)), log_(log), layouts_(renderers::LayoutCatalog::bundled()) {
+    if (!settings_.layouts_dir.empty()) layouts_.add_directory(settings_.layouts_dir);
     add_system_routes(*this);
+    add_document_routes(*this);
 }
 
 Service::~Service() { shutdown(); }
@@ -76,6 +81,8 @@ void Service::run_startup_checks() {
             failures += c.id + ": " + c.detail;
         }
         if (failures.empty()) {
+            // Load the faces now rather than in the first request that needs them.
+            fonts::bundled_font_set();
             health_.set("fonts", DependencyState::up,
                         std::to_string(checks.size()) + " fonts match the manifest");
         } else {

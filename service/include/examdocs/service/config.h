@@ -61,6 +61,7 @@ struct Settings {
     std::chrono::seconds drain_timeout{20};
     long long max_body_bytes = 8LL * 1024 * 1024;
     std::string data_dir = "./var";
+    std::string layouts_dir;  // extra layouts; empty: the built-in ones only
     std::string public_base_url = "http://127.0.0.1:8080";
     LogFormat log_format = LogFormat::json;
 };

@@ -2,11 +2,11 @@
 // The examdocs HTTP service: a Poco HTTPServer, the route table, the one place where
 // exceptions become problem+json, the access log, metrics and health.
 //
-// Life cycle: construct (system routes are added), add more routes through router(),
-// start(), and shutdown() (also run by the destructor). start() returns once the socket
-// listens; start-up checks (fonts) run in the background and flip /health/ready to 200
-// when they pass. Methods are called from one controlling thread; requests are handled
-// on the server's worker threads.
+// Life cycle: construct (routes are added; a broken layout throws LayoutError here), add more
+// routes through router(), start(), and shutdown() (also run by the destructor). start() returns
+// once the socket listens; start-up checks (fonts) run in the background and flip /health/ready to
+// 200 when they pass. Methods are called from one controlling thread; requests are handled on the
+// server's worker threads.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "examdocs/renderers/layout_catalog.h"
 #include "examdocs/service/config.h"
 #include "examdocs/service/health.h"
 #include "examdocs/service/log.h"
@@ -40,6 +41,7 @@ class Service {
     Health& health() { return health_; }
     Metrics& metrics() { return metrics_; }
     Log& log() { return log_; }
+    const renderers::LayoutCatalog& layouts() const { return layouts_; }
     const Settings& settings() const { return settings_; }
 
     void start();
@@ -60,6 +62,7 @@ class Service {
 
     Settings settings_;
     Log& log_;
+    renderers::LayoutCatalog layouts_;
     Router router_;
     Health health_;
     Metrics metrics_;

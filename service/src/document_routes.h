@@ -1,0 +1,6 @@
+#pragma once
+// Private to service/: /v1/layouts and /v1/documents/{layout}.
+namespace examdocs::service {
+class Service;
+void add_document_routes(Service& service);
+}  // namespace examdocs::service

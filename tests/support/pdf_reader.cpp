@@ -1,0 +1,85 @@
+#include "support/pdf_reader.h"
+
+#define ZX_USE_UTF8 1  // ZXing 1.4: Result::text() as UTF-8
+#include <ZXing/DecodeHints.h>
+#include <ZXing/ReadBarcode.h>
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-font.h>
+#include <poppler/cpp/poppler-image.h>
+#include <poppler/cpp/poppler-page-renderer.h>
+#include <poppler/cpp/poppler-page.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace examdocs::test {
+
+namespace {
+
+std::unique_ptr<poppler::document> open(const std::string& pdf) {
+    std::unique_ptr<poppler::document> doc(
+        poppler::document::load_from_raw_data(pdf.data(), static_cast<int>(pdf.size())));
+    if (!doc || doc->is_locked()) throw std::runtime_error("poppler cannot open the PDF");
+    return doc;
+}
+
+std::string utf8(const poppler::ustring& s) {
+    auto bytes = s.to_utf8();
+    return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace
+
+std::string squeeze(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != '\f') out += c;
+    }
+    return out;
+}
+
+PdfFacts read_pdf(const std::string& pdf) {
+    auto doc = open(pdf);
+    PdfFacts facts;
+    facts.pages = doc->pages();
+    for (int i = 0; i < facts.pages; ++i) {
+        std::unique_ptr<poppler::page> page(doc->create_page(i));
+        facts.page_text.push_back(utf8(page->text()));
+        facts.all_text += squeeze(facts.page_text.back());
+        if (i == 0) {
+            auto rect = page->page_rect();
+            facts.page_width = static_cast<float>(rect.width());
+            facts.page_height = static_cast<float>(rect.height());
+        }
+    }
+    for (const auto& f : doc->fonts()) {
+        facts.fonts.push_back({f.name(), f.is_embedded(), f.is_subset(),
+                               f.type() == poppler::font_info::cid_truetype});
+    }
+    facts.title = utf8(doc->info_key("Title"));
+    facts.author = utf8(doc->info_key("Author"));
+    facts.creator = utf8(doc->info_key("Creator"));
+    facts.creation_time = static_cast<long long>(doc->info_date_t("CreationDate"));
+    return facts;
+}
+
+std::vector<std::string> decode_codes(const std::string& pdf, int page_index,
+                                      ZXing::BarcodeFormat format, double dpi) {
+    auto doc = open(pdf);
+    std::unique_ptr<poppler::page> page(doc->create_page(page_index));
+    poppler::page_renderer renderer;
+    renderer.set_image_format(poppler::image::format_gray8);
+    poppler::image image = renderer.render_page(page.get(), dpi, dpi);
+    ZXing::ImageView view(reinterpret_cast<const uint8_t*>(image.const_data()), image.width(),
+                          image.height(), ZXing::ImageFormat::Lum, image.bytes_per_row());
+    ZXing::DecodeHints hints;
+    hints.setFormats(format);
+    hints.setTryHarder(true);
+    std::vector<std::string> texts;
+    for (const auto& result : ZXing::ReadBarcodes(view, hints)) {
+        if (result.isValid()) texts.push_back(result.text());
+    }
+    return texts;
+}
+
+}  // namespace examdocs::test

@@ -1,0 +1,38 @@
+#include "support/samples.h"
+
+#include <Poco/Base64Encoder.h>
+#include <Poco/JSON/Parser.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace examdocs::test {
+
+std::string source_path(const std::string& relative) {
+    return std::string(EXAMDOCS_SOURCE_DIR) + "/" + relative;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+Poco::Dynamic::Var sample_request(const std::string& layout) {
+    Poco::JSON::Parser parser;
+    return parser.parse(read_file(source_path("samples/" + layout + ".json")));
+}
+
+std::string photo_base64(const std::string& fixture) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << read_file(source_path("tests/data/photos/" + fixture));
+    encoder.close();
+    return out.str();
+}
+
+}  // namespace examdocs::test
