@@ -1,0 +1,145 @@
+// POST /v1/documents/{layout} and the layout listing, through a real server and client.
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/TemporaryFile.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+
+#include "examdocs/service/service.h"
+#include "support/http_client.h"
+#include "support/pdf_reader.h"
+#include "support/samples.h"
+
+namespace svc = examdocs::service;
+using examdocs::test::http_request;
+
+namespace {
+
+Poco::JSON::Object::Ptr parse_object(const std::string& body) {
+    Poco::JSON::Parser parser;
+    return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+}
+
+class DocumentsApi : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        svc::Settings settings;
+        settings.port = 0;
+        settings.threads = 4;
+        settings.data_dir = data_dir_.path();
+        service_ = std::make_unique<svc::Service>(settings, log_);
+        service_->start();
+        port_ = service_->port();
+    }
+    void TearDown() override { service_->shutdown(); }
+
+    examdocs::test::HttpReply post_json(const std::string& path, const std::string& body) {
+        return http_request(port_, "POST", path, body, {{"Content-Type", "application/json"}});
+    }
+
+    Poco::TemporaryFile data_dir_;
+    std::ostringstream log_stream_;
+    svc::Log log_{log_stream_, svc::LogFormat::json};
+    std::unique_ptr<svc::Service> service_;
+    std::uint16_t port_ = 0;
+};
+
+TEST_F(DocumentsApi, ListsTheFourLayouts) {
+    auto reply = http_request(port_, "GET", "/v1/layouts");
+    ASSERT_EQ(reply.status, 200);
+    auto layouts = parse_object(reply.body)->getArray("layouts");
+    std::set<std::string> names;
+    for (unsigned i = 0; i < layouts->size(); ++i) {
+        names.insert(layouts->getObject(i)->getValue<std::string>("name"));
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"admission-ticket", "application-form", "certificate",
+                                            "score-notice"}));
+}
+
+TEST_F(DocumentsApi, DescribesTheFieldsOfALayout) {
+    auto reply = http_request(port_, "GET", "/v1/layouts/admission-ticket");
+    ASSERT_EQ(reply.status, 200);
+    auto body = parse_object(reply.body);
+    EXPECT_EQ(body->getValue<std::string>("title"), "准考证");
+    auto fields = body->getArray("fields");
+    bool id_rule = false;
+    for (unsigned i = 0; i < fields->size(); ++i) {
+        auto f = fields->getObject(i);
+        if (f->getValue<std::string>("pointer") == "/candidate/idNumber" &&
+            f->optValue<std::string>("rule", "") == "id-number") {
+            id_rule = true;
+        }
+    }
+    EXPECT_TRUE(id_rule);
+    EXPECT_EQ(http_request(port_, "GET", "/v1/layouts/nope").status, 404);
+}
+
+TEST_F(DocumentsApi, RendersAPdfWithItsFileName) {
+    const std::string body =
+        examdocs::test::read_file(examdocs::test::source_path("samples/admission-ticket.json"));
+    auto reply = post_json("/v1/documents/admission-ticket", body);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(reply.content_type, "application/pdf");
+    EXPECT_EQ(reply.body.rfind("%PDF-", 0), 0u);
+    const std::string disposition = reply.headers.at("Content-Disposition");
+    EXPECT_EQ(disposition.rfind("attachment;", 0), 0u) << disposition;
+    EXPECT_NE(disposition.find("filename*=UTF-8''%E5%87%86%E8%80%83%E8%AF%81-2026110120034.pdf"),
+              std::string::npos)
+        << disposition;
+    EXPECT_EQ(reply.headers.at("X-Page-Count"), "1");
+    auto facts = examdocs::test::read_pdf(reply.body);
+    EXPECT_NE(facts.all_text.find("张晓明"), std::string::npos);
+
+    auto inline_reply = post_json("/v1/documents/admission-ticket?disposition=inline", body);
+    EXPECT_EQ(inline_reply.headers.at("Content-Disposition").rfind("inline;", 0), 0u);
+}
+
+TEST_F(DocumentsApi, FieldProblemsAreA422WithPointers) {
+    auto data = examdocs::test::sample_request("admission-ticket");
+    auto candidate = data.extract<Poco::JSON::Object::Ptr>()->getObject("candidate");
+    candidate->set("idNumber", "12010519900307123x");  // lower-case x, wrong check character
+    candidate->set("phone", "123");
+    std::ostringstream body;
+    data.extract<Poco::JSON::Object::Ptr>()->stringify(body);
+    auto reply = post_json("/v1/documents/admission-ticket", body.str());
+    ASSERT_EQ(reply.status, 422) << reply.body;
+    EXPECT_EQ(reply.content_type, "application/problem+json");
+    auto problem = parse_object(reply.body);
+    EXPECT_EQ(problem->getValue<std::string>("type"), "urn:examdocs:problem:invalid-input");
+    auto errors = problem->getArray("errors");
+    ASSERT_GE(errors->size(), 1u);
+    EXPECT_EQ(errors->getObject(0)->getValue<std::string>("pointer"), "/candidate/idNumber");
+    EXPECT_EQ(errors->getObject(0)->getValue<std::string>("code"), "id-number-checksum");
+}
+
+TEST_F(DocumentsApi, MalformedBodiesAreRefusedClearly) {
+    auto bad_json = post_json("/v1/documents/admission-ticket", "{\"exam\": ");
+    EXPECT_EQ(bad_json.status, 400) << bad_json.body;
+    EXPECT_EQ(parse_object(bad_json.body)->getValue<std::string>("type"),
+              "urn:examdocs:problem:malformed-request");
+
+    auto not_object = post_json("/v1/documents/admission-ticket", "[1,2,3]");
+    EXPECT_EQ(not_object.status, 422) << not_object.body;
+
+    auto wrong_type = http_request(port_, "POST", "/v1/documents/admission-ticket", "a=b",
+                                   {{"Content-Type", "application/x-www-form-urlencoded"}});
+    EXPECT_EQ(wrong_type.status, 415);
+
+    auto unknown = post_json("/v1/documents/diploma", "{}");
+    EXPECT_EQ(unknown.status, 404);
+
+    std::string deep = "1";
+    for (int i = 0; i < 64; ++i) deep = "{\"a\":" + deep + "}";
+    auto too_deep = post_json("/v1/documents/admission-ticket", deep);
+    EXPECT_TRUE(too_deep.status == 400 || too_deep.status == 422) << too_deep.status;
+
+    auto invalid_utf8 =
+        post_json("/v1/documents/admission-ticket", "{\"candidate\":{\"name\":\"\xC3\x28\"}}");
+    EXPECT_TRUE(invalid_utf8.status == 400 || invalid_utf8.status == 422) << invalid_utf8.status;
+    // And the server is still there.
+    EXPECT_EQ(http_request(port_, "GET", "/health/live").status, 200);
+}
+
+}  // namespace
