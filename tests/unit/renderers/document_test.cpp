@@ -33,7 +33,7 @@ const LayoutCatalog& catalog() {
 
 RenderContext fixed_context() {
     RenderContext c;
-    c.now = std::chrono::system_clock::from_time_t(1795000000);  // 2026-11-19T09:46:40Z
+    c.now = std::chrono::system_clock::from_time_t(1795000000);  // 2026-11-18T11:06:40Z
     c.document_id = "0123456789abcdef0123456789abcdef";
     return c;
 }
