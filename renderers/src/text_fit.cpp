@@ -11,43 +11,73 @@ namespace examdocs::renderers {
 
 namespace {
 
-float char_width(const fonts::FontSet& fonts, char32_t cp, float size) {
-    const int face = fonts.face_for(cp);
-    if (face < 0) return 0;
-    return fonts.advance(static_cast<std::size_t>(face), cp) * size / 1000.0F;
-}
-
 bool is_space(char32_t cp) { return cp == U' ' || cp == U'\t' || cp == U'\u3000'; }
 
-// Break opportunities of one paragraph as code point offsets, from ICU (UAX #14).
-std::vector<std::size_t> break_points(std::u32string_view text) {
-    UErrorCode status = U_ZERO_ERROR;
-    // A fresh iterator per call: ICU break iterators are not thread-safe, and cloning a
-    // shared one costs about as much as creating one.
-    std::unique_ptr<icu::BreakIterator> it(
-        icu::BreakIterator::createLineInstance(icu::Locale::getChinese(), status));
-    if (U_FAILURE(status)) throw std::runtime_error("ICU line break iterator unavailable");
-    icu::UnicodeString u = icu::UnicodeString::fromUTF32(
-        reinterpret_cast<const UChar32*>(text.data()), static_cast<int32_t>(text.size()));
-    it->setText(u);
-    std::vector<std::size_t> points;
-    for (int32_t pos = it->next(); pos != icu::BreakIterator::DONE; pos = it->next()) {
-        points.push_back(static_cast<std::size_t>(u.countChar32(0, pos)));
-    }
-    return points;
+// One line break iterator per thread: ICU iterators are not thread-safe, and creating one
+// costs far more than breaking a field's text with it.
+icu::BreakIterator& line_breaker() {
+    thread_local std::unique_ptr<icu::BreakIterator> it = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        std::unique_ptr<icu::BreakIterator> created(
+            icu::BreakIterator::createLineInstance(icu::Locale::getChinese(), status));
+        if (U_FAILURE(status)) throw std::runtime_error("ICU line break iterator unavailable");
+        return created;
+    }();
+    return *it;
 }
 
-void wrap_paragraph(const fonts::FontSet& fonts, std::u32string_view para, float size,
-                    float first_width, float next_width, std::vector<Line>& lines) {
-    if (para.empty()) {
+// A paragraph measured once: its break opportunities (code point offsets, from ICU's
+// UAX #14 rules) and each character's advance at 1 pt. Fitting then tries sizes by
+// multiplication instead of measuring and breaking again.
+struct Paragraph {
+    std::u32string_view text;
+    std::vector<std::size_t> breaks;
+    std::vector<float> unit_widths;
+};
+
+Paragraph measure(const fonts::FontSet& fonts, std::u32string_view text) {
+    Paragraph p{text, {}, {}};
+    p.unit_widths.reserve(text.size());
+    for (char32_t cp : text) {
+        const int face = fonts.face_for(cp);
+        p.unit_widths.push_back(
+            face < 0 ? 0 : fonts.advance(static_cast<std::size_t>(face), cp) / 1000.0F);
+    }
+    if (text.empty()) return p;
+    icu::UnicodeString u = icu::UnicodeString::fromUTF32(
+        reinterpret_cast<const UChar32*>(text.data()), static_cast<int32_t>(text.size()));
+    icu::BreakIterator& it = line_breaker();
+    it.setText(u);
+    const bool bmp_only = u.length() == static_cast<int32_t>(text.size());
+    for (int32_t pos = it.next(); pos != icu::BreakIterator::DONE; pos = it.next()) {
+        p.breaks.push_back(bmp_only ? static_cast<std::size_t>(pos)
+                                    : static_cast<std::size_t>(u.countChar32(0, pos)));
+    }
+    return p;
+}
+
+std::vector<Paragraph> measure_all(const fonts::FontSet& fonts, std::u32string_view text) {
+    std::vector<Paragraph> paragraphs;
+    std::size_t start = 0;
+    while (true) {
+        const auto nl = text.find(U'\n', start);
+        paragraphs.push_back(measure(fonts, text.substr(start, nl - start)));
+        if (nl == std::u32string_view::npos) break;
+        start = nl + 1;
+    }
+    return paragraphs;
+}
+
+void wrap_paragraph(const Paragraph& para, float size, float first_width, float next_width,
+                    std::vector<Line>& lines) {
+    if (para.text.empty()) {
         lines.push_back(Line{});
         return;
     }
     std::u32string line;
     float line_w = 0;
-    std::size_t start = 0;
-    auto current_limit = [&](bool first) { return first ? first_width : next_width; };
     bool first_line = true;
+    auto limit = [&] { return (first_line ? first_width : next_width) + 0.01F; };
     auto push_line = [&] {
         while (!line.empty() && is_space(line.back())) line.pop_back();
         lines.push_back(Line{line, first_line});
@@ -55,69 +85,69 @@ void wrap_paragraph(const fonts::FontSet& fonts, std::u32string_view para, float
         line_w = 0;
         first_line = false;
     };
-    for (std::size_t end : break_points(para)) {
-        std::u32string_view segment = para.substr(start, end - start);
-        start = end;
+    std::size_t start = 0;
+    for (std::size_t end : para.breaks) {
         // Trailing spaces of a segment hang past the margin and do not count.
-        std::size_t visible = segment.size();
-        while (visible > 0 && is_space(segment[visible - 1])) --visible;
+        std::size_t visible = end;
+        while (visible > start && is_space(para.text[visible - 1])) --visible;
         float seg_w = 0;
-        for (std::size_t i = 0; i < visible; ++i) seg_w += char_width(fonts, segment[i], size);
+        for (std::size_t i = start; i < visible; ++i) seg_w += para.unit_widths[i] * size;
         float seg_full = seg_w;
-        for (std::size_t i = visible; i < segment.size(); ++i) {
-            seg_full += char_width(fonts, segment[i], size);
-        }
-        if (line_w + seg_w <= current_limit(first_line) + 0.01F) {
+        for (std::size_t i = visible; i < end; ++i) seg_full += para.unit_widths[i] * size;
+        const std::u32string_view segment = para.text.substr(start, end - start);
+        if (line_w + seg_w <= limit()) {
             line += segment;
             line_w += seg_full;
-            continue;
-        }
-        if (!line.empty()) push_line();
-        if (seg_w <= current_limit(first_line) + 0.01F) {
-            line = segment;
-            line_w = seg_full;
-            continue;
-        }
-        // A single word wider than the line (a long number or URL): break anywhere.
-        for (char32_t cp : segment) {
-            const float w = char_width(fonts, cp, size);
-            if (!line.empty() && line_w + w > current_limit(first_line) + 0.01F && !is_space(cp)) {
-                push_line();
+        } else {
+            if (!line.empty()) push_line();
+            if (seg_w <= limit()) {
+                line = segment;
+                line_w = seg_full;
+            } else {
+                // A single word wider than the line (a long number or URL): break anywhere.
+                for (std::size_t i = start; i < end; ++i) {
+                    const float w = para.unit_widths[i] * size;
+                    if (!line.empty() && line_w + w > limit() && !is_space(para.text[i]))
+                        push_line();
+                    line += para.text[i];
+                    line_w += w;
+                }
             }
-            line += cp;
-            line_w += w;
         }
+        start = end;
     }
     if (!line.empty() || first_line) push_line();
+}
+
+std::vector<Line> wrap_measured(const std::vector<Paragraph>& paragraphs, float size, float width,
+                                float hanging_indent) {
+    std::vector<Line> lines;
+    for (const auto& p : paragraphs) wrap_paragraph(p, size, width, width - hanging_indent, lines);
+    return lines;
 }
 
 }  // namespace
 
 float text_width(const fonts::FontSet& fonts, std::u32string_view text, float size) {
     float w = 0;
-    for (char32_t cp : text) w += char_width(fonts, cp, size);
+    for (char32_t cp : text) {
+        const int face = fonts.face_for(cp);
+        if (face >= 0) w += fonts.advance(static_cast<std::size_t>(face), cp) * size / 1000.0F;
+    }
     return w;
 }
 
 std::vector<Line> wrap_text(const fonts::FontSet& fonts, std::u32string_view text, float size,
                             float width, float hanging_indent) {
-    std::vector<Line> lines;
-    std::size_t start = 0;
-    while (true) {
-        const auto nl = text.find(U'\n', start);
-        wrap_paragraph(fonts, text.substr(start, nl - start), size, width, width - hanging_indent,
-                       lines);
-        if (nl == std::u32string_view::npos) break;
-        start = nl + 1;
-    }
-    return lines;
+    return wrap_measured(measure_all(fonts, text), size, width, hanging_indent);
 }
 
 std::optional<FittedText> fit_text(const fonts::FontSet& fonts, const FitRequest& r) {
+    const auto paragraphs = measure_all(fonts, r.text);
     const float glyphs_per_pt = (fonts.ascent() - fonts.descent()) / 1000.0F;
     auto try_size = [&](float size, bool single_line) -> std::optional<FittedText> {
         const float line_height = size * r.leading;
-        auto lines = wrap_text(fonts, r.text, size, r.width, r.hanging_indent);
+        auto lines = wrap_measured(paragraphs, size, r.width, r.hanging_indent);
         if (single_line && lines.size() > 1) return std::nullopt;
         // The last line needs only the height of the glyphs, not the full leading.
         const float needed =
