@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "flat_cmap.h"
+
 namespace examdocs::fonts {
 
 // RAII over the HarfBuzz objects of one face.
@@ -76,8 +78,18 @@ class FontFace {
         const char* data = hb_blob_get_data(blob, &length);
         std::string bytes(data, length);
         hb_blob_destroy(blob);
+        // The subset's own glyph ids for our code points, for the flat cmap.
+        hb_font_t* subset_font = hb_font_create(result);
+        std::vector<std::pair<char32_t, std::uint16_t>> mapping;
+        for (char32_t cp : codepoints) {
+            hb_codepoint_t glyph = 0;
+            if (cp < 0xFFFF && hb_font_get_nominal_glyph(subset_font, cp, &glyph)) {
+                mapping.emplace_back(cp, static_cast<std::uint16_t>(glyph));
+            }
+        }
+        hb_font_destroy(subset_font);
         hb_face_destroy(result);
-        return bytes;
+        return with_flat_cmap(bytes, mapping);
     }
 
   private:

@@ -86,7 +86,11 @@ PhotoResult prepare_photo(const std::string& base64, float box_w_pt, float box_h
     if (cropped.cols > max_w) {
         const int h =
             std::max(1, static_cast<int>(static_cast<double>(cropped.rows) * max_w / cropped.cols));
-        cv::resize(cropped, scaled, cv::Size(max_w, h), 0, 0, cv::INTER_AREA);
+        // Area averaging only pays for large reductions; for the usual small one (an upload
+        // a little above 300 dpi) bilinear looks the same at a fifth of the cost.
+        const bool large_reduction = cropped.cols > 2 * max_w;
+        cv::resize(cropped, scaled, cv::Size(max_w, h), 0, 0,
+                   large_reduction ? cv::INTER_AREA : cv::INTER_LINEAR);
     } else {
         scaled = cropped;
     }
