@@ -60,9 +60,12 @@ struct LineOp {
 struct CubicSegment {
     float x1, y1, x2, y2, x, y;
 };
-struct CurveOp {  // an open path of cubic curves, clipped to a box
+struct Wave {
     float x0, y0;
     std::vector<CubicSegment> segments;
+};
+struct CurveOp {  // open paths of cubic curves, stroked together, clipped to a box
+    std::vector<Wave> waves;
     float width;
     Color color;
     Box clip;
@@ -522,11 +525,12 @@ class Composer {
 
     // Fine interleaved waves in a light colour: printed they look even, but a photocopier
     // or scanner blurs them into blotches and moiré. Each wave is a chain of cubic curves
-    // (one per quarter period, with the sine's own tangents at the ends), so the pattern
-    // costs a few kilobytes, not the hundreds that a polyline would.
+    // (one per half period, with the sine's own tangents at the ends: close enough for an
+    // ornament), so the pattern costs a few kilobytes, not the hundreds of a polyline.
     void draw_pattern(PageOps& ops, const Element& e) {
         const int n = std::max(1, e.pattern_lines);
         constexpr float kPi = 3.14159265F;
+        CurveOp pattern{{}, e.line_width, e.color, e.box};
         for (int family = 0; family < 2; ++family) {
             const float periods = family == 0 ? 7.0F : 9.0F;
             const float amplitude = family == 0 ? 4.0F : 3.0F;
@@ -541,17 +545,18 @@ class Composer {
                 auto slope_at = [&](float x) {
                     return amplitude * k * std::cos(k * (x - e.box.x) + phase);
                 };
-                CurveOp wave{e.box.x, y_at(e.box.x), {}, e.line_width, e.color, e.box};
-                const float step = e.box.w / (periods * 4);
+                Wave wave{e.box.x, y_at(e.box.x), {}};
+                const float step = e.box.w / (periods * 2);
                 for (float x = e.box.x; x < e.box.x + e.box.w - 0.01F; x += step) {
                     const float x1 = x + step;
                     const float third = step / 3;
                     wave.segments.push_back({x + third, y_at(x) + slope_at(x) * third, x1 - third,
                                              y_at(x1) - slope_at(x1) * third, x1, y_at(x1)});
                 }
-                ops.push_back(std::move(wave));
+                pattern.waves.push_back(std::move(wave));
             }
         }
+        ops.push_back(std::move(pattern));
     }
 
     const Layout& layout_;
@@ -657,10 +662,12 @@ std::string emit_pdf(const std::vector<PageOps>& pages, const Composer& composer
                 HPDF_Page_EndPath(page);
                 HPDF_Page_SetRGBStroke(page, c->color.r, c->color.g, c->color.b);
                 HPDF_Page_SetLineWidth(page, c->width);
-                HPDF_Page_MoveTo(page, c->x0, H - c->y0);
-                for (const auto& seg : c->segments) {
-                    HPDF_Page_CurveTo(page, seg.x1, H - seg.y1, seg.x2, H - seg.y2, seg.x,
-                                      H - seg.y);
+                for (const auto& wave : c->waves) {
+                    HPDF_Page_MoveTo(page, wave.x0, H - wave.y0);
+                    for (const auto& seg : wave.segments) {
+                        HPDF_Page_CurveTo(page, seg.x1, H - seg.y1, seg.x2, H - seg.y2, seg.x,
+                                          H - seg.y);
+                    }
                 }
                 HPDF_Page_Stroke(page);
                 HPDF_Page_GRestore(page);
