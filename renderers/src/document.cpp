@@ -588,7 +588,7 @@ std::string emit_pdf(const std::vector<PageOps>& pages, const Composer& composer
         const auto& cps = composer.used()[f];
         if (cps.empty()) continue;
         const std::u32string list(cps.begin(), cps.end());
-        faces[static_cast<int>(f)] = writer.load_font(fonts.subset(f, list));
+        faces[static_cast<int>(f)] = writer.load_font(fonts.subset(f, list), list);
     }
     const float H = layout.page_height;
     for (const auto& ops : pages) {

@@ -1,7 +1,10 @@
 #include "pdf_writer.h"
 
+#include <hpdf_objects.h>
+#include <hpdf_streams.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -24,6 +27,33 @@ std::string temp_dir() {
     if (access("/dev/shm", W_OK) == 0) return "/dev/shm";
     const char* tmp = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): read-only use
     return tmp ? tmp : "/tmp";
+}
+
+// A ToUnicode CMap for text drawn through libharu's UTF-8 encoder, whose codes are the
+// UTF-16 values of the characters themselves. libharu 2.3.0 writes a "cidrange" CMap
+// there, which is not a ToUnicode CMap at all (poppler warns and guesses); this one maps
+// each code the document uses to its character.
+std::string to_unicode_cmap(const std::u32string& codepoints) {
+    std::ostringstream out;
+    out << "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+           "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+           "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+    out << std::hex << std::uppercase;
+    for (std::size_t i = 0; i < codepoints.size(); i += 100) {
+        const std::size_t n = std::min<std::size_t>(100, codepoints.size() - i);
+        out << std::dec << n << std::hex << " beginbfchar\n";
+        for (std::size_t k = i; k < i + n; ++k) {
+            char entry[32];
+            std::snprintf(entry, sizeof entry, "<%04X> <%04X>\n",
+                          static_cast<unsigned>(codepoints[k]),
+                          static_cast<unsigned>(codepoints[k]));
+            out << entry;
+        }
+        out << "endbfchar\n";
+    }
+    out << "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+    return out.str();
 }
 
 }  // namespace
@@ -58,7 +88,7 @@ void PdfWriter::check(std::string_view what) {
     throw PdfError(message);
 }
 
-HPDF_Font PdfWriter::load_font(const std::string& ttf_bytes) {
+HPDF_Font PdfWriter::load_font(const std::string& ttf_bytes, const std::u32string& codepoints) {
     std::string path = temp_dir() + "/examdocs-font-XXXXXX";
     const int fd = mkstemp(path.data());
     if (fd < 0) throw PdfError("cannot create a temporary font file");
@@ -73,6 +103,12 @@ HPDF_Font PdfWriter::load_font(const std::string& ttf_bytes) {
     check("loading a font subset");
     HPDF_Font font = HPDF_GetFont(doc_, name, "UTF-8");
     check("selecting a font");
+    auto* cmap = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT));
+    if (cmap && cmap->stream) {
+        HPDF_MemStream_FreeData(cmap->stream);
+        HPDF_Stream_WriteStr(cmap->stream, to_unicode_cmap(codepoints).c_str());
+        check("writing the ToUnicode map");
+    }
     return font;
 }
 

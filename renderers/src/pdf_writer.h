@@ -27,8 +27,9 @@ class PdfWriter {
     // Throws PdfError if any libharu call since the last check failed.
     void check(std::string_view what);
 
-    // Embeds a TrueType font given as bytes; returns the font, UTF-8 encoded.
-    HPDF_Font load_font(const std::string& ttf_bytes);
+    // Embeds a TrueType font given as bytes; returns the font, UTF-8 encoded. `codepoints`
+    // are the characters it will draw (BMP only), for its ToUnicode map.
+    HPDF_Font load_font(const std::string& ttf_bytes, const std::u32string& codepoints);
     HPDF_Image load_jpeg(const std::string& jpeg_bytes);
 
     void set_info(std::string_view title, std::string_view author, std::string_view subject,
