@@ -11,6 +11,7 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "support/http_client.h"
 
@@ -84,6 +85,51 @@ TEST(ServeProcess, HelpListsEveryKeyWithItsEnvironmentVariable) {
           "server.drain-timeout-s", "limits.max-body-bytes", "data.dir"}) {
         EXPECT_NE(text.find(expected), std::string::npos) << expected;
     }
+}
+
+}  // namespace
+
+namespace {
+
+struct Run {
+    int status;
+    std::string out, err;
+};
+
+Run run_examdocs(const std::vector<std::string>& args) {
+    Poco::Pipe out_pipe, err_pipe;
+    Poco::ProcessHandle handle =
+        Poco::Process::launch(EXAMDOCS_BINARY, args, "", nullptr, &out_pipe, &err_pipe);
+    Poco::PipeInputStream out(out_pipe), err(err_pipe);
+    std::string out_text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+    std::string err_text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    return {handle.wait(), out_text, err_text};
+}
+
+TEST(RenderCommand, RendersASampleToAFile) {
+    Poco::TemporaryFile pdf;
+    auto run = run_examdocs({"render", "score-notice",
+                             EXAMDOCS_SOURCE_DIR "/samples/score-notice.json", "-o", pdf.path()});
+    EXPECT_EQ(run.status, 0) << run.err;
+    std::ifstream in(pdf.path(), std::ios::binary);
+    std::string head(5, '\0');
+    in.read(head.data(), 5);
+    EXPECT_EQ(head, "%PDF-");
+}
+
+TEST(RenderCommand, ExitStatusesSayWhatWentWrong) {
+    Poco::TemporaryFile bad, pdf;
+    std::ofstream(bad.path()) << R"({"exam":{"title":"x"}})";
+    auto refused = run_examdocs({"render", "score-notice", bad.path(), "-o", pdf.path()});
+    EXPECT_EQ(refused.status, 65);  // EX_DATAERR
+    EXPECT_NE(refused.err.find("\"pointer\":\"/ticketNumber\""), std::string::npos) << refused.err;
+
+    auto missing = run_examdocs({"render", "score-notice", "/nonexistent.json", "-o", pdf.path()});
+    EXPECT_EQ(missing.status, 66);  // EX_NOINPUT
+
+    auto unknown = run_examdocs({"render", "diploma", bad.path(), "-o", pdf.path()});
+    EXPECT_EQ(unknown.status, 64);  // EX_USAGE
+    EXPECT_NE(unknown.err.find("admission-ticket"), std::string::npos) << "lists the layouts";
 }
 
 }  // namespace

@@ -1,0 +1,119 @@
+// The photo path: EXIF orientation applied, shape and resolution bounded, never the
+// uploaded bytes.
+#include "../../../renderers/src/photo.h"
+
+#include <Poco/Base64Encoder.h>
+#include <gtest/gtest.h>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <sstream>
+
+#include "support/samples.h"
+
+namespace {
+
+using examdocs::renderers::prepare_photo;
+
+std::string base64(const std::string& bytes) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << bytes;
+    encoder.close();
+    return out.str();
+}
+
+cv::Mat decode(const std::string& jpeg) {
+    return cv::imdecode(
+        cv::Mat(1, static_cast<int>(jpeg.size()), CV_8UC1, const_cast<char*>(jpeg.data())),
+        cv::IMREAD_COLOR);
+}
+
+// The fixture with an EXIF APP1 segment saying "rotate 90° clockwise to display"
+// (orientation 6), as phone cameras write it.
+std::string with_orientation_6(const std::string& jpeg) {
+    const std::string tiff =
+        std::string("II*\0\x08\0\0\0", 8) +                      // little-endian TIFF
+        std::string("\x01\0", 2) +                               // one IFD entry
+        std::string("\x12\x01\x03\0\x01\0\0\0\x06\0\0\0", 12) +  // Orientation = 6
+        std::string("\0\0\0\0", 4);                              // no next IFD
+    const std::string payload = std::string("Exif\0\0", 6) + tiff;
+    const auto length = static_cast<unsigned>(payload.size() + 2);
+    std::string app1 = "\xFF\xE1";
+    app1 += static_cast<char>(length >> 8);
+    app1 += static_cast<char>(length & 0xFF);
+    return jpeg.substr(0, 2) + app1 + payload + jpeg.substr(2);
+}
+
+double mean_difference(const cv::Mat& a, const cv::Mat& b) {
+    cv::Mat resized;
+    cv::resize(b, resized, a.size());
+    cv::Mat diff;
+    cv::absdiff(a, resized, diff);
+    const cv::Scalar m = cv::mean(diff);
+    return (m[0] + m[1] + m[2]) / 3;
+}
+
+const std::string& fixture() {
+    static const std::string bytes = examdocs::test::read_file(
+        examdocs::test::source_path("tests/data/photos/good_295x413.jpg"));
+    return bytes;
+}
+
+TEST(Photo, ExifOrientationIsAppliedBeforeCropping) {
+    // A landscape box, the shape of the photo once turned as its EXIF says.
+    const float box_w = 413 * 72.0F / 300, box_h = 295 * 72.0F / 300;
+    auto result = prepare_photo(base64(with_orientation_6(fixture())), box_w, box_h);
+    ASSERT_TRUE(result.photo) << result.problem->message;
+    const cv::Mat out = decode(result.photo->jpeg);
+    EXPECT_GT(out.cols, out.rows);
+    cv::Mat turned;
+    cv::rotate(decode(fixture()), turned, cv::ROTATE_90_CLOCKWISE);
+    EXPECT_LT(mean_difference(out, turned), 12.0) << "the photo was not turned";
+}
+
+TEST(Photo, CroppedToTheBoxAndAtMost300Dpi) {
+    // A square box 20 mm wide: at most 236 pixels across.
+    const float side = 20 * 72.0F / 25.4F;
+    auto result = prepare_photo(base64(fixture()), side, side);
+    ASSERT_TRUE(result.photo);
+    EXPECT_EQ(result.photo->width, result.photo->height);
+    EXPECT_LE(result.photo->width, 237);
+    const cv::Mat out = decode(result.photo->jpeg);
+    EXPECT_EQ(out.cols, result.photo->width);
+}
+
+TEST(Photo, MetadataAndTrailingBytesAreDropped) {
+    std::string marked = with_orientation_6(fixture()) + "TRAILING-PAYLOAD";
+    auto result = prepare_photo(base64(marked), 70, 99);
+    ASSERT_TRUE(result.photo);
+    EXPECT_EQ(result.photo->jpeg.find("Exif"), std::string::npos);
+    EXPECT_EQ(result.photo->jpeg.find("TRAILING-PAYLOAD"), std::string::npos);
+}
+
+TEST(Photo, ADecompressionBombIsRefusedFromItsHeader) {
+    // A 26-byte PNG header claiming 20000 × 20000 pixels.
+    const std::string bomb("\x89PNG\r\n\x1A\n\0\0\0\x0DIHDR\0\0\x4E\x20\0\0\x4E\x20\x08\x06\0\0\0",
+                           29);
+    auto result = prepare_photo(base64(bomb), 70, 99);
+    ASSERT_TRUE(result.problem);
+    EXPECT_EQ(result.problem->code, "photo-too-large");
+}
+
+TEST(Photo, PngWithAlphaIsAccepted) {
+    cv::Mat rgba(120, 90, CV_8UC4, cv::Scalar(255, 255, 255, 128));
+    std::vector<uchar> png;
+    cv::imencode(".png", rgba, png);
+    auto result = prepare_photo(base64(std::string(png.begin(), png.end())), 70, 99);
+    ASSERT_TRUE(result.photo) << result.problem->message;
+    EXPECT_EQ(result.photo->jpeg.rfind("\xFF\xD8", 0), 0u);
+}
+
+TEST(Photo, DataUrlsAreAccepted) {
+    auto result = prepare_photo("data:image/jpeg;base64," + base64(fixture()), 70, 99);
+    EXPECT_TRUE(result.photo);
+}
+
+}  // namespace
