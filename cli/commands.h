@@ -8,5 +8,7 @@ namespace examdocs::cli {
 
 int serve_command(int argc, char** argv);
 int render_command(int argc, char** argv);
+int check_photo_command(int argc, char** argv);
+int normalize_photo_command(int argc, char** argv);
 
 }  // namespace examdocs::cli

@@ -36,6 +36,12 @@ const std::vector<ConfigKey>& config_keys() {
         {"limits.max-body-bytes", "8388608",
          "Largest request body accepted, checked from Content-Length before reading and "
          "counted while reading chunked bodies (413 past it)."},
+        {"limits.max-photo-bytes", "10485760",
+         "Largest photo accepted by /v1/photos/*, counted as it streams in (a multipart part "
+         "or a raw body); 413 past it. Profiles set their own, smaller bounds."},
+        {"photos.profiles-file", "",
+         "JSON file of photo profiles that add to or override the built-in ones (ruankao, "
+         "skill-cert, ga461, attachment). Read at start."},
         {"data.dir", "./var", "Directory for the SQLite registry, signing keys and job output."},
         {"layouts.dir", "",
          "Directory of extra layouts (*.json). They add document kinds, or replace built-in "
@@ -163,6 +169,8 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
         static_cast<int>(parse_integer(c, "server.keep-alive-max-requests", 1, 1000000));
     s.drain_timeout = std::chrono::seconds(parse_integer(c, "server.drain-timeout-s", 0, 3600));
     s.max_body_bytes = parse_integer(c, "limits.max-body-bytes", 1024, 1LL << 34);
+    s.max_photo_bytes = parse_integer(c, "limits.max-photo-bytes", 1024, 1LL << 30);
+    s.photo_profiles_file = c.values.find("photos.profiles-file")->second;
     s.data_dir = c.values.find("data.dir")->second;
     if (s.data_dir.empty()) throw ConfigError("data.dir must not be empty");
     s.layouts_dir = c.values.find("layouts.dir")->second;

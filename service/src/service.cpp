@@ -10,11 +10,13 @@
 #include <Poco/ThreadPool.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "dispatcher.h"
 #include "document_routes.h"
 #include "examdocs/fonts/font_manifest.h"
 #include "examdocs/fonts/font_set.h"
+#include "photo_routes.h"
 #include "system_routes.h"
 
 namespace examdocs::service {
@@ -22,8 +24,19 @@ namespace examdocs::service {
 Service::Service(Settings settings, Log& log)
     : settings_(std::move(settings)), log_(log), layouts_(renderers::LayoutCatalog::bundled()) {
     if (!settings_.layouts_dir.empty()) layouts_.add_directory(settings_.layouts_dir);
+    photo_profiles_ = validators::builtin_photo_profiles();
+    if (!settings_.photo_profiles_file.empty()) {
+        std::ifstream in(settings_.photo_profiles_file);
+        if (!in)
+            throw std::runtime_error("cannot read photos.profiles-file " +
+                                     settings_.photo_profiles_file);
+        std::ostringstream text;
+        text << in.rdbuf();
+        photo_profiles_ = validators::load_photo_profiles(text.str());
+    }
     add_system_routes(*this);
     add_document_routes(*this);
+    add_photo_routes(*this);
 }
 
 Service::~Service() { shutdown(); }

@@ -133,3 +133,33 @@ TEST(RenderCommand, ExitStatusesSayWhatWentWrong) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PhotoCommands, CheckPhotoExitStatusFollowsTheVerdicts) {
+    const std::string dir = EXAMDOCS_SOURCE_DIR "/tests/data/photos/";
+    auto pass = run_examdocs({"check-photo", "--profile", "ruankao", dir + "good_295x413.jpg"});
+    EXPECT_EQ(pass.status, 0) << pass.out << pass.err;
+    EXPECT_NE(pass.out.find("pass"), std::string::npos);
+    auto fail = run_examdocs({"check-photo", "--profile", "ruankao", dir + "good_295x413.jpg",
+                              dir + "grey_background.jpg"});
+    EXPECT_EQ(fail.status, 1);
+    EXPECT_NE(fail.out.find("background"), std::string::npos) << fail.out;
+    auto json = run_examdocs(
+        {"check-photo", "--profile", "ruankao", "--json", dir + "grey_background.jpg"});
+    EXPECT_NE(json.out.find("\"verdict\":\"fail\""), std::string::npos) << json.out;
+    auto missing = run_examdocs({"check-photo", "--profile", "ruankao", "/nonexistent.jpg"});
+    EXPECT_EQ(missing.status, 66);
+}
+
+TEST(PhotoCommands, NormalizePhotoWritesAPassingJpeg) {
+    Poco::TemporaryFile out;
+    auto run = run_examdocs({"normalize-photo", "--profile", "ruankao",
+                             EXAMDOCS_SOURCE_DIR "/tests/data/photos/grey_background.jpg", "-o",
+                             out.path()});
+    EXPECT_EQ(run.status, 0) << run.err;
+    auto recheck = run_examdocs({"check-photo", "--profile", "ruankao", out.path()});
+    EXPECT_EQ(recheck.status, 0) << recheck.out;
+}
+
+}  // namespace

@@ -60,6 +60,8 @@ struct Settings {
     int keep_alive_max_requests = 100;
     std::chrono::seconds drain_timeout{20};
     long long max_body_bytes = 8LL * 1024 * 1024;
+    long long max_photo_bytes = 10LL * 1024 * 1024;
+    std::string photo_profiles_file;  // empty: the built-in profiles only
     std::string data_dir = "./var";
     std::string layouts_dir;  // extra layouts; empty: the built-in ones only
     std::string public_base_url = "http://127.0.0.1:8080";

@@ -20,6 +20,7 @@
 #include "examdocs/service/log.h"
 #include "examdocs/service/metrics.h"
 #include "examdocs/service/router.h"
+#include "examdocs/validators/photo_profile.h"
 
 namespace Poco {
 class ThreadPool;
@@ -42,6 +43,9 @@ class Service {
     Metrics& metrics() { return metrics_; }
     Log& log() { return log_; }
     const renderers::LayoutCatalog& layouts() const { return layouts_; }
+    const std::map<std::string, validators::PhotoProfile, std::less<>>& photo_profiles() const {
+        return photo_profiles_;
+    }
     const Settings& settings() const { return settings_; }
 
     void start();
@@ -63,6 +67,7 @@ class Service {
     Settings settings_;
     Log& log_;
     renderers::LayoutCatalog layouts_;
+    std::map<std::string, validators::PhotoProfile, std::less<>> photo_profiles_;
     Router router_;
     Health health_;
     Metrics metrics_;
