@@ -163,8 +163,8 @@ void check_pixels(PhotoReport& r, const cv::Mat& bgr, const PhotoProfile& p) {
         cv::absdiff(ch[1], ch[2], d2);
         cv::absdiff(ch[0], ch[2], d3);
         const double spread = (cv::mean(d1)[0] + cv::mean(d2)[0] + cv::mean(d3)[0]) / 3;
-        const bool ok = spread >= 2.0;
-        add(r, "colour", ok, fixed(spread, 1), "≥ 2.0",
+        const bool ok = spread >= p.min_colour_spread;
+        add(r, "colour", ok, fixed(spread, 1), "≥ " + fixed(p.min_colour_spread, 1),
             ok ? "彩色照片" : "照片为黑白，请上传彩色照片",
             ok ? "A colour photo." : "The photo is black and white; a colour photo is required.");
     }
@@ -199,10 +199,13 @@ void check_pixels(PhotoReport& r, const cv::Mat& bgr, const PhotoProfile& p) {
         const double l_mean = l_sum / n;
         const double chroma = c_sum / n;
         const double l_sd = std::sqrt(std::max(0.0, l_sq / n - l_mean * l_mean));
-        const bool ok = l_mean >= 88 && chroma <= 8 && l_sd <= 7;
+        const bool ok = l_mean >= p.min_background_lightness && chroma <= p.max_background_chroma &&
+                        l_sd <= p.max_background_spread;
         add(r, "background", ok,
             "L*=" + fixed(l_mean, 0) + " C*=" + fixed(chroma, 1) + " σ=" + fixed(l_sd, 1),
-            "L* ≥ 88, C* ≤ 8, σ ≤ 7", ok ? "白色背景" : "背景不是均匀的白色，请在白色背景前拍摄",
+            "L* ≥ " + fixed(p.min_background_lightness, 0) + ", C* ≤ " +
+                fixed(p.max_background_chroma, 0) + ", σ ≤ " + fixed(p.max_background_spread, 0),
+            ok ? "白色背景" : "背景不是均匀的白色，请在白色背景前拍摄",
             ok ? "White background."
                : "The background is not an even white; take the photo against a white wall.");
     }

@@ -125,7 +125,18 @@ std::map<std::string, PhotoProfile, std::less<>> load_photo_profiles(std::string
             p.aspect = o->optValue<double>("aspect", p.aspect);
             p.aspect_tolerance = o->optValue<double>("aspectTolerance", p.aspect_tolerance);
             p.require_colour = o->optValue<bool>("colour", p.require_colour);
+            p.min_colour_spread = o->optValue<double>("minColourSpread", p.min_colour_spread);
             p.white_background = o->optValue<bool>("whiteBackground", p.white_background);
+            p.min_background_lightness =
+                o->optValue<double>("minBackgroundLightness", p.min_background_lightness);
+            p.max_background_chroma =
+                o->optValue<double>("maxBackgroundChroma", p.max_background_chroma);
+            p.max_background_spread =
+                o->optValue<double>("maxBackgroundSpread", p.max_background_spread);
+            p.centre_tolerance = o->optValue<double>("centreTolerance", p.centre_tolerance);
+            p.min_face_brightness = o->optValue<double>("minFaceBrightness", p.min_face_brightness);
+            p.max_face_brightness = o->optValue<double>("maxFaceBrightness", p.max_face_brightness);
+            p.target_head_share = o->optValue<double>("targetHeadShare", p.target_head_share);
             p.face_checks = o->optValue<bool>("faceChecks", p.face_checks);
             p.head_share_min = o->optValue<double>("headShareMin", p.head_share_min);
             p.head_share_max = o->optValue<double>("headShareMax", p.head_share_max);
@@ -156,8 +167,22 @@ std::string describe_profile(const PhotoProfile& p) {
     if (p.max_height) o.set("maxHeight", p.max_height);
     if (p.aspect > 0) o.set("aspect", p.aspect);
     o.set("colour", p.require_colour);
+    if (p.require_colour) o.set("minColourSpread", p.min_colour_spread);
     o.set("whiteBackground", p.white_background);
+    if (p.white_background) {
+        o.set("minBackgroundLightness", p.min_background_lightness);
+        o.set("maxBackgroundChroma", p.max_background_chroma);
+        o.set("maxBackgroundSpread", p.max_background_spread);
+    }
     o.set("faceChecks", p.face_checks);
+    if (p.face_checks) {
+        o.set("headShareMin", p.head_share_min);
+        o.set("headShareMax", p.head_share_max);
+        o.set("centreTolerance", p.centre_tolerance);
+        o.set("minSharpness", p.min_sharpness);
+        o.set("minFaceBrightness", p.min_face_brightness);
+        o.set("maxFaceBrightness", p.max_face_brightness);
+    }
     if (p.target_width) {
         o.set("targetWidth", p.target_width);
         o.set("targetHeight", p.target_height);

@@ -23,8 +23,12 @@ struct PhotoProfile {
     double aspect = 0;               // width / height; 0: any
     double aspect_tolerance = 0.03;  // relative
     bool require_colour = false;
+    double min_colour_spread = 2.0;  // mean difference between colour channels, 0–255
     bool white_background = false;
-    bool face_checks = false;  // one face, its size and place, sharpness, exposure
+    double min_background_lightness = 88;  // CIELAB L*, 0–100, on the border
+    double max_background_chroma = 8;      // CIELAB C*
+    double max_background_spread = 7;      // standard deviation of L*
+    bool face_checks = false;              // one face, its size and place, sharpness, exposure
     double head_share_min = 0.35, head_share_max = 0.80;  // face height × 1.45 / image height
     double centre_tolerance = 0.12;  // face centre off the middle, as a share of the width
     double min_sharpness = 40;       // variance of the Laplacian on the face
