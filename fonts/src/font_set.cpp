@@ -97,6 +97,14 @@ class FontFace {
         const FontFace* face;
         std::vector<OutlineStep>* steps;
         float last_x = 0, last_y = 0;
+
+        void cubic(float c1x, float c1y, float c2x, float c2y, float x, float y) {
+            steps->push_back({OutlineStep::cubic, face->per_mille(c1x), face->per_mille(c1y),
+                              face->per_mille(c2x), face->per_mille(c2y), face->per_mille(x),
+                              face->per_mille(y)});
+            last_x = x;
+            last_y = y;
+        }
     };
 
     // The draw callbacks only append to a vector: nothing in them can throw but
@@ -134,28 +142,14 @@ class FontFace {
                     const float c1y = c->last_y + 2.0F / 3.0F * (cy - c->last_y);
                     const float c2x = x + 2.0F / 3.0F * (cx - x);
                     const float c2y = y + 2.0F / 3.0F * (cy - y);
-                    const FontFace* face = c->face;
-                    c->steps->push_back({OutlineStep::cubic, face->per_mille(c1x),
-                                         face->per_mille(c1y), face->per_mille(c2x),
-                                         face->per_mille(c2y), face->per_mille(x),
-                                         face->per_mille(y)});
-                    c->last_x = x;
-                    c->last_y = y;
+                    c->cubic(c1x, c1y, c2x, c2y, x, y);
                 },
                 nullptr, nullptr);
             hb_draw_funcs_set_cubic_to_func(
                 f,
                 [](hb_draw_funcs_t*, void* data, hb_draw_state_t*, float c1x, float c1y, float c2x,
-                   float c2y, float x, float y, void*) {
-                    auto* c = static_cast<Collector*>(data);
-                    const FontFace* face = c->face;
-                    c->steps->push_back({OutlineStep::cubic, face->per_mille(c1x),
-                                         face->per_mille(c1y), face->per_mille(c2x),
-                                         face->per_mille(c2y), face->per_mille(x),
-                                         face->per_mille(y)});
-                    c->last_x = x;
-                    c->last_y = y;
-                },
+                   float c2y, float x, float y,
+                   void*) { static_cast<Collector*>(data)->cubic(c1x, c1y, c2x, c2y, x, y); },
                 nullptr, nullptr);
             hb_draw_funcs_set_close_path_func(
                 f,

@@ -10,6 +10,7 @@
 #include "examdocs/service/service.h"
 #include "support/http_client.h"
 #include "support/pdf_reader.h"
+#include "support/running_service.h"
 #include "support/samples.h"
 
 namespace svc = examdocs::service;

@@ -12,6 +12,7 @@
 
 #include "examdocs/service/service.h"
 #include "support/http_client.h"
+#include "support/running_service.h"
 
 namespace svc = examdocs::service;
 
@@ -24,16 +25,9 @@ std::string upper(std::string s) {
 }
 
 TEST(OpenApi, ServedDocumentDescribesEveryRouteAndNoOther) {
-    Poco::TemporaryFile data_dir;
-    std::ostringstream log_stream;
-    svc::Log log(log_stream, svc::LogFormat::json);
-    svc::Settings settings;
-    settings.port = 0;
-    settings.data_dir = data_dir.path();
-    svc::Service service(settings, log);
-    service.start();
-
-    auto reply = examdocs::test::http_request(service.port(), "GET", "/openapi.yaml");
+    examdocs::test::RunningService running;
+    svc::Service& service = *running;
+    auto reply = examdocs::test::http_request(running.port(), "GET", "/openapi.yaml");
     ASSERT_EQ(reply.status, 200);
     EXPECT_EQ(reply.content_type.rfind("application/yaml", 0), 0u);
     YAML::Node doc = YAML::Load(reply.body);

@@ -9,6 +9,7 @@
 
 #include "examdocs/service/service.h"
 #include "support/http_client.h"
+#include "support/running_service.h"
 #include "support/samples.h"
 
 namespace svc = examdocs::service;
@@ -16,10 +17,7 @@ using examdocs::test::http_request;
 
 namespace {
 
-Poco::JSON::Object::Ptr parse_object(const std::string& body) {
-    Poco::JSON::Parser parser;
-    return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
-}
+using examdocs::test::parse_object;
 
 std::string fixture(const std::string& name) {
     return examdocs::test::read_file(examdocs::test::source_path("tests/data/photos/" + name));
@@ -27,28 +25,14 @@ std::string fixture(const std::string& name) {
 
 class PhotosApi : public ::testing::Test {
   protected:
-    void SetUp() override {
-        svc::Settings settings;
-        settings.port = 0;
-        settings.threads = 4;
-        settings.data_dir = data_dir_.path();
-        settings.max_photo_bytes = 200 * 1024;
-        service_ = std::make_unique<svc::Service>(settings, log_);
-        service_->start();
-        port_ = service_->port();
-    }
-    void TearDown() override { service_->shutdown(); }
-
     examdocs::test::HttpReply post(const std::string& path, const std::string& body,
                                    const std::string& type) {
         return http_request(port_, "POST", path, body, {{"Content-Type", type}});
     }
 
-    Poco::TemporaryFile data_dir_;
-    std::ostringstream log_stream_;
-    svc::Log log_{log_stream_, svc::LogFormat::json};
-    std::unique_ptr<svc::Service> service_;
-    std::uint16_t port_ = 0;
+    examdocs::test::RunningService service_{
+        [](svc::Settings& s) { s.max_photo_bytes = 200 * 1024; }};
+    std::uint16_t port_ = service_.port();
 };
 
 TEST_F(PhotosApi, APassingPhotoAndAFailingOneAreBoth200) {

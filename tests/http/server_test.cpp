@@ -16,6 +16,7 @@
 #include "examdocs/core/problem.h"
 #include "examdocs/service/service.h"
 #include "support/http_client.h"
+#include "support/running_service.h"
 
 using examdocs::test::http_request;
 using examdocs::test::HttpReply;
@@ -23,10 +24,7 @@ namespace svc = examdocs::service;
 
 namespace {
 
-Poco::JSON::Object::Ptr parse_object(const std::string& body) {
-    Poco::JSON::Parser parser;
-    return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
-}
+using examdocs::test::parse_object;
 
 // A random (version 4) UUID in its canonical lower-case form. Hand-written rather than
 // std::regex, which trips GCC 12's -Wmaybe-uninitialized under ASan.
@@ -53,14 +51,17 @@ double metric_value(const std::string& metrics, const std::string& series) {
 class ServerTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        svc::Settings settings;
-        settings.port = 0;
-        settings.threads = 4;
-        settings.max_body_bytes = 64 * 1024;
-        settings.drain_timeout = std::chrono::seconds(10);
-        settings.data_dir = data_dir_.path();
-        service_ = std::make_unique<svc::Service>(settings, log_);
-        auto& r = service_->router();
+        running_ = std::make_unique<examdocs::test::RunningService>(
+            [](svc::Settings& settings) {
+                settings.max_body_bytes = 64 * 1024;
+                settings.drain_timeout = std::chrono::seconds(10);
+            },
+            [this](svc::Service& service) { add_test_routes(service.router()); });
+        service_ = &**running_;
+        port_ = running_->port();
+    }
+
+    void add_test_routes(svc::Router& r) {
         r.add({"POST", "/test/echo", [](svc::Exchange& ex) {
                    return svc::Response::text(ex.read_body(), "application/octet-stream");
                }});
@@ -75,11 +76,7 @@ class ServerTest : public ::testing::Test {
         r.add({"GET", "/test/items/{id}", [](svc::Exchange& ex) {
                    return svc::Response::json("{\"id\":\"" + ex.param("id") + "\"}");
                }});
-        service_->start();
-        port_ = service_->port();
     }
-
-    void TearDown() override { service_->shutdown(); }
 
     void wait_until_ready() {
         for (int i = 0; i < 600; ++i) {
@@ -102,10 +99,8 @@ class ServerTest : public ::testing::Test {
         EXPECT_EQ(body->getValue<std::string>("requestId"), reply.headers.at("X-Request-Id"));
     }
 
-    Poco::TemporaryFile data_dir_;
-    std::ostringstream log_stream_;
-    svc::Log log_{log_stream_, svc::LogFormat::json};
-    std::unique_ptr<svc::Service> service_;
+    std::unique_ptr<examdocs::test::RunningService> running_;
+    svc::Service* service_ = nullptr;
     std::uint16_t port_ = 0;
     std::promise<void> slow_entered_;
 };
@@ -230,7 +225,7 @@ TEST_F(ServerTest, RequestIdIsEchoedOrGenerated) {
 TEST_F(ServerTest, EveryLogLineOfARequestCarriesItsId) {
     http_request(port_, "GET", "/test/throw", {}, {{"X-Request-Id", "trace-me-42"}});
     service_->shutdown();
-    const std::string log = log_stream_.str();
+    const std::string log = running_->log_text();
     std::istringstream lines(log);
     std::string line;
     int with_id = 0;
