@@ -264,7 +264,7 @@ CheckedInput check_input(const Layout& layout, const Var& input, std::string_vie
             if (!value || is_empty(*value)) {
                 if (f.required) {
                     result.errors.push_back(
-                        {p, "required", name_of(f) + "必须填写 / " + name_of(f) + " is required."});
+                        {p, "required", name_of(f) + "必须填写 / This field is required."});
                 }
                 continue;
             }

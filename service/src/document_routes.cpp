@@ -87,7 +87,7 @@ void add_document_routes(Service& service) {
                    const auto count = outcome.errors.size();
                    throw ProblemError(unprocessable(
                        std::to_string(count) + (count == 1 ? " field is" : " fields are") +
-                           " not acceptable for a " + layout->name + "; see errors[].",
+                           " not acceptable for the layout " + layout->name + "; see errors[].",
                        std::move(outcome.errors)));
                }
                Response reply;

@@ -34,6 +34,12 @@ std::string fixed(double v, int decimals) {
     return out.str();
 }
 
+// Decimal units, as people and upload forms count them ("大于30KB" = more than 30,000 bytes).
+std::string bytes_text(long long bytes) {
+    if (bytes < 1'000'000) return fixed(static_cast<double>(bytes) / 1000, 1) + " KB";
+    return fixed(static_cast<double>(bytes) / 1'000'000, 2) + " MB";
+}
+
 std::string size_text(int w, int h) { return std::to_string(w) + "×" + std::to_string(h); }
 
 // Whether the file reaches its end marker: libjpeg and libpng decode a truncated file
@@ -298,12 +304,10 @@ PhotoReport check_photo(std::span<const std::byte> bytes, const PhotoProfile& p)
     if (p.min_bytes || p.max_bytes) {
         const bool ok =
             (!p.min_bytes || r.bytes >= p.min_bytes) && (!p.max_bytes || r.bytes <= p.max_bytes);
-        std::string limit =
-            p.min_bytes ? "≥ " + fixed(static_cast<double>(p.min_bytes) / 1024, 0) + " KB" : "";
+        std::string limit = p.min_bytes ? "≥ " + bytes_text(p.min_bytes) : "";
         if (p.max_bytes)
-            limit += (limit.empty() ? "" : ", ") + std::string("≤ ") +
-                     fixed(static_cast<double>(p.max_bytes) / 1024, 0) + " KB";
-        add(r, "file-size", ok, fixed(static_cast<double>(r.bytes) / 1024, 1) + " KB", limit,
+            limit += (limit.empty() ? "" : ", ") + std::string("≤ ") + bytes_text(p.max_bytes);
+        add(r, "file-size", ok, bytes_text(r.bytes), limit,
             ok ? "文件大小符合要求" : "文件大小应为" + limit,
             ok ? "File size is within bounds." : "The file size must be " + limit + ".");
     }
