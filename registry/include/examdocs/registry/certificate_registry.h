@@ -1,0 +1,67 @@
+#pragma once
+// The certificate registry: the rows that certificates, their QR codes and their
+// verification are views of. SQLite under the data directory (WAL, synchronous=FULL,
+// write transactions with BEGIN IMMEDIATE, a session per call from a pool); versioned
+// schema migrations applied at open. PostgreSQL is the next step (see the issue).
+//
+// Thread-safe: every call takes its own session from the pool.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "examdocs/registry/certificate.h"
+#include "examdocs/registry/signing_keys.h"
+
+namespace Poco::Data {
+class SessionPool;
+}
+
+namespace examdocs::registry {
+
+struct NumberPattern {
+    // The national skill-certificate form: a letter, then 21 digits.
+    char letter = 'S';
+    std::string body_code = "000012";  // 6 digits: the certifying body
+    std::string province = "12";       // 2 digits (12 = 天津)
+    std::string site = "0001";         // 4 digits: the assessment site
+    // then year (4) from the issue date, level (1), serial (4)
+};
+
+enum class IssueOutcome { created, replayed, conflict, number_taken };
+
+struct IssueResult {
+    IssueOutcome outcome = IssueOutcome::created;
+    Certificate certificate;  // the stored row (for replayed: the first one)
+};
+
+class CertificateRegistry {
+  public:
+    // `sqlite_path` is created when missing. Throws Poco::Exception on a database it cannot
+    // open or migrate.
+    CertificateRegistry(const std::string& sqlite_path, SigningKeys keys,
+                        NumberPattern pattern = {});
+    ~CertificateRegistry();
+
+    // Issues `draft` (number empty: allocated from the pattern). The same idempotency key
+    // with the same data returns the first certificate (replayed); with other data,
+    // conflict. The row and the key are committed together before this returns.
+    IssueResult issue(Certificate draft, const std::string& idempotency_key);
+
+    std::optional<Certificate> find(const std::string& number) const;
+    // False when there is no such certificate; revoking twice keeps the first reason.
+    bool revoke(const std::string& number, const std::string& reason);
+
+    // Whether the stored signature matches the canonical form of the row.
+    bool signature_valid(const Certificate& c) const;
+    const SigningKeys& keys() const { return keys_; }
+    int schema_version() const;
+
+  private:
+    void migrate();
+
+    std::unique_ptr<Poco::Data::SessionPool> pool_;
+    SigningKeys keys_;
+    NumberPattern pattern_;
+};
+
+}  // namespace examdocs::registry
