@@ -1,5 +1,7 @@
 #include "examdocs/service/config.h"
 
+#include "examdocs/service/access_control.h"
+
 #include <Poco/AutoPtr.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
@@ -48,6 +50,11 @@ const std::vector<ConfigKey>& config_keys() {
          "ones of the same name, without rebuilding. Read at start; a broken one stops it."},
         {"public.base-url", "http://127.0.0.1:8080",
          "Base URL the public reaches this service at; verification links are built on it."},
+        {"auth.api-keys", "",
+         "API keys of the backends, as name:<sha256 of the key, hex>:rights, comma-separated; "
+         "rights are issue, revoke and read joined by +. Only hashes are configured."},
+        {"limits.public-rate-per-minute", "60",
+         "Certificate lookups and verifications per client address per minute (429 past it)."},
         {"log.format", "auto",
          "Access and event log on stdout: json (one object per line), text, or auto (text "
          "on a terminal, JSON otherwise)."},
@@ -174,6 +181,14 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.data_dir = c.values.find("data.dir")->second;
     if (s.data_dir.empty()) throw ConfigError("data.dir must not be empty");
     s.layouts_dir = c.values.find("layouts.dir")->second;
+    s.api_keys = c.values.find("auth.api-keys")->second;
+    try {
+        parse_api_keys(s.api_keys);
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError(e.what());
+    }
+    s.public_rate_per_minute =
+        static_cast<double>(parse_integer(c, "limits.public-rate-per-minute", 1, 1000000));
     s.public_base_url = c.values.find("public.base-url")->second;
     if (s.public_base_url.rfind("http://", 0) != 0 && s.public_base_url.rfind("https://", 0) != 0) {
         throw ConfigError("public.base-url = '" + s.public_base_url +

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "certificate_routes.h"
 #include "dispatcher.h"
 #include "document_routes.h"
 #include "examdocs/fonts/font_manifest.h"
@@ -22,7 +23,12 @@
 namespace examdocs::service {
 
 Service::Service(Settings settings, Log& log)
-    : settings_(std::move(settings)), log_(log), layouts_(renderers::LayoutCatalog::bundled()) {
+    : settings_(std::move(settings)),
+      log_(log),
+      layouts_(renderers::LayoutCatalog::bundled()),
+      authorizer_(parse_api_keys(settings_.api_keys)),
+      public_rate_limiter_(settings_.public_rate_per_minute,
+                           settings_.public_rate_per_minute / 2 + 5) {
     if (!settings_.layouts_dir.empty()) layouts_.add_directory(settings_.layouts_dir);
     photo_profiles_ = validators::builtin_photo_profiles();
     if (!settings_.photo_profiles_file.empty()) {
@@ -37,6 +43,7 @@ Service::Service(Settings settings, Log& log)
     add_system_routes(*this);
     add_document_routes(*this);
     add_photo_routes(*this);
+    add_certificate_routes(*this);
 }
 
 Service::~Service() { shutdown(); }
@@ -55,6 +62,16 @@ void Service::start() {
         health_.set("dataDir", DependencyState::down, "the data directory is not writable");
         log_.event("error", "data directory is not writable",
                    {{"dir", settings_.data_dir}, {"what", e.what()}});
+    }
+    try {
+        registry_ = std::make_unique<registry::CertificateRegistry>(
+            Poco::Path(settings_.data_dir, "registry.sqlite").toString(),
+            registry::SigningKeys::open(Poco::Path(settings_.data_dir, "keys").toString()));
+        health_.set("registry", DependencyState::up,
+                    "SQLite, schema version " + std::to_string(registry_->schema_version()));
+    } catch (const std::exception& e) {
+        health_.set("registry", DependencyState::down, "the registry could not be opened");
+        log_.event("error", "registry could not be opened", {{"what", e.what()}});
     }
     health_.set("fonts", DependencyState::starting, "checking the font manifest");
 

@@ -94,3 +94,18 @@ TEST(ImageHeader, KnowsOtherFormatsAndSurvivesTruncation) {
 }
 
 }  // namespace
+
+#include "examdocs/core/masking.h"
+
+namespace {
+
+TEST(Masking, NamesAndIdNumbersLookTheSameEverywhere) {
+    EXPECT_EQ(examdocs::mask_name("张晓明"), "张*明");
+    EXPECT_EQ(examdocs::mask_name("张三"), "张*");
+    EXPECT_EQ(examdocs::mask_name("欧阳晓明"), "欧*明");
+    EXPECT_EQ(examdocs::mask_name("𠮷"), "*");
+    EXPECT_EQ(examdocs::mask_id_number("12010519900307123X"), "1201**********123X");
+    EXPECT_EQ(examdocs::mask_id_number("E1234567"), "********");
+}
+
+}  // namespace

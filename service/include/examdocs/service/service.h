@@ -14,7 +14,9 @@
 #include <mutex>
 #include <thread>
 
+#include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/layout_catalog.h"
+#include "examdocs/service/access_control.h"
 #include "examdocs/service/config.h"
 #include "examdocs/service/health.h"
 #include "examdocs/service/log.h"
@@ -43,6 +45,10 @@ class Service {
     Metrics& metrics() { return metrics_; }
     Log& log() { return log_; }
     const renderers::LayoutCatalog& layouts() const { return layouts_; }
+    // Null until start() has opened it (or when it could not be opened: see /health).
+    registry::CertificateRegistry* registry() { return registry_.get(); }
+    const Authorizer& authorizer() const { return authorizer_; }
+    RateLimiter& public_rate_limiter() { return public_rate_limiter_; }
     const std::map<std::string, validators::PhotoProfile, std::less<>>& photo_profiles() const {
         return photo_profiles_;
     }
@@ -67,6 +73,9 @@ class Service {
     Settings settings_;
     Log& log_;
     renderers::LayoutCatalog layouts_;
+    Authorizer authorizer_;
+    RateLimiter public_rate_limiter_;
+    std::unique_ptr<registry::CertificateRegistry> registry_;
     std::map<std::string, validators::PhotoProfile, std::less<>> photo_profiles_;
     Router router_;
     Health health_;

@@ -1,0 +1,349 @@
+#include "certificate_routes.h"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <sstream>
+
+#include "examdocs/core/field_rules.h"
+#include "examdocs/core/id_number.h"
+#include "examdocs/core/masking.h"
+#include "examdocs/core/problem.h"
+#include "examdocs/registry/certificate_registry.h"
+#include "examdocs/renderers/document.h"
+#include "examdocs/service/service.h"
+#include "examdocs/validators/photo_check.h"
+
+namespace examdocs::service {
+
+namespace {
+
+using Poco::JSON::Object;
+
+std::string stringify(const Object& o) {
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+std::string base64(const std::string& bytes) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << bytes;
+    encoder.close();
+    return out.str();
+}
+
+std::string text_at(const Object::Ptr& o, const std::string& key) {
+    return o && o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key)
+                                                      : std::string();
+}
+
+registry::CertificateRegistry& registry_of(Service& service) {
+    auto* r = service.registry();
+    if (!r) throw ProblemError(service_unavailable("The certificate registry is not ready.", 5));
+    return *r;
+}
+
+// The QR payload: the verification page of this certificate, with the code that proves
+// the paper was printed from the registry, and the key id and signature that let an
+// offline verifier check the printed fields (see docs/certificates.md).
+std::string verification_url(const Service& service, const registry::Certificate& c) {
+    return service.settings().public_base_url + "/verify/" + c.number +
+           "?c=" + c.verification_code + "&k=" + c.key_id + "&s=" + c.signature;
+}
+
+Object public_view(const Service& service, const registry::Certificate& c, bool full) {
+    Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("number", c.number);
+    o.set("status", c.status);
+    if (c.status == "revoked") {
+        o.set("revokedAt", c.revoked_at);
+        o.set("revokedReason", c.revoked_reason);
+    }
+    o.set("holderName", full ? c.holder_name : mask_name(c.holder_name));
+    o.set("idNumber", full ? c.id_number : mask_id_number(c.id_number));
+    o.set("occupationCode", c.occupation_code);
+    o.set("occupationName", c.occupation_name);
+    o.set("job", c.job);
+    o.set("level", c.level);
+    o.set("issuer", c.issuer);
+    o.set("issueDate", c.issue_date);
+    if (!c.expiry_date.empty()) o.set("expiryDate", c.expiry_date);
+    if (full) {
+        o.set("keyId", c.key_id);
+        o.set("signature", c.signature);
+        o.set("verificationUrl", verification_url(service, c));
+        if (!c.photo_jpeg.empty()) o.set("photo", "data:image/jpeg;base64," + base64(c.photo_jpeg));
+    }
+    return o;
+}
+
+Problem not_found_certificate() {
+    // The same answer for an unknown number and a wrong code: a guess learns nothing.
+    return not_found("No certificate matches this number and code.");
+}
+
+registry::Certificate certificate_from_request(const Object::Ptr& body,
+                                               std::vector<FieldError>& errors) {
+    registry::Certificate c;
+    auto holder = body->getObject("holder");
+    auto occupation = body->getObject("occupation");
+    auto issuer = body->getObject("issuer");
+    c.number = text_at(body, "number");
+    c.holder_name = text_at(holder, "name");
+    c.id_number = text_at(holder, "idNumber");
+    c.occupation_code = text_at(occupation, "code");
+    c.occupation_name = text_at(occupation, "name");
+    c.job = text_at(occupation, "job");
+    c.issuer = text_at(issuer, "name");
+    c.issue_date = text_at(body, "issueDate");
+    c.expiry_date = text_at(body, "expiryDate");
+    c.level =
+        body->has("level") && body->get("level").isInteger() ? body->getValue<int>("level") : 0;
+    auto require = [&](const std::string& pointer, const std::string& value, const char* label) {
+        if (value.empty())
+            errors.push_back({pointer, "required", std::string(label) + "必须填写 / Required."});
+    };
+    require("/holder/name", c.holder_name, "姓名");
+    require("/holder/idNumber", c.id_number, "证件号码");
+    require("/occupation/name", c.occupation_name, "职业");
+    require("/issuer/name", c.issuer, "发证机构");
+    require("/issueDate", c.issue_date, "发证日期");
+    if (!c.id_number.empty() && text_at(holder, "idType").empty()) {
+        auto check = check_id_number(c.id_number, today_utc());
+        if (check.problem) {
+            errors.push_back({"/holder/idNumber", check.problem->code, check.problem->message});
+        } else {
+            c.id_number = check.id->normalized;
+        }
+    }
+    if (c.level < 1 || c.level > 5) {
+        errors.push_back(
+            {"/level", "out-of-range", "等级应为1–5 / The level is 1 (高级技师) to 5 (初级工)."});
+    }
+    if (!c.issue_date.empty() && !is_calendar_date(c.issue_date)) {
+        errors.push_back({"/issueDate", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
+    }
+    if (!c.expiry_date.empty() && !is_calendar_date(c.expiry_date)) {
+        errors.push_back({"/expiryDate", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
+    }
+    if (!c.number.empty()) {
+        const bool ok = c.number.size() == 22 && c.number[0] >= 'A' && c.number[0] <= 'Z' &&
+                        c.number.find_first_not_of("0123456789", 1) == std::string::npos;
+        if (!ok)
+            errors.push_back(
+                {"/number", "pattern",
+                 "证书编号应为1个大写字母加21位数字 / A capital letter and 21 digits."});
+    }
+    for (const auto& [pointer, value, limit] : {std::tuple{"/holder/name", &c.holder_name, 30},
+                                                {"/occupation/name", &c.occupation_name, 30},
+                                                {"/occupation/job", &c.job, 30},
+                                                {"/issuer/name", &c.issuer, 40}}) {
+        if (utf8_length(*value) > static_cast<std::size_t>(limit) || !is_valid_utf8(*value)) {
+            errors.push_back({pointer, "too-long",
+                              "内容过长 / At most " + std::to_string(limit) + " characters."});
+        }
+    }
+    return c;
+}
+
+}  // namespace
+
+void add_certificate_routes(Service& service) {
+    Router& r = service.router();
+
+    r.add({"POST", "/v1/certificates", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "issue");
+               auto& registry = registry_of(service);
+               const std::string key = ex.header("Idempotency-Key");
+               if (key.empty() || key.size() > 200) {
+                   throw ProblemError(
+                       bad_request("Send an Idempotency-Key header (1–200 characters), so "
+                                   "that a retry never issues a second certificate."));
+               }
+               Poco::JSON::Parser parser;
+               auto parsed = parser.parse(ex.read_body());
+               if (parsed.type() != typeid(Object::Ptr)) {
+                   throw ProblemError(unprocessable("The body must be a JSON object.", {}));
+               }
+               auto body = parsed.extract<Object::Ptr>();
+               std::vector<FieldError> errors;
+               registry::Certificate c = certificate_from_request(body, errors);
+               const std::string photo = text_at(body->getObject("holder"), "photo");
+               if (!photo.empty() && errors.empty()) {
+                   std::istringstream in(photo.substr(photo.rfind("base64,") == std::string::npos
+                                                          ? 0
+                                                          : photo.rfind("base64,") + 7));
+                   Poco::Base64Decoder decoder(in);
+                   std::string bytes;
+                   try {
+                       Poco::StreamCopier::copyToString(decoder, bytes);
+                   } catch (const Poco::Exception&) {
+                       bytes.clear();
+                   }
+                   const auto& profile = service.photo_profiles().at("skill-cert");
+                   auto normalized = validators::normalize_photo(
+                       std::as_bytes(std::span(bytes.data(), bytes.size())), profile);
+                   if (normalized.jpeg.empty()) {
+                       errors.push_back(
+                           {"/holder/photo", normalized.problem_code, normalized.problem_detail});
+                   } else {
+                       c.photo_jpeg = std::move(normalized.jpeg);
+                   }
+               }
+               if (!errors.empty()) {
+                   throw ProblemError(unprocessable(
+                       "The certificate data is not acceptable; see errors[].", std::move(errors)));
+               }
+               auto result = registry.issue(c, key);
+               if (result.outcome == registry::IssueOutcome::conflict) {
+                   throw ProblemError(
+                       conflict("This Idempotency-Key was used for different certificate data."));
+               }
+               if (result.outcome == registry::IssueOutcome::number_taken) {
+                   throw ProblemError(
+                       conflict("The certificate number " + c.number + " is already issued."));
+               }
+               Object view = public_view(service, result.certificate, true);
+               view.set("verificationCode", result.certificate.verification_code);
+               Response reply = Response::json(
+                   stringify(view), result.outcome == registry::IssueOutcome::created ? 201 : 200);
+               reply.headers.emplace_back("Location",
+                                          "/v1/certificates/" + result.certificate.number);
+               if (result.outcome == registry::IssueOutcome::replayed) {
+                   reply.headers.emplace_back("Idempotent-Replayed", "true");
+               }
+               return reply;
+           }});
+
+    r.add({"GET", "/v1/certificates/{number}", [&service](Exchange& ex) {
+               service.public_rate_limiter().take(ex.client_address());
+               auto c = registry_of(service).find(ex.param("number"));
+               const auto code = ex.query("code");
+               if (!c || (code && *code != c->verification_code))
+                   throw ProblemError(not_found_certificate());
+               return Response::json(stringify(public_view(service, *c, code.has_value())));
+           }});
+
+    r.add({"POST", "/v1/certificates/{number}/revoke", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "revoke");
+               Poco::JSON::Parser parser;
+               auto parsed = parser.parse(ex.read_body());
+               const std::string reason = parsed.type() == typeid(Object::Ptr)
+                                              ? text_at(parsed.extract<Object::Ptr>(), "reason")
+                                              : "";
+               if (reason.empty() || !is_valid_utf8(reason) || utf8_length(reason) > 200) {
+                   throw ProblemError(unprocessable(
+                       "Say why the certificate is revoked.",
+                       {{"/reason", "required",
+                         "请填写撤销原因（200字以内） / A reason of at most 200 characters."}}));
+               }
+               auto& registry = registry_of(service);
+               if (!registry.revoke(ex.param("number"), reason)) {
+                   throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
+               }
+               return Response::json(
+                   stringify(public_view(service, *registry.find(ex.param("number")), true)));
+           }});
+
+    r.add({"GET", "/v1/certificates/{number}/pdf", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "read");
+               auto c = registry_of(service).find(ex.param("number"));
+               if (!c) throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
+               const auto* layout = service.layouts().find("certificate");
+               Object::Ptr data = new Object;
+               Object::Ptr number = new Object;
+               number->set("number", c->number);
+               data->set("certificate", number);
+               Object::Ptr holder = new Object;
+               holder->set("name", c->holder_name);
+               holder->set("idNumber", c->id_number);
+               if (!c->photo_jpeg.empty()) holder->set("photo", base64(c->photo_jpeg));
+               data->set("holder", holder);
+               Object::Ptr occupation = new Object;
+               occupation->set("code", c->occupation_code);
+               occupation->set("name", c->occupation_name);
+               occupation->set("job", c->job);
+               data->set("occupation", occupation);
+               data->set("level", c->level);
+               Object::Ptr issuer = new Object;
+               issuer->set("name", c->issuer);
+               data->set("issuer", issuer);
+               data->set("issueDate", c->issue_date);
+               data->set("lookupUrl", service.settings().public_base_url + "/verify");
+               data->set("verificationUrl", verification_url(service, *c));
+               auto outcome = renderers::render_document(*layout, Poco::Dynamic::Var(data));
+               if (!outcome.document) {
+                   throw ProblemError(
+                       unprocessable("The registry row does not fit the certificate layout.",
+                                     std::move(outcome.errors)));
+               }
+               Response reply;
+               reply.content_type = "application/pdf";
+               reply.body = std::move(outcome.document->pdf);
+               reply.headers.emplace_back(
+                   "Content-Disposition",
+                   "attachment; filename=\"certificate-" + c->number + ".pdf\"");
+               return reply;
+           }});
+
+    r.add({"GET", "/.well-known/examdocs/keys.json", [&service](Exchange&) {
+               return Response::json(registry_of(service).keys().public_keys_json());
+           }});
+
+    r.add({"POST", "/v1/verify", [&service](Exchange& ex) {
+               service.public_rate_limiter().take(ex.client_address());
+               Poco::JSON::Parser parser;
+               auto parsed = parser.parse(ex.read_body());
+               const std::string qr = parsed.type() == typeid(Object::Ptr)
+                                          ? text_at(parsed.extract<Object::Ptr>(), "qr")
+                                          : "";
+               if (qr.empty()) {
+                   throw ProblemError(unprocessable(
+                       "Send {\"qr\": \"<the text of the certificate's QR code>\"}.",
+                       {{"/qr", "required", "缺少二维码内容 / The QR text is missing."}}));
+               }
+               Poco::URI uri;
+               try {
+                   uri = Poco::URI(qr);
+               } catch (const Poco::Exception&) {
+               }
+               std::string number = uri.getPath().substr(uri.getPath().rfind('/') + 1);
+               std::string code, kid, sig;
+               for (const auto& [k, v] : uri.getQueryParameters()) {
+                   if (k == "c") code = v;
+                   if (k == "k") kid = v;
+                   if (k == "s") sig = v;
+               }
+               Object verdict(Poco::JSON_PRESERVE_KEY_ORDER);
+               auto& registry = registry_of(service);
+               auto c = number.empty() ? std::nullopt : registry.find(number);
+               if (!c) {
+                   verdict.set("verdict", "unknown");
+                   verdict.set("detail",
+                               "登记库中没有此证书 / The registry has no such certificate.");
+                   return Response::json(stringify(verdict));
+               }
+               const bool genuine = code == c->verification_code && kid == c->key_id &&
+                                    sig == c->signature && registry.signature_valid(*c);
+               std::string state = "valid";
+               if (!genuine) {
+                   state = "forged";
+               } else if (c->status == "revoked") {
+                   state = "revoked";
+               } else if (!c->expiry_date.empty() && c->expiry_date < today_utc()) {
+                   state = "expired";
+               }
+               verdict.set("verdict", state);
+               verdict.set("certificate", public_view(service, *c, genuine));
+               return Response::json(stringify(verdict));
+           }});
+}
+
+}  // namespace examdocs::service

@@ -1,0 +1,176 @@
+// Certificates end to end through a real server: issue, look up, print, verify, revoke.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/SHA2Engine.h>
+#include <gtest/gtest.h>
+
+#include "support/http_client.h"
+#include "support/pdf_reader.h"
+#include "support/running_service.h"
+#include "support/samples.h"
+
+namespace svc = examdocs::service;
+using examdocs::test::http_request;
+using examdocs::test::parse_object;
+
+namespace {
+
+std::string sha256_hex(const std::string& text) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(text);
+    return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+const std::string kBackendKey = "backend-secret-key-0001";
+const std::string kReaderKey = "reader-secret-key-0002";
+
+class CertificatesApi : public ::testing::Test {
+  protected:
+    examdocs::test::HttpReply issue(const std::string& body, const std::string& idempotency_key,
+                                    const std::string& key = kBackendKey) {
+        return http_request(port_, "POST", "/v1/certificates", body,
+                            {{"Content-Type", "application/json"},
+                             {"Authorization", "Bearer " + key},
+                             {"Idempotency-Key", idempotency_key}});
+    }
+
+    static std::string request(const std::string& name = "张晓明") {
+        return R"({"holder":{"name":")" + name + R"(","idNumber":"120105199003071230","photo":")" +
+               examdocs::test::photo_base64("good_413x579.jpg") +
+               R"("},"occupation":{"code":"4-04-05-02","name":"信息通信网络运行管理员","job":"网络运行管理"},)"
+               R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})";
+    }
+
+    examdocs::test::HttpReply verify(const std::string& qr) {
+        return http_request(port_, "POST", "/v1/verify", "{\"qr\":\"" + qr + "\"}",
+                            {{"Content-Type", "application/json"}});
+    }
+
+    examdocs::test::RunningService service_{[](svc::Settings& s) {
+        s.api_keys = "backend:" + sha256_hex(kBackendKey) +
+                     ":issue+revoke+read,reader:" + sha256_hex(kReaderKey) + ":read";
+        s.public_base_url = "https://verify.example.org";
+        s.public_rate_per_minute = 600;
+    }};
+    std::uint16_t port_ = service_.port();
+};
+
+TEST_F(CertificatesApi, IssueIsIdempotentAndNeedsTheRight) {
+    auto created = issue(request(), "order-1");
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto cert = parse_object(created.body);
+    const std::string number = cert->getValue<std::string>("number");
+    EXPECT_EQ(created.headers.at("Location"), "/v1/certificates/" + number);
+    EXPECT_EQ(cert->getValue<std::string>("verificationCode").size(), 16u);
+    EXPECT_EQ(cert->getValue<std::string>("verificationUrl")
+                  .rfind("https://verify.example.org/verify/" + number, 0),
+              0u);
+
+    auto again = issue(request(), "order-1");
+    EXPECT_EQ(again.status, 200);
+    EXPECT_EQ(again.headers.at("Idempotent-Replayed"), "true");
+    EXPECT_EQ(parse_object(again.body)->getValue<std::string>("number"), number);
+
+    EXPECT_EQ(issue(request("李卫东"), "order-1").status, 409);
+    EXPECT_EQ(issue(request(), "order-2", "wrong-key").status, 401);
+    EXPECT_EQ(issue(request(), "order-2", kReaderKey).status, 403);
+    EXPECT_EQ(http_request(port_, "POST", "/v1/certificates", request(),
+                           {{"Content-Type", "application/json"}, {"Idempotency-Key", "x"}})
+                  .status,
+              401);
+    auto bad =
+        issue(R"({"holder":{"name":"张三","idNumber":"120105199003071231"},"level":9})", "order-3");
+    EXPECT_EQ(bad.status, 422);
+}
+
+TEST_F(CertificatesApi, PublicLookupIsMaskedAndTheCodeUnlocksIt) {
+    auto cert = parse_object(issue(request(), "order-1").body);
+    const std::string number = cert->getValue<std::string>("number");
+    const std::string code = cert->getValue<std::string>("verificationCode");
+
+    auto masked = parse_object(http_request(port_, "GET", "/v1/certificates/" + number).body);
+    EXPECT_EQ(masked->getValue<std::string>("holderName"), "张*明");
+    EXPECT_EQ(masked->getValue<std::string>("idNumber"), "1201**********1230");
+    EXPECT_FALSE(masked->has("photo"));
+    EXPECT_EQ(masked->getValue<std::string>("status"), "valid");
+
+    auto full = parse_object(
+        http_request(port_, "GET", "/v1/certificates/" + number + "?code=" + code).body);
+    EXPECT_EQ(full->getValue<std::string>("holderName"), "张晓明");
+    EXPECT_EQ(full->getValue<std::string>("photo").rfind("data:image/jpeg;base64,", 0), 0u);
+
+    auto wrong_code =
+        http_request(port_, "GET", "/v1/certificates/" + number + "?code=AAAAAAAAAAAAAAAA");
+    auto unknown =
+        http_request(port_, "GET", "/v1/certificates/S999999999999999999999?code=AAAAAAAAAAAAAAAA");
+    EXPECT_EQ(wrong_code.status, 404);
+    EXPECT_EQ(unknown.status, 404);
+    auto strip = [](const std::string& body) {
+        auto o = parse_object(body);
+        o->remove("requestId");
+        o->remove("instance");
+        std::ostringstream s;
+        o->stringify(s);
+        return s.str();
+    };
+    EXPECT_EQ(strip(wrong_code.body), strip(unknown.body));
+}
+
+TEST_F(CertificatesApi, ThePrintedQrVerifiesAndRevocationShows) {
+    auto cert = parse_object(issue(request(), "order-1").body);
+    const std::string number = cert->getValue<std::string>("number");
+    auto pdf = http_request(port_, "GET", "/v1/certificates/" + number + "/pdf", {},
+                            {{"Authorization", "Bearer " + kReaderKey}});
+    ASSERT_EQ(pdf.status, 200) << pdf.body;
+    const auto qr = examdocs::test::decode_codes(pdf.body, 0, ZXing::BarcodeFormat::QRCode, 150);
+    ASSERT_EQ(qr.size(), 1u);
+    EXPECT_EQ(qr[0], cert->getValue<std::string>("verificationUrl"));
+    EXPECT_NE(examdocs::test::read_pdf(pdf.body).all_text.find(number), std::string::npos);
+
+    auto valid = parse_object(verify(qr[0]).body);
+    EXPECT_EQ(valid->getValue<std::string>("verdict"), "valid");
+    EXPECT_EQ(valid->getObject("certificate")->getValue<std::string>("holderName"), "张晓明");
+
+    // A forger who knows a real number but not its code and signature.
+    std::string forged = qr[0];
+    forged.replace(forged.find("?c=") + 3, 16, "0000000000000000");
+    EXPECT_EQ(parse_object(verify(forged).body)->getValue<std::string>("verdict"), "forged");
+    EXPECT_EQ(
+        parse_object(verify("https://verify.example.org/verify/S123456789012345678901?c=1").body)
+            ->getValue<std::string>("verdict"),
+        "unknown");
+
+    auto revoked = http_request(
+        port_, "POST", "/v1/certificates/" + number + "/revoke", R"({"reason":"证书信息有误"})",
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + kBackendKey}});
+    ASSERT_EQ(revoked.status, 200) << revoked.body;
+    auto after = parse_object(verify(qr[0]).body);
+    EXPECT_EQ(after->getValue<std::string>("verdict"), "revoked");
+    EXPECT_FALSE(after->getObject("certificate")->getValue<std::string>("revokedAt").empty());
+}
+
+TEST_F(CertificatesApi, PublicKeysArePublished) {
+    auto reply = http_request(port_, "GET", "/.well-known/examdocs/keys.json");
+    ASSERT_EQ(reply.status, 200);
+    auto keys = parse_object(reply.body)->getArray("keys");
+    ASSERT_EQ(keys->size(), 1u);
+    EXPECT_EQ(keys->getObject(0)->getValue<std::string>("crv"), "Ed25519");
+    EXPECT_EQ(keys->getObject(0)->getValue<std::string>("x").size(), 43u);  // 32 bytes, base64url
+}
+
+TEST(CertificatesRateLimit, PublicLookupsAreLimitedPerAddress) {
+    examdocs::test::RunningService service([](svc::Settings& s) { s.public_rate_per_minute = 2; });
+    int limited = 0;
+    std::string retry_after;
+    for (int i = 0; i < 12; ++i) {
+        auto reply = http_request(service.port(), "GET", "/v1/certificates/S000000000000000000000");
+        if (reply.status == 429) {
+            ++limited;
+            retry_after = reply.headers.at("Retry-After");
+        }
+    }
+    EXPECT_GT(limited, 0);
+    EXPECT_FALSE(retry_after.empty());
+}
+
+}  // namespace
