@@ -17,6 +17,7 @@
 #include "examdocs/renderers/document.h"
 #include "examdocs/service/service.h"
 #include "examdocs/validators/photo_check.h"
+#include "examdocs/validators/qr_reader.h"
 
 namespace examdocs::service {
 
@@ -297,53 +298,72 @@ void add_certificate_routes(Service& service) {
                return Response::json(registry_of(service).keys().public_keys_json());
            }});
 
-    r.add({"POST", "/v1/verify", [&service](Exchange& ex) {
-               service.public_rate_limiter().take(ex.client_address());
-               Poco::JSON::Parser parser;
-               auto parsed = parser.parse(ex.read_body());
-               const std::string qr = parsed.type() == typeid(Object::Ptr)
-                                          ? text_at(parsed.extract<Object::Ptr>(), "qr")
-                                          : "";
-               if (qr.empty()) {
-                   throw ProblemError(unprocessable(
-                       "Send {\"qr\": \"<the text of the certificate's QR code>\"}.",
-                       {{"/qr", "required", "缺少二维码内容 / The QR text is missing."}}));
-               }
-               Poco::URI uri;
-               try {
-                   uri = Poco::URI(qr);
-               } catch (const Poco::Exception&) {
-               }
-               std::string number = uri.getPath().substr(uri.getPath().rfind('/') + 1);
-               std::string code, kid, sig;
-               for (const auto& [k, v] : uri.getQueryParameters()) {
-                   if (k == "c") code = v;
-                   if (k == "k") kid = v;
-                   if (k == "s") sig = v;
-               }
-               Object verdict(Poco::JSON_PRESERVE_KEY_ORDER);
-               auto& registry = registry_of(service);
-               auto c = number.empty() ? std::nullopt : registry.find(number);
-               if (!c) {
-                   verdict.set("verdict", "unknown");
-                   verdict.set("detail",
-                               "登记库中没有此证书 / The registry has no such certificate.");
-                   return Response::json(stringify(verdict));
-               }
-               const bool genuine = code == c->verification_code && kid == c->key_id &&
-                                    sig == c->signature && registry.signature_valid(*c);
-               std::string state = "valid";
-               if (!genuine) {
-                   state = "forged";
-               } else if (c->status == "revoked") {
-                   state = "revoked";
-               } else if (!c->expiry_date.empty() && c->expiry_date < today_utc()) {
-                   state = "expired";
-               }
-               verdict.set("verdict", state);
-               verdict.set("certificate", public_view(service, *c, genuine));
-               return Response::json(stringify(verdict));
-           }});
+    r.add(
+        {"POST", "/v1/verify", [&service](Exchange& ex) {
+             service.public_rate_limiter().take(ex.client_address());
+             std::string qr;
+             std::string type = ex.header("Content-Type");
+             type = type.substr(0, type.find(';'));
+             if (type == "image/jpeg" || type == "image/png") {
+                 // A photo or scan of the certificate: its QR code is read here.
+                 const std::string body = ex.read_body();
+                 auto text =
+                     validators::read_qr_code(std::as_bytes(std::span(body.data(), body.size())));
+                 if (!text) {
+                     throw ProblemError(unprocessable(
+                         "No QR code could be read in the picture; photograph the code square on, "
+                         "in focus, filling a good part of the picture.",
+                         {{"/image", "no-qr-code",
+                           "图片中未识别到二维码 / No QR code found in the picture."}}));
+                 }
+                 qr = *text;
+             } else {
+                 Poco::JSON::Parser parser;
+                 auto parsed = parser.parse(ex.read_body());
+                 if (parsed.type() == typeid(Object::Ptr))
+                     qr = text_at(parsed.extract<Object::Ptr>(), "qr");
+             }
+             if (qr.empty()) {
+                 throw ProblemError(unprocessable(
+                     "Send {\"qr\": \"<the text of the certificate's QR code>\"}, or a picture of "
+                     "the certificate as image/jpeg or image/png.",
+                     {{"/qr", "required", "缺少二维码内容 / The QR text is missing."}}));
+             }
+             Poco::URI uri;
+             try {
+                 uri = Poco::URI(qr);
+             } catch (const Poco::Exception&) {
+             }
+             std::string number = uri.getPath().substr(uri.getPath().rfind('/') + 1);
+             std::string code, kid, sig;
+             for (const auto& [k, v] : uri.getQueryParameters()) {
+                 if (k == "c") code = v;
+                 if (k == "k") kid = v;
+                 if (k == "s") sig = v;
+             }
+             Object verdict(Poco::JSON_PRESERVE_KEY_ORDER);
+             auto& registry = registry_of(service);
+             auto c = number.empty() ? std::nullopt : registry.find(number);
+             if (!c) {
+                 verdict.set("verdict", "unknown");
+                 verdict.set("detail",
+                             "登记库中没有此证书 / The registry has no such certificate.");
+                 return Response::json(stringify(verdict));
+             }
+             const bool genuine = code == c->verification_code && kid == c->key_id &&
+                                  sig == c->signature && registry.signature_valid(*c);
+             std::string state = "valid";
+             if (!genuine) {
+                 state = "forged";
+             } else if (c->status == "revoked") {
+                 state = "revoked";
+             } else if (!c->expiry_date.empty() && c->expiry_date < today_utc()) {
+                 state = "expired";
+             }
+             verdict.set("verdict", state);
+             verdict.set("certificate", public_view(service, *c, genuine));
+             return Response::json(stringify(verdict));
+         }});
 }
 
 }  // namespace examdocs::service

@@ -149,6 +149,25 @@ TEST_F(CertificatesApi, ThePrintedQrVerifiesAndRevocationShows) {
     EXPECT_FALSE(after->getObject("certificate")->getValue<std::string>("revokedAt").empty());
 }
 
+TEST_F(CertificatesApi, APictureOfTheCertificateVerifies) {
+    auto cert = parse_object(issue(request(), "order-1").body);
+    const std::string number = cert->getValue<std::string>("number");
+    auto pdf = http_request(port_, "GET", "/v1/certificates/" + number + "/pdf", {},
+                            {{"Authorization", "Bearer " + kReaderKey}});
+    ASSERT_EQ(pdf.status, 200);
+    // The page as a phone would photograph it: rasterised, as a JPEG.
+    const std::string picture = examdocs::test::render_page_jpeg(pdf.body, 0, 120);
+    auto reply =
+        http_request(port_, "POST", "/v1/verify", picture, {{"Content-Type", "image/jpeg"}});
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(parse_object(reply.body)->getValue<std::string>("verdict"), "valid");
+
+    const std::string blank = examdocs::test::read_file(
+        examdocs::test::source_path("tests/data/photos/good_295x413.jpg"));
+    auto none = http_request(port_, "POST", "/v1/verify", blank, {{"Content-Type", "image/jpeg"}});
+    EXPECT_EQ(none.status, 422);
+}
+
 TEST_F(CertificatesApi, PublicKeysArePublished) {
     auto reply = http_request(port_, "GET", "/.well-known/examdocs/keys.json");
     ASSERT_EQ(reply.status, 200);

@@ -10,6 +10,7 @@
 #include <poppler/cpp/poppler-page.h>
 
 #include <memory>
+#include <opencv2/imgcodecs.hpp>
 #include <stdexcept>
 
 namespace examdocs::test {
@@ -80,6 +81,19 @@ std::vector<std::string> decode_codes(const std::string& pdf, int page_index,
         if (result.isValid()) texts.push_back(result.text());
     }
     return texts;
+}
+
+std::string render_page_jpeg(const std::string& pdf, int page_index, double dpi) {
+    auto doc = open(pdf);
+    std::unique_ptr<poppler::page> page(doc->create_page(page_index));
+    poppler::page_renderer renderer;
+    renderer.set_image_format(poppler::image::format_gray8);
+    poppler::image image = renderer.render_page(page.get(), dpi, dpi);
+    cv::Mat grey(image.height(), image.width(), CV_8UC1, const_cast<char*>(image.const_data()),
+                 static_cast<std::size_t>(image.bytes_per_row()));
+    std::vector<uchar> jpeg;
+    cv::imencode(".jpg", grey, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85});
+    return std::string(jpeg.begin(), jpeg.end());
 }
 
 }  // namespace examdocs::test

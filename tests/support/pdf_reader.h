@@ -32,6 +32,9 @@ PdfFacts read_pdf(const std::string& pdf);
 std::vector<std::string> decode_codes(const std::string& pdf, int page, ZXing::BarcodeFormat format,
                                       double dpi = 200);
 
+// Page `page` rasterised at `dpi` and encoded as a JPEG, like a photo of the paper.
+std::string render_page_jpeg(const std::string& pdf, int page, double dpi);
+
 // Removes spaces and line breaks, so that text split across lines by the layout
 // still compares equal.
 std::string squeeze(const std::string& text);

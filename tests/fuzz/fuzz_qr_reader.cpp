@@ -1,0 +1,11 @@
+// Untrusted: a picture of a certificate sent to POST /v1/verify by anyone.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "examdocs/validators/qr_reader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    examdocs::validators::read_qr_code(std::as_bytes(std::span(data, size)));
+    return 0;
+}
