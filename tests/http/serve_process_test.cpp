@@ -163,3 +163,106 @@ TEST(PhotoCommands, NormalizePhotoWritesAPassingJpeg) {
 }
 
 }  // namespace
+
+#include <Poco/SHA2Engine.h>
+
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <thread>
+
+namespace {
+
+struct ServerProcess {
+    Poco::ProcessHandle handle;
+    std::unique_ptr<Poco::PipeInputStream> output;
+    std::uint16_t port = 0;
+};
+
+ServerProcess start_server(const std::string& data_dir, const std::string& key_hash) {
+    Poco::Pipe out_pipe;
+    Poco::Process::Env env{{"EXAMDOCS_LOG_FORMAT", "json"},
+                           {"EXAMDOCS_LIMITS_PUBLIC_RATE_PER_MINUTE", "100000"},
+                           {"EXAMDOCS_AUTH_API_KEYS", "test:" + key_hash + ":issue+read+revoke"}};
+    ServerProcess p{Poco::Process::launch(EXAMDOCS_BINARY,
+                                          {"serve", "-Dserver.port=0", "-Ddata.dir=" + data_dir},
+                                          "", nullptr, &out_pipe, nullptr, env),
+                    nullptr, 0};
+    p.output = std::make_unique<Poco::PipeInputStream>(out_pipe);
+    std::string line;
+    Poco::JSON::Parser parser;
+    while (std::getline(*p.output, line)) {
+        auto entry = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+        parser.reset();
+        if (entry->optValue<std::string>("msg", "") == "listening") {
+            const std::string address = entry->getValue<std::string>("address");
+            p.port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+            break;
+        }
+    }
+    // Keep draining the log so that the server never blocks on a full pipe.
+    std::thread([out = p.output.get()] {
+        std::string ignored;
+        while (std::getline(*out, ignored)) {
+        }
+    }).detach();
+    return p;
+}
+
+// An acknowledged certificate (a 201 was received) survives kill -9 of the server in the
+// middle of a stream of issuances: SQLite commits with synchronous=FULL before answering.
+TEST(Durability, AcknowledgedCertificatesSurviveKillMinus9) {
+    Poco::TemporaryFile data_dir;
+    const std::string key = "durability-test-key";
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(key);
+    const std::string hash = Poco::DigestEngine::digestToHex(sha.digest());
+    std::vector<std::string> acknowledged;
+    std::mt19937 random(20261122);
+    int sequence = 0;
+    for (int round = 0; round < 3; ++round) {
+        ServerProcess server = start_server(data_dir.path(), hash);
+        ASSERT_NE(server.port, 0);
+        std::atomic<bool> stop{false};
+        std::mutex mutex;
+        std::thread client([&] {
+            while (!stop) {
+                const int n = ++sequence;
+                const std::string body =
+                    R"({"holder":{"name":"考生)" + std::to_string(n) +
+                    R"(","idNumber":"120105199003071230"},"occupation":{"name":"电工"},"level":4,)"
+                    R"("issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})";
+                try {
+                    auto reply = examdocs::test::http_request(
+                        server.port, "POST", "/v1/certificates", body,
+                        {{"Content-Type", "application/json"},
+                         {"Authorization", "Bearer " + key},
+                         {"Idempotency-Key", "durability-" + std::to_string(n)}});
+                    if (reply.status == 201) {
+                        Poco::JSON::Parser parser;
+                        auto o = parser.parse(reply.body).extract<Poco::JSON::Object::Ptr>();
+                        std::lock_guard lock(mutex);
+                        acknowledged.push_back(o->getValue<std::string>("number"));
+                    }
+                } catch (const std::exception&) {
+                    return;  // the server is gone
+                }
+            }
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(300 + random() % 500));
+        ::kill(server.handle.id(), SIGKILL);
+        server.handle.wait();
+        stop = true;
+        client.join();
+    }
+    ASSERT_GT(acknowledged.size(), 10u) << "too few issuances to mean anything";
+    ServerProcess server = start_server(data_dir.path(), hash);
+    for (const auto& number : acknowledged) {
+        auto reply = examdocs::test::http_request(server.port, "GET", "/v1/certificates/" + number);
+        EXPECT_EQ(reply.status, 200) << number << " was acknowledged but is gone";
+    }
+    ::kill(server.handle.id(), SIGTERM);
+    EXPECT_EQ(server.handle.wait(), 0);
+}
+
+}  // namespace
