@@ -19,6 +19,7 @@
 #include "examdocs/fonts/font_set.h"
 #include "photo_routes.h"
 #include "system_routes.h"
+#include "verify_page.h"
 
 namespace examdocs::service {
 
@@ -44,6 +45,7 @@ Service::Service(Settings settings, Log& log)
     add_document_routes(*this);
     add_photo_routes(*this);
     add_certificate_routes(*this);
+    add_verify_page_routes(*this);
 }
 
 Service::~Service() { shutdown(); }

@@ -1,0 +1,78 @@
+// The verification page in real headless Chromium (Debian's chromium package), as a
+// phone that scanned the QR code would open it.
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/TemporaryFile.h>
+#include <gtest/gtest.h>
+
+#include <iterator>
+
+#include "support/running_service.h"
+
+namespace {
+
+using examdocs::registry::Certificate;
+
+// The DOM after scripts ran, from a fresh browser profile with nothing phoning home.
+std::string dump_dom(const std::string& url) {
+    Poco::TemporaryFile profile;
+    Poco::Pipe out_pipe, err_pipe;
+    Poco::ProcessHandle handle = Poco::Process::launch(
+        "/usr/bin/chromium",
+        {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+         "--user-data-dir=" + profile.path(), "--window-size=390,844", "--dump-dom", url},
+        "", nullptr, &out_pipe, &err_pipe);
+    Poco::PipeInputStream out(out_pipe), err(err_pipe);
+    std::string dom((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+    std::string ignored((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    handle.wait();
+    return dom;
+}
+
+class VerifyPage : public ::testing::Test {
+  protected:
+    VerifyPage() {
+        Certificate c;
+        c.holder_name = "张晓明";
+        c.id_number = "120105199003071230";
+        c.occupation_name = "信息通信网络运行管理员";
+        c.level = 4;
+        c.issuer = "天津市软件行业协会";
+        c.issue_date = "2026-12-31";
+        cert_ = service_->registry()->issue(c, "page-test").certificate;
+    }
+    std::string url(const std::string& code) const {
+        return "http://127.0.0.1:" + std::to_string(service_.port()) + "/verify/" + cert_.number +
+               "?c=" + code + "&k=" + cert_.key_id + "&s=" + cert_.signature;
+    }
+    examdocs::test::RunningService service_;
+    Certificate cert_;
+};
+
+TEST_F(VerifyPage, AGenuineQrShowsValidAndTheFullName) {
+    const std::string dom = dump_dom(url(cert_.verification_code));
+    ASSERT_NE(dom.find("<html"), std::string::npos) << "Chromium produced no page";
+    EXPECT_NE(dom.find("data-verdict=\"valid\""), std::string::npos) << dom;
+    EXPECT_NE(dom.find("证书有效"), std::string::npos);
+    EXPECT_NE(dom.find("张晓明"), std::string::npos);
+    EXPECT_NE(dom.find("四级/中级工"), std::string::npos);
+}
+
+TEST_F(VerifyPage, AForgedCodeShowsNotGenuineAndMasksThePerson) {
+    const std::string dom = dump_dom(url("0000000000000000"));
+    EXPECT_NE(dom.find("data-verdict=\"forged\""), std::string::npos) << dom;
+    EXPECT_EQ(dom.find("张晓明"), std::string::npos);
+    EXPECT_NE(dom.find("张*明"), std::string::npos);
+    EXPECT_NE(dom.find("1201**********1230"), std::string::npos);
+}
+
+TEST_F(VerifyPage, RevocationShowsOnThePage) {
+    service_->registry()->revoke(cert_.number, "信息有误");
+    const std::string dom = dump_dom(url(cert_.verification_code));
+    EXPECT_NE(dom.find("data-verdict=\"revoked\""), std::string::npos) << dom;
+    EXPECT_NE(dom.find("信息有误"), std::string::npos);
+}
+
+}  // namespace
