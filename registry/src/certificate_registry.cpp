@@ -290,6 +290,17 @@ bool CertificateRegistry::revoke(const std::string& number, const std::string& r
     return true;
 }
 
+std::string CertificateRegistry::verdict(const Certificate& row, const std::string& code,
+                                         const std::string& key_id, const std::string& signature,
+                                         const std::string& today) const {
+    const bool genuine = code == row.verification_code && key_id == row.key_id &&
+                         signature == row.signature && signature_valid(row);
+    if (!genuine) return "forged";
+    if (row.status == "revoked") return "revoked";
+    if (!row.expiry_date.empty() && row.expiry_date < today) return "expired";
+    return "valid";
+}
+
 bool CertificateRegistry::signature_valid(const Certificate& c) const {
     try {
         return keys_.verify(c.key_id, canonical_form(c), base64url_decode(c.signature));

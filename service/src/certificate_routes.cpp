@@ -350,16 +350,8 @@ void add_certificate_routes(Service& service) {
                              "登记库中没有此证书 / The registry has no such certificate.");
                  return Response::json(stringify(verdict));
              }
-             const bool genuine = code == c->verification_code && kid == c->key_id &&
-                                  sig == c->signature && registry.signature_valid(*c);
-             std::string state = "valid";
-             if (!genuine) {
-                 state = "forged";
-             } else if (c->status == "revoked") {
-                 state = "revoked";
-             } else if (!c->expiry_date.empty() && c->expiry_date < today_utc()) {
-                 state = "expired";
-             }
+             const std::string state = registry.verdict(*c, code, kid, sig, today_utc());
+             const bool genuine = state != "forged";
              verdict.set("verdict", state);
              verdict.set("certificate", public_view(service, *c, genuine));
              return Response::json(stringify(verdict));

@@ -134,18 +134,10 @@ void add_verify_page_routes(Service& service) {
                if (!c) {
                    body = verdict_box("unknown");
                } else {
-                   const bool genuine = ex.query("c").value_or("") == c->verification_code &&
-                                        ex.query("k").value_or("") == c->key_id &&
-                                        ex.query("s").value_or("") == c->signature &&
-                                        registry->signature_valid(*c);
-                   std::string state = "valid";
-                   if (!genuine) {
-                       state = "forged";
-                   } else if (c->status == "revoked") {
-                       state = "revoked";
-                   } else if (!c->expiry_date.empty() && c->expiry_date < today_utc()) {
-                       state = "expired";
-                   }
+                   const std::string state =
+                       registry->verdict(*c, ex.query("c").value_or(""), ex.query("k").value_or(""),
+                                         ex.query("s").value_or(""), today_utc());
+                   const bool genuine = state != "forged";
                    body = verdict_box(state) + details(*c, genuine) +
                           "<p><small>请核对纸质证书上的信息与以上登记信息是否一致。Compare the "
                           "paper with the registry's data "

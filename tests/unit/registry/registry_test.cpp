@@ -163,6 +163,27 @@ TEST_F(Registry, ACommittedCertificateSurvivesReopening) {
     EXPECT_EQ(reopened->issue(draft(), "k").outcome, IssueOutcome::replayed);
 }
 
+TEST_F(Registry, VerdictsFollowTheRowAndWhatThePaperShows) {
+    auto registry = open();
+    Certificate expiring = draft();
+    expiring.expiry_date = "2027-06-30";
+    auto c = registry->issue(expiring, "k").certificate;
+    EXPECT_EQ(registry->verdict(c, c.verification_code, c.key_id, c.signature, "2027-01-01"),
+              "valid");
+    EXPECT_EQ(registry->verdict(c, c.verification_code, c.key_id, c.signature, "2027-07-01"),
+              "expired");
+    EXPECT_EQ(registry->verdict(c, "0000000000000000", c.key_id, c.signature, "2027-01-01"),
+              "forged");
+    std::string other_signature = c.signature;
+    other_signature[10] = other_signature[10] == 'A' ? 'B' : 'A';
+    EXPECT_EQ(registry->verdict(c, c.verification_code, c.key_id, other_signature, "2027-01-01"),
+              "forged");
+    registry->revoke(c.number, "x");
+    auto revoked = *registry->find(c.number);
+    EXPECT_EQ(registry->verdict(revoked, c.verification_code, c.key_id, c.signature, "2027-01-01"),
+              "revoked");
+}
+
 TEST(CanonicalForm, IsStableAndEscaped) {
     Certificate c = draft();
     c.number = "S000012120001202640001";

@@ -53,6 +53,11 @@ class CertificateRegistry {
 
     // Whether the stored signature matches the canonical form of the row.
     bool signature_valid(const Certificate& c) const;
+    // The verdict on a certificate as presented by its QR code (code, key id and signature
+    // as printed): "forged" when they do not match the row, else "revoked", "expired"
+    // (against `today`, YYYY-MM-DD) or "valid".
+    std::string verdict(const Certificate& row, const std::string& code, const std::string& key_id,
+                        const std::string& signature, const std::string& today) const;
     const SigningKeys& keys() const { return keys_; }
     int schema_version() const;
 
