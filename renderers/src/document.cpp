@@ -546,8 +546,10 @@ class Composer {
                     return amplitude * k * std::cos(k * (x - e.box.x) + phase);
                 };
                 Wave wave{e.box.x, y_at(e.box.x), {}};
-                const float step = e.box.w / (periods * 2);
-                for (float x = e.box.x; x < e.box.x + e.box.w - 0.01F; x += step) {
+                const int segments = static_cast<int>(periods * 2);
+                const float step = e.box.w / static_cast<float>(segments);
+                for (int segment = 0; segment < segments; ++segment) {
+                    const float x = e.box.x + step * static_cast<float>(segment);
                     const float x1 = x + step;
                     const float third = step / 3;
                     wave.segments.push_back({x + third, y_at(x) + slope_at(x) * third, x1 - third,

@@ -160,13 +160,15 @@ std::optional<FittedText> fit_text(const fonts::FontSet& fonts, const FitRequest
     // paragraph: it wraps first and shrinks only when the lines do not fit.
     const bool one_line_box = r.height < glyphs_per_pt * r.size + r.size * r.leading;
     // Half-point steps: fine enough to use the space, few enough to stay fast.
+    // An integer counts the steps, so that no rounding of a float counter can add or skip one.
+    auto size_at = [&](int step) { return r.size - 0.5F * static_cast<float>(step); };
     if (one_line_box) {
-        for (float size = r.size; size >= r.min_size - 0.001F; size -= 0.5F) {
-            if (auto fitted = try_size(size, true)) return fitted;
+        for (int step = 0; size_at(step) >= r.min_size - 0.001F; ++step) {
+            if (auto fitted = try_size(size_at(step), true)) return fitted;
         }
     }
-    for (float size = r.size; size >= r.min_size - 0.001F; size -= 0.5F) {
-        if (auto fitted = try_size(size, false)) return fitted;
+    for (int step = 0; size_at(step) >= r.min_size - 0.001F; ++step) {
+        if (auto fitted = try_size(size_at(step), false)) return fitted;
     }
     return std::nullopt;
 }

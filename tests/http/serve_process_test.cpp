@@ -175,7 +175,6 @@ namespace {
 
 struct ServerProcess {
     Poco::ProcessHandle handle;
-    std::unique_ptr<Poco::PipeInputStream> output;
     std::uint16_t port = 0;
 };
 
@@ -187,11 +186,11 @@ ServerProcess start_server(const std::string& data_dir, const std::string& key_h
     ServerProcess p{Poco::Process::launch(EXAMDOCS_BINARY,
                                           {"serve", "-Dserver.port=0", "-Ddata.dir=" + data_dir},
                                           "", nullptr, &out_pipe, nullptr, env),
-                    nullptr, 0};
-    p.output = std::make_unique<Poco::PipeInputStream>(out_pipe);
+                    0};
+    auto output = std::make_shared<Poco::PipeInputStream>(out_pipe);
     std::string line;
     Poco::JSON::Parser parser;
-    while (std::getline(*p.output, line)) {
+    while (std::getline(*output, line)) {
         auto entry = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
         parser.reset();
         if (entry->optValue<std::string>("msg", "") == "listening") {
@@ -200,10 +199,11 @@ ServerProcess start_server(const std::string& data_dir, const std::string& key_h
             break;
         }
     }
-    // Keep draining the log so that the server never blocks on a full pipe.
-    std::thread([out = p.output.get()] {
+    // Keep draining the log so that the server never blocks on a full pipe. The thread
+    // owns the stream: it ends when the process does, whenever that is.
+    std::thread([output] {
         std::string ignored;
-        while (std::getline(*out, ignored)) {
+        while (std::getline(*output, ignored)) {
         }
     }).detach();
     return p;
