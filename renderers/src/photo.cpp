@@ -1,13 +1,10 @@
 #include "photo.h"
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/StreamCopier.h>
-
 #include <algorithm>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <sstream>
 
+#include "examdocs/core/base64.h"
 #include "examdocs/core/image_header.h"
 
 namespace examdocs::renderers {
@@ -22,26 +19,14 @@ PhotoResult fail(std::string code, std::string message) {
     return PhotoResult{std::nullopt, PhotoProblem{std::move(code), std::move(message)}};
 }
 
-std::string strip_data_url(const std::string& text) {
-    // Accept "data:image/jpeg;base64,…" as browsers produce it.
-    if (text.rfind("data:", 0) == 0) {
-        const auto comma = text.find(',');
-        if (comma != std::string::npos) return text.substr(comma + 1);
-    }
-    return text;
-}
-
 }  // namespace
 
 PhotoResult prepare_photo(const std::string& base64, float box_w_pt, float box_h_pt) {
-    std::string bytes;
-    try {
-        std::istringstream in(strip_data_url(base64));
-        Poco::Base64Decoder decoder(in);
-        Poco::StreamCopier::copyToString(decoder, bytes);
-    } catch (const std::exception&) {
+    auto decoded = base64_decode(base64);
+    if (!decoded) {
         return fail("photo-not-image", "照片不是有效的Base64编码 / The photo is not valid base64.");
     }
+    std::string bytes = std::move(*decoded);
     const auto header = read_image_header(std::as_bytes(std::span(bytes.data(), bytes.size())));
     if (header.format != ImageFormat::jpeg && header.format != ImageFormat::png) {
         return fail("photo-format",

@@ -1,18 +1,17 @@
 #include "photo_routes.h"
 
-#include <Poco/Base64Decoder.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/MultipartReader.h>
 #include <Poco/Net/NameValueCollection.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 
 #include <array>
 #include <sstream>
 
+#include "examdocs/core/base64.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/service/service.h"
 #include "examdocs/validators/photo_check.h"
@@ -40,21 +39,13 @@ std::string read_limited(std::istream& in, long long limit) {
 }
 
 std::string decode_base64(const std::string& text) {
-    std::string data = text;
-    if (data.rfind("data:", 0) == 0 && data.find(',') != std::string::npos) {
-        data = data.substr(data.find(',') + 1);
-    }
-    std::istringstream in(data);
-    Poco::Base64Decoder decoder(in);
-    std::string out;
-    try {
-        Poco::StreamCopier::copyToString(decoder, out);
-    } catch (const Poco::Exception&) {
+    auto bytes = base64_decode(text);
+    if (!bytes) {
         throw ProblemError(
             unprocessable("The photo is not valid base64.",
                           {{"/photo", "base64", "照片不是有效的Base64编码 / Not valid base64."}}));
     }
-    return out;
+    return std::move(*bytes);
 }
 
 // The uploaded photo, however it came: a raw image body, a multipart form with a part

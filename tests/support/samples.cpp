@@ -1,11 +1,12 @@
 #include "support/samples.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/JSON/Parser.h>
 
 #include <fstream>
+
 #include <sstream>
 #include <stdexcept>
+#include "examdocs/core/base64.h"
 
 namespace examdocs::test {
 
@@ -27,12 +28,7 @@ Poco::Dynamic::Var sample_request(const std::string& layout) {
 }
 
 std::string photo_base64(const std::string& fixture) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << read_file(source_path("tests/data/photos/" + fixture));
-    encoder.close();
-    return out.str();
+    return base64_encode(read_file(source_path("tests/data/photos/" + fixture)));
 }
 
 }  // namespace examdocs::test

@@ -2,11 +2,11 @@
 // reader sees them, QR codes and barcodes decoded with ZXing from the rasterised page.
 #include "examdocs/renderers/document.h"
 
+#include "examdocs/core/base64.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <gtest/gtest.h>
-
-#include <Poco/Base64Encoder.h>
 
 #include <chrono>
 #include <sstream>
@@ -265,12 +265,7 @@ TEST(Documents, UploadedPhotoBytesNeverReachThePdf) {
     // A JPEG with a payload appended after its end marker, as some tools leave them.
     std::string raw = test::read_file(test::source_path("tests/data/photos/good_295x413.jpg"));
     raw += "APPENDED-SECRET-PAYLOAD";
-    std::ostringstream b64;
-    Poco::Base64Encoder enc(b64);
-    enc.rdbuf()->setLineLength(0);
-    enc << raw;
-    enc.close();
-    root(data)->getObject("candidate")->set("photo", b64.str());
+    root(data)->getObject("candidate")->set("photo", base64_encode(raw));
     auto outcome = render("admission-ticket", data);
     ASSERT_TRUE(outcome.document) << field_codes(outcome);
     EXPECT_EQ(outcome.document->pdf.find("APPENDED-SECRET-PAYLOAD"), std::string::npos);

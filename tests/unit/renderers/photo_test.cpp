@@ -2,7 +2,6 @@
 // uploaded bytes.
 #include "../../../renderers/src/photo.h"
 
-#include <Poco/Base64Encoder.h>
 #include <gtest/gtest.h>
 
 #include <opencv2/core.hpp>
@@ -10,20 +9,14 @@
 #include <opencv2/imgproc.hpp>
 #include <sstream>
 
+#include "examdocs/core/base64.h"
 #include "support/samples.h"
 
 namespace {
 
 using examdocs::renderers::prepare_photo;
 
-std::string base64(const std::string& bytes) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << bytes;
-    encoder.close();
-    return out.str();
-}
+std::string base64(const std::string& bytes) { return examdocs::base64_encode(bytes); }
 
 cv::Mat decode(const std::string& jpeg) {
     return cv::imdecode(
