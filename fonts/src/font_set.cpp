@@ -1,11 +1,10 @@
 #include "examdocs/fonts/font_set.h"
 
+#include <harfbuzz/hb-ot.h>
 #include <harfbuzz/hb-subset.h>
 #include <harfbuzz/hb.h>
 
 #include <stdexcept>
-
-#include "flat_cmap.h"
 
 namespace examdocs::fonts {
 
@@ -52,17 +51,42 @@ class FontFace {
         return per_mille(static_cast<float>(e.descender));
     }
 
-    std::vector<OutlineStep> outline(char32_t cp) const {
-        std::vector<OutlineStep> steps;
-        hb_codepoint_t glyph = 0;
-        if (!hb_font_get_nominal_glyph(font_, cp, &glyph)) return steps;
-        Collector collector{this, &steps};
-        hb_draw_funcs_t* funcs = draw_funcs();
-        hb_font_get_glyph_shape(font_, glyph, funcs, &collector);
-        return steps;
+    FaceMetrics metrics() const {
+        FaceMetrics m;
+        char name[128];
+        unsigned size = sizeof name;
+        if (hb_ot_name_get_utf8(face_, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &size,
+                                name) > 0) {
+            m.postscript_name.assign(name, size);
+        }
+        // A PDF name must not hold spaces or delimiters; keep letters, digits, '-' and '_'.
+        std::erase_if(m.postscript_name, [](char c) {
+            return !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                     c == '-' || c == '_');
+        });
+        if (m.postscript_name.empty()) m.postscript_name = "Font" + entry_.id;
+        // HarfBuzz has no call for the font's bounding box: read xMin..yMax from 'head'.
+        hb_blob_t* head = hb_face_reference_table(face_, HB_TAG('h', 'e', 'a', 'd'));
+        unsigned length = 0;
+        const auto* bytes = reinterpret_cast<const unsigned char*>(hb_blob_get_data(head, &length));
+        if (length >= 44) {
+            for (int i = 0; i < 4; ++i) {
+                const auto v =
+                    static_cast<std::int16_t>((bytes[36 + 2 * i] << 8) | bytes[37 + 2 * i]);
+                m.bbox[i] = per_mille(static_cast<float>(v));
+            }
+        }
+        hb_blob_destroy(head);
+        m.ascent = ascent();
+        m.descent = descent();
+        hb_position_t cap = 0;
+        m.cap_height = hb_ot_metrics_get_position(font_, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap)
+                           ? per_mille(static_cast<float>(cap))
+                           : m.ascent;
+        return m;
     }
 
-    std::string subset(const std::u32string& codepoints) const {
+    FontSubset subset(const std::u32string& codepoints) const {
         hb_subset_input_t* input = hb_subset_input_create_or_fail();
         if (!input) throw std::bad_alloc();
         hb_set_t* set = hb_subset_input_unicode_set(input);
@@ -73,96 +97,26 @@ class FontFace {
         hb_face_t* result = hb_subset_or_fail(face_, input);
         hb_subset_input_destroy(input);
         if (!result) throw std::runtime_error("subsetting the font " + entry_.id + " failed");
+        FontSubset out;
         hb_blob_t* blob = hb_face_reference_blob(result);
         unsigned length = 0;
         const char* data = hb_blob_get_data(blob, &length);
-        std::string bytes(data, length);
+        out.ttf.assign(data, length);
         hb_blob_destroy(blob);
-        // The subset's own glyph ids for our code points, for the flat cmap.
+        // The subset's own glyph ids: the PDF maps its character ids to these.
         hb_font_t* subset_font = hb_font_create(result);
-        std::vector<std::pair<char32_t, std::uint16_t>> mapping;
+        out.glyphs.reserve(codepoints.size());
         for (char32_t cp : codepoints) {
             hb_codepoint_t glyph = 0;
-            if (cp < 0xFFFF && hb_font_get_nominal_glyph(subset_font, cp, &glyph)) {
-                mapping.emplace_back(cp, static_cast<std::uint16_t>(glyph));
-            }
+            hb_font_get_nominal_glyph(subset_font, cp, &glyph);
+            out.glyphs.push_back(static_cast<std::uint16_t>(glyph));
         }
         hb_font_destroy(subset_font);
         hb_face_destroy(result);
-        return with_flat_cmap(bytes, mapping);
+        return out;
     }
 
   private:
-    struct Collector {
-        const FontFace* face;
-        std::vector<OutlineStep>* steps;
-        float last_x = 0, last_y = 0;
-
-        void cubic(float c1x, float c1y, float c2x, float c2y, float x, float y) {
-            steps->push_back({OutlineStep::cubic, face->per_mille(c1x), face->per_mille(c1y),
-                              face->per_mille(c2x), face->per_mille(c2y), face->per_mille(x),
-                              face->per_mille(y)});
-            last_x = x;
-            last_y = y;
-        }
-    };
-
-    // The draw callbacks only append to a vector: nothing in them can throw but
-    // bad_alloc, which we accept as fatal for the request as anywhere else.
-    static hb_draw_funcs_t* draw_funcs() {
-        static hb_draw_funcs_t* funcs = [] {
-            hb_draw_funcs_t* f = hb_draw_funcs_create();
-            hb_draw_funcs_set_move_to_func(
-                f,
-                [](hb_draw_funcs_t*, void* data, hb_draw_state_t*, float x, float y, void*) {
-                    auto* c = static_cast<Collector*>(data);
-                    c->steps->push_back({OutlineStep::move, 0, 0, 0, 0, c->face->per_mille(x),
-                                         c->face->per_mille(y)});
-                    c->last_x = x;
-                    c->last_y = y;
-                },
-                nullptr, nullptr);
-            hb_draw_funcs_set_line_to_func(
-                f,
-                [](hb_draw_funcs_t*, void* data, hb_draw_state_t*, float x, float y, void*) {
-                    auto* c = static_cast<Collector*>(data);
-                    c->steps->push_back({OutlineStep::line, 0, 0, 0, 0, c->face->per_mille(x),
-                                         c->face->per_mille(y)});
-                    c->last_x = x;
-                    c->last_y = y;
-                },
-                nullptr, nullptr);
-            // PDF has only cubic curves: raise each quadratic to the cubic that traces it.
-            hb_draw_funcs_set_quadratic_to_func(
-                f,
-                [](hb_draw_funcs_t*, void* data, hb_draw_state_t*, float cx, float cy, float x,
-                   float y, void*) {
-                    auto* c = static_cast<Collector*>(data);
-                    const float c1x = c->last_x + 2.0F / 3.0F * (cx - c->last_x);
-                    const float c1y = c->last_y + 2.0F / 3.0F * (cy - c->last_y);
-                    const float c2x = x + 2.0F / 3.0F * (cx - x);
-                    const float c2y = y + 2.0F / 3.0F * (cy - y);
-                    c->cubic(c1x, c1y, c2x, c2y, x, y);
-                },
-                nullptr, nullptr);
-            hb_draw_funcs_set_cubic_to_func(
-                f,
-                [](hb_draw_funcs_t*, void* data, hb_draw_state_t*, float c1x, float c1y, float c2x,
-                   float c2y, float x, float y,
-                   void*) { static_cast<Collector*>(data)->cubic(c1x, c1y, c2x, c2y, x, y); },
-                nullptr, nullptr);
-            hb_draw_funcs_set_close_path_func(
-                f,
-                [](hb_draw_funcs_t*, void* data, hb_draw_state_t*, void*) {
-                    static_cast<Collector*>(data)->steps->push_back({OutlineStep::close});
-                },
-                nullptr, nullptr);
-            hb_draw_funcs_make_immutable(f);
-            return f;
-        }();
-        return funcs;
-    }
-
     void release() {
         if (unicodes_) hb_set_destroy(unicodes_);
         if (font_) hb_font_destroy(font_);
@@ -202,11 +156,9 @@ float FontSet::advance(std::size_t face, char32_t cp) const { return faces_.at(f
 float FontSet::ascent() const { return faces_.front()->ascent(); }
 float FontSet::descent() const { return faces_.front()->descent(); }
 
-std::vector<OutlineStep> FontSet::outline(std::size_t face, char32_t cp) const {
-    return faces_.at(face)->outline(cp);
-}
+FaceMetrics FontSet::metrics(std::size_t face) const { return faces_.at(face)->metrics(); }
 
-std::string FontSet::subset(std::size_t face, const std::u32string& codepoints) const {
+FontSubset FontSet::subset(std::size_t face, const std::u32string& codepoints) const {
     return faces_.at(face)->subset(codepoints);
 }
 

@@ -17,6 +17,7 @@
 #include "examdocs/core/json_pointer.h"
 #include "examdocs/renderers/input_check.h"
 #include "examdocs/renderers/text_fit.h"
+#include "page_ops.h"
 #include "pdf_writer.h"
 #include "photo.h"
 
@@ -27,55 +28,6 @@ namespace {
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-// ---- drawing operations: the layout is composed into these first, so that every input
-// problem is found before libharu is touched, and fonts are subset to what is used. ----
-
-struct TextRunOp {
-    float x, y;  // baseline start, top-left origin
-    float size;
-    int face;
-    std::u32string text;
-    bool bold;
-    Color color;
-};
-struct GlyphOp {  // a character libharu cannot draw as text (outside the BMP): an outline
-    float x, y, size;
-    int face;
-    char32_t cp;
-    bool bold;
-    Color color;
-};
-struct RectOp {
-    Box box;
-    float line_width;
-    std::optional<Color> stroke;
-    std::optional<Color> fill;
-};
-struct LineOp {
-    float x1, y1, x2, y2, width;
-    Color color;
-    std::vector<float> dash;
-};
-struct CubicSegment {
-    float x1, y1, x2, y2, x, y;
-};
-struct Wave {
-    float x0, y0;
-    std::vector<CubicSegment> segments;
-};
-struct CurveOp {  // open paths of cubic curves, stroked together, clipped to a box
-    std::vector<Wave> waves;
-    float width;
-    Color color;
-    Box clip;
-};
-struct ImageOp {
-    Box box;
-    std::string jpeg;
-};
-using Op = std::variant<TextRunOp, GlyphOp, RectOp, LineOp, CurveOp, ImageOp>;
-using PageOps = std::vector<Op>;
 
 std::string number_text(const Var& v) {
     if (v.isInteger()) return v.convert<std::string>();
@@ -142,7 +94,7 @@ std::string code_point_label(char32_t cp) {
 class Composer {
   public:
     Composer(const Layout& layout, const Var& data, const fonts::FontSet& fonts)
-        : layout_(layout), data_(data), fonts_(fonts), used_(fonts.size()) {}
+        : layout_(layout), data_(data), fonts_(fonts) {}
 
     std::vector<PageOps> compose() {
         for (const auto& page : layout_.pages) {
@@ -165,7 +117,6 @@ class Composer {
     }
 
     std::vector<FieldError>& errors() { return errors_; }
-    const std::vector<std::set<char32_t>>& used() const { return used_; }
 
     std::string resolve(const TextSource& s, const std::string& scope = {}) const {
         if (!s.literal.empty()) return s.literal;
@@ -334,7 +285,7 @@ class Composer {
         return true;
     }
 
-    // Splits a line into runs of one face each; characters outside the BMP become outlines.
+    // Splits a line into runs of one face each.
     void emit_line(PageOps& ops, const std::u32string& line, float x, float baseline, float size,
                    const Element& style) {
         std::u32string run;
@@ -349,23 +300,13 @@ class Composer {
         };
         for (char32_t cp : line) {
             const int face = fonts_.face_for(cp);
-            const float advance =
-                fonts_.advance(static_cast<std::size_t>(face), cp) * size / 1000.0F;
-            if (cp > 0xFFFF) {
-                flush();
-                ops.push_back(GlyphOp{x, baseline, size, face, cp, style.bold, style.color});
-                x += advance;
-                run_x = x;
-                continue;
-            }
             if (face != run_face) {
                 flush();
                 run_face = face;
                 run_x = x;
             }
             run += cp;
-            used_[static_cast<std::size_t>(face)].insert(cp);
-            x += advance;
+            x += fonts_.advance(static_cast<std::size_t>(face), cp) * size / 1000.0F;
         }
         flush();
     }
@@ -566,124 +507,7 @@ class Composer {
     const fonts::FontSet& fonts_;
     std::vector<FieldError> errors_;
     std::vector<PageOps> pages_;
-    std::vector<std::set<char32_t>> used_;
 };
-
-// ---- emitting operations through libharu ----
-
-void set_dash(HPDF_Page page, const std::vector<float>& dash) {
-    if (dash.empty()) {
-        HPDF_Page_SetDash(page, nullptr, 0, 0);
-        return;
-    }
-    std::vector<HPDF_UINT16> pattern;
-    for (float d : dash) pattern.push_back(static_cast<HPDF_UINT16>(std::max(1.0F, std::round(d))));
-    HPDF_Page_SetDash(page, pattern.data(), static_cast<HPDF_UINT>(pattern.size()), 0);
-}
-
-std::string emit_pdf(const std::vector<PageOps>& pages, const Composer& composer,
-                     const Layout& layout, const fonts::FontSet& fonts, const std::string& title,
-                     const std::string& author, const RenderContext& context) {
-    PdfWriter writer;
-    std::map<int, HPDF_Font> faces;
-    for (std::size_t f = 0; f < composer.used().size(); ++f) {
-        const auto& cps = composer.used()[f];
-        if (cps.empty()) continue;
-        const std::u32string list(cps.begin(), cps.end());
-        faces[static_cast<int>(f)] = writer.load_font(fonts.subset(f, list), list);
-    }
-    const float H = layout.page_height;
-    for (const auto& ops : pages) {
-        HPDF_Page page = HPDF_AddPage(writer.doc());
-        HPDF_Page_SetWidth(page, layout.page_width);
-        HPDF_Page_SetHeight(page, H);
-        for (const auto& op : ops) {
-            if (const auto* t = std::get_if<TextRunOp>(&op)) {
-                HPDF_Page_SetRGBFill(page, t->color.r, t->color.g, t->color.b);
-                if (t->bold) {
-                    HPDF_Page_SetRGBStroke(page, t->color.r, t->color.g, t->color.b);
-                    HPDF_Page_SetLineWidth(page, t->size * 0.03F);
-                }
-                HPDF_Page_BeginText(page);
-                HPDF_Page_SetFontAndSize(page, faces.at(t->face), t->size);
-                HPDF_Page_SetTextRenderingMode(page, t->bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL);
-                HPDF_Page_TextOut(page, t->x, H - t->y, u32_to_utf8(t->text).c_str());
-                HPDF_Page_EndText(page);
-            } else if (const auto* g = std::get_if<GlyphOp>(&op)) {
-                HPDF_Page_SetRGBFill(page, g->color.r, g->color.g, g->color.b);
-                const float k = g->size / 1000.0F;
-                for (const auto& s : fonts.outline(static_cast<std::size_t>(g->face), g->cp)) {
-                    const float px = g->x + s.x * k;
-                    const float py = H - g->y + s.y * k;
-                    switch (s.kind) {
-                        case fonts::OutlineStep::move:
-                            HPDF_Page_MoveTo(page, px, py);
-                            break;
-                        case fonts::OutlineStep::line:
-                            HPDF_Page_LineTo(page, px, py);
-                            break;
-                        case fonts::OutlineStep::cubic:
-                            HPDF_Page_CurveTo(page, g->x + s.x1 * k, H - g->y + s.y1 * k,
-                                              g->x + s.x2 * k, H - g->y + s.y2 * k, px, py);
-                            break;
-                        case fonts::OutlineStep::close:
-                            HPDF_Page_ClosePath(page);
-                            break;
-                    }
-                }
-                HPDF_Page_Fill(page);
-            } else if (const auto* r = std::get_if<RectOp>(&op)) {
-                if (!r->stroke && !r->fill) continue;
-                if (r->fill) HPDF_Page_SetRGBFill(page, r->fill->r, r->fill->g, r->fill->b);
-                if (r->stroke) {
-                    HPDF_Page_SetRGBStroke(page, r->stroke->r, r->stroke->g, r->stroke->b);
-                    HPDF_Page_SetLineWidth(page, r->line_width);
-                    set_dash(page, {});
-                }
-                HPDF_Page_Rectangle(page, r->box.x, H - r->box.y - r->box.h, r->box.w, r->box.h);
-                if (r->fill && r->stroke) {
-                    HPDF_Page_FillStroke(page);
-                } else if (r->fill) {
-                    HPDF_Page_Fill(page);
-                } else {
-                    HPDF_Page_Stroke(page);
-                }
-            } else if (const auto* l = std::get_if<LineOp>(&op)) {
-                HPDF_Page_SetRGBStroke(page, l->color.r, l->color.g, l->color.b);
-                HPDF_Page_SetLineWidth(page, l->width);
-                set_dash(page, l->dash);
-                HPDF_Page_MoveTo(page, l->x1, H - l->y1);
-                HPDF_Page_LineTo(page, l->x2, H - l->y2);
-                HPDF_Page_Stroke(page);
-                if (!l->dash.empty()) set_dash(page, {});
-            } else if (const auto* c = std::get_if<CurveOp>(&op)) {
-                HPDF_Page_GSave(page);
-                HPDF_Page_Rectangle(page, c->clip.x, H - c->clip.y - c->clip.h, c->clip.w,
-                                    c->clip.h);
-                HPDF_Page_Clip(page);
-                HPDF_Page_EndPath(page);
-                HPDF_Page_SetRGBStroke(page, c->color.r, c->color.g, c->color.b);
-                HPDF_Page_SetLineWidth(page, c->width);
-                for (const auto& wave : c->waves) {
-                    HPDF_Page_MoveTo(page, wave.x0, H - wave.y0);
-                    for (const auto& seg : wave.segments) {
-                        HPDF_Page_CurveTo(page, seg.x1, H - seg.y1, seg.x2, H - seg.y2, seg.x,
-                                          H - seg.y);
-                    }
-                }
-                HPDF_Page_Stroke(page);
-                HPDF_Page_GRestore(page);
-            } else if (const auto* im = std::get_if<ImageOp>(&op)) {
-                HPDF_Image image = writer.load_jpeg(im->jpeg);
-                HPDF_Page_DrawImage(page, image, im->box.x, H - im->box.y - im->box.h, im->box.w,
-                                    im->box.h);
-            }
-        }
-        writer.check("drawing a page");
-    }
-    writer.set_info(title, author, layout.title, context.now);
-    return writer.save(context.document_id.empty() ? hex_id() : context.document_id);
-}
 
 std::string safe_filename(std::string name, const std::string& fallback) {
     std::string out;
@@ -703,10 +527,12 @@ std::string safe_filename(std::string name, const std::string& fallback) {
 
 }  // namespace
 
-RenderOutcome render_document(const Layout& layout, const Var& input,
-                              const RenderContext& context) {
+std::string new_document_id() { return hex_id(); }
+
+CompositionOutcome compose_document(const Layout& layout, const Var& input,
+                                    const RenderContext& context) {
     const fonts::FontSet& fonts = context.fonts ? *context.fonts : fonts::bundled_font_set();
-    RenderOutcome outcome;
+    CompositionOutcome outcome;
     const std::time_t t = std::chrono::system_clock::to_time_t(context.now);
     std::tm utc{};
     gmtime_r(&t, &utc);
@@ -718,21 +544,49 @@ RenderOutcome render_document(const Layout& layout, const Var& input,
         return outcome;
     }
     Composer composer(layout, checked.data, fonts);
-    std::vector<PageOps> pages = composer.compose();
+    auto pages = std::make_shared<ComposedPages>();
+    pages->width = layout.page_width;
+    pages->height = layout.page_height;
+    pages->pages = composer.compose();
     if (!composer.errors().empty()) {
         outcome.errors = std::move(composer.errors());
         return outcome;
     }
-    RenderedDocument doc;
+    ComposedDocument doc;
     doc.title = layout.document_title.template_text.empty() &&
                         layout.document_title.literal.empty() &&
                         layout.document_title.pointer.empty()
                     ? layout.title
                     : composer.resolve(layout.document_title);
-    const std::string author = composer.resolve(layout.author);
+    doc.author = composer.resolve(layout.author);
+    doc.subject = layout.title;
     doc.filename = safe_filename(composer.resolve(layout.filename), layout.name);
-    doc.page_count = static_cast<int>(pages.size());
-    doc.pdf = emit_pdf(pages, composer, layout, fonts, doc.title, author, context);
+    doc.page_count = static_cast<int>(pages->pages.size());
+    doc.pages = std::move(pages);
+    outcome.document = std::move(doc);
+    return outcome;
+}
+
+RenderOutcome render_document(const Layout& layout, const Var& input,
+                              const RenderContext& context) {
+    const fonts::FontSet& fonts = context.fonts ? *context.fonts : fonts::bundled_font_set();
+    CompositionOutcome composed = compose_document(layout, input, context);
+    RenderOutcome outcome;
+    if (!composed.document) {
+        outcome.errors = std::move(composed.errors);
+        return outcome;
+    }
+    const ComposedDocument& c = *composed.document;
+    std::ostringstream out;
+    PdfWriter writer(out, fonts);
+    for (const auto& page : c.pages->pages) writer.add_page(c.pages->width, c.pages->height, page);
+    writer.finish({c.title, c.author, c.subject, context.now,
+                   context.document_id.empty() ? hex_id() : context.document_id});
+    RenderedDocument doc;
+    doc.pdf = std::move(out).str();
+    doc.filename = c.filename;
+    doc.title = c.title;
+    doc.page_count = c.page_count;
     outcome.document = std::move(doc);
     return outcome;
 }

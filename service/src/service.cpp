@@ -86,8 +86,8 @@ void Service::start() {
     params->setMaxKeepAliveRequests(settings_.keep_alive_max_requests);
     params->setServerName("examdocs");
 
-    // Stack size 0 keeps the system default (8 MiB): libharu's HPDF_GetFont alone puts
-    // 128 KB on the stack, and sanitizer builds need more still.
+    // Stack size 0 keeps the system default (8 MiB): sanitizer builds need far more than
+    // Poco's default, and ICU and HarfBuzz are not frugal either.
     pool_ = std::make_unique<Poco::ThreadPool>(2, settings_.threads, 60, 0);
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(settings_.host, settings_.port),
                                    settings_.queue);

@@ -4,10 +4,10 @@
 #include <Poco/JSON/Object.h>
 #include <ZXing/ZXVersion.h>
 #include <harfbuzz/hb.h>
-#include <hpdf.h>
 #include <openssl/crypto.h>
 #include <qrencode.h>
 #include <unicode/uversion.h>
+#include <zlib.h>
 
 #include <opencv2/core/version.hpp>
 #include <sstream>
@@ -50,7 +50,7 @@ Poco::JSON::Object library_versions() {
     Poco::JSON::Object libs(Poco::JSON_PRESERVE_KEY_ORDER);
     libs.set("poco", poco_version());
     libs.set("openssl", std::string(OpenSSL_version(OPENSSL_VERSION)));
-    libs.set("libharu", std::string(HPDF_GetVersion()));
+    libs.set("zlib", std::string(zlibVersion()));
     char* qr = QRcode_APIVersionString();
     libs.set("libqrencode", std::string(qr ? qr : "unknown"));
     libs.set("zxing-cpp", std::to_string(ZXING_VERSION_MAJOR) + "." +

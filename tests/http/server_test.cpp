@@ -285,10 +285,10 @@ TEST_F(ServerTest, VersionNamesTheBuildAndLibraries) {
     EXPECT_FALSE(body->getValue<std::string>("commit").empty());
     auto libs = body->getObject("libraries");
     for (const char* lib :
-         {"poco", "openssl", "libharu", "libqrencode", "zxing-cpp", "opencv", "harfbuzz", "icu"}) {
+         {"poco", "openssl", "zlib", "libqrencode", "zxing-cpp", "opencv", "harfbuzz", "icu"}) {
         EXPECT_TRUE(libs->has(lib)) << lib;
     }
-    EXPECT_EQ(libs->getValue<std::string>("libharu"), "2.3.0");
+    EXPECT_EQ(libs->getValue<std::string>("zlib").substr(0, 2), "1.");
     EXPECT_EQ(libs->getValue<std::string>("poco").rfind("1.11", 0), 0u);
 }
 

@@ -70,7 +70,7 @@ std::string normalize_pdf(const std::string& pdf) {
         const auto end = pdf.find("endobj", obj);
         if (end == std::string::npos) break;
         std::string body = pdf.substr(line_start, end - line_start);
-        const auto stream = body.find(">>\nstream\r\n");  // libharu's stream keyword
+        const auto stream = body.find(">>\nstream\n");
         if (stream == std::string::npos) {
             // A bare integer object is a stream length.
             const auto first_newline = body.find('\n');
@@ -82,7 +82,7 @@ std::string normalize_pdf(const std::string& pdf) {
             }
         } else {
             const std::string dict = body.substr(0, stream + 3);
-            const auto data_start = stream + 11;
+            const auto data_start = stream + 10;
             auto data_end = body.rfind("endstream");
             std::string data = body.substr(data_start, data_end - data_start);
             while (!data.empty() && (data.back() == '\n' || data.back() == '\r')) data.pop_back();

@@ -234,8 +234,10 @@ TEST(Documents, RareNameCharactersAreDrawnFromFallbackFonts) {
     ASSERT_TRUE(outcome.document) << field_codes(outcome);
     const auto text = read_pdf(outcome.document->pdf).all_text;
     EXPECT_NE(text.find("明"), std::string::npos);
-    // The BMP character from the fallback face is text; the supplementary one is an outline.
+    // Both come from the fallback face as text, so they extract and search like the rest
+    // (the supplementary one through a surrogate pair in the ToUnicode map).
     EXPECT_NE(text.find("䶮"), std::string::npos);
+    EXPECT_NE(text.find("𠮷"), std::string::npos);
 }
 
 TEST(Documents, ControlCharactersAreRefused) {

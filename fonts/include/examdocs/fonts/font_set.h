@@ -1,11 +1,10 @@
 #pragma once
 // The fonts examdocs draws with, loaded once per process through HarfBuzz: which
-// characters each face covers, glyph advances for line breaking, glyph outlines for
-// characters libharu cannot draw as text, and per-document subsets for embedding.
+// characters each face covers, glyph advances for line breaking, the metrics a PDF font
+// descriptor needs, and per-document subsets for embedding.
 //
 // A FontSet is immutable after load and safe to share between threads (HarfBuzz faces and
-// fonts are thread-safe for reading). Faces come only from the bundled manifest: libharu
-// must never see a font file we did not choose (see notes on its TTF parser).
+// fonts are thread-safe for reading). Faces come only from the bundled manifest.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -19,10 +18,20 @@ namespace examdocs::fonts {
 
 class FontFace;
 
-// One step of a glyph outline in font units scaled to 1000 per em, y up.
-struct OutlineStep {
-    enum Kind { move, line, cubic, close } kind;
-    float x1 = 0, y1 = 0, x2 = 0, y2 = 0, x = 0, y = 0;  // cubic: two controls, then end
+// What a PDF font descriptor says of a face, in 1/1000 em.
+struct FaceMetrics {
+    std::string postscript_name;   // e.g. "WenQuanYiZenHei"
+    float bbox[4] = {0, 0, 0, 0};  // xMin yMin xMax yMax from the head table
+    float ascent = 0;
+    float descent = 0;  // negative
+    float cap_height = 0;
+};
+
+// A subset font and, for each requested code point in order, its glyph id in the subset
+// (0 when the face lacks it).
+struct FontSubset {
+    std::string ttf;
+    std::vector<std::uint16_t> glyphs;
 };
 
 class FontSet {
@@ -45,12 +54,11 @@ class FontSet {
     // Ascent and descent (negative) of the primary face, in 1/1000 em.
     float ascent() const;
     float descent() const;
-    // The outline of `cp` in `face`, in 1/1000 em.
-    std::vector<OutlineStep> outline(std::size_t face, char32_t cp) const;
+    FaceMetrics metrics(std::size_t face) const;
 
-    // A TrueType font holding only `codepoints` (which `face` must cover), for libharu
-    // to embed: smaller and far faster to load than the whole face. Throws on failure.
-    std::string subset(std::size_t face, const std::u32string& codepoints) const;
+    // A TrueType font holding only `codepoints` (which `face` must cover), to embed in a
+    // PDF. Throws on failure.
+    FontSubset subset(std::size_t face, const std::u32string& codepoints) const;
 
   private:
     std::vector<std::unique_ptr<FontFace>> faces_;

@@ -3,12 +3,13 @@
 //
 // Input problems (a missing field, a bad ID number, text that cannot fit its box, a
 // character no bundled font has, a photo that is not an image) come back as field
-// errors, all of them at once, never as a blank or a half-drawn page. Faults (libharu
-// failing) throw. With a fixed `now` and `document_id` the bytes are deterministic.
-// Thread-safe: each call builds its own libharu document.
+// errors, all of them at once, never as a blank or a half-drawn page. Faults (a font that
+// cannot be subset) throw. With a fixed `now` and `document_id` the bytes are
+// deterministic. Thread-safe: each call builds its own document.
 #include <Poco/Dynamic/Var.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,26 @@ struct RenderOutcome {
     std::optional<RenderedDocument> document;
     std::vector<FieldError> errors;
 };
+
+// A document checked and laid out but not yet written: bulk printing composes records on
+// worker threads and writes them, in order, into one PDF (see document_stream.h).
+struct ComposedPages;  // private to renderers/
+struct ComposedDocument {
+    std::shared_ptr<const ComposedPages> pages;
+    std::string filename, title, author, subject;
+    int page_count = 0;
+};
+
+struct CompositionOutcome {
+    std::optional<ComposedDocument> document;
+    std::vector<FieldError> errors;
+};
+
+CompositionOutcome compose_document(const Layout& layout, const Poco::Dynamic::Var& data,
+                                    const RenderContext& context = {});
+
+// 32 random hex digits, for a PDF's /ID.
+std::string new_document_id();
 
 RenderOutcome render_document(const Layout& layout, const Poco::Dynamic::Var& data,
                               const RenderContext& context = {});

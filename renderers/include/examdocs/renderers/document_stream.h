@@ -1,0 +1,68 @@
+#pragma once
+// Many composed documents into one PDF, written to a stream as they are added: what bulk
+// printing makes of a thousand admission tickets. Pages are written at once and the fonts
+// at finish(), subset once to every character of every document, so memory stays flat
+// however many documents go in. Optionally several pages per sheet (n-up) with cut marks.
+//
+// Not thread-safe: compose on many threads (compose_document), add from one.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "examdocs/fonts/font_set.h"
+#include "examdocs/renderers/document.h"
+
+namespace examdocs::renderers {
+
+class PdfWriter;
+
+// How pages sit on printed sheets. 1: a sheet per page. 2: two pages side by side on a
+// sheet turned to landscape, each scaled to fit (A4 tickets become A5 on A4). 4: two by
+// two on a sheet of the page's own size, each at half size.
+struct SheetOptions {
+    int pages_per_sheet = 1;
+    bool cut_marks = true;  // dashed lines where the sheet is cut, when pages_per_sheet > 1
+};
+
+// The page-per-sheet counts SheetOptions accepts.
+bool valid_pages_per_sheet(int n);
+
+struct StreamInfo {
+    std::string title, author, subject;
+    std::chrono::system_clock::time_point created = std::chrono::system_clock::now();
+    std::string document_id;  // empty: random
+};
+
+class DocumentStream {
+  public:
+    // Throws std::invalid_argument for an unsupported pages_per_sheet.
+    DocumentStream(std::ostream& out, const fonts::FontSet& fonts, SheetOptions options = {});
+    ~DocumentStream();
+    DocumentStream(const DocumentStream&) = delete;
+    DocumentStream& operator=(const DocumentStream&) = delete;
+
+    // Appends every page of `doc`. Documents of another page size start a new sheet.
+    void add(const ComposedDocument& doc);
+    // Writes the rest: a partly filled last sheet, the fonts, the trailer.
+    void finish(const StreamInfo& info);
+
+    int page_count() const { return pages_added_; }
+    int sheet_count() const;
+    std::uint64_t bytes_written() const;
+
+  private:
+    void flush_sheet();
+
+    std::unique_ptr<PdfWriter> writer_;
+    SheetOptions options_;
+    // Pages waiting for their sheet to fill; the composed documents they belong to are
+    // kept alive until the sheet is written.
+    std::vector<std::shared_ptr<const ComposedPages>> pending_docs_;
+    std::vector<std::pair<const ComposedPages*, std::size_t>> pending_pages_;
+    int pages_added_ = 0;
+};
+
+}  // namespace examdocs::renderers
