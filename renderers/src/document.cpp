@@ -414,7 +414,7 @@ class Composer {
             draw_text(ops, style, e.box, U"照片", "", 0);
             return;
         }
-        auto result = prepare_photo(v->extract<std::string>(), e.box.w, e.box.h);
+        auto result = prepare_photo(v->extract<std::string>(), e.box.w, e.box.h, e.dpi);
         if (result.problem) {
             errors_.push_back({e.source.pointer, result.problem->code, result.problem->message});
             return;

@@ -172,6 +172,8 @@ Element element(const Object& o, const std::string& where) {
         }
         if (total > e.box.w + 0.5F) fail(where + ".columns", "the columns are wider than the box");
     }
+    e.dpi = number(o, "dpi", 300);
+    if (e.dpi < 100 || e.dpi > 600) fail(where + ".dpi", "a photo's dpi is between 100 and 600");
     if (e.kind == ElementKind::pattern) e.pattern_lines = static_cast<int>(number(o, "lines", 60));
     const bool needs_source = e.kind == ElementKind::text || e.kind == ElementKind::list ||
                               e.kind == ElementKind::photo || e.kind == ElementKind::qr ||

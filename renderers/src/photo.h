@@ -24,7 +24,8 @@ struct PhotoResult {
     std::optional<PhotoProblem> problem;
 };
 
-// `base64` is the field's value; box size in points.
-PhotoResult prepare_photo(const std::string& base64, float box_w_pt, float box_h_pt);
+// `base64` is the field's value; box size in points; at most `dpi` pixels per inch kept.
+PhotoResult prepare_photo(const std::string& base64, float box_w_pt, float box_h_pt,
+                          float dpi = 300);
 
 }  // namespace examdocs::renderers

@@ -120,9 +120,17 @@ TEST(Base64, RoundTripsAndAcceptsDataUrls) {
     EXPECT_EQ(text.find('\n'), std::string::npos);
     EXPECT_EQ(examdocs::base64_decode(text), bytes);
     EXPECT_EQ(examdocs::base64_decode("data:image/jpeg;base64," + text), bytes);
-    // Poco's decoder skips characters outside the alphabet rather than failing, so text
-    // that is not base64 decodes to bytes that the image checks then refuse.
-    ASSERT_TRUE(examdocs::base64_decode("not base64 at all!"));
+    EXPECT_FALSE(examdocs::base64_decode("not base64 at all!"));
+    EXPECT_FALSE(examdocs::base64_decode("QUJD=QUJD"));  // text after the padding
+    EXPECT_FALSE(examdocs::base64_decode("QUJDR"));      // a lone sextet is no byte
+    // Line breaks, the URL-safe alphabet and every padding length.
+    EXPECT_EQ(examdocs::base64_decode("QU\r\nJD"), "ABC");
+    EXPECT_EQ(examdocs::base64_decode("-_-_"), examdocs::base64_decode("+/+/"));
+    for (std::string s : {"", "a", "ab", "abc", "abcd", "abcde"}) {
+        EXPECT_EQ(examdocs::base64_decode(examdocs::base64_encode(s)), s) << s;
+    }
+    EXPECT_EQ(examdocs::base64_encode("ab"), "YWI=");
+    EXPECT_EQ(examdocs::base64_encode("a"), "YQ==");
 }
 
 }  // namespace

@@ -65,6 +65,8 @@ struct Element {
     float header_height = 0;
     float row_height = 0;
     std::string empty_text;  // shown in the first row when there are no rows
+    // photo: the most pixels per inch kept (more only makes the PDF larger)
+    float dpi = 300;
     // pattern (the certificate's background guilloche)
     int pattern_lines = 0;
 };

@@ -1,0 +1,72 @@
+#pragma once
+// Prints a stream of records with one layout: into one merged PDF (in input order, the
+// fonts subset once for the whole file, optionally n-up with cut marks) or into a ZIP of
+// one PDF per record. Records are composed on `threads` worker threads in batches while
+// the previous batch is written, so memory holds two batches, never the job.
+//
+// A record that is refused (unreadable, or its fields break the layout's rules) fails
+// alone: it is reported through on_failure, in input order, and the rest print.
+// Output errors (a full disk) throw std::ios_base::failure or PdfError-like
+// std::runtime_error from the writer.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "examdocs/bulk/records.h"
+#include "examdocs/renderers/document.h"
+#include "examdocs/renderers/document_stream.h"
+#include "examdocs/renderers/layout.h"
+
+namespace examdocs::bulk {
+
+enum class OutputKind { merged_pdf, zip };
+
+struct PrintOptions {
+    OutputKind output = OutputKind::merged_pdf;
+    renderers::SheetOptions sheets;  // merged PDF only
+    int threads = 1;
+    std::size_t batch = 64;  // records composed together
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+    std::string document_id;                    // merged PDF's /ID; empty: random
+    std::string title;                          // merged PDF's title; empty: the layout's
+    const std::atomic<bool>* cancel = nullptr;  // checked between batches
+};
+
+struct RecordFailure {
+    std::size_t number = 0;  // 1-based record number
+    std::size_t line = 0;    // input line, when the format has lines
+    std::vector<FieldError> errors;
+};
+
+struct PrintProgress {
+    std::size_t done = 0;  // records read and printed or refused
+    std::size_t printed = 0;
+    std::size_t refused = 0;
+    std::chrono::steady_clock::duration elapsed{};
+};
+
+struct PrintSummary {
+    std::size_t records = 0;
+    std::size_t printed = 0;
+    std::size_t refused = 0;
+    int pages = 0;   // document pages
+    int sheets = 0;  // printed sheets (pages / n-up), merged PDF only
+    std::uint64_t bytes = 0;
+    double seconds = 0;
+    bool cancelled = false;
+};
+
+struct PrintCallbacks {
+    std::function<void(const RecordFailure&)> on_failure;
+    std::function<void(const PrintProgress&)> on_progress;  // after each batch
+};
+
+PrintSummary print_records(RecordReader& records, const renderers::Layout& layout,
+                           std::ostream& out, const PrintOptions& options,
+                           const PrintCallbacks& callbacks = {});
+
+}  // namespace examdocs::bulk

@@ -1,0 +1,77 @@
+#pragma once
+// The records of a bulk job, read one at a time from CSV, NDJSON or a JSON array, so that
+// a file of 10,000 candidates is never held in memory at once (a JSON array is the
+// exception: it is parsed whole).
+//
+// CSV (RFC 4180): the first row names the fields as JSON pointers without the leading
+// slash ("candidate/name", "sessions/0/subject"); a UTF-8 byte-order mark is skipped;
+// quoted cells may hold commas, quotes ("") and line breaks. A cell becomes a number or
+// a boolean where the layout declares that type for its field, and stays text otherwise
+// ("0012" stays "0012"). An empty cell leaves the field out. With a files directory, a
+// cell "@photos/a.jpg" is that file, base64-encoded (how the CLI takes photos from CSV).
+//
+// Defaults: a JSON object merged under every record (the exam title, the centre, the
+// notes), so the CSV holds only what differs per candidate; a record's value wins.
+//
+// Problems with one record (a bad NDJSON line, a row with the wrong number of cells, a
+// missing photo file) come back as that record's errors; the next record still reads.
+// Problems with the whole input (no header, an unterminated quote, a record over the
+// size limit) throw InputError.
+#include <Poco/Dynamic/Var.h>
+
+#include <cstddef>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "examdocs/core/problem.h"
+#include "examdocs/renderers/layout.h"
+
+namespace examdocs::bulk {
+
+enum class InputFormat { csv, ndjson, json_array };
+
+// From a file name's extension (.csv, .ndjson/.jsonl, .json) or a media type
+// (text/csv, application/x-ndjson, application/json); nullopt when neither says.
+std::optional<InputFormat> format_from_name(std::string_view name);
+std::optional<InputFormat> format_from_media_type(std::string_view media_type);
+
+class InputError : public std::runtime_error {
+  public:
+    InputError(const std::string& message, std::size_t line)
+        : std::runtime_error(message), line_(line) {}
+    std::size_t line() const { return line_; }
+
+  private:
+    std::size_t line_;
+};
+
+struct Record {
+    std::size_t number = 0;  // 1-based position among the records
+    std::size_t line = 0;    // where it starts in the input (1-based; 0 for a JSON array)
+    Poco::Dynamic::Var data;
+    std::vector<FieldError> errors;  // the record could not be read; data is empty
+};
+
+struct ReadOptions {
+    Poco::Dynamic::Var defaults;  // an object, or empty
+    std::string files_dir;        // empty: "@file" cells are refused
+    std::size_t max_record_bytes = 4 * 1024 * 1024;
+};
+
+class RecordReader {
+  public:
+    virtual ~RecordReader() = default;
+    // The next record, or nullopt at the end. Throws InputError.
+    virtual std::optional<Record> next() = 0;
+};
+
+// `in` must outlive the reader; `layout` gives CSV cells their types.
+std::unique_ptr<RecordReader> open_records(std::istream& in, InputFormat format,
+                                           const renderers::Layout& layout,
+                                           ReadOptions options = {});
+
+}  // namespace examdocs::bulk

@@ -1,0 +1,467 @@
+#include "examdocs/bulk/records.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Path.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "examdocs/core/base64.h"
+#include "examdocs/core/field_rules.h"
+#include "examdocs/core/json_pointer.h"
+
+namespace examdocs::bulk {
+
+namespace {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Overlays `over` on `base`: objects merge key by key, anything else in `over` wins.
+// Subtrees are shared, not copied: records are read-only from here on (the input check
+// works on its own deep copy).
+Var merge(const Var& base, const Var& over) {
+    if (base.isEmpty()) return over;
+    if (base.type() != typeid(Object::Ptr) || over.type() != typeid(Object::Ptr)) return over;
+    Object::Ptr out = new Object;
+    for (const auto& [key, value] : *base.extract<Object::Ptr>()) out->set(key, value);
+    for (const auto& [key, value] : *over.extract<Object::Ptr>()) {
+        out->set(key, out->has(key) ? merge(out->get(key), value) : value);
+    }
+    return out;
+}
+
+std::vector<std::string> split_pointer(const std::string& pointer) {
+    std::vector<std::string> tokens;
+    std::size_t pos = 1;
+    while (pos <= pointer.size()) {
+        const auto slash = pointer.find('/', pos);
+        std::string token =
+            pointer.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+        // RFC 6901 unescaping: ~1 is '/', ~0 is '~'.
+        std::string unescaped;
+        for (std::size_t i = 0; i < token.size(); ++i) {
+            if (token[i] == '~' && i + 1 < token.size() &&
+                (token[i + 1] == '0' || token[i + 1] == '1')) {
+                unescaped += token[i + 1] == '0' ? '~' : '/';
+                ++i;
+            } else {
+                unescaped += token[i];
+            }
+        }
+        tokens.push_back(unescaped);
+        if (slash == std::string::npos) break;
+        pos = slash + 1;
+    }
+    return tokens;
+}
+
+bool is_index(const std::string& token) {
+    return !token.empty() && token.size() <= 4 &&
+           std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Stores `value` at `tokens` under `root`, creating objects and arrays (for numeric
+// tokens) on the way; holes in arrays are filled with empty objects or empty text.
+void set_at(const Object::Ptr& root, const std::vector<std::string>& tokens, const Var& value) {
+    Var container = root;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const bool last = i + 1 == tokens.size();
+        const bool next_is_index = !last && is_index(tokens[i + 1]);
+        auto make_child = [&]() -> Var {
+            if (last) return value;
+            if (next_is_index) return Array::Ptr(new Array);
+            return Object::Ptr(new Object);
+        };
+        if (container.type() == typeid(Object::Ptr)) {
+            auto object = container.extract<Object::Ptr>();
+            if (!object->has(tokens[i]) || last) object->set(tokens[i], make_child());
+            container = object->get(tokens[i]);
+        } else {
+            auto array = container.extract<Array::Ptr>();
+            const auto index = static_cast<std::size_t>(std::stoul(tokens[i]));
+            while (array->size() < index) {
+                array->add(next_is_index || !last ? Var(Object::Ptr(new Object)) : Var(""));
+            }
+            if (array->size() == index) {
+                array->add(make_child());
+            } else if (last) {
+                array->set(static_cast<unsigned>(index), value);
+            }
+            container = array->get(static_cast<unsigned>(index));
+        }
+        // A column that goes through a value set by an earlier column ("a" then "a/b"):
+        // the later one cannot be stored; the header check refuses such pairs first.
+        if (!last && container.type() != typeid(Object::Ptr) &&
+            container.type() != typeid(Array::Ptr)) {
+            return;
+        }
+    }
+}
+
+// The declared type of the field at a concrete pointer ("/sessions/0/subject" matches the
+// rule "/sessions/*/subject").
+std::string declared_type(const renderers::Layout& layout, const std::vector<std::string>& tokens) {
+    for (const auto& rule : layout.fields) {
+        const auto rule_tokens = split_pointer(rule.pointer);
+        if (rule_tokens.size() != tokens.size()) continue;
+        bool match = true;
+        for (std::size_t i = 0; i < tokens.size() && match; ++i) {
+            match = rule_tokens[i] == tokens[i] || (rule_tokens[i] == "*" && is_index(tokens[i]));
+        }
+        if (match && rule.type != "string") return rule.type;
+    }
+    return "string";
+}
+
+// A cell as the layout's type wants it; text that is not a valid number stays text, and
+// the input check names the field and the rule.
+Var typed_cell(const std::string& cell, const std::string& type) {
+    if (type == "integer") {
+        long long v = 0;
+        const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+        if (ec == std::errc() && end == cell.data() + cell.size()) return v;
+    } else if (type == "number") {
+        double v = 0;
+        const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+        if (ec == std::errc() && end == cell.data() + cell.size()) return v;
+    } else if (type == "boolean") {
+        if (cell == "true" || cell == "是") return true;
+        if (cell == "false" || cell == "否") return false;
+    }
+    return cell;
+}
+
+class CsvReader : public RecordReader {
+  public:
+    CsvReader(std::istream& in, const renderers::Layout& layout, ReadOptions options)
+        : in_(in), options_(std::move(options)) {
+        // A UTF-8 byte-order mark, as spreadsheet programs write it.
+        if (in_.peek() == 0xEF) {
+            char bom[3] = {};
+            in_.read(bom, 3);
+            if (std::string_view(bom, 3) != "\xEF\xBB\xBF") {
+                throw InputError("the CSV file does not start with text", 1);
+            }
+        }
+        std::vector<std::string> header;
+        std::size_t line = 0;
+        if (!read_row(header, line)) throw InputError("the CSV file is empty: no header row", 1);
+        std::set<std::string> seen;
+        for (auto& name : header) {
+            name = trim(name);
+            if (name.empty()) throw InputError("the CSV header has an empty column name", line);
+            std::string pointer = name.front() == '/' ? name : "/" + name;
+            if (!seen.insert(pointer).second) {
+                throw InputError("the CSV header names " + name + " twice", line);
+            }
+            Column column;
+            column.name = name;
+            column.pointer = pointer;
+            column.tokens = split_pointer(pointer);
+            column.type = declared_type(layout, column.tokens);
+            columns_.push_back(std::move(column));
+        }
+        // "a" and "a/b" cannot both be columns: one is a value, the other goes through it.
+        for (const auto& a : columns_) {
+            for (const auto& b : columns_) {
+                if (b.pointer.size() > a.pointer.size() && b.pointer.starts_with(a.pointer + "/")) {
+                    throw InputError("the CSV header has both " + a.name + " and " + b.name, line);
+                }
+            }
+        }
+    }
+
+    std::optional<Record> next() override {
+        std::vector<std::string> cells;
+        std::size_t line = 0;
+        while (true) {
+            if (!read_row(cells, line)) return std::nullopt;
+            if (!(cells.size() == 1 && trim(cells[0]).empty())) break;  // a blank line
+        }
+        Record record;
+        record.number = ++count_;
+        record.line = line;
+        if (cells.size() != columns_.size()) {
+            record.errors.push_back({"", "csv-columns",
+                                     "第" + std::to_string(line) + "行的列数不符 / Line " +
+                                         std::to_string(line) + " has " +
+                                         std::to_string(cells.size()) + " cells; the header has " +
+                                         std::to_string(columns_.size()) + "."});
+            return record;
+        }
+        Object::Ptr root = new Object;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            const std::string& cell = cells[i];
+            if (cell.empty()) continue;
+            const Column& column = columns_[i];
+            if (cell.front() == '@' && column.type == "photo") {
+                auto file = read_file_cell(cell.substr(1), column.pointer, record);
+                if (file) set_at(root, column.tokens, *file);
+                continue;
+            }
+            set_at(root, column.tokens, typed_cell(cell, column.type));
+        }
+        record.data = merge(options_.defaults, root);
+        return record;
+    }
+
+  private:
+    struct Column {
+        std::string name, pointer, type;
+        std::vector<std::string> tokens;
+    };
+
+    static std::string trim(const std::string& s) {
+        const auto a = s.find_first_not_of(" \t");
+        if (a == std::string::npos) return "";
+        return s.substr(a, s.find_last_not_of(" \t") - a + 1);
+    }
+
+    std::optional<std::string> read_file_cell(const std::string& name, const std::string& pointer,
+                                              Record& record) {
+        if (options_.files_dir.empty()) {
+            record.errors.push_back({pointer, "file-reference",
+                                     "此处不能引用文件 / A cell cannot name a file here; send "
+                                     "the photo as base64."});
+            return std::nullopt;
+        }
+        // Only names inside the files directory: no absolute paths, no "..".
+        Poco::Path path(name, Poco::Path::PATH_UNIX);
+        bool inside = !name.empty() && name.front() != '/';
+        for (int i = 0; i < path.depth(); ++i) inside = inside && path[i] != "..";
+        if (!inside) {
+            record.errors.push_back(
+                {pointer, "file-reference",
+                 "文件名无效 / " + name + " is not a name inside the input's directory."});
+            return std::nullopt;
+        }
+        std::ifstream file(options_.files_dir + "/" + name, std::ios::binary);
+        std::ostringstream bytes;
+        bytes << file.rdbuf();
+        if (!file || bytes.str().empty()) {
+            record.errors.push_back(
+                {pointer, "file-missing", "找不到文件 / Cannot read the file " + name + "."});
+            return std::nullopt;
+        }
+        return base64_encode(bytes.str());
+    }
+
+    // One row of cells (RFC 4180). False at the end of the input. Throws InputError for an
+    // unterminated quote or a row over the size limit.
+    bool read_row(std::vector<std::string>& cells, std::size_t& start_line) {
+        cells.clear();
+        std::streambuf* buf = in_.rdbuf();
+        if (buf->sgetc() == std::char_traits<char>::eof()) return false;
+        start_line = line_;
+        std::string cell;
+        std::size_t bytes = 0;
+        bool quoted = false;
+        bool after_quote = false;
+        auto too_large = [&] {
+            throw InputError("the record starting at line " + std::to_string(start_line) +
+                                 " is larger than " +
+                                 std::to_string(options_.max_record_bytes / 1024) + " KB",
+                             start_line);
+        };
+        while (true) {
+            const int c = buf->sbumpc();
+            if (c == std::char_traits<char>::eof()) {
+                if (quoted) {
+                    throw InputError(
+                        "a quote opened at line " + std::to_string(start_line) + " is never closed",
+                        start_line);
+                }
+                cells.push_back(std::move(cell));
+                return true;
+            }
+            if (++bytes > options_.max_record_bytes) too_large();
+            const char ch = static_cast<char>(c);
+            if (quoted) {
+                if (ch == '"') {
+                    if (buf->sgetc() == '"') {
+                        buf->sbumpc();
+                        cell += '"';
+                    } else {
+                        quoted = false;
+                        after_quote = true;
+                    }
+                } else {
+                    if (ch == '\n') ++line_;
+                    cell += ch;
+                }
+                continue;
+            }
+            if (ch == ',') {
+                cells.push_back(std::move(cell));
+                cell.clear();
+                after_quote = false;
+            } else if (ch == '\n' || ch == '\r') {
+                if (ch == '\r' && buf->sgetc() == '\n') buf->sbumpc();
+                ++line_;
+                cells.push_back(std::move(cell));
+                return true;
+            } else if (ch == '"' && cell.empty() && !after_quote) {
+                quoted = true;
+            } else {
+                cell += ch;  // text after a closing quote is kept, as spreadsheets do
+            }
+        }
+    }
+
+    std::istream& in_;
+    ReadOptions options_;
+    std::vector<Column> columns_;
+    std::size_t line_ = 1;
+    std::size_t count_ = 0;
+};
+
+class NdjsonReader : public RecordReader {
+  public:
+    NdjsonReader(std::istream& in, ReadOptions options) : in_(in), options_(std::move(options)) {}
+
+    std::optional<Record> next() override {
+        std::string text;
+        while (true) {
+            if (!read_line(text)) return std::nullopt;
+            if (text.find_first_not_of(" \t\r") != std::string::npos) break;
+        }
+        Record record;
+        record.number = ++count_;
+        record.line = line_;
+        if (!is_valid_utf8(text)) {
+            record.errors.push_back({"", "invalid-utf8",
+                                     "第" + std::to_string(line_) + "行不是有效的UTF-8 / Line " +
+                                         std::to_string(line_) + " is not valid UTF-8."});
+            return record;
+        }
+        try {
+            Poco::JSON::Parser parser;
+            Var data = parser.parse(text);
+            if (data.type() != typeid(Object::Ptr)) {
+                record.errors.push_back({"", "type",
+                                         "每行应为一个JSON对象 / Line " + std::to_string(line_) +
+                                             " is not a JSON object."});
+                return record;
+            }
+            record.data = merge(options_.defaults, data);
+        } catch (const Poco::Exception& e) {
+            record.errors.push_back({"", "json-syntax",
+                                     "第" + std::to_string(line_) + "行不是有效的JSON / Line " +
+                                         std::to_string(line_) + " is not JSON: " + e.message()});
+        }
+        return record;
+    }
+
+  private:
+    bool read_line(std::string& text) {
+        text.clear();
+        std::streambuf* buf = in_.rdbuf();
+        if (buf->sgetc() == std::char_traits<char>::eof()) return false;
+        ++line_;
+        while (true) {
+            const int c = buf->sbumpc();
+            if (c == std::char_traits<char>::eof() || c == '\n') return true;
+            if (text.size() >= options_.max_record_bytes) {
+                throw InputError("line " + std::to_string(line_) + " is larger than " +
+                                     std::to_string(options_.max_record_bytes / 1024) + " KB",
+                                 line_);
+            }
+            text += static_cast<char>(c);
+        }
+    }
+
+    std::istream& in_;
+    ReadOptions options_;
+    std::size_t line_ = 0;
+    std::size_t count_ = 0;
+};
+
+class ArrayReader : public RecordReader {
+  public:
+    ArrayReader(std::istream& in, ReadOptions options) : options_(std::move(options)) {
+        Var parsed;
+        try {
+            Poco::JSON::Parser parser;
+            parsed = parser.parse(in);
+        } catch (const Poco::Exception& e) {
+            throw InputError("the input is not JSON: " + e.message(), 0);
+        }
+        if (parsed.type() != typeid(Array::Ptr)) {
+            throw InputError("the input is not a JSON array of records", 0);
+        }
+        array_ = parsed.extract<Array::Ptr>();
+    }
+
+    std::optional<Record> next() override {
+        if (index_ >= array_->size()) return std::nullopt;
+        Record record;
+        record.number = index_ + 1;
+        Var item = array_->get(static_cast<unsigned>(index_));
+        ++index_;
+        if (item.type() != typeid(Object::Ptr)) {
+            record.errors.push_back({"/" + std::to_string(index_ - 1), "type",
+                                     "记录应为JSON对象 / Each record must be a JSON object."});
+            return record;
+        }
+        record.data = merge(options_.defaults, item);
+        return record;
+    }
+
+  private:
+    ReadOptions options_;
+    Array::Ptr array_;
+    std::size_t index_ = 0;
+};
+
+}  // namespace
+
+std::optional<InputFormat> format_from_name(std::string_view name) {
+    const std::string n = lower(name);
+    if (ends_with(n, ".csv")) return InputFormat::csv;
+    if (ends_with(n, ".ndjson") || ends_with(n, ".jsonl")) return InputFormat::ndjson;
+    if (ends_with(n, ".json")) return InputFormat::json_array;
+    return std::nullopt;
+}
+
+std::optional<InputFormat> format_from_media_type(std::string_view media_type) {
+    std::string t = lower(media_type.substr(0, media_type.find(';')));
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+    if (t == "text/csv") return InputFormat::csv;
+    if (t == "application/x-ndjson" || t == "application/ndjson" || t == "application/jsonl") {
+        return InputFormat::ndjson;
+    }
+    if (t == "application/json") return InputFormat::json_array;
+    return std::nullopt;
+}
+
+std::unique_ptr<RecordReader> open_records(std::istream& in, InputFormat format,
+                                           const renderers::Layout& layout, ReadOptions options) {
+    switch (format) {
+        case InputFormat::csv:
+            return std::make_unique<CsvReader>(in, layout, std::move(options));
+        case InputFormat::ndjson:
+            return std::make_unique<NdjsonReader>(in, std::move(options));
+        case InputFormat::json_array:
+            return std::make_unique<ArrayReader>(in, std::move(options));
+    }
+    return nullptr;
+}
+
+}  // namespace examdocs::bulk

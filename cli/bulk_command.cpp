@@ -1,0 +1,349 @@
+// `examdocs bulk --layout admission-ticket --input candidates.csv --out tickets.pdf`: a
+// whole exam's tickets without a server. Exit status (sysexits): 0 every record printed,
+// 64 usage, 65 some records were refused (listed in --errors) or the input is malformed,
+// 66 the input (or a defaults file) is missing, 74 the output cannot be written.
+//
+// The output is written under a temporary name next to the target and renamed when
+// complete, so a crash or a full disk never leaves a truncated file under the real name.
+#include <Poco/File.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Path.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "commands.h"
+#include "examdocs/bulk/bulk_print.h"
+#include "examdocs/bulk/records.h"
+#include "examdocs/renderers/layout_catalog.h"
+
+namespace examdocs::cli {
+
+namespace {
+
+int usage() {
+    std::cerr
+        << "usage: examdocs bulk --layout NAME --input FILE --out FILE [options]\n"
+           "  --input FILE        records: .csv (header row of field pointers), .ndjson/.jsonl,\n"
+           "                      or .json (an array); --format csv|ndjson|json overrides\n"
+           "  --defaults FILE     a JSON object merged under every record (exam, centre, notes)\n"
+           "  --out FILE          the merged PDF, or with --zip a ZIP of one PDF per record\n"
+           "  --zip               one PDF per record, named by the layout's file name\n"
+           "  --nup 1|2|4         pages per printed sheet (2: A5 pair on A4 landscape), with\n"
+           "                      cut marks unless --no-cut-marks\n"
+           "  --jobs N            worker threads (default: the number of cores)\n"
+           "  --errors FILE       refused records as JSON lines (record, line, errors)\n"
+           "  --quiet             no progress, no summary\n"
+           "  --layouts-dir DIR   layouts beyond the built-in ones\n"
+           "  --fixed-time 2026-01-01T00:00:00Z --document-id 32HEX   reproducible output\n"
+           "CSV cells \"@name\" in photo columns are files relative to the input's directory.\n";
+    return 64;
+}
+
+std::string duration_text(double seconds) {
+    const auto s = static_cast<long>(seconds + 0.5);
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%ld:%02ld", s / 60, s % 60);
+    return buffer;
+}
+
+// The number of records, for the time left: a quick pass that only follows quotes
+// (CSV) or counts non-blank lines (NDJSON). Nullopt for a JSON array.
+std::optional<std::size_t> count_records(const std::string& path, bulk::InputFormat format) {
+    if (format == bulk::InputFormat::json_array) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    std::size_t count = 0;
+    bool quoted = false;
+    bool blank = true;
+    char c = 0;
+    while (in.get(c)) {
+        if (format == bulk::InputFormat::csv && c == '"') quoted = !quoted;
+        if (c == '\n' && !quoted) {
+            if (!blank) ++count;
+            blank = true;
+        } else if (c != '\r' && c != ' ' && c != '\t') {
+            blank = false;
+        }
+    }
+    if (!blank) ++count;
+    if (format == bulk::InputFormat::csv && count > 0) --count;  // the header
+    return count;
+}
+
+class ProgressReporter {
+  public:
+    ProgressReporter(bool quiet, std::optional<std::size_t> total)
+        : quiet_(quiet), terminal_(isatty(STDERR_FILENO) == 1), total_(total) {}
+
+    void update(const bulk::PrintProgress& p) {
+        if (quiet_) return;
+        const double seconds = std::chrono::duration<double>(p.elapsed).count();
+        const bool due = terminal_ ? seconds - last_ >= 0.1 : seconds - last_ >= 2.0;
+        if (!due) return;
+        last_ = seconds;
+        const double rate = seconds > 0 ? static_cast<double>(p.done) / seconds : 0;
+        std::ostringstream line;
+        line << p.done;
+        if (total_) line << '/' << *total_;
+        line << " records, " << static_cast<long>(rate) << "/s";
+        if (p.refused) line << ", " << p.refused << " refused";
+        if (total_ && rate > 0 && *total_ >= p.done) {
+            line << ", " << duration_text(static_cast<double>(*total_ - p.done) / rate) << " left";
+        }
+        if (terminal_) {
+            std::cerr << '\r' << line.str() << "\x1b[K" << std::flush;
+            drawn_ = true;
+        } else {
+            std::cerr << line.str() << '\n';
+        }
+    }
+
+    void done() {
+        if (drawn_) std::cerr << '\n';
+    }
+
+  private:
+    bool quiet_;
+    bool terminal_;
+    std::optional<std::size_t> total_;
+    double last_ = -10;
+    bool drawn_ = false;
+};
+
+Poco::JSON::Object::Ptr failure_json(const bulk::RecordFailure& failure) {
+    Poco::JSON::Object::Ptr line = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    line->set("record", failure.number);
+    if (failure.line) line->set("line", failure.line);
+    Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
+    for (const auto& e : failure.errors) {
+        Poco::JSON::Object::Ptr error = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        error->set("pointer", e.pointer);
+        error->set("code", e.code);
+        error->set("message", e.message);
+        errors->add(error);
+    }
+    line->set("errors", errors);
+    return line;
+}
+
+}  // namespace
+
+int bulk_command(int argc, char** argv) {
+    std::string layout_name, input_path, out_path, errors_path, defaults_path, layouts_dir,
+        format_name, document_id;
+    bool zip = false, quiet = false, cut_marks = true;
+    int nup = 1;
+    int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    std::optional<std::chrono::system_clock::time_point> fixed_time;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+        auto number = [&](int& target) {
+            const std::string text = next();
+            try {
+                std::size_t used = 0;
+                target = std::stoi(text, &used);
+                return used == text.size();
+            } catch (const std::exception&) {
+                return false;
+            }
+        };
+        if (arg == "--help" || arg == "-h") {
+            usage();
+            return 0;
+        }
+        if (arg == "--layout") {
+            layout_name = next();
+        } else if (arg == "--input" || arg == "-i") {
+            input_path = next();
+        } else if (arg == "--out" || arg == "-o") {
+            out_path = next();
+        } else if (arg == "--errors") {
+            errors_path = next();
+        } else if (arg == "--defaults") {
+            defaults_path = next();
+        } else if (arg == "--format") {
+            format_name = next();
+        } else if (arg == "--layouts-dir") {
+            layouts_dir = next();
+        } else if (arg == "--zip") {
+            zip = true;
+        } else if (arg == "--quiet" || arg == "-q") {
+            quiet = true;
+        } else if (arg == "--no-cut-marks") {
+            cut_marks = false;
+        } else if (arg == "--nup") {
+            if (!number(nup) || !renderers::valid_pages_per_sheet(nup)) return usage();
+        } else if (arg == "--jobs" || arg == "-j") {
+            if (!number(jobs) || jobs < 1 || jobs > 256) return usage();
+        } else if (arg == "--document-id") {
+            document_id = next();
+        } else if (arg == "--fixed-time") {
+            std::tm tm{};
+            std::istringstream in(next());
+            in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+            if (in.fail()) return usage();
+            fixed_time = std::chrono::system_clock::from_time_t(timegm(&tm));
+        } else {
+            std::cerr << "examdocs bulk: unknown argument '" << arg << "'\n";
+            return usage();
+        }
+    }
+    if (layout_name.empty() || input_path.empty() || out_path.empty()) return usage();
+    if (zip && nup != 1) {
+        std::cerr << "examdocs bulk: --nup applies to a merged PDF, not to --zip\n";
+        return 64;
+    }
+
+    auto catalog = renderers::LayoutCatalog::bundled();
+    if (!layouts_dir.empty()) catalog.add_directory(layouts_dir);
+    const renderers::Layout* layout = catalog.find(layout_name);
+    if (!layout) {
+        std::cerr << "examdocs bulk: no layout '" << layout_name << "'; known:";
+        for (const auto* l : catalog.all()) std::cerr << ' ' << l->name;
+        std::cerr << '\n';
+        return 64;
+    }
+
+    std::optional<bulk::InputFormat> format;
+    if (format_name == "csv") format = bulk::InputFormat::csv;
+    if (format_name == "ndjson" || format_name == "jsonl") format = bulk::InputFormat::ndjson;
+    if (format_name == "json") format = bulk::InputFormat::json_array;
+    if (!format_name.empty() && !format) return usage();
+    if (!format) format = bulk::format_from_name(input_path);
+    if (!format) {
+        std::cerr << "examdocs bulk: cannot tell the format of " << input_path
+                  << " from its name; say --format csv|ndjson|json\n";
+        return 64;
+    }
+    std::ifstream input(input_path, std::ios::binary);
+    if (!input) {
+        std::cerr << "examdocs bulk: cannot read " << input_path << '\n';
+        return 66;
+    }
+
+    bulk::ReadOptions read_options;
+    read_options.files_dir = Poco::Path(input_path).makeAbsolute().parent().toString();
+    if (!defaults_path.empty()) {
+        std::ifstream defaults(defaults_path, std::ios::binary);
+        if (!defaults) {
+            std::cerr << "examdocs bulk: cannot read " << defaults_path << '\n';
+            return 66;
+        }
+        try {
+            Poco::JSON::Parser parser;
+            read_options.defaults = parser.parse(defaults);
+        } catch (const Poco::Exception& e) {
+            std::cerr << "examdocs bulk: " << defaults_path << " is not JSON: " << e.message()
+                      << '\n';
+            return 65;
+        }
+        if (read_options.defaults.type() != typeid(Poco::JSON::Object::Ptr)) {
+            std::cerr << "examdocs bulk: " << defaults_path << " is not a JSON object\n";
+            return 65;
+        }
+    }
+
+    std::ofstream errors_file;
+    if (!errors_path.empty()) {
+        errors_file.open(errors_path, std::ios::binary | std::ios::trunc);
+        if (!errors_file) {
+            std::cerr << "examdocs bulk: cannot write " << errors_path << '\n';
+            return 74;
+        }
+    }
+
+    const std::string partial = out_path + ".partial";
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    if (!out) {
+        std::cerr << "examdocs bulk: cannot write " << out_path << '\n';
+        return 74;
+    }
+
+    bulk::PrintOptions options;
+    options.output = zip ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
+    options.sheets.pages_per_sheet = nup;
+    options.sheets.cut_marks = cut_marks;
+    options.threads = jobs;
+    if (fixed_time) options.now = *fixed_time;
+    options.document_id = document_id;
+
+    ProgressReporter progress(quiet, count_records(input_path, *format));
+    std::size_t shown_failures = 0;
+    bulk::PrintCallbacks callbacks;
+    callbacks.on_progress = [&](const bulk::PrintProgress& p) { progress.update(p); };
+    callbacks.on_failure = [&](const bulk::RecordFailure& failure) {
+        if (errors_file.is_open()) {
+            failure_json(failure)->stringify(errors_file);
+            errors_file << '\n';
+        } else if (!quiet && shown_failures++ < 10) {
+            std::cerr << "\rrecord " << failure.number;
+            if (failure.line) std::cerr << " (line " << failure.line << ")";
+            for (const auto& e : failure.errors) {
+                std::cerr << ": " << (e.pointer.empty() ? "" : e.pointer + " ") << e.message;
+            }
+            std::cerr << '\n';
+        }
+    };
+
+    bulk::PrintSummary summary;
+    try {
+        auto records = bulk::open_records(input, *format, *layout, read_options);
+        summary = bulk::print_records(*records, *layout, out, options, callbacks);
+        out.close();
+        if (!out) throw std::ios_base::failure("closing the output failed");
+    } catch (const bulk::InputError& e) {
+        progress.done();
+        out.close();
+        Poco::File(partial).remove();
+        std::cerr << "examdocs bulk: " << input_path;
+        if (e.line()) std::cerr << ':' << e.line();
+        std::cerr << ": " << e.what() << '\n';
+        return 65;
+    } catch (const std::exception& e) {
+        progress.done();
+        out.close();
+        Poco::File(partial).remove();
+        std::cerr << "examdocs bulk: cannot write " << out_path << ": " << e.what() << '\n';
+        return 74;
+    }
+    progress.done();
+    if (errors_file.is_open()) {
+        errors_file.close();
+        if (!errors_file) {
+            std::cerr << "examdocs bulk: cannot write " << errors_path << '\n';
+            return 74;
+        }
+    }
+    if (std::rename(partial.c_str(), out_path.c_str()) != 0) {
+        std::cerr << "examdocs bulk: cannot write " << out_path << '\n';
+        return 74;
+    }
+    if (!quiet) {
+        const double rate =
+            summary.seconds > 0 ? static_cast<double>(summary.records) / summary.seconds : 0;
+        std::cerr << "printed " << summary.printed << " of " << summary.records << " records";
+        if (summary.refused) {
+            std::cerr << " (" << summary.refused << " refused"
+                      << (errors_path.empty() ? "" : ", listed in " + errors_path) << ")";
+        }
+        std::cerr << " into " << out_path << ": " << summary.pages << " pages";
+        if (!zip && nup > 1) std::cerr << " on " << summary.sheets << " sheets";
+        std::cerr << ", " << std::fixed << std::setprecision(1)
+                  << static_cast<double>(summary.bytes) / 1e6 << " MB, " << summary.seconds
+                  << " s (" << static_cast<long>(rate) << " records/s)\n";
+    }
+    return summary.refused > 0 ? 65 : 0;
+}
+
+}  // namespace examdocs::cli
