@@ -10,6 +10,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -119,6 +120,12 @@ class ProgressReporter {
     double last_ = -10;
     bool drawn_ = false;
 };
+
+long peak_memory_mb() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss / 1024;  // kilobytes on Linux
+}
 
 Poco::JSON::Object::Ptr failure_json(const bulk::RecordFailure& failure) {
     Poco::JSON::Object::Ptr line = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -341,7 +348,8 @@ int bulk_command(int argc, char** argv) {
         if (!zip && nup > 1) std::cerr << " on " << summary.sheets << " sheets";
         std::cerr << ", " << std::fixed << std::setprecision(1)
                   << static_cast<double>(summary.bytes) / 1e6 << " MB, " << summary.seconds
-                  << " s (" << static_cast<long>(rate) << " records/s)\n";
+                  << " s (" << static_cast<long>(rate) << " records/s), peak memory "
+                  << peak_memory_mb() << " MB\n";
     }
     return summary.refused > 0 ? 65 : 0;
 }

@@ -152,9 +152,13 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
             summary.cancelled = true;
             break;
         }
-        // Compose the next batch while this one is written.
-        std::vector<Slot> next = read_batch(records, batch_size);
-        auto composing = std::async(std::launch::async, [&] { work_on(next, layout, options); });
+        // Read and compose the next batch while this one is written (reading too: photo
+        // files are read and encoded there). Only this task touches the reader.
+        std::vector<Slot> next;
+        auto composing = std::async(std::launch::async, [&] {
+            next = read_batch(records, batch_size);
+            work_on(next, layout, options);
+        });
         try {
             write_batch(current);
         } catch (...) {

@@ -19,11 +19,11 @@ namespace examdocs::renderers {
 
 namespace {
 
-// zlib levels, measured on the certificate: its 85 KB content stream (mostly the guilloche
-// pattern) takes 3.5 ms at level 6 and 0.46 ms at level 1 for 5 % more bytes; the 25 KB
-// font subset compresses 4 % better at level 6 for 0.2 ms more, and is written once.
-constexpr int kContentLevel = 1;
-constexpr int kFontLevel = 6;
+// zlib level 6 everywhere. Level 1 was faster for the certificate's 85 KB guilloche
+// pattern (0.46 ms against 3.5 ms), but that pattern is now deflated once per process (see
+// PatternCache); for a ticket's 14 KB of content level 6 saves 0.6 KB a page (4 % of a
+// merged ticket) and did not slow bulk printing, whose writer thread waits on composing.
+constexpr int kDeflateLevel = 6;
 
 void append_number(std::string& out, double v, int decimals = 2) {
     char buffer[32];
@@ -169,7 +169,7 @@ class PatternCache {
             if (it != entries_.end()) return it->second;
         }
         auto deflated =
-            std::make_shared<const std::string>(deflate(pattern_content(cv, H), kContentLevel));
+            std::make_shared<const std::string>(deflate(pattern_content(cv, H), kDeflateLevel));
         std::lock_guard lock(mutex_);
         if (entries_.size() >= 64) entries_.clear();  // layouts have one or two patterns
         entries_.emplace(key, deflated);
@@ -280,14 +280,52 @@ void PdfWriter::draw(std::string& c, const Placement& at, float sheet_height,
         append_numbers(c, {at.x, sheet_height - at.y - at.scale * H});
         c += "cm\n";
     }
+    // The graphics state as last set, so that runs of operations in one colour (the modules
+    // of a QR code, a table's rules) set it once; and a run of filled rectangles of one
+    // colour becomes one path filled once. Unknown at the start of every placement.
+    std::optional<Color> fill, stroke;
+    float width = -1;
+    std::string dash = "?";
+    bool open_fill = false;
+    auto same = [](const std::optional<Color>& a, const Color& b) {
+        return a && a->r == b.r && a->g == b.g && a->b == b.b;
+    };
+    auto close_fill = [&] {
+        if (open_fill) c += "f\n";
+        open_fill = false;
+    };
+    auto set_fill = [&](const Color& color) {
+        if (same(fill, color)) return;
+        close_fill();
+        append_color(c, color, "rg");
+        fill = color;
+    };
+    auto set_stroke = [&](const Color& color, float line_width, const std::string& pattern) {
+        if (!same(stroke, color)) append_color(c, color, "RG");
+        stroke = color;
+        if (line_width != width) {
+            append_number(c, line_width);
+            c += " w\n";
+            width = line_width;
+        }
+        if (pattern != dash) {
+            c += pattern + " 0 d\n";
+            dash = pattern;
+        }
+    };
     for (const auto& op : *at.page) {
+        const auto* r = std::get_if<RectOp>(&op);
+        if (r && r->fill && !r->stroke) {
+            set_fill(*r->fill);
+            append_numbers(c, {r->box.x, H - r->box.y - r->box.h, r->box.w, r->box.h});
+            c += "re\n";
+            open_fill = true;
+            continue;
+        }
+        close_fill();
         if (const auto* t = std::get_if<TextRunOp>(&op)) {
-            append_color(c, t->color, "rg");
-            if (t->bold) {
-                append_color(c, t->color, "RG");
-                append_number(c, t->size * 0.03F);
-                c += " w\n";
-            }
+            set_fill(t->color);
+            if (t->bold) set_stroke(t->color, t->size * 0.03F, dash == "?" ? "[]" : dash);
             c += "BT\n/F";
             c += std::to_string(t->face);
             c += ' ';
@@ -300,26 +338,20 @@ void PdfWriter::draw(std::string& c, const Placement& at, float sheet_height,
             if (std::find(faces.begin(), faces.end(), t->face) == faces.end()) {
                 faces.push_back(t->face);
             }
-        } else if (const auto* r = std::get_if<RectOp>(&op)) {
-            if (!r->stroke && !r->fill) continue;
-            if (r->fill) append_color(c, *r->fill, "rg");
-            if (r->stroke) {
-                append_color(c, *r->stroke, "RG");
-                append_number(c, r->line_width);
-                c += " w [] 0 d\n";
-            }
+        } else if (r) {
+            if (!r->stroke) continue;
+            if (r->fill) set_fill(*r->fill);
+            set_stroke(*r->stroke, r->line_width, "[]");
             append_numbers(c, {r->box.x, H - r->box.y - r->box.h, r->box.w, r->box.h});
-            c += "re ";
-            c += r->fill && r->stroke ? "B\n" : r->fill ? "f\n" : "S\n";
+            c += r->fill ? "re B\n" : "re S\n";
         } else if (const auto* l = std::get_if<LineOp>(&op)) {
-            append_color(c, l->color, "RG");
-            append_number(c, l->width);
-            c += " w [";
+            std::string pattern = "[";
             for (float d : l->dash) {
-                append_number(c, std::max(1.0F, std::round(d)));
-                c += ' ';
+                append_number(pattern, std::max(1.0F, std::round(d)));
+                pattern += ' ';
             }
-            c += "] 0 d\n";
+            pattern += ']';
+            set_stroke(l->color, l->width, pattern);
             append_numbers(c, {l->x1, H - l->y1});
             c += "m ";
             append_numbers(c, {l->x2, H - l->y2});
@@ -336,6 +368,7 @@ void PdfWriter::draw(std::string& c, const Placement& at, float sheet_height,
             c += "cm /X" + std::to_string(image) + " Do\nQ\n";
         }
     }
+    close_fill();
     if (moved) c += "Q\n";
 }
 
@@ -348,7 +381,7 @@ void PdfWriter::add_sheet(float width, float height, const std::vector<Placement
     if (!extra.empty()) draw(content, Placement{&extra, height}, height, images, faces);
 
     const int contents = reserve();
-    write_stream(contents, "", content, kContentLevel);
+    write_stream(contents, "", content, kDeflateLevel);
     const int page = reserve();
     begin_object(page);
     std::string dict =
@@ -383,7 +416,7 @@ void PdfWriter::write_font(int face, FontUse& use) {
     const std::string name = subset_tag(face, use.codepoints) + "+" + m.postscript_name;
 
     const int file = reserve();
-    write_stream(file, "/Length1 " + std::to_string(subset.ttf.size()), subset.ttf, kFontLevel);
+    write_stream(file, "/Length1 " + std::to_string(subset.ttf.size()), subset.ttf, kDeflateLevel);
 
     // Character id i (from 1) is the i-th character first drawn; id 0 is .notdef.
     std::string map(2 * (use.codepoints.size() + 1), '\0');
@@ -392,7 +425,7 @@ void PdfWriter::write_font(int face, FontUse& use) {
         map[2 * (i + 1) + 1] = static_cast<char>(subset.glyphs[i] & 0xFF);
     }
     const int cid_to_gid = reserve();
-    write_stream(cid_to_gid, "", map, kFontLevel);
+    write_stream(cid_to_gid, "", map, kDeflateLevel);
 
     std::string cmap =
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
@@ -413,7 +446,7 @@ void PdfWriter::write_font(int face, FontUse& use) {
     }
     cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
     const int to_unicode = reserve();
-    write_stream(to_unicode, "", cmap, kFontLevel);
+    write_stream(to_unicode, "", cmap, kDeflateLevel);
 
     const int descriptor = reserve();
     begin_object(descriptor);

@@ -1,5 +1,6 @@
 // The real program: `examdocs serve` started as a process, asked over HTTP, and stopped
 // with SIGTERM, as an operator or a container runtime would.
+#include <Poco/File.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Pipe.h>
@@ -10,6 +11,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -263,6 +265,101 @@ TEST(Durability, AcknowledgedCertificatesSurviveKillMinus9) {
     }
     ::kill(server.handle.id(), SIGTERM);
     EXPECT_EQ(server.handle.wait(), 0);
+}
+
+}  // namespace
+
+namespace {
+
+// A candidates file of the first `rows` sample candidates, in a directory of its own with
+// the photos their cells name, plus whatever extra lines a test adds.
+struct CandidatesDir {
+    Poco::TemporaryFile dir;
+    std::string csv;
+
+    explicit CandidatesDir(int rows, const std::string& extra = "") {
+        dir.createDirectories();
+        Poco::File(dir.path() + "/photos").createDirectories();
+        for (const char* photo : {"good_295x413.jpg", "good_413x579.jpg"}) {
+            Poco::File(EXAMDOCS_SOURCE_DIR "/samples/photos/" + std::string(photo))
+                .copyTo(dir.path() + "/photos/" + photo);
+        }
+        std::ifstream in(EXAMDOCS_SOURCE_DIR "/samples/candidates.csv");
+        csv = dir.path() + "/candidates.csv";
+        std::ofstream out(csv);
+        std::string line;
+        for (int i = 0; i <= rows && std::getline(in, line); ++i) out << line << '\n';
+        out << extra;
+    }
+    std::string path(const std::string& name) const { return dir.path() + "/" + name; }
+};
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(BulkCommand, PrintsEveryCandidateIntoOnePdf) {
+    CandidatesDir input(12);
+    const std::string out = input.path("tickets.pdf");
+    auto run = run_examdocs({"bulk", "--layout", "admission-ticket", "--input", input.csv,
+                             "--defaults", EXAMDOCS_SOURCE_DIR "/samples/exam-defaults.json",
+                             "--out", out, "--jobs", "2"});
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.err.find("printed 12 of 12 records"), std::string::npos) << run.err;
+    // Not a terminal: progress comes as plain lines, no carriage returns.
+    EXPECT_EQ(run.err.find('\r'), std::string::npos);
+    const std::string pdf = slurp(out);
+    EXPECT_EQ(pdf.substr(0, 5), "%PDF-");
+    EXPECT_NE(pdf.find("/Count 12 "), std::string::npos);
+    EXPECT_FALSE(Poco::File(out + ".partial").exists());
+}
+
+TEST(BulkCommand, RefusedRecordsGoToTheErrorsFileAndTheExitStatusSays65) {
+    // Row 4: an ID number with a wrong check character; row 5: one cell short.
+    CandidatesDir input(3,
+                        "2026110199998,坏号码,120104199901232475,@photos/good_295x413.jpg,"
+                        "6-31-01-03,电工,维修电工,3,理论,2026-12-12,09:00-10:30,第1考场,1,"
+                        "操作,2026-12-12,14:00-16:00,实训楼201,1,\n"
+                        "2026110199999,少一列\n");
+    const std::string out = input.path("tickets.pdf");
+    const std::string errors = input.path("errors.jsonl");
+    auto run = run_examdocs({"bulk", "--layout", "admission-ticket", "--input", input.csv,
+                             "--defaults", EXAMDOCS_SOURCE_DIR "/samples/exam-defaults.json",
+                             "--out", out, "--errors", errors});
+    EXPECT_EQ(run.status, 65) << run.err;  // EX_DATAERR: some records were refused
+    EXPECT_NE(run.err.find("printed 3 of 5 records (2 refused"), std::string::npos) << run.err;
+    std::istringstream lines(slurp(errors));
+    std::string first, second, third;
+    std::getline(lines, first);
+    std::getline(lines, second);
+    EXPECT_FALSE(std::getline(lines, third));
+    EXPECT_NE(first.find("\"record\":4"), std::string::npos) << first;
+    EXPECT_NE(first.find("\"line\":5"), std::string::npos) << first;
+    EXPECT_NE(first.find("/candidate/idNumber"), std::string::npos) << first;
+    EXPECT_NE(second.find("\"record\":5"), std::string::npos) << second;
+    EXPECT_NE(second.find("csv-columns"), std::string::npos) << second;
+    EXPECT_NE(slurp(out).find("/Count 3 "), std::string::npos) << "the good ones printed";
+}
+
+TEST(BulkCommand, ExitStatusesForMissingInputBadUsageAndBrokenFiles) {
+    CandidatesDir input(1, "\"never closed,\n");
+    const std::string out = input.path("out.pdf");
+    auto missing = run_examdocs(
+        {"bulk", "--layout", "admission-ticket", "--input", input.path("nope.csv"), "--out", out});
+    EXPECT_EQ(missing.status, 66);  // EX_NOINPUT
+    auto usage = run_examdocs(
+        {"bulk", "--layout", "admission-ticket", "--input", input.csv, "--out", out, "--nup", "3"});
+    EXPECT_EQ(usage.status, 64);  // EX_USAGE
+    auto broken = run_examdocs(
+        {"bulk", "--layout", "admission-ticket", "--input", input.csv, "--out", out, "--quiet"});
+    EXPECT_EQ(broken.status, 65);
+    EXPECT_NE(broken.err.find("never closed"), std::string::npos) << broken.err;
+    EXPECT_FALSE(Poco::File(out).exists()) << "no half-written output under the real name";
+    EXPECT_FALSE(Poco::File(out + ".partial").exists());
+    auto unwritable = run_examdocs({"bulk", "--layout", "admission-ticket", "--input", input.csv,
+                                    "--out", "/nonexistent-dir/out.pdf"});
+    EXPECT_EQ(unwritable.status, 74);  // EX_IOERR
 }
 
 }  // namespace

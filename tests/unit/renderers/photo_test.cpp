@@ -78,6 +78,29 @@ TEST(Photo, CroppedToTheBoxAndAtMost300Dpi) {
     EXPECT_EQ(out.cols, result.photo->width);
 }
 
+TEST(Photo, TheFastJpegPathMatchesOpenCv) {
+    // Plain JPEGs are decoded by libjpeg straight to BGR, large ones scaled in the DCT;
+    // what comes out must look like OpenCV's own decoding of the same file, at every size.
+    cv::Mat large;
+    cv::resize(decode(fixture()), large, cv::Size(), 4, 4, cv::INTER_CUBIC);
+    std::vector<uchar> large_jpeg;
+    cv::imencode(".jpg", large, large_jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
+    std::vector<uchar> grey_jpeg;
+    cv::Mat grey;
+    cv::cvtColor(decode(fixture()), grey, cv::COLOR_BGR2GRAY);
+    cv::imencode(".jpg", grey, grey_jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
+    const float box_w = 25 * 72.0F / 25.4F, box_h = 35 * 72.0F / 25.4F;
+    for (const std::string& input : {fixture(), std::string(large_jpeg.begin(), large_jpeg.end()),
+                                     std::string(grey_jpeg.begin(), grey_jpeg.end())}) {
+        auto result = prepare_photo(base64(input), box_w, box_h, 200);
+        ASSERT_TRUE(result.photo) << result.problem->message;
+        EXPECT_EQ(result.photo->width, 196) << "25 mm at 200 dpi";
+        const cv::Mat out = decode(result.photo->jpeg);
+        cv::Mat reference = decode(input);
+        EXPECT_LT(mean_difference(out, reference), 6.0) << input.size() << " bytes";
+    }
+}
+
 TEST(Photo, MetadataAndTrailingBytesAreDropped) {
     std::string marked = with_orientation_6(fixture()) + "TRAILING-PAYLOAD";
     auto result = prepare_photo(base64(marked), 70, 99);

@@ -1,0 +1,188 @@
+// Bulk printing read back with poppler: order, a bad record among good ones, n-up sheets,
+// one font for the whole file, ZIP contents, cancelling.
+#include "examdocs/bulk/bulk_print.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Zip/ZipArchive.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "examdocs/renderers/layout_catalog.h"
+#include "support/pdf_normalize.h"
+#include "support/pdf_reader.h"
+#include "support/samples.h"
+
+namespace {
+
+using examdocs::bulk::InputFormat;
+using examdocs::bulk::OutputKind;
+using examdocs::bulk::PrintOptions;
+using examdocs::test::read_pdf;
+
+const examdocs::renderers::Layout& ticket() {
+    static const auto catalog = examdocs::renderers::LayoutCatalog::bundled();
+    return *catalog.find("admission-ticket");
+}
+
+const std::vector<std::string> kNames = {"赵一", "钱二", "孙三", "李四", "周五",  "吴六",
+                                         "郑七", "王八", "冯九", "陈十", "褚十一"};
+
+// NDJSON of the sample ticket, one line per name, with its own ticket number.
+std::string ndjson(const std::vector<std::string>& names) {
+    std::ostringstream out;
+    int n = 0;
+    for (const auto& name : names) {
+        auto data = examdocs::test::sample_request("admission-ticket");
+        auto root = data.extract<Poco::JSON::Object::Ptr>();
+        root->getObject("candidate")->set("name", name);
+        root->set("ticketNumber", "20261101" + std::to_string(10000 + ++n));
+        Poco::JSON::Stringifier::condense(root, out);
+        out << '\n';
+    }
+    return out.str();
+}
+
+struct Printed {
+    std::string bytes;
+    examdocs::bulk::PrintSummary summary;
+    std::vector<examdocs::bulk::RecordFailure> failures;
+};
+
+Printed print(const std::string& input, PrintOptions options) {
+    std::istringstream in(input);
+    auto records = examdocs::bulk::open_records(in, InputFormat::ndjson, ticket());
+    std::ostringstream out;
+    Printed printed;
+    examdocs::bulk::PrintCallbacks callbacks;
+    callbacks.on_failure = [&](const examdocs::bulk::RecordFailure& f) {
+        printed.failures.push_back(f);
+    };
+    printed.summary = examdocs::bulk::print_records(*records, ticket(), out, options, callbacks);
+    printed.bytes = out.str();
+    return printed;
+}
+
+TEST(BulkPrint, PagesComeOutInInputOrderWhateverTheThreads) {
+    PrintOptions options;
+    options.threads = 3;
+    options.batch = 4;  // several batches, so composing and writing overlap
+    const auto printed = print(ndjson(kNames), options);
+    EXPECT_EQ(printed.summary.printed, kNames.size());
+    const auto facts = read_pdf(printed.bytes);
+    ASSERT_EQ(facts.pages, static_cast<int>(kNames.size()));
+    for (std::size_t i = 0; i < kNames.size(); ++i) {
+        const std::string page = examdocs::test::squeeze(facts.page_text[i]);
+        EXPECT_NE(page.find(kNames[i]), std::string::npos) << "page " << i + 1;
+        EXPECT_NE(page.find("20261101" + std::to_string(10001 + i)), std::string::npos);
+    }
+    // The font is subset once for the whole file, not once per ticket.
+    ASSERT_EQ(facts.fonts.size(), 1U);
+    EXPECT_TRUE(facts.fonts[0].subset);
+    std::size_t font_programs = 0;
+    for (auto at = printed.bytes.find("/FontFile2"); at != std::string::npos;
+         at = printed.bytes.find("/FontFile2", at + 1)) {
+        ++font_programs;
+    }
+    EXPECT_EQ(font_programs, 1U);
+}
+
+TEST(BulkPrint, ABadRecordFailsAloneAndTheRestPrint) {
+    std::string input = ndjson({"赵一", "钱二"});
+    input += "{\"ticketNumber\":\"x\"}\n";  // refused by the input rules
+    input += "not json\n";                  // refused by the reader
+    input += ndjson({"孙三"});
+    const auto printed = print(input, PrintOptions{});
+    EXPECT_EQ(printed.summary.records, 5U);
+    EXPECT_EQ(printed.summary.printed, 3U);
+    EXPECT_EQ(printed.summary.refused, 2U);
+    ASSERT_EQ(printed.failures.size(), 2U);
+    EXPECT_EQ(printed.failures[0].number, 3U);
+    EXPECT_EQ(printed.failures[0].line, 3U);
+    bool names_the_field = false;
+    for (const auto& e : printed.failures[0].errors) {
+        names_the_field = names_the_field || e.pointer == "/candidate/name";
+    }
+    EXPECT_TRUE(names_the_field);
+    EXPECT_EQ(printed.failures[1].errors.at(0).code, "json-syntax");
+    const auto facts = read_pdf(printed.bytes);
+    ASSERT_EQ(facts.pages, 3);
+    EXPECT_NE(examdocs::test::squeeze(facts.page_text[2]).find("孙三"), std::string::npos);
+}
+
+TEST(BulkPrint, TwoUpSheetsAreLandscapeWithTwoTicketsEach) {
+    PrintOptions options;
+    options.sheets.pages_per_sheet = 2;
+    const auto printed = print(ndjson({"赵一", "钱二", "孙三"}), options);
+    EXPECT_EQ(printed.summary.pages, 3);
+    EXPECT_EQ(printed.summary.sheets, 2);
+    const auto facts = read_pdf(printed.bytes);
+    ASSERT_EQ(facts.pages, 2);
+    EXPECT_NEAR(facts.page_width, 841.89, 0.5);  // A4 turned
+    EXPECT_NEAR(facts.page_height, 595.28, 0.5);
+    const std::string first = examdocs::test::squeeze(facts.page_text[0]);
+    EXPECT_NE(first.find("赵一"), std::string::npos);
+    EXPECT_NE(first.find("钱二"), std::string::npos);
+    EXPECT_NE(examdocs::test::squeeze(facts.page_text[1]).find("孙三"), std::string::npos);
+    // Both tickets' QR codes still decode at half size.
+    const auto codes =
+        examdocs::test::decode_codes(printed.bytes, 0, ZXing::BarcodeFormat::QRCode, 300);
+    EXPECT_EQ(codes.size(), 2U);
+    // A dashed cut line runs down the middle of the sheet (x = 420.94).
+    const std::string content = examdocs::test::normalize_pdf(printed.bytes);
+    EXPECT_NE(content.find("[6 4 ] 0 d\n420.94 595.28 m 420.94 0 l S"), std::string::npos);
+}
+
+TEST(BulkPrint, FourUpSheetsKeepThePageSize) {
+    PrintOptions options;
+    options.sheets.pages_per_sheet = 4;
+    const auto printed = print(ndjson({"赵一", "钱二", "孙三", "李四", "周五"}), options);
+    const auto facts = read_pdf(printed.bytes);
+    ASSERT_EQ(facts.pages, 2);
+    EXPECT_NEAR(facts.page_width, 595.28, 0.5);
+    const std::string first = examdocs::test::squeeze(facts.page_text[0]);
+    for (const char* name : {"赵一", "钱二", "孙三", "李四"}) {
+        EXPECT_NE(first.find(name), std::string::npos) << name;
+    }
+}
+
+TEST(BulkPrint, AZipHoldsOnePdfPerRecordUnderUniqueNames) {
+    PrintOptions options;
+    options.output = OutputKind::zip;
+    std::string input = ndjson({"赵一", "钱二"});
+    input += input;  // the same ticket numbers again: names must not collide
+    const auto printed = print(input, options);
+    EXPECT_EQ(printed.summary.printed, 4U);
+    std::istringstream zip(printed.bytes);
+    Poco::Zip::ZipArchive archive(zip);
+    std::vector<std::string> names;
+    for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) {
+        names.push_back(it->first);
+    }
+    ASSERT_EQ(names.size(), 4U);
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names[0], "准考证-2026110110001-2.pdf");
+    EXPECT_EQ(names[1], "准考证-2026110110001.pdf");
+    EXPECT_EQ(names[3], "准考证-2026110110002.pdf");
+}
+
+TEST(BulkPrint, CancellingStopsBetweenBatchesWithAValidFile) {
+    std::atomic<bool> cancel{false};
+    PrintOptions options;
+    options.batch = 2;
+    options.cancel = &cancel;
+    std::istringstream in(ndjson(kNames));
+    auto records = examdocs::bulk::open_records(in, InputFormat::ndjson, ticket());
+    std::ostringstream out;
+    examdocs::bulk::PrintCallbacks callbacks;
+    callbacks.on_progress = [&](const examdocs::bulk::PrintProgress& p) {
+        if (p.done >= 2) cancel = true;
+    };
+    const auto summary = examdocs::bulk::print_records(*records, ticket(), out, options, callbacks);
+    EXPECT_TRUE(summary.cancelled);
+    EXPECT_EQ(summary.printed, 2U);
+    EXPECT_EQ(read_pdf(out.str()).pages, 2);
+}
+
+}  // namespace

@@ -1,0 +1,177 @@
+// Reading bulk records: CSV as spreadsheets write it, NDJSON, JSON arrays, defaults, and
+// what happens to one bad record among good ones.
+#include "examdocs/bulk/records.h"
+
+#include <Poco/File.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/TemporaryFile.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "examdocs/core/base64.h"
+#include "examdocs/core/json_pointer.h"
+#include "examdocs/renderers/layout_catalog.h"
+
+namespace {
+
+using examdocs::bulk::InputError;
+using examdocs::bulk::InputFormat;
+using examdocs::bulk::Record;
+
+const examdocs::renderers::Layout& ticket() {
+    static const auto catalog = examdocs::renderers::LayoutCatalog::bundled();
+    return *catalog.find("admission-ticket");
+}
+
+std::vector<Record> read_all(const std::string& text, InputFormat format,
+                             examdocs::bulk::ReadOptions options = {}) {
+    std::istringstream in(text);
+    auto reader = examdocs::bulk::open_records(in, format, ticket(), std::move(options));
+    std::vector<Record> records;
+    while (auto r = reader->next()) records.push_back(std::move(*r));
+    return records;
+}
+
+std::string at(const Record& r, const std::string& pointer) {
+    auto v = examdocs::resolve_pointer(r.data, pointer);
+    return v ? v->convert<std::string>() : "<absent>";
+}
+
+TEST(CsvRecords, QuotesCommasLineBreaksAndTheByteOrderMark) {
+    const std::string csv =
+        "\xEF\xBB\xBF"
+        "candidate/name,centre/address,notes/0\r\n"
+        "张三,\"天津市南开区卫津路94号, 科技大厦5层\",\"他说\"\"带笔\"\"\n再进场\"\r\n"
+        "李四,北京,\r\n";
+    auto records = read_all(csv, InputFormat::csv);
+    ASSERT_EQ(records.size(), 2U);
+    EXPECT_TRUE(records[0].errors.empty());
+    EXPECT_EQ(at(records[0], "/candidate/name"), "张三");  // the BOM is not part of the name
+    EXPECT_EQ(at(records[0], "/centre/address"), "天津市南开区卫津路94号, 科技大厦5层");
+    EXPECT_EQ(at(records[0], "/notes/0"), "他说\"带笔\"\n再进场");
+    EXPECT_EQ(records[0].line, 2U);
+    EXPECT_EQ(records[1].line, 4U) << "the quoted line break counts";
+    EXPECT_EQ(at(records[1], "/notes/0"), "<absent>") << "an empty cell leaves the field out";
+}
+
+TEST(CsvRecords, CellsTakeTheTypesTheLayoutDeclares) {
+    auto records = read_all(
+        "ticketNumber,level,sessions/0/seat,sessions/1/seat\n"
+        "0012,4,07,08\n"
+        "0013,four,1,2\n",
+        InputFormat::csv);
+    ASSERT_EQ(records.size(), 2U);
+    const auto level = examdocs::resolve_pointer(records[0].data, "/level");
+    ASSERT_TRUE(level);
+    EXPECT_TRUE(level->isInteger());
+    EXPECT_EQ(at(records[0], "/ticketNumber"), "0012") << "text stays text, zeros and all";
+    EXPECT_EQ(at(records[0], "/sessions/0/seat"), "07");
+    EXPECT_EQ(at(records[0], "/sessions/1/seat"), "08");
+    // Not a number: left as text, for the input check to name the field and the rule.
+    EXPECT_TRUE(examdocs::resolve_pointer(records[1].data, "/level")->isString());
+}
+
+TEST(CsvRecords, ARowWithTheWrongCellCountFailsAlone) {
+    auto records =
+        read_all("candidate/name,ticketNumber\n张三,1\n李四\n王五,3\n", InputFormat::csv);
+    ASSERT_EQ(records.size(), 3U);
+    EXPECT_TRUE(records[0].errors.empty());
+    ASSERT_EQ(records[1].errors.size(), 1U);
+    EXPECT_EQ(records[1].errors[0].code, "csv-columns");
+    EXPECT_EQ(records[1].number, 2U);
+    EXPECT_EQ(records[1].line, 3U);
+    EXPECT_EQ(at(records[2], "/candidate/name"), "王五");
+}
+
+TEST(CsvRecords, WholeInputProblemsAreInputErrors) {
+    EXPECT_THROW(read_all("", InputFormat::csv), InputError);
+    EXPECT_THROW(read_all("a,,b\n1,2,3\n", InputFormat::csv), InputError);  // empty name
+    EXPECT_THROW(read_all("a,a\n1,2\n", InputFormat::csv), InputError);     // twice
+    EXPECT_THROW(read_all("a,a/b\n1,2\n", InputFormat::csv), InputError);   // through a value
+    try {
+        read_all("candidate/name\n\"never closed\n", InputFormat::csv);
+        FAIL() << "an unterminated quote must be refused";
+    } catch (const InputError& e) {
+        EXPECT_EQ(e.line(), 2U);
+    }
+    examdocs::bulk::ReadOptions small;
+    small.max_record_bytes = 100;
+    EXPECT_THROW(read_all("a\n" + std::string(500, 'x') + "\n", InputFormat::csv, small),
+                 InputError);
+}
+
+TEST(CsvRecords, DefaultsGoUnderEveryRecordAndTheRecordWins) {
+    Poco::JSON::Parser parser;
+    examdocs::bulk::ReadOptions options;
+    options.defaults = parser.parse(
+        R"({"organizer":"天津市软件行业协会","centre":{"name":"评价中心","address":"卫津路94号"}})");
+    auto records = read_all("candidate/name,centre/address\n张三,\n李四,南京路1号\n",
+                            InputFormat::csv, options);
+    ASSERT_EQ(records.size(), 2U);
+    EXPECT_EQ(at(records[0], "/organizer"), "天津市软件行业协会");
+    EXPECT_EQ(at(records[0], "/centre/address"), "卫津路94号");
+    EXPECT_EQ(at(records[1], "/centre/address"), "南京路1号");
+    EXPECT_EQ(at(records[1], "/centre/name"), "评价中心") << "objects merge key by key";
+}
+
+TEST(CsvRecords, PhotoFilesOnlyFromInsideTheInputsDirectory) {
+    Poco::TemporaryFile dir;
+    dir.createDirectories();
+    std::ofstream(dir.path() + "/a.jpg", std::ios::binary) << "\xFF\xD8 not really";
+    const std::string csv =
+        "candidate/name,candidate/photo\n"
+        "张三,@a.jpg\n李四,@../a.jpg\n王五,@/etc/passwd\n赵六,@missing.jpg\n";
+
+    auto refused = read_all(csv, InputFormat::csv);  // no files directory: no files at all
+    EXPECT_EQ(refused[0].errors.at(0).code, "file-reference");
+
+    examdocs::bulk::ReadOptions options;
+    options.files_dir = dir.path();
+    auto records = read_all(csv, InputFormat::csv, options);
+    ASSERT_EQ(records.size(), 4U);
+    EXPECT_TRUE(records[0].errors.empty());
+    EXPECT_EQ(examdocs::base64_decode(at(records[0], "/candidate/photo")),
+              std::string("\xFF\xD8 not really"));
+    EXPECT_EQ(records[1].errors.at(0).code, "file-reference");
+    EXPECT_EQ(records[2].errors.at(0).code, "file-reference");
+    EXPECT_EQ(records[3].errors.at(0).code, "file-missing");
+    EXPECT_EQ(records[3].errors.at(0).pointer, "/candidate/photo");
+}
+
+TEST(NdjsonRecords, ABadLineFailsAloneAndBlankLinesAreSkipped) {
+    auto records = read_all("{\"ticketNumber\":\"1\"}\n\n{oops\n[1]\n{\"ticketNumber\":\"4\"}",
+                            InputFormat::ndjson);
+    ASSERT_EQ(records.size(), 4U);
+    EXPECT_EQ(at(records[0], "/ticketNumber"), "1");
+    EXPECT_EQ(records[1].errors.at(0).code, "json-syntax");
+    EXPECT_EQ(records[1].line, 3U);
+    EXPECT_EQ(records[2].errors.at(0).code, "type");
+    EXPECT_EQ(at(records[3], "/ticketNumber"), "4");
+    EXPECT_EQ(records[3].number, 4U);
+}
+
+TEST(JsonArrayRecords, EachItemIsARecord) {
+    auto records =
+        read_all(R"([{"ticketNumber":"1"}, 7, {"ticketNumber":"3"}])", InputFormat::json_array);
+    ASSERT_EQ(records.size(), 3U);
+    EXPECT_EQ(records[1].errors.at(0).pointer, "/1");
+    EXPECT_EQ(at(records[2], "/ticketNumber"), "3");
+    EXPECT_THROW(read_all(R"({"not":"an array"})", InputFormat::json_array), InputError);
+}
+
+TEST(InputFormats, FromNamesAndMediaTypes) {
+    using examdocs::bulk::format_from_media_type;
+    using examdocs::bulk::format_from_name;
+    EXPECT_EQ(format_from_name("考生.CSV"), InputFormat::csv);
+    EXPECT_EQ(format_from_name("a.jsonl"), InputFormat::ndjson);
+    EXPECT_EQ(format_from_name("a.json"), InputFormat::json_array);
+    EXPECT_FALSE(format_from_name("a.xlsx"));
+    EXPECT_EQ(format_from_media_type("text/csv; charset=utf-8"), InputFormat::csv);
+    EXPECT_EQ(format_from_media_type("application/x-ndjson"), InputFormat::ndjson);
+    EXPECT_FALSE(format_from_media_type("text/plain"));
+}
+
+}  // namespace
