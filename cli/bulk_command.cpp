@@ -58,29 +58,6 @@ std::string duration_text(double seconds) {
     return buffer;
 }
 
-// The number of records, for the time left: a quick pass that only follows quotes
-// (CSV) or counts non-blank lines (NDJSON). Nullopt for a JSON array.
-std::optional<std::size_t> count_records(const std::string& path, bulk::InputFormat format) {
-    if (format == bulk::InputFormat::json_array) return std::nullopt;
-    std::ifstream in(path, std::ios::binary);
-    std::size_t count = 0;
-    bool quoted = false;
-    bool blank = true;
-    char c = 0;
-    while (in.get(c)) {
-        if (format == bulk::InputFormat::csv && c == '"') quoted = !quoted;
-        if (c == '\n' && !quoted) {
-            if (!blank) ++count;
-            blank = true;
-        } else if (c != '\r' && c != ' ' && c != '\t') {
-            blank = false;
-        }
-    }
-    if (!blank) ++count;
-    if (format == bulk::InputFormat::csv && count > 0) --count;  // the header
-    return count;
-}
-
 class ProgressReporter {
   public:
     ProgressReporter(bool quiet, std::optional<std::size_t> total)
@@ -285,7 +262,8 @@ int bulk_command(int argc, char** argv) {
     if (fixed_time) options.now = *fixed_time;
     options.document_id = document_id;
 
-    ProgressReporter progress(quiet, count_records(input_path, *format));
+    std::ifstream counting(input_path, std::ios::binary);
+    ProgressReporter progress(quiet, bulk::count_records(counting, *format));
     std::size_t shown_failures = 0;
     bulk::PrintCallbacks callbacks;
     callbacks.on_progress = [&](const bulk::PrintProgress& p) { progress.update(p); };

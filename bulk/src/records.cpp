@@ -451,6 +451,35 @@ std::optional<InputFormat> format_from_media_type(std::string_view media_type) {
     return std::nullopt;
 }
 
+std::optional<std::size_t> count_records(std::istream& in, InputFormat format) {
+    if (format == InputFormat::json_array) {
+        try {
+            Poco::JSON::Parser parser;
+            Var parsed = parser.parse(in);
+            if (parsed.type() != typeid(Array::Ptr)) return std::nullopt;
+            return parsed.extract<Array::Ptr>()->size();
+        } catch (const Poco::Exception&) {
+            return std::nullopt;
+        }
+    }
+    std::size_t count = 0;
+    bool quoted = false;
+    bool blank = true;
+    std::streambuf* buf = in.rdbuf();
+    for (int c = buf->sbumpc(); c != std::char_traits<char>::eof(); c = buf->sbumpc()) {
+        if (format == InputFormat::csv && c == '"') quoted = !quoted;
+        if (c == '\n' && !quoted) {
+            if (!blank) ++count;
+            blank = true;
+        } else if (c != '\r' && c != ' ' && c != '\t') {
+            blank = false;
+        }
+    }
+    if (!blank) ++count;
+    if (format == InputFormat::csv && count > 0) --count;  // the header
+    return count;
+}
+
 std::unique_ptr<RecordReader> open_records(std::istream& in, InputFormat format,
                                            const renderers::Layout& layout, ReadOptions options) {
     switch (format) {

@@ -1,8 +1,6 @@
 #include "examdocs/registry/certificate_registry.h"
 
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
-#include <Poco/Data/SessionPool.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Nullable.h>
@@ -19,25 +17,6 @@ using namespace Poco::Data::Keywords;
 namespace examdocs::registry {
 
 namespace {
-
-// Each entry moves the schema one version up; applied in order, each in its transaction.
-const std::vector<std::string>& migrations() {
-    static const std::vector<std::string> list = {
-        // 1: certificates and idempotency keys
-        "CREATE TABLE certificates ("
-        " number TEXT PRIMARY KEY, holder_name TEXT NOT NULL, id_number TEXT NOT NULL,"
-        " occupation_code TEXT NOT NULL, occupation_name TEXT NOT NULL, job TEXT NOT NULL,"
-        " level INTEGER NOT NULL, issuer TEXT NOT NULL, issue_date TEXT NOT NULL,"
-        " expiry_date TEXT NOT NULL, photo BLOB, status TEXT NOT NULL,"
-        " revoked_reason TEXT NOT NULL, revoked_at TEXT NOT NULL,"
-        " verification_code TEXT NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL,"
-        " created_at TEXT NOT NULL);"
-        "CREATE TABLE idempotency_keys ("
-        " key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, number TEXT NOT NULL,"
-        " created_at TEXT NOT NULL);",
-    };
-    return list;
-}
 
 std::string now_iso() {
     return Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FORMAT);
@@ -124,92 +103,23 @@ std::optional<Certificate> select(Poco::Data::Session& s, const std::string& num
     return to_certificate(r);
 }
 
-// SQLite's own write lock from the first statement on: Poco's begin() issues BEGIN
-// DEFERRED, which can fail with SQLITE_BUSY when a read turns into a write under WAL.
-class WriteTransaction {
-  public:
-    explicit WriteTransaction(Poco::Data::Session& s) : s_(s) { s_ << "BEGIN IMMEDIATE", now; }
-    void commit() {
-        s_ << "COMMIT", now;
-        done_ = true;
-    }
-    ~WriteTransaction() {
-        if (done_) return;
-        try {
-            s_ << "ROLLBACK", now;
-        } catch (...) {
-        }
-    }
-
-  private:
-    Poco::Data::Session& s_;
-    bool done_ = false;
-};
-
-Poco::Data::Session session(Poco::Data::SessionPool& pool) {
-    Poco::Data::Session s = pool.get();
-    // Per connection: wait for the write lock rather than fail, and fsync every commit so
-    // that an acknowledged certificate survives power loss, not only a crash.
-    s << "PRAGMA busy_timeout = 10000", now;
-    s << "PRAGMA synchronous = FULL", now;
-    return s;
-}
-
 }  // namespace
 
 CertificateRegistry::CertificateRegistry(const std::string& sqlite_path, SigningKeys keys,
                                          NumberPattern pattern)
-    : keys_(std::move(keys)), pattern_(std::move(pattern)) {
-    static std::once_flag registered;
-    std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
-    pool_ = std::make_unique<Poco::Data::SessionPool>("SQLite", sqlite_path, 1, 32);
-    {
-        Poco::Data::Session s = session(*pool_);
-        s << "PRAGMA journal_mode = WAL", now;
-    }
-    migrate();
-}
+    : CertificateRegistry(std::make_shared<Database>(sqlite_path), std::move(keys),
+                          std::move(pattern)) {}
+
+CertificateRegistry::CertificateRegistry(std::shared_ptr<Database> database, SigningKeys keys,
+                                         NumberPattern pattern)
+    : database_(std::move(database)), keys_(std::move(keys)), pattern_(std::move(pattern)) {}
 
 CertificateRegistry::~CertificateRegistry() = default;
 
-void CertificateRegistry::migrate() {
-    Poco::Data::Session s = session(*pool_);
-    s << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", now;
-    WriteTransaction tx(s);
-    int version = 0;
-    std::size_t rows = 0;
-    {
-        Poco::Data::Statement st(s);
-        st << "SELECT version FROM schema_version", into(version), limit(1);
-        rows = st.execute();
-    }
-    if (rows == 0) s << "INSERT INTO schema_version (version) VALUES (0)", now;
-    const auto& list = migrations();
-    for (std::size_t i = static_cast<std::size_t>(version); i < list.size(); ++i) {
-        // Poco runs one statement per call: split the migration at its semicolons.
-        std::size_t start = 0;
-        while (start < list[i].size()) {
-            const auto end = list[i].find(';', start);
-            const std::string sql = list[i].substr(start, end - start);
-            if (sql.find_first_not_of(" \n") != std::string::npos) s << sql, now;
-            if (end == std::string::npos) break;
-            start = end + 1;
-        }
-        int next = static_cast<int>(i + 1);
-        s << "UPDATE schema_version SET version = ?", use(next), now;
-    }
-    tx.commit();
-}
-
-int CertificateRegistry::schema_version() const {
-    Poco::Data::Session s = session(*pool_);
-    int version = 0;
-    s << "SELECT version FROM schema_version", into(version), now;
-    return version;
-}
+int CertificateRegistry::schema_version() const { return database_->schema_version(); }
 
 IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempotency_key) {
-    Poco::Data::Session s = session(*pool_);
+    Poco::Data::Session s = database_->session();
     const std::string hash = request_hash(c);
     WriteTransaction tx(s);
     {
@@ -271,12 +181,12 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
 }
 
 std::optional<Certificate> CertificateRegistry::find(const std::string& number) const {
-    Poco::Data::Session s = session(*pool_);
+    Poco::Data::Session s = database_->session();
     return select(s, number);
 }
 
 bool CertificateRegistry::revoke(const std::string& number, const std::string& reason) {
-    Poco::Data::Session s = session(*pool_);
+    Poco::Data::Session s = database_->session();
     WriteTransaction tx(s);
     auto c = select(s, number);
     if (!c) return false;

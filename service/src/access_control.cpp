@@ -27,9 +27,9 @@ std::vector<ApiKey> parse_api_keys(std::string_view text) {
         ApiKey key{parts[0], parts[1], {}};
         Poco::StringTokenizer rights(parts[2], "+", Poco::StringTokenizer::TOK_TRIM);
         for (const auto& r : rights) {
-            if (r != "issue" && r != "revoke" && r != "read") {
+            if (r != "issue" && r != "revoke" && r != "read" && r != "print") {
                 throw std::invalid_argument("auth.api-keys: unknown right '" + r +
-                                            "' (issue, revoke, read)");
+                                            "' (issue, revoke, read, print)");
             }
             key.rights.insert(r);
         }

@@ -52,9 +52,22 @@ const std::vector<ConfigKey>& config_keys() {
          "Base URL the public reaches this service at; verification links are built on it."},
         {"auth.api-keys", "",
          "API keys of the backends, as name:<sha256 of the key, hex>:rights, comma-separated; "
-         "rights are issue, revoke and read joined by +. Only hashes are configured."},
+         "rights are issue, revoke, read and print (bulk jobs) joined by +. Only hashes are "
+         "configured."},
         {"limits.public-rate-per-minute", "60",
          "Certificate lookups and verifications per client address per minute (429 past it)."},
+        {"limits.max-job-bytes", "2147483648",
+         "Largest bulk job input accepted by POST /v1/jobs (CSV, NDJSON or JSON with photos "
+         "as base64), streamed to the data directory as it arrives; 413 past it."},
+        {"jobs.workers", "1",
+         "Bulk jobs run at once. Each job already uses every core (jobs.threads), so more "
+         "only helps when jobs wait on slow input."},
+        {"jobs.threads", "0", "Threads composing the records of one job; 0 means one per core."},
+        {"jobs.queue", "16",
+         "Jobs queued or running at most; past it POST /v1/jobs answers 429 with Retry-After."},
+        {"jobs.callback-secret", "",
+         "Secret for the HMAC-SHA256 signature (X-Examdocs-Signature) of job callbacks. A "
+         "job with a callbackUrl is refused while it is empty."},
         {"log.format", "auto",
          "Access and event log on stdout: json (one object per line), text, or auto (text "
          "on a terminal, JSON otherwise)."},
@@ -177,6 +190,11 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.drain_timeout = std::chrono::seconds(parse_integer(c, "server.drain-timeout-s", 0, 3600));
     s.max_body_bytes = parse_integer(c, "limits.max-body-bytes", 1024, 1LL << 34);
     s.max_photo_bytes = parse_integer(c, "limits.max-photo-bytes", 1024, 1LL << 30);
+    s.max_job_bytes = parse_integer(c, "limits.max-job-bytes", 1024, 1LL << 40);
+    s.job_workers = static_cast<int>(parse_integer(c, "jobs.workers", 1, 64));
+    s.job_threads = static_cast<int>(parse_integer(c, "jobs.threads", 0, 256));
+    s.job_queue = static_cast<int>(parse_integer(c, "jobs.queue", 1, 100000));
+    s.job_callback_secret = c.values.find("jobs.callback-secret")->second;
     s.photo_profiles_file = c.values.find("photos.profiles-file")->second;
     s.data_dir = c.values.find("data.dir")->second;
     if (s.data_dir.empty()) throw ConfigError("data.dir must not be empty");

@@ -12,7 +12,9 @@
 
 #include <array>
 #include <chrono>
+#include <fstream>
 #include <new>
+#include <vector>
 
 #include "examdocs/core/problem.h"
 #include "examdocs/service/service.h"
@@ -72,6 +74,21 @@ Problem problem_for(std::exception_ptr error, Log& log, const std::string& reque
 // the kernel send a reset, which can destroy our answer before the client reads it, so
 // read and drop a bounded amount of what the client is still sending. A client that
 // asked for "100 Continue" sends nothing more and is not waited for.
+// Copies a byte range of a file to the response in 64 KB pieces.
+void send_file_range(std::ostream& out, const std::string& path, std::uint64_t offset,
+                     std::uint64_t length) {
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(offset));
+    std::vector<char> buffer(64 * 1024);
+    while (length > 0 && in && out) {
+        const auto n = static_cast<std::streamsize>(std::min<std::uint64_t>(length, buffer.size()));
+        in.read(buffer.data(), n);
+        out.write(buffer.data(), in.gcount());
+        length -= static_cast<std::uint64_t>(in.gcount());
+        if (in.gcount() == 0) break;
+    }
+}
+
 void drain_briefly(std::istream& body) {
     constexpr std::streamsize limit = 1 << 20;
     std::array<char, 16384> sink{};
@@ -81,8 +98,8 @@ void drain_briefly(std::istream& body) {
 
 class DispatchHandler : public Poco::Net::HTTPRequestHandler {
   public:
-    DispatchHandler(Service& service, bool body_too_large)
-        : service_(service), body_too_large_(body_too_large) {}
+    DispatchHandler(Service& service, bool body_too_large, long long max_body_bytes)
+        : service_(service), body_too_large_(body_too_large), max_body_bytes_(max_body_bytes) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) override {
@@ -105,7 +122,7 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
             path = uri.getPath();
             if (body_too_large_) {
                 keep_alive = false;  // the unread body would be taken for the next request
-                throw ProblemError(payload_too_large(service_.settings().max_body_bytes));
+                throw ProblemError(payload_too_large(max_body_bytes_));
             }
             RouteMatch match = service_.router().match(request.getMethod(), path);
             if (!match.route) {
@@ -116,8 +133,7 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
                 throw ProblemError(not_found("No resource at " + path + "."));
             }
             route_label = match.route->pattern;
-            Exchange exchange(request, request_id, path, std::move(match.params),
-                              service_.settings().max_body_bytes);
+            Exchange exchange(request, request_id, path, std::move(match.params), max_body_bytes_);
             try {
                 reply = match.route->handler(exchange);
             } catch (...) {
@@ -140,13 +156,19 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
         const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status);
         response.setStatusAndReason(status);
         response.setContentType(reply.content_type);
-        response.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));
+        const bool from_file = !reply.file.empty();
+        const auto length = from_file ? reply.file_length : reply.body.size();
+        response.setContentLength64(static_cast<Poco::Int64>(length));
         for (const auto& [name, value] : reply.headers) response.set(name, value);
         response.set("X-Request-Id", request_id);
         if (!keep_alive) response.setKeepAlive(false);
         try {
-            response.send().write(reply.body.data(),
-                                  static_cast<std::streamsize>(reply.body.size()));
+            std::ostream& out = response.send();
+            if (from_file) {
+                send_file_range(out, reply.file, reply.file_offset, reply.file_length);
+            } else {
+                out.write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
+            }
             if (!keep_alive && !request.getExpectContinue()) drain_briefly(request.stream());
         } catch (const std::exception& e) {
             service_.log().event("warn", "client went away before the response was sent",
@@ -157,13 +179,14 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
         const double seconds = std::chrono::duration<double>(elapsed).count();
         service_.metrics().observe_request(route_label, request.getMethod(), reply.status, seconds);
         service_.log().access({request_id, request.getMethod(), path, reply.status,
-                               static_cast<long long>(reply.body.size()),
+                               static_cast<long long>(length),
                                std::chrono::duration_cast<std::chrono::microseconds>(elapsed)});
     }
 
   private:
     Service& service_;
     bool body_too_large_;
+    long long max_body_bytes_;
 };
 
 }  // namespace
@@ -172,12 +195,19 @@ Poco::Net::HTTPRequestHandler* Dispatcher::createRequestHandler(
     const Poco::Net::HTTPServerRequest& request) {
     // Decided here, before Poco would send "100 Continue": a non-200 status set now
     // makes Poco skip it, so a client never uploads a body that will be refused.
-    const bool too_large = request.hasContentLength() &&
-                           request.getContentLength64() > service_.settings().max_body_bytes;
+    long long limit = service_.settings().max_body_bytes;
+    try {
+        const auto match =
+            service_.router().match(request.getMethod(), Poco::URI(request.getURI()).getPath());
+        if (match.route && match.route->max_body_bytes > 0) limit = match.route->max_body_bytes;
+    } catch (const std::exception&) {
+        // A malformed URI: the handler answers it.
+    }
+    const bool too_large = request.hasContentLength() && request.getContentLength64() > limit;
     if (too_large) {
         request.response().setStatus(Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE);
     }
-    return new DispatchHandler(service_, too_large);
+    return new DispatchHandler(service_, too_large, limit);
 }
 
 }  // namespace examdocs::service

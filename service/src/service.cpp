@@ -17,6 +17,8 @@
 #include "document_routes.h"
 #include "examdocs/fonts/font_manifest.h"
 #include "examdocs/fonts/font_set.h"
+#include "job_routes.h"
+#include "job_runner.h"
 #include "photo_routes.h"
 #include "system_routes.h"
 #include "verify_page.h"
@@ -46,6 +48,7 @@ Service::Service(Settings settings, Log& log)
     add_photo_routes(*this);
     add_certificate_routes(*this);
     add_verify_page_routes(*this);
+    add_job_routes(*this);
 }
 
 Service::~Service() { shutdown(); }
@@ -71,6 +74,10 @@ void Service::start() {
             registry::SigningKeys::open(Poco::Path(settings_.data_dir, "keys").toString()));
         health_.set("registry", DependencyState::up,
                     "SQLite, schema version " + std::to_string(registry_->schema_version()));
+        jobs_ = std::make_unique<JobRunner>(
+            *this, std::make_shared<registry::JobStore>(registry_->database()),
+            Poco::Path(settings_.data_dir, "jobs").toString());
+        jobs_->start();
     } catch (const std::exception& e) {
         health_.set("registry", DependencyState::down, "the registry could not be opened");
         log_.event("error", "registry could not be opened", {{"what", e.what()}});
@@ -147,6 +154,8 @@ void Service::shutdown() {
     // Close idle keep-alive connections and whatever outlived the drain time.
     server_->stopAll(true);
     pool_->joinAll();
+    // Running jobs stop at their next batch and stay queued for the next start.
+    if (jobs_) jobs_->stop();
     // Poco closes the listening socket only when the server is destroyed; until then the
     // kernel would still accept connections that nobody answers.
     server_.reset();

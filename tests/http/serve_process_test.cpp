@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "support/http_client.h"
+#include "support/pdf_reader.h"
 
 namespace {
 
@@ -182,9 +183,11 @@ struct ServerProcess {
 
 ServerProcess start_server(const std::string& data_dir, const std::string& key_hash) {
     Poco::Pipe out_pipe;
-    Poco::Process::Env env{{"EXAMDOCS_LOG_FORMAT", "json"},
-                           {"EXAMDOCS_LIMITS_PUBLIC_RATE_PER_MINUTE", "100000"},
-                           {"EXAMDOCS_AUTH_API_KEYS", "test:" + key_hash + ":issue+read+revoke"}};
+    Poco::Process::Env env{
+        {"EXAMDOCS_LOG_FORMAT", "json"},
+        {"EXAMDOCS_LIMITS_PUBLIC_RATE_PER_MINUTE", "100000"},
+        {"EXAMDOCS_JOBS_THREADS", "2"},
+        {"EXAMDOCS_AUTH_API_KEYS", "test:" + key_hash + ":issue+read+revoke+print"}};
     ServerProcess p{Poco::Process::launch(EXAMDOCS_BINARY,
                                           {"serve", "-Dserver.port=0", "-Ddata.dir=" + data_dir},
                                           "", nullptr, &out_pipe, nullptr, env),
@@ -265,6 +268,84 @@ TEST(Durability, AcknowledgedCertificatesSurviveKillMinus9) {
     }
     ::kill(server.handle.id(), SIGTERM);
     EXPECT_EQ(server.handle.wait(), 0);
+}
+
+// A bulk job killed with kill -9 halfway through runs again after the restart, and its
+// result is what an uninterrupted run makes: every record once, in order.
+Poco::JSON::Object::Ptr object_of(const std::string& json) {
+    Poco::JSON::Parser parser;
+    return parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+}
+
+TEST(Durability, ABulkJobKilledMidwayResumesAfterRestart) {
+    Poco::TemporaryFile data_dir;
+    const std::string key = "durability-test-key";
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(key);
+    const std::string hash = Poco::DigestEngine::digestToHex(sha.digest());
+    const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + key}};
+
+    // 150 tickets: more than two batches of 64, so the kill lands between batches.
+    std::ifstream sample(EXAMDOCS_SOURCE_DIR "/samples/admission-ticket.json");
+    Poco::JSON::Parser parser;
+    auto ticket = parser.parse(sample).extract<Poco::JSON::Object::Ptr>();
+    std::ostringstream ndjson;
+    constexpr int kTickets = 150;
+    for (int i = 1; i <= kTickets; ++i) {
+        ticket->set("ticketNumber", "20261101" + std::to_string(50000 + i));
+        ticket->stringify(ndjson);
+        ndjson << '\n';
+    }
+
+    ServerProcess server = start_server(data_dir.path(), hash);
+    auto headers = auth;
+    headers["Content-Type"] = "application/x-ndjson";
+    auto created = examdocs::test::http_request(
+        server.port, "POST", "/v1/jobs?layout=admission-ticket", ndjson.str(), headers);
+    ASSERT_EQ(created.status, 202) << created.body;
+    const std::string id = object_of(created.body)->getValue<std::string>("id");
+    auto job_state = [&](std::uint16_t port) {
+        auto reply = examdocs::test::http_request(port, "GET", "/v1/jobs/" + id, "", auth);
+        return object_of(reply.body);
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    Poco::JSON::Object::Ptr before;
+    while (std::chrono::steady_clock::now() < deadline) {
+        before = job_state(server.port);
+        if (before->getObject("records")->getValue<int>("done") > 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ::kill(server.handle.id(), SIGKILL);
+    server.handle.wait();
+    ASSERT_EQ(before->getValue<std::string>("state"), "running")
+        << "killed too late to mean anything";
+
+    ServerProcess restarted = start_server(data_dir.path(), hash);
+    Poco::JSON::Object::Ptr after;
+    while (std::chrono::steady_clock::now() < deadline) {
+        after = job_state(restarted.port);
+        if (after->getValue<std::string>("state") != "running" &&
+            after->getValue<std::string>("state") != "queued") {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(after->getValue<std::string>("state"), "done");
+    EXPECT_EQ(after->getValue<int>("attempts"), 2);
+    EXPECT_EQ(after->getObject("records")->getValue<int>("printed"), kTickets);
+    auto result =
+        examdocs::test::http_request(restarted.port, "GET", "/v1/jobs/" + id + "/result", "", auth);
+    ASSERT_EQ(result.status, 200);
+    const auto facts = examdocs::test::read_pdf(result.body);
+    ASSERT_EQ(facts.pages, kTickets);
+    for (int i = 0; i < kTickets; ++i) {
+        EXPECT_NE(facts.page_text[static_cast<std::size_t>(i)].find("20261101" +
+                                                                    std::to_string(50001 + i)),
+                  std::string::npos)
+            << "page " << i + 1;
+    }
+    ::kill(restarted.handle.id(), SIGTERM);
+    EXPECT_EQ(restarted.handle.wait(), 0);
 }
 
 }  // namespace

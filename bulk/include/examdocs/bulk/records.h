@@ -69,6 +69,11 @@ class RecordReader {
     virtual std::optional<Record> next() = 0;
 };
 
+// How many records `in` holds, by a quick pass that only follows CSV quotes or counts
+// non-blank NDJSON lines (for progress and the time left); a JSON array is parsed.
+// Nullopt when that fails. Reads `in` to its end.
+std::optional<std::size_t> count_records(std::istream& in, InputFormat format);
+
 // `in` must outlive the reader; `layout` gives CSV cells their types.
 std::unique_ptr<RecordReader> open_records(std::istream& in, InputFormat format,
                                            const renderers::Layout& layout,

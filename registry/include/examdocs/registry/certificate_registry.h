@@ -1,8 +1,7 @@
 #pragma once
 // The certificate registry: the rows that certificates, their QR codes and their
-// verification are views of. SQLite under the data directory (WAL, synchronous=FULL,
-// write transactions with BEGIN IMMEDIATE, a session per call from a pool); versioned
-// schema migrations applied at open. PostgreSQL is the next step (see the issue).
+// verification are views of, in the registry database (database.h). PostgreSQL is the
+// next step (see the issue).
 //
 // Thread-safe: every call takes its own session from the pool.
 #include <memory>
@@ -10,11 +9,8 @@
 #include <string>
 
 #include "examdocs/registry/certificate.h"
+#include "examdocs/registry/database.h"
 #include "examdocs/registry/signing_keys.h"
-
-namespace Poco::Data {
-class SessionPool;
-}
 
 namespace examdocs::registry {
 
@@ -40,6 +36,8 @@ class CertificateRegistry {
     // open or migrate.
     CertificateRegistry(const std::string& sqlite_path, SigningKeys keys,
                         NumberPattern pattern = {});
+    CertificateRegistry(std::shared_ptr<Database> database, SigningKeys keys,
+                        NumberPattern pattern = {});
     ~CertificateRegistry();
 
     // Issues `draft` (number empty: allocated from the pattern). The same idempotency key
@@ -60,11 +58,10 @@ class CertificateRegistry {
                         const std::string& signature, const std::string& today) const;
     const SigningKeys& keys() const { return keys_; }
     int schema_version() const;
+    const std::shared_ptr<Database>& database() const { return database_; }
 
   private:
-    void migrate();
-
-    std::unique_ptr<Poco::Data::SessionPool> pool_;
+    std::shared_ptr<Database> database_;
     SigningKeys keys_;
     NumberPattern pattern_;
 };

@@ -18,7 +18,7 @@ class Exchange;
 struct ApiKey {
     std::string name;
     std::string sha256_hex;
-    std::set<std::string> rights;  // issue, revoke, read
+    std::set<std::string> rights;  // issue, revoke, read, print
 };
 
 // "backend:<sha256 hex>:issue+revoke+read,printer:<sha256 hex>:read". Throws

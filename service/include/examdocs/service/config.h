@@ -61,6 +61,11 @@ struct Settings {
     std::chrono::seconds drain_timeout{20};
     long long max_body_bytes = 8LL * 1024 * 1024;
     long long max_photo_bytes = 10LL * 1024 * 1024;
+    long long max_job_bytes = 2LL * 1024 * 1024 * 1024;
+    int job_workers = 1;
+    int job_threads = 0;  // 0: one per core
+    int job_queue = 16;
+    std::string job_callback_secret;  // empty: callbacks are refused
     std::string photo_profiles_file;  // empty: the built-in profiles only
     std::string data_dir = "./var";
     std::string layouts_dir;  // extra layouts; empty: the built-in ones only

@@ -25,12 +25,23 @@ struct Response {
     std::string content_type = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    // Instead of `body`: `file_length` bytes of the file at `file`, from `file_offset`,
+    // streamed (a bulk job's result may be gigabytes).
+    std::string file;
+    std::uint64_t file_offset = 0;
+    std::uint64_t file_length = 0;
 
     static Response json(std::string body, int status = 200) {
-        return Response{status, "application/json", std::move(body), {}};
+        Response r;
+        r.status = status;
+        r.body = std::move(body);
+        return r;
     }
     static Response text(std::string body, std::string content_type) {
-        return Response{200, std::move(content_type), std::move(body), {}};
+        Response r;
+        r.content_type = std::move(content_type);
+        r.body = std::move(body);
+        return r;
     }
 };
 

@@ -16,9 +16,16 @@ namespace examdocs::service {
 using Handler = std::function<Response(Exchange&)>;
 
 struct Route {
+    Route(std::string method_, std::string pattern_, Handler handler_, long long max_body = 0)
+        : method(std::move(method_)),
+          pattern(std::move(pattern_)),
+          handler(std::move(handler_)),
+          max_body_bytes(max_body) {}
+
     std::string method;   // "GET", "POST", …
     std::string pattern;  // "/v1/layouts/{name}"
     Handler handler;
+    long long max_body_bytes = 0;  // 0: limits.max-body-bytes
 };
 
 struct RouteMatch {

@@ -33,6 +33,8 @@ class HTTPServer;
 
 namespace examdocs::service {
 
+class JobRunner;
+
 class Service {
   public:
     Service(Settings settings, Log& log);
@@ -47,6 +49,8 @@ class Service {
     const renderers::LayoutCatalog& layouts() const { return layouts_; }
     // Null until start() has opened it (or when it could not be opened: see /health).
     registry::CertificateRegistry* registry() { return registry_.get(); }
+    // Null until start() has opened the registry database.
+    JobRunner* jobs() { return jobs_.get(); }
     const Authorizer& authorizer() const { return authorizer_; }
     RateLimiter& public_rate_limiter() { return public_rate_limiter_; }
     const std::map<std::string, validators::PhotoProfile, std::less<>>& photo_profiles() const {
@@ -76,6 +80,7 @@ class Service {
     Authorizer authorizer_;
     RateLimiter public_rate_limiter_;
     std::unique_ptr<registry::CertificateRegistry> registry_;
+    std::unique_ptr<JobRunner> jobs_;
     std::map<std::string, validators::PhotoProfile, std::less<>> photo_profiles_;
     Router router_;
     Health health_;

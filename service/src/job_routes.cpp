@@ -1,0 +1,334 @@
+#include "job_routes.h"
+
+#include <Poco/File.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <charconv>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "examdocs/bulk/records.h"
+#include "examdocs/core/problem.h"
+#include "examdocs/renderers/document_stream.h"
+#include "examdocs/service/service.h"
+#include "job_runner.h"
+
+namespace examdocs::service {
+
+namespace {
+
+using Poco::JSON::Object;
+
+std::string stringify(const Object& o) {
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+std::string stringify_array(const Poco::JSON::Array& a) {
+    std::ostringstream out;
+    a.stringify(out);
+    return out.str();
+}
+
+JobRunner& runner_of(Service& service) {
+    auto* jobs = service.jobs();
+    if (!jobs) throw ProblemError(service_unavailable("Bulk jobs are not ready.", 5));
+    return *jobs;
+}
+
+registry::JobRow job_or_404(JobRunner& jobs, const std::string& id) {
+    auto job = jobs.store().find(id);
+    if (!job) throw ProblemError(not_found("There is no job " + id + "."));
+    return *job;
+}
+
+// The job's options, checked: every problem at once, each naming its field.
+struct JobRequest {
+    std::string layout;
+    std::string output = "pdf";
+    int nup = 1;
+    bool cut_marks = true;
+    std::string callback_url;
+    bool issue = false;
+};
+
+void check_request(const Service& service, const JobRequest& r) {
+    std::vector<FieldError> errors;
+    if (r.layout.empty()) {
+        errors.push_back(
+            {"/layout", "required", "请指定版式 / Name the layout (GET /v1/layouts)."});
+    } else if (!service.layouts().find(r.layout)) {
+        errors.push_back({"/layout", "unknown-layout",
+                          "没有这个版式 / There is no layout named '" + r.layout + "'."});
+    }
+    if (r.output != "pdf" && r.output != "zip") {
+        errors.push_back({"/output", "one-of", "应为pdf或zip / Must be pdf or zip."});
+    }
+    if (!renderers::valid_pages_per_sheet(r.nup)) {
+        errors.push_back({"/nup", "one-of", "每张纸页数应为1、2或4 / Must be 1, 2 or 4."});
+    } else if (r.nup != 1 && r.output == "zip") {
+        errors.push_back({"/nup", "not-with-zip",
+                          "ZIP输出不能拼版 / Pages per sheet apply to one merged PDF, not a ZIP."});
+    }
+    if (!r.callback_url.empty()) {
+        Poco::URI uri;
+        bool ok = false;
+        try {
+            uri = Poco::URI(r.callback_url);
+            ok =
+                (uri.getScheme() == "http" || uri.getScheme() == "https") && !uri.getHost().empty();
+        } catch (const Poco::Exception&) {
+        }
+        if (!ok) {
+            errors.push_back({"/callbackUrl", "url", "应为http(s)网址 / Must be an http(s) URL."});
+        } else if (service.settings().job_callback_secret.empty()) {
+            errors.push_back({"/callbackUrl", "no-secret",
+                              "服务未配置回调密钥 / This service has no jobs.callback-secret to "
+                              "sign callbacks with."});
+        }
+    }
+    if (r.issue) {
+        errors.push_back({"/issue", "not-available",
+                          "暂不支持批量发证 / Issuing certificates inside a job is not available "
+                          "yet: issue them with POST /v1/certificates, then print."});
+    }
+    if (!errors.empty())
+        throw ProblemError(unprocessable("The job was refused.", std::move(errors)));
+}
+
+// "bytes=a-b", "bytes=a-" or "bytes=-n" against a file of `size` bytes: the first and
+// last byte, or nullopt when unsatisfiable. Several ranges are not supported (a client
+// gets the first).
+std::optional<std::pair<std::uint64_t, std::uint64_t>> parse_range(const std::string& header,
+                                                                   std::uint64_t size) {
+    if (header.rfind("bytes=", 0) != 0 || size == 0) return std::nullopt;
+    std::string spec = header.substr(6);
+    spec = spec.substr(0, spec.find(','));
+    const auto dash = spec.find('-');
+    if (dash == std::string::npos) return std::nullopt;
+    auto number = [](const std::string& text, std::uint64_t& v) {
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+    };
+    std::uint64_t first = 0, last = size - 1;
+    const std::string a = spec.substr(0, dash), b = spec.substr(dash + 1);
+    if (a.empty()) {
+        std::uint64_t n = 0;
+        if (!number(b, n) || n == 0) return std::nullopt;
+        first = n >= size ? 0 : size - n;
+    } else {
+        if (!number(a, first) || first >= size) return std::nullopt;
+        if (!b.empty()) {
+            if (!number(b, last) || last < first) return std::nullopt;
+            last = std::min(last, size - 1);
+        }
+    }
+    return std::make_pair(first, last);
+}
+
+}  // namespace
+
+void add_job_routes(Service& service) {
+    Router& r = service.router();
+
+    r.add({"POST", "/v1/jobs",
+           [&service](Exchange& ex) {
+               service.authorizer().require(ex, "print");
+               JobRunner& jobs = runner_of(service);
+               if (jobs.store().active_count() >= service.settings().job_queue) {
+                   throw ProblemError(too_many_requests(
+                       "The job queue is full (" + std::to_string(service.settings().job_queue) +
+                           " jobs queued or running); try again later.",
+                       30));
+               }
+               const std::string media = ex.header("Content-Type");
+               const auto format = bulk::format_from_media_type(media);
+               if (!format) {
+                   throw ProblemError(unsupported_media_type(
+                       "Send the records as text/csv, application/x-ndjson, or application/json "
+                       "(an object with layout, records and options)."));
+               }
+               const std::string id = [] {
+                   std::string u =
+                       Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+                   u.erase(std::remove(u.begin(), u.end(), '-'), u.end());
+                   return u;
+               }();
+               const std::string dir = jobs.dir_of(id);
+               Poco::File(dir).createDirectories();
+               struct Cleanup {
+                   std::string dir;
+                   bool keep = false;
+                   ~Cleanup() {
+                       if (keep) return;
+                       try {
+                           Poco::File(dir).remove(true);
+                       } catch (...) {
+                       }
+                   }
+               } cleanup{dir};
+
+               JobRequest request;
+               bool has_defaults = false;
+               bulk::InputFormat stored_format = *format;
+               if (*format == bulk::InputFormat::json_array) {
+                   // The JSON form: {"layout", "records": [...], "defaults", options}.
+                   Poco::JSON::Parser parser;
+                   Poco::Dynamic::Var body;
+                   try {
+                       body = parser.parse(ex.body_stream());
+                   } catch (const Poco::JSON::JSONException& e) {
+                       throw ProblemError(bad_request("The body is not JSON: " + e.message()));
+                   }
+                   if (body.type() != typeid(Object::Ptr)) {
+                       throw ProblemError(unprocessable(
+                           "The job was refused.",
+                           {{"", "type", "请求体应为JSON对象 / The body must be a JSON object."}}));
+                   }
+                   const auto o = body.extract<Object::Ptr>();
+                   request.layout = o->optValue<std::string>("layout", "");
+                   request.output = o->optValue<std::string>("output", "pdf");
+                   request.nup = o->optValue<int>("nup", 1);
+                   request.cut_marks = o->optValue<bool>("cutMarks", true);
+                   request.callback_url = o->optValue<std::string>("callbackUrl", "");
+                   request.issue = o->optValue<bool>("issue", false);
+                   if (!o->isArray("records")) {
+                       throw ProblemError(unprocessable(
+                           "The job was refused.",
+                           {{"/records", "required",
+                             "请提供记录数组 / records must be an array of objects."}}));
+                   }
+                   check_request(service, request);
+                   std::ofstream(dir + "/input", std::ios::binary)
+                       << stringify_array(*o->getArray("records"));
+                   if (o->has("defaults")) {
+                       if (!o->isObject("defaults")) {
+                           throw ProblemError(unprocessable(
+                               "The job was refused.",
+                               {{"/defaults", "type", "应为JSON对象 / Must be a JSON object."}}));
+                       }
+                       std::ofstream(dir + "/defaults.json", std::ios::binary)
+                           << stringify(*o->getObject("defaults"));
+                       has_defaults = true;
+                   }
+               } else {
+                   // CSV or NDJSON streamed to the job's directory; options in the query.
+                   request.layout = ex.query("layout").value_or("");
+                   request.output = ex.query("output").value_or("pdf");
+                   const std::string nup = ex.query("nup").value_or("1");
+                   request.nup = nup == "1" ? 1 : nup == "2" ? 2 : nup == "4" ? 4 : 0;
+                   request.cut_marks = ex.query("cutMarks").value_or("true") != "false";
+                   request.callback_url = ex.query("callbackUrl").value_or("");
+                   request.issue = ex.query("issue").value_or("false") == "true";
+                   check_request(service, request);
+                   std::ofstream input(dir + "/input", std::ios::binary);
+                   Poco::StreamCopier::copyStream64(ex.body_stream(), input);
+                   if (!input) throw std::runtime_error("cannot store the job's input");
+               }
+
+               std::ifstream counting(dir + "/input", std::ios::binary);
+               const auto total = bulk::count_records(counting, stored_format);
+
+               Object options(Poco::JSON_PRESERVE_KEY_ORDER);
+               options.set("format", stored_format == bulk::InputFormat::csv      ? "csv"
+                                     : stored_format == bulk::InputFormat::ndjson ? "ndjson"
+                                                                                  : "json");
+               options.set("output", request.output);
+               options.set("nup", request.nup);
+               options.set("cutMarks", request.cut_marks);
+               options.set("hasDefaults", has_defaults);
+               if (!request.callback_url.empty()) options.set("callbackUrl", request.callback_url);
+               options.set("createdAt", static_cast<Poco::Int64>(
+                                            std::chrono::duration_cast<std::chrono::seconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count()));
+               registry::JobRow row;
+               row.id = id;
+               row.layout = request.layout;
+               row.state = "queued";
+               row.options = stringify(options);
+               row.total = total ? static_cast<std::int64_t>(*total) : -1;
+               jobs.store().create(row);
+               cleanup.keep = true;
+               jobs.enqueue(id);
+
+               Response response =
+                   Response::json(stringify(job_view(jobs.store(), *jobs.store().find(id),
+                                                     service.settings().public_base_url, false)),
+                                  202);
+               response.headers.emplace_back("Location", "/v1/jobs/" + id);
+               return response;
+           },
+           service.settings().max_job_bytes});
+
+    r.add({"GET", "/v1/jobs/{id}", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "print");
+               JobRunner& jobs = runner_of(service);
+               const auto job = job_or_404(jobs, ex.param("id"));
+               return Response::json(stringify(
+                   job_view(jobs.store(), job, service.settings().public_base_url, true)));
+           }});
+
+    r.add({"GET", "/v1/jobs/{id}/result", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "print");
+               JobRunner& jobs = runner_of(service);
+               const auto job = job_or_404(jobs, ex.param("id"));
+               if (job.state != "done") {
+                   throw ProblemError(conflict("The job is " + job.state +
+                                               "; its result is there once it is done."));
+               }
+               const bool zip = Poco::File(jobs.dir_of(job.id) + "/result.zip").exists();
+               Response response;
+               response.file = jobs.dir_of(job.id) + (zip ? "/result.zip" : "/result.pdf");
+               const auto size = static_cast<std::uint64_t>(Poco::File(response.file).getSize());
+               response.content_type = zip ? "application/zip" : "application/pdf";
+               response.headers.emplace_back("Accept-Ranges", "bytes");
+               response.headers.emplace_back("Content-Disposition",
+                                             "attachment; filename=\"" + job.layout + "-" + job.id +
+                                                 (zip ? ".zip\"" : ".pdf\""));
+               response.file_length = size;
+               const std::string range = ex.header("Range");
+               if (!range.empty()) {
+                   const auto span = parse_range(range, size);
+                   if (!span) {
+                       Problem p = bad_request("The range " + range + " is not within the " +
+                                               std::to_string(size) + " bytes of the result.");
+                       p.status = 416;
+                       p.slug = "range-not-satisfiable";
+                       p.title = "Range Not Satisfiable";
+                       p.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
+                       throw ProblemError(p);
+                   }
+                   response.status = 206;
+                   response.file_offset = span->first;
+                   response.file_length = span->second - span->first + 1;
+                   response.headers.emplace_back("Content-Range",
+                                                 "bytes " + std::to_string(span->first) + "-" +
+                                                     std::to_string(span->second) + "/" +
+                                                     std::to_string(size));
+               }
+               return response;
+           }});
+
+    r.add({"DELETE", "/v1/jobs/{id}", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "print");
+               JobRunner& jobs = runner_of(service);
+               const auto job = job_or_404(jobs, ex.param("id"));
+               if (!jobs.store().cancel(job.id)) {
+                   throw ProblemError(conflict("The job has already ended (" + job.state + ")."));
+               }
+               jobs.interrupt(job.id);
+               return Response::json(
+                   stringify(job_view(jobs.store(), *jobs.store().find(job.id),
+                                      service.settings().public_base_url, false)));
+           }});
+}
+
+}  // namespace examdocs::service

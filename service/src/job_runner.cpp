@@ -1,0 +1,400 @@
+#include "job_runner.h"
+
+#include <Poco/DateTimeParser.h>
+#include <Poco/File.h>
+#include <Poco/HMACEngine.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/SHA2Engine.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "examdocs/bulk/bulk_print.h"
+#include "examdocs/bulk/records.h"
+#include "examdocs/service/service.h"
+
+namespace examdocs::service {
+
+namespace {
+
+using Poco::JSON::Object;
+
+// SHA-256 as a Poco HMAC engine: Poco's HMACEngine wants the block and digest sizes as
+// members, which SHA2Engine256 has under other names.
+class Sha256 : public Poco::SHA2Engine {
+  public:
+    enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
+    Sha256() : Poco::SHA2Engine(SHA_256) {}
+};
+
+std::string stringify(const Object& o) {
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+Poco::Dynamic::Var parse_json(const std::string& text) {
+    Poco::JSON::Parser parser;
+    return parser.parse(text);
+}
+
+std::optional<bulk::InputFormat> format_named(const std::string& name) {
+    if (name == "csv") return bulk::InputFormat::csv;
+    if (name == "ndjson") return bulk::InputFormat::ndjson;
+    if (name == "json") return bulk::InputFormat::json_array;
+    return std::nullopt;
+}
+
+double seconds_since(const std::string& iso) {
+    if (iso.empty()) return 0;
+    int tz = 0;
+    const Poco::DateTime then = Poco::DateTimeParser::parse(iso, tz);
+    return static_cast<double>((Poco::Timestamp() - then.timestamp())) / 1e6;
+}
+
+}  // namespace
+
+JobRunner::JobRunner(Service& service, std::shared_ptr<registry::JobStore> store,
+                     std::string jobs_dir)
+    : service_(service), store_(std::move(store)), jobs_dir_(std::move(jobs_dir)) {}
+
+JobRunner::~JobRunner() { stop(); }
+
+void JobRunner::start() {
+    Poco::File(jobs_dir_).createDirectories();
+    for (const auto& id : store_->unfinished()) enqueue(id);
+    for (int i = 0; i < service_.settings().job_workers; ++i) {
+        workers_.emplace_back([this] { work(); });
+    }
+    callback_thread_ = std::thread([this] { deliver_callbacks(); });
+}
+
+void JobRunner::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && workers_.empty()) return;
+        stopping_ = true;
+        for (auto& [id, flag] : running_) flag->store(true);
+    }
+    wake_.notify_all();
+    callback_wake_.notify_all();
+    for (auto& w : workers_) w.join();
+    workers_.clear();
+    if (callback_thread_.joinable()) callback_thread_.join();
+}
+
+void JobRunner::enqueue(const std::string& id) {
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back(id);
+    }
+    wake_.notify_one();
+}
+
+void JobRunner::interrupt(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    auto it = running_.find(id);
+    if (it != running_.end()) it->second->store(true);
+}
+
+void JobRunner::work() {
+    while (true) {
+        std::string id;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (stopping_) return;
+            id = queue_.front();
+            queue_.pop_front();
+        }
+        try {
+            run(id);
+        } catch (const std::exception& e) {
+            // The database itself failed: the job stays where it was and runs again at
+            // the next start.
+            service_.log().event("error", "bulk job could not be run",
+                                 {{"job", id}, {"what", e.what()}});
+        }
+    }
+}
+
+void JobRunner::run(const std::string& id) {
+    if (!store_->start(id)) return;  // cancelled while it waited
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    {
+        std::lock_guard lock(mutex_);
+        running_[id] = cancel;
+    }
+    struct Unregister {
+        JobRunner* runner;
+        const std::string& id;
+        ~Unregister() {
+            std::lock_guard lock(runner->mutex_);
+            runner->running_.erase(id);
+        }
+    } unregister{this, id};
+
+    const registry::JobRow job = *store_->find(id);
+    service_.log().event(
+        "info", "bulk job started",
+        {{"job", id}, {"layout", job.layout}, {"attempt", std::to_string(job.attempts)}});
+    const auto options = parse_json(job.options).extract<Object::Ptr>();
+    const std::string dir = dir_of(id);
+    const bool zip = options->optValue<std::string>("output", "pdf") == "zip";
+    const std::string result = dir + (zip ? "/result.zip" : "/result.pdf");
+    const std::string partial = result + ".partial";
+
+    registry::JobRow counts = job;
+    counts.done = counts.printed = counts.refused = 0;
+    auto fail = [&](const std::string& message) {
+        Poco::File(partial).remove();
+        store_->finish(id, "failed", counts, message);
+        service_.log().event("warn", "bulk job failed", {{"job", id}, {"what", message}});
+        queue_callback(*options, id);
+    };
+    const auto* layout = service_.layouts().find(job.layout);
+    const auto format = format_named(options->optValue<std::string>("format", ""));
+    if (!layout || !format) {
+        fail("the job's layout or input format is no longer known");
+        return;
+    }
+
+    bulk::ReadOptions read_options;
+    if (options->optValue<bool>("hasDefaults", false)) {
+        std::ifstream defaults(dir + "/defaults.json", std::ios::binary);
+        std::ostringstream text;
+        text << defaults.rdbuf();
+        read_options.defaults = parse_json(text.str());
+    }
+    std::ifstream input(dir + "/input", std::ios::binary);
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    if (!input || !out) {
+        fail("the job's files in the data directory cannot be opened");
+        return;
+    }
+
+    bulk::PrintOptions print;
+    print.output = zip ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
+    print.sheets.pages_per_sheet = options->optValue<int>("nup", 1);
+    print.sheets.cut_marks = options->optValue<bool>("cutMarks", true);
+    const int threads = service_.settings().job_threads;
+    print.threads =
+        threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    // The job's creation time and id make every run of it produce the same bytes.
+    print.now = std::chrono::system_clock::time_point(
+        std::chrono::seconds(options->optValue<Poco::Int64>("createdAt", 0)));
+    print.document_id = id;
+    print.cancel = cancel.get();
+
+    std::vector<registry::JobFailureRow> pending;
+    auto last_saved = std::chrono::steady_clock::now();
+    bulk::PrintCallbacks callbacks;
+    callbacks.on_failure = [&](const bulk::RecordFailure& f) {
+        Poco::JSON::Array errors;
+        for (const auto& e : f.errors) {
+            Object error(Poco::JSON_PRESERVE_KEY_ORDER);
+            error.set("pointer", e.pointer);
+            error.set("code", e.code);
+            error.set("message", e.message);
+            errors.add(error);
+        }
+        std::ostringstream text;
+        errors.stringify(text);
+        pending.push_back(
+            {static_cast<std::int64_t>(f.number), static_cast<std::int64_t>(f.line), text.str()});
+    };
+    callbacks.on_progress = [&](const bulk::PrintProgress& p) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_saved < std::chrono::milliseconds(500) && pending.size() < 100) return;
+        last_saved = now;
+        store_->progress(id, static_cast<std::int64_t>(p.done),
+                         static_cast<std::int64_t>(p.printed), static_cast<std::int64_t>(p.refused),
+                         pending);
+        pending.clear();
+    };
+
+    bulk::PrintSummary summary;
+    try {
+        auto records = bulk::open_records(input, *format, *layout, read_options);
+        summary = bulk::print_records(*records, *layout, out, print, callbacks);
+        out.close();
+        if (!out) throw std::ios_base::failure("closing the output failed");
+    } catch (const bulk::InputError& e) {
+        out.close();
+        fail(std::string("the input cannot be read") +
+             (e.line() ? " at line " + std::to_string(e.line()) : "") + ": " + e.what());
+        return;
+    } catch (const std::exception& e) {
+        out.close();
+        fail(std::string("writing the result failed: ") + e.what());
+        return;
+    }
+    counts.done = static_cast<std::int64_t>(summary.records);
+    counts.printed = static_cast<std::int64_t>(summary.printed);
+    counts.refused = static_cast<std::int64_t>(summary.refused);
+    counts.pages = summary.pages;
+    counts.bytes = static_cast<std::int64_t>(summary.bytes);
+    if (summary.cancelled) {
+        Poco::File(partial).remove();
+        bool stopping = false;
+        {
+            std::lock_guard lock(mutex_);
+            stopping = stopping_;
+        }
+        // Interrupted by shutdown: the job stays "running" and runs again after restart.
+        if (stopping) return;
+        store_->progress(id, counts.done, counts.printed, counts.refused, pending);
+        store_->finish(id, "cancelled", counts);
+        service_.log().event("info", "bulk job cancelled", {{"job", id}});
+    } else {
+        store_->progress(id, counts.done, counts.printed, counts.refused, pending);
+        if (std::rename(partial.c_str(), result.c_str()) != 0) {
+            fail("the result could not be moved into place");
+            return;
+        }
+        store_->finish(id, "done", counts);
+        service_.log().event("info", "bulk job done",
+                             {{"job", id},
+                              {"printed", std::to_string(counts.printed)},
+                              {"refused", std::to_string(counts.refused)},
+                              {"seconds", std::to_string(summary.seconds)}});
+    }
+    queue_callback(*options, id);
+}
+
+void JobRunner::queue_callback(const Poco::JSON::Object& options, const std::string& id) {
+    if (options.optValue<std::string>("callbackUrl", "").empty()) return;
+    {
+        std::lock_guard lock(mutex_);
+        callbacks_.emplace_back(id, 0);
+    }
+    callback_wake_.notify_one();
+}
+
+void JobRunner::deliver_callbacks() {
+    // Back-off between attempts: 1 s, 2 s, 4 s … up to 6 attempts.
+    while (true) {
+        std::pair<std::string, int> next;
+        {
+            std::unique_lock lock(mutex_);
+            callback_wake_.wait(lock, [this] { return stopping_ || !callbacks_.empty(); });
+            if (stopping_) return;
+            next = callbacks_.front();
+            callbacks_.pop_front();
+        }
+        bool delivered = false;
+        try {
+            send_callback(next.first);
+            delivered = true;
+        } catch (const std::exception& e) {
+            service_.log().event("warn", "job callback failed",
+                                 {{"job", next.first},
+                                  {"attempt", std::to_string(next.second + 1)},
+                                  {"what", e.what()}});
+        }
+        if (delivered || next.second + 1 >= 6) continue;
+        std::unique_lock lock(mutex_);
+        const auto delay = std::chrono::seconds(1 << next.second);
+        if (callback_wake_.wait_for(lock, delay, [this] { return stopping_; })) return;
+        callbacks_.emplace_back(next.first, next.second + 1);
+    }
+}
+
+void JobRunner::send_callback(const std::string& id) {
+    const auto job = store_->find(id);
+    if (!job) return;
+    const auto options = parse_json(job->options).extract<Object::Ptr>();
+    const Poco::URI uri(options->getValue<std::string>("callbackUrl"));
+    const std::string body =
+        stringify(job_view(*store_, *job, service_.settings().public_base_url, false));
+    Poco::HMACEngine<Sha256> hmac(service_.settings().job_callback_secret);
+    hmac.update(body);
+    const std::string signature = Poco::DigestEngine::digestToHex(hmac.digest());
+
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    if (uri.getScheme() == "https") {
+        Poco::Net::Context::Ptr context =
+            new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
+                                   Poco::Net::Context::VERIFY_RELAXED, 9, true);
+        session =
+            std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
+    } else {
+        session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+    }
+    session->setTimeout(Poco::Timespan(10, 0));
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST,
+                                   uri.getPathAndQuery().empty() ? "/" : uri.getPathAndQuery(),
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    request.setContentType("application/json");
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+    request.set("X-Examdocs-Signature", "sha256=" + signature);
+    request.set("X-Examdocs-Job", id);
+    session->sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    session->receiveResponse(response).ignore(1 << 20);
+    if (response.getStatus() >= 300) {
+        throw std::runtime_error("the callback URL answered " +
+                                 std::to_string(response.getStatus()));
+    }
+}
+
+Object job_view(registry::JobStore& store, const registry::JobRow& job, const std::string& base_url,
+                bool with_failures) {
+    Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("id", job.id);
+    o.set("layout", job.layout);
+    o.set("state", job.state);
+    Object records(Poco::JSON_PRESERVE_KEY_ORDER);
+    if (job.total >= 0) records.set("total", job.total);
+    records.set("done", job.done);
+    records.set("printed", job.printed);
+    records.set("refused", job.refused);
+    o.set("records", records);
+    if (job.state == "running" && job.done > 0) {
+        const double elapsed = seconds_since(job.started_at);
+        if (elapsed > 0) {
+            const double rate = static_cast<double>(job.done) / elapsed;
+            o.set("recordsPerSecond", std::round(rate * 10) / 10);
+            if (job.total >= job.done && rate > 0) {
+                o.set("secondsLeft", std::ceil(static_cast<double>(job.total - job.done) / rate));
+            }
+        }
+    }
+    if (job.state == "done") {
+        o.set("pages", job.pages);
+        o.set("bytes", job.bytes);
+        o.set("result", base_url + "/v1/jobs/" + job.id + "/result");
+    }
+    if (!job.error.empty()) o.set("error", job.error);
+    o.set("attempts", job.attempts);
+    o.set("createdAt", job.created_at);
+    if (!job.started_at.empty()) o.set("startedAt", job.started_at);
+    if (!job.finished_at.empty()) o.set("finishedAt", job.finished_at);
+    if (with_failures) {
+        constexpr int kShown = 100;
+        Poco::JSON::Array list;
+        for (const auto& f : store.failures(job.id, kShown)) {
+            Object item(Poco::JSON_PRESERVE_KEY_ORDER);
+            item.set("record", f.record);
+            if (f.line > 0) item.set("line", f.line);
+            item.set("errors", parse_json(f.errors));
+            list.add(item);
+        }
+        o.set("failures", list);
+        if (job.refused > kShown) o.set("failuresShown", kShown);
+    }
+    return o;
+}
+
+}  // namespace examdocs::service

@@ -1,0 +1,330 @@
+// Bulk jobs over real HTTP: submit, poll, fetch (with ranges), cancel, a full queue, the
+// JSON, CSV and NDJSON forms, and a signed callback received by a real server.
+#include <Poco/HMACEngine.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/SHA2Engine.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Zip/ZipArchive.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "support/http_client.h"
+#include "support/pdf_reader.h"
+#include "support/running_service.h"
+#include "support/samples.h"
+
+namespace {
+
+namespace svc = examdocs::service;
+using examdocs::test::http_request;
+using examdocs::test::HttpReply;
+using examdocs::test::parse_object;
+using Poco::JSON::Object;
+
+std::string sha256_hex(const std::string& text) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(text);
+    return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+const std::string kPrinterKey = "printer-secret-key-0003";
+const std::string kReaderKey = "reader-secret-key-0004";
+
+Object::Ptr ticket(const std::string& name, int n) {
+    auto data = examdocs::test::sample_request("admission-ticket");
+    auto root = data.extract<Object::Ptr>();
+    root->getObject("candidate")->set("name", name);
+    root->set("ticketNumber", "20261101" + std::to_string(20000 + n));
+    return root;
+}
+
+std::string ndjson(const std::vector<std::string>& names) {
+    std::ostringstream out;
+    int n = 0;
+    for (const auto& name : names) {
+        Poco::JSON::Stringifier::condense(ticket(name, ++n), out);
+        out << '\n';
+    }
+    return out.str();
+}
+
+class Jobs : public ::testing::Test {
+  protected:
+    void start(const std::function<void(svc::Settings&)>& adjust = {}) {
+        service_ = std::make_unique<examdocs::test::RunningService>([&](svc::Settings& s) {
+            s.api_keys = "printer:" + sha256_hex(kPrinterKey) +
+                         ":print,reader:" + sha256_hex(kReaderKey) + ":read";
+            s.job_threads = 2;
+            if (adjust) adjust(s);
+        });
+    }
+
+    HttpReply submit(const std::string& body, const std::string& type,
+                     const std::string& query = "", const std::string& key = kPrinterKey) {
+        return http_request(port(), "POST", "/v1/jobs" + query, body,
+                            {{"Content-Type", type}, {"Authorization", "Bearer " + key}});
+    }
+    HttpReply get(const std::string& path, const std::map<std::string, std::string>& extra = {}) {
+        auto headers = extra;
+        headers["Authorization"] = "Bearer " + kPrinterKey;
+        return http_request(port(), "GET", path, "", headers);
+    }
+    // Polls until the job leaves queued/running (at most a minute).
+    Object::Ptr wait_until_ended(const std::string& id) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto job = parse_object(get("/v1/jobs/" + id).body);
+            const auto state = job->getValue<std::string>("state");
+            if (state != "queued" && state != "running") return job;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        ADD_FAILURE() << "job " << id << " did not end";
+        return parse_object(get("/v1/jobs/" + id).body);
+    }
+    std::uint16_t port() const { return service_->port(); }
+
+    std::unique_ptr<examdocs::test::RunningService> service_;
+};
+
+TEST_F(Jobs, NdjsonJobPrintsInOrderRefusesTheBadRecordAndServesRanges) {
+    start();
+    std::string body = ndjson({"赵一", "钱二"});
+    body += "{\"ticketNumber\":\"20261101x\"}\n";
+    body += ndjson({"孙三", "李四"});
+    const auto created = submit(body, "application/x-ndjson", "?layout=admission-ticket");
+    ASSERT_EQ(created.status, 202) << created.body;
+    const auto id = parse_object(created.body)->getValue<std::string>("id");
+    EXPECT_EQ(created.headers.at("Location"), "/v1/jobs/" + id);
+    EXPECT_EQ(parse_object(created.body)->getObject("records")->getValue<int>("total"), 5);
+
+    const auto job = wait_until_ended(id);
+    ASSERT_EQ(job->getValue<std::string>("state"), "done");
+    const auto records = job->getObject("records");
+    EXPECT_EQ(records->getValue<int>("printed"), 4);
+    EXPECT_EQ(records->getValue<int>("refused"), 1);
+    const auto failures = job->getArray("failures");
+    ASSERT_EQ(failures->size(), 1U);
+    EXPECT_EQ(failures->getObject(0)->getValue<int>("record"), 3);
+    EXPECT_EQ(failures->getObject(0)->getValue<int>("line"), 3);
+
+    const auto result = get("/v1/jobs/" + id + "/result");
+    ASSERT_EQ(result.status, 200);
+    EXPECT_EQ(result.content_type, "application/pdf");
+    EXPECT_EQ(result.headers.at("Accept-Ranges"), "bytes");
+    const auto facts = examdocs::test::read_pdf(result.body);
+    ASSERT_EQ(facts.pages, 4);
+    const std::vector<std::string> order = {"赵一", "钱二", "孙三", "李四"};
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        EXPECT_NE(examdocs::test::squeeze(facts.page_text[i]).find(order[i]), std::string::npos);
+    }
+
+    const std::string size = std::to_string(result.body.size());
+    const auto head = get("/v1/jobs/" + id + "/result", {{"Range", "bytes=0-4"}});
+    EXPECT_EQ(head.status, 206);
+    EXPECT_EQ(head.body, "%PDF-");
+    EXPECT_EQ(head.headers.at("Content-Range"), "bytes 0-4/" + size);
+    const auto tail = get("/v1/jobs/" + id + "/result", {{"Range", "bytes=-6"}});
+    EXPECT_EQ(tail.status, 206);
+    EXPECT_EQ(tail.body, result.body.substr(result.body.size() - 6));
+    const auto beyond = get("/v1/jobs/" + id + "/result", {{"Range", "bytes=" + size + "-"}});
+    EXPECT_EQ(beyond.status, 416);
+    EXPECT_EQ(beyond.headers.at("Content-Range"), "bytes */" + size);
+}
+
+TEST_F(Jobs, JsonFormWithDefaultsMakesAZipOfOnePdfPerRecord) {
+    start();
+    Object request;
+    request.set("layout", "admission-ticket");
+    request.set("output", "zip");
+    Poco::JSON::Array list;
+    auto defaults = ticket("默认", 0);
+    for (int i = 1; i <= 3; ++i) {
+        Object::Ptr only = new Object;  // only what differs: the rest comes from defaults
+        only->set("ticketNumber", "20261101" + std::to_string(30000 + i));
+        list.add(only);
+    }
+    request.set("records", list);
+    request.set("defaults", defaults);
+    std::ostringstream body;
+    request.stringify(body);
+    const auto created = submit(body.str(), "application/json");
+    ASSERT_EQ(created.status, 202) << created.body;
+    const auto id = parse_object(created.body)->getValue<std::string>("id");
+    ASSERT_EQ(wait_until_ended(id)->getValue<std::string>("state"), "done");
+    const auto result = get("/v1/jobs/" + id + "/result");
+    ASSERT_EQ(result.status, 200);
+    EXPECT_EQ(result.content_type, "application/zip");
+    std::istringstream zip(result.body);
+    Poco::Zip::ZipArchive archive(zip);
+    std::vector<std::string> names;
+    for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it)
+        names.push_back(it->first);
+    ASSERT_EQ(names.size(), 3U);
+    EXPECT_NE(std::find(names.begin(), names.end(), "准考证-2026110130002.pdf"), names.end());
+}
+
+TEST_F(Jobs, CsvBodyWithItsOptionsInTheQuery) {
+    start();
+    const std::string photo = examdocs::test::photo_base64("good_295x413.jpg");
+    std::string csv =
+        "\xEF\xBB\xBFticketNumber,exam/title,candidate/name,candidate/idNumber,candidate/photo,"
+        "occupation/name,level,sessions/0/subject,sessions/0/date,sessions/0/time,"
+        "sessions/0/room,sessions/0/seat,centre/name,centre/address,organizer\r\n";
+    for (const char* name : {"王五", "\"赵,六\""}) {
+        csv += std::string("2026110140001,2026年认定,") + name + ",120105199003071230," + photo +
+               ",电工,4,理论,2026-12-12,09:00-10:30,第1考场,1,评价中心,卫津路94号,协会\r\n";
+    }
+    const auto created = submit(csv, "text/csv; charset=utf-8", "?layout=admission-ticket&nup=2");
+    ASSERT_EQ(created.status, 202) << created.body;
+    const auto id = parse_object(created.body)->getValue<std::string>("id");
+    const auto job = wait_until_ended(id);
+    ASSERT_EQ(job->getValue<std::string>("state"), "done") << job->getArray("failures")->size();
+    const auto facts = examdocs::test::read_pdf(get("/v1/jobs/" + id + "/result").body);
+    ASSERT_EQ(facts.pages, 1) << "two tickets on one sheet";
+    EXPECT_NE(examdocs::test::squeeze(facts.page_text[0]).find("赵,六"), std::string::npos);
+}
+
+TEST_F(Jobs, BadRequestsAreRefusedNamingTheField) {
+    start();
+    auto refused = submit("{}\n", "application/x-ndjson", "?layout=diploma&nup=3&callbackUrl=x");
+    ASSERT_EQ(refused.status, 422) << refused.body;
+    for (const char* field : {"/layout", "/nup", "/callbackUrl"}) {
+        EXPECT_NE(refused.body.find(std::string("\"pointer\":\"") + field + "\""),
+                  std::string::npos)
+            << field;
+    }
+    auto no_secret = submit("{}\n", "application/x-ndjson",
+                            "?layout=admission-ticket&callbackUrl=http://127.0.0.1:9/cb");
+    EXPECT_EQ(no_secret.status, 422);
+    EXPECT_NE(no_secret.body.find("no-secret"), std::string::npos) << no_secret.body;
+    EXPECT_EQ(submit("a,b\n", "text/plain", "?layout=admission-ticket").status, 415);
+    EXPECT_EQ(submit("{}\n", "application/x-ndjson", "?layout=admission-ticket", "wrong").status,
+              401);
+    EXPECT_EQ(submit("{}\n", "application/x-ndjson", "?layout=admission-ticket", kReaderKey).status,
+              403);
+    EXPECT_EQ(get("/v1/jobs/0123456789abcdef").status, 404);
+}
+
+TEST_F(Jobs, AFullQueueAnswers429AndCancellingStopsAJob) {
+    start([](svc::Settings& s) {
+        s.job_queue = 1;
+        s.job_threads = 1;
+    });
+    std::vector<std::string> many;
+    for (int i = 0; i < 40; ++i) many.push_back("考生" + std::to_string(i));
+    const auto first = submit(ndjson(many), "application/x-ndjson", "?layout=admission-ticket");
+    ASSERT_EQ(first.status, 202) << first.body;
+    const auto id = parse_object(first.body)->getValue<std::string>("id");
+
+    const auto second =
+        submit(ndjson({"赵一"}), "application/x-ndjson", "?layout=admission-ticket");
+    EXPECT_EQ(second.status, 429) << second.body;
+    EXPECT_EQ(second.headers.at("Retry-After"), "30");
+
+    const auto cancelled = http_request(port(), "DELETE", "/v1/jobs/" + id, "",
+                                        {{"Authorization", "Bearer " + kPrinterKey}});
+    EXPECT_EQ(cancelled.status, 200) << cancelled.body;
+    const auto job = wait_until_ended(id);
+    EXPECT_EQ(job->getValue<std::string>("state"), "cancelled");
+    EXPECT_LT(job->getObject("records")->getValue<int>("done"), 40);
+    EXPECT_EQ(get("/v1/jobs/" + id + "/result").status, 409);
+    const auto again = http_request(port(), "DELETE", "/v1/jobs/" + id, "",
+                                    {{"Authorization", "Bearer " + kPrinterKey}});
+    EXPECT_EQ(again.status, 409);
+    // The queue has room again.
+    EXPECT_EQ(submit(ndjson({"赵一"}), "application/x-ndjson", "?layout=admission-ticket").status,
+              202);
+}
+
+// A real HTTP server that records the callbacks it receives.
+class CallbackReceiver {
+  public:
+    CallbackReceiver()
+        : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
+          server_(new Factory(*this), socket_, new Poco::Net::HTTPServerParams) {
+        server_.start();
+    }
+    ~CallbackReceiver() { server_.stopAll(true); }
+    std::uint16_t port() const { return socket_.address().port(); }
+
+    // The first callback's body and signature header, waiting up to 30 s.
+    std::pair<std::string, std::string> first() {
+        std::unique_lock lock(mutex_);
+        received_.wait_for(lock, std::chrono::seconds(30), [this] { return !body_.empty(); });
+        return {body_, signature_};
+    }
+
+  private:
+    struct Handler : Poco::Net::HTTPRequestHandler {
+        explicit Handler(CallbackReceiver& r) : receiver(r) {}
+        void handleRequest(Poco::Net::HTTPServerRequest& request,
+                           Poco::Net::HTTPServerResponse& response) override {
+            std::string body;
+            Poco::StreamCopier::copyToString(request.stream(), body);
+            {
+                std::lock_guard lock(receiver.mutex_);
+                if (receiver.body_.empty()) {
+                    receiver.body_ = body;
+                    receiver.signature_ = request.get("X-Examdocs-Signature", "");
+                }
+            }
+            receiver.received_.notify_all();
+            response.setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+            response.send();
+        }
+        CallbackReceiver& receiver;
+    };
+    struct Factory : Poco::Net::HTTPRequestHandlerFactory {
+        explicit Factory(CallbackReceiver& r) : receiver(r) {}
+        Poco::Net::HTTPRequestHandler* createRequestHandler(
+            const Poco::Net::HTTPServerRequest&) override {
+            return new Handler(receiver);
+        }
+        CallbackReceiver& receiver;
+    };
+
+    Poco::Net::ServerSocket socket_;
+    Poco::Net::HTTPServer server_;
+    std::mutex mutex_;
+    std::condition_variable received_;
+    std::string body_, signature_;
+};
+
+class Sha256 : public Poco::SHA2Engine {
+  public:
+    enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
+    Sha256() : Poco::SHA2Engine(SHA_256) {}
+};
+
+TEST_F(Jobs, TheCallbackIsSignedWithTheSharedSecret) {
+    CallbackReceiver receiver;
+    start([](svc::Settings& s) { s.job_callback_secret = "shared-callback-secret"; });
+    const std::string url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/done";
+    const auto created = submit(ndjson({"赵一"}), "application/x-ndjson",
+                                "?layout=admission-ticket&callbackUrl=" + url);
+    ASSERT_EQ(created.status, 202) << created.body;
+    const auto id = parse_object(created.body)->getValue<std::string>("id");
+    const auto [body, signature] = receiver.first();
+    ASSERT_FALSE(body.empty()) << "no callback arrived";
+    const auto job = parse_object(body);
+    EXPECT_EQ(job->getValue<std::string>("id"), id);
+    EXPECT_EQ(job->getValue<std::string>("state"), "done");
+    Poco::HMACEngine<Sha256> hmac("shared-callback-secret");
+    hmac.update(body);
+    EXPECT_EQ(signature, "sha256=" + Poco::DigestEngine::digestToHex(hmac.digest()));
+}
+
+}  // namespace
