@@ -85,14 +85,16 @@ Certificate to_certificate(const Row& r) {
     return c;
 }
 
-std::optional<Certificate> select(Poco::Data::Session& s, const std::string& number) {
+std::optional<Certificate> select(const Database& db, Poco::Data::Session& s,
+                                  const std::string& number) {
     Row r;
     std::string n = number;
     std::size_t found = 0;
     Poco::Data::Statement st(s);
-    st << "SELECT number, holder_name, id_number, occupation_code, occupation_name, job, level,"
-          " issuer, issue_date, expiry_date, photo, status, revoked_reason, revoked_at,"
-          " verification_code, key_id, signature, created_at FROM certificates WHERE number = ?",
+    st << db.sql(
+        "SELECT number, holder_name, id_number, occupation_code, occupation_name, job, level,"
+        " issuer, issue_date, expiry_date, photo, status, revoked_reason, revoked_at,"
+        " verification_code, key_id, signature, created_at FROM certificates WHERE number = ?"),
         into(r.number), into(r.holder_name), into(r.id_number), into(r.occupation_code),
         into(r.occupation_name), into(r.job), into(r.level), into(r.issuer), into(r.issue_date),
         into(r.expiry_date), into(r.photo), into(r.status), into(r.revoked_reason),
@@ -121,16 +123,16 @@ int CertificateRegistry::schema_version() const { return database_->schema_versi
 IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempotency_key) {
     Poco::Data::Session s = database_->session();
     const std::string hash = request_hash(c);
-    WriteTransaction tx(s);
+    WriteTransaction tx(*database_, s);
     {
         std::string stored_hash, stored_number;
         std::string key = idempotency_key;
         Poco::Data::Statement st(s);
-        st << "SELECT request_hash, number FROM idempotency_keys WHERE key = ?", into(stored_hash),
-            into(stored_number), use(key), limit(1);
+        st << database_->sql("SELECT request_hash, number FROM idempotency_keys WHERE key = ?"),
+            into(stored_hash), into(stored_number), use(key), limit(1);
         if (st.execute() > 0) {
             if (stored_hash != hash) return {IssueOutcome::conflict, {}};
-            return {IssueOutcome::replayed, *select(s, stored_number)};
+            return {IssueOutcome::replayed, *select(*database_, s, stored_number)};
         }
     }
     if (c.number.empty()) {
@@ -141,8 +143,8 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
                                    std::to_string(c.level);
         std::string like = prefix + "____";
         Poco::Nullable<std::string> highest;
-        s << "SELECT MAX(number) FROM certificates WHERE number LIKE ?", into(highest), use(like),
-            now;
+        s << database_->sql("SELECT MAX(number) FROM certificates WHERE number LIKE ?"),
+            into(highest), use(like), now;
         int next = 1;
         if (!highest.isNull()) next = std::stoi(highest.value().substr(prefix.size())) + 1;
         if (next > 9999) {
@@ -151,7 +153,7 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
         char serial[16];
         std::snprintf(serial, sizeof serial, "%04d", next);
         c.number = prefix + serial;
-    } else if (select(s, c.number)) {
+    } else if (select(*database_, s, c.number)) {
         return {IssueOutcome::number_taken, {}};
     }
     c.status = "valid";
@@ -163,10 +165,11 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
     c.created_at = now_iso();
     Poco::Data::BLOB photo(reinterpret_cast<const unsigned char*>(c.photo_jpeg.data()),
                            c.photo_jpeg.size());
-    s << "INSERT INTO certificates (number, holder_name, id_number, occupation_code,"
-         " occupation_name, job, level, issuer, issue_date, expiry_date, photo, status,"
-         " revoked_reason, revoked_at, verification_code, key_id, signature, created_at)"
-         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    s << database_->sql(
+        "INSERT INTO certificates (number, holder_name, id_number, occupation_code,"
+        " occupation_name, job, level, issuer, issue_date, expiry_date, photo, status,"
+        " revoked_reason, revoked_at, verification_code, key_id, signature, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         use(c.number), use(c.holder_name), use(c.id_number), use(c.occupation_code),
         use(c.occupation_name), use(c.job), use(c.level), use(c.issuer), use(c.issue_date),
         use(c.expiry_date), use(photo), use(c.status), use(c.revoked_reason), use(c.revoked_at),
@@ -174,7 +177,8 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
     std::string key = idempotency_key;
     std::string created = c.created_at;
     std::string hash_copy = hash;
-    s << "INSERT INTO idempotency_keys (key, request_hash, number, created_at) VALUES (?, ?, ?, ?)",
+    s << database_->sql(
+        "INSERT INTO idempotency_keys (key, request_hash, number, created_at) VALUES (?, ?, ?, ?)"),
         use(key), use(hash_copy), use(c.number), use(created), now;
     tx.commit();
     return {IssueOutcome::created, c};
@@ -182,18 +186,19 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
 
 std::optional<Certificate> CertificateRegistry::find(const std::string& number) const {
     Poco::Data::Session s = database_->session();
-    return select(s, number);
+    return select(*database_, s, number);
 }
 
 bool CertificateRegistry::revoke(const std::string& number, const std::string& reason) {
     Poco::Data::Session s = database_->session();
-    WriteTransaction tx(s);
-    auto c = select(s, number);
+    WriteTransaction tx(*database_, s);
+    auto c = select(*database_, s, number);
     if (!c) return false;
     if (c->status != "revoked") {
         std::string status = "revoked", r = reason, at = now_iso(), n = number;
-        s << "UPDATE certificates SET status = ?, revoked_reason = ?, revoked_at = ? WHERE number "
-             "= ?",
+        s << database_->sql(
+            "UPDATE certificates SET status = ?, revoked_reason = ?, revoked_at = ? WHERE number "
+            "= ?"),
             use(status), use(r), use(at), use(n), now;
     }
     tx.commit();

@@ -1,5 +1,6 @@
 #include "examdocs/registry/database.h"
 
+#include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SessionPool.h>
 
@@ -20,7 +21,7 @@ const std::vector<std::string>& migrations() {
         " number TEXT PRIMARY KEY, holder_name TEXT NOT NULL, id_number TEXT NOT NULL,"
         " occupation_code TEXT NOT NULL, occupation_name TEXT NOT NULL, job TEXT NOT NULL,"
         " level INTEGER NOT NULL, issuer TEXT NOT NULL, issue_date TEXT NOT NULL,"
-        " expiry_date TEXT NOT NULL, photo BLOB, status TEXT NOT NULL,"
+        " expiry_date TEXT NOT NULL, photo {blob}, status TEXT NOT NULL,"
         " revoked_reason TEXT NOT NULL, revoked_at TEXT NOT NULL,"
         " verification_code TEXT NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL,"
         " created_at TEXT NOT NULL);"
@@ -30,21 +31,38 @@ const std::vector<std::string>& migrations() {
         // 2: bulk printing jobs and the records they refused
         "CREATE TABLE jobs ("
         " id TEXT PRIMARY KEY, layout TEXT NOT NULL, state TEXT NOT NULL,"
-        " options TEXT NOT NULL, total INTEGER NOT NULL, done INTEGER NOT NULL,"
-        " printed INTEGER NOT NULL, refused INTEGER NOT NULL, pages INTEGER NOT NULL,"
-        " bytes INTEGER NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL,"
+        " options TEXT NOT NULL, total BIGINT NOT NULL, done BIGINT NOT NULL,"
+        " printed BIGINT NOT NULL, refused BIGINT NOT NULL, pages BIGINT NOT NULL,"
+        " bytes BIGINT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL,"
         " created_at TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL);"
         "CREATE INDEX jobs_by_state ON jobs (state, created_at);"
         "CREATE TABLE job_failures ("
-        " job_id TEXT NOT NULL, record INTEGER NOT NULL, line INTEGER NOT NULL,"
+        " job_id TEXT NOT NULL, record BIGINT NOT NULL, line BIGINT NOT NULL,"
         " errors TEXT NOT NULL, PRIMARY KEY (job_id, record));",
     };
     return list;
 }
 
+// The advisory lock every write transaction takes on PostgreSQL (an arbitrary constant:
+// "ED" "DO").
+constexpr long long kWriteLock = 0x4544444F;
+
 }  // namespace
 
-WriteTransaction::WriteTransaction(Poco::Data::Session& s) : s_(s) { s_ << "BEGIN IMMEDIATE", now; }
+bool is_postgresql_url(std::string_view url) {
+    return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
+           url.find("dbname=") != std::string_view::npos ||
+           url.find("host=") != std::string_view::npos;
+}
+
+WriteTransaction::WriteTransaction(Database& db, Poco::Data::Session& s) : s_(s) {
+    if (db.dialect() == Dialect::sqlite) {
+        s_ << "BEGIN IMMEDIATE", now;
+    } else {
+        s_ << "BEGIN", now;
+        s_ << "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")", now;
+    }
+}
 
 void WriteTransaction::commit() {
     s_ << "COMMIT", now;
@@ -59,32 +77,64 @@ WriteTransaction::~WriteTransaction() {
     }
 }
 
-Database::Database(const std::string& sqlite_path) {
+Database::Database(const std::string& url) {
     static std::once_flag registered;
-    std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
-    pool_ = std::make_unique<Poco::Data::SessionPool>("SQLite", sqlite_path, 1, 32);
-    {
+    std::call_once(registered, [] {
+        Poco::Data::SQLite::Connector::registerConnector();
+        Poco::Data::PostgreSQL::Connector::registerConnector();
+    });
+    if (is_postgresql_url(url)) {
+        dialect_ = Dialect::postgresql;
+        pool_ = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", url, 1, 32);
+    } else {
+        pool_ = std::make_unique<Poco::Data::SessionPool>("SQLite", url, 1, 32);
         Poco::Data::Session s = session();
         s << "PRAGMA journal_mode = WAL", now;
     }
     migrate();
 }
 
+std::string Database::describe() const {
+    return dialect_ == Dialect::sqlite ? "SQLite" : "PostgreSQL";
+}
+
+std::string Database::sql(std::string_view statement) const {
+    if (dialect_ == Dialect::sqlite) return std::string(statement);
+    // '?' outside string literals becomes $1, $2, …; our statements quote with '…' only.
+    std::string out;
+    int n = 0;
+    bool quoted = false;
+    for (char c : statement) {
+        if (c == '\'') quoted = !quoted;
+        if (c == '?' && !quoted) {
+            out += "$" + std::to_string(++n);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 Database::~Database() = default;
 
 Poco::Data::Session Database::session() {
     Poco::Data::Session s = pool_->get();
-    // Per connection: wait for the write lock rather than fail, and fsync every commit so
-    // that an acknowledged certificate survives power loss, not only a crash.
-    s << "PRAGMA busy_timeout = 10000", now;
-    s << "PRAGMA synchronous = FULL", now;
+    if (dialect_ == Dialect::sqlite) {
+        // Per connection: wait for the write lock rather than fail, and fsync every commit
+        // so that an acknowledged certificate survives power loss, not only a crash.
+        // (PostgreSQL commits durably by default.)
+        s << "PRAGMA busy_timeout = 10000", now;
+        s << "PRAGMA synchronous = FULL", now;
+    }
     return s;
 }
 
 void Database::migrate() {
     Poco::Data::Session s = session();
+    // Inside the write transaction: two instances starting together on one PostgreSQL
+    // migrate one after the other.
+    WriteTransaction tx(*this, s);
     s << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", now;
-    WriteTransaction tx(s);
     int version = 0;
     std::size_t rows = 0;
     {
@@ -99,13 +149,17 @@ void Database::migrate() {
         std::size_t start = 0;
         while (start < list[i].size()) {
             const auto end = list[i].find(';', start);
-            const std::string sql = list[i].substr(start, end - start);
-            if (sql.find_first_not_of(" \n") != std::string::npos) s << sql, now;
+            std::string text = list[i].substr(start, end - start);
+            const auto blob = text.find("{blob}");
+            if (blob != std::string::npos) {
+                text.replace(blob, 6, dialect_ == Dialect::sqlite ? "BLOB" : "BYTEA");
+            }
+            if (text.find_first_not_of(" \n") != std::string::npos) s << text, now;
             if (end == std::string::npos) break;
             start = end + 1;
         }
         int next = static_cast<int>(i + 1);
-        s << "UPDATE schema_version SET version = ?", use(next), now;
+        s << sql("UPDATE schema_version SET version = ?"), use(next), now;
     }
     tx.commit();
 }

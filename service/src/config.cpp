@@ -45,6 +45,9 @@ const std::vector<ConfigKey>& config_keys() {
          "JSON file of photo profiles that add to or override the built-in ones (ruankao, "
          "skill-cert, ga461, attachment). Read at start."},
         {"data.dir", "./var", "Directory for the SQLite registry, signing keys and job output."},
+        {"registry.url", "",
+         "The registry database. Empty: a SQLite file in data.dir. postgresql://user:pass@host/db "
+         "(or a libpq 'host=… dbname=…' string): PostgreSQL, which several instances can share."},
         {"layouts.dir", "",
          "Directory of extra layouts (*.json). They add document kinds, or replace built-in "
          "ones of the same name, without rebuilding. Read at start; a broken one stops it."},
@@ -199,6 +202,7 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.data_dir = c.values.find("data.dir")->second;
     if (s.data_dir.empty()) throw ConfigError("data.dir must not be empty");
     s.layouts_dir = c.values.find("layouts.dir")->second;
+    s.registry_url = c.values.find("registry.url")->second;
     s.api_keys = c.values.find("auth.api-keys")->second;
     try {
         parse_api_keys(s.api_keys);

@@ -73,7 +73,11 @@ JobRunner::~JobRunner() { stop(); }
 
 void JobRunner::start() {
     Poco::File(jobs_dir_).createDirectories();
-    for (const auto& id : store_->unfinished()) enqueue(id);
+    // Only jobs whose input is in this data directory: with several instances on one
+    // PostgreSQL, a job belongs to the instance that accepted it (see the README).
+    for (const auto& id : store_->unfinished()) {
+        if (Poco::File(dir_of(id) + "/input").exists()) enqueue(id);
+    }
     for (int i = 0; i < service_.settings().job_workers; ++i) {
         workers_.emplace_back([this] { work(); });
     }

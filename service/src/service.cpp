@@ -69,11 +69,16 @@ void Service::start() {
                    {{"dir", settings_.data_dir}, {"what", e.what()}});
     }
     try {
+        auto database = std::make_shared<registry::Database>(
+            settings_.registry_url.empty()
+                ? Poco::Path(settings_.data_dir, "registry.sqlite").toString()
+                : settings_.registry_url);
         registry_ = std::make_unique<registry::CertificateRegistry>(
-            Poco::Path(settings_.data_dir, "registry.sqlite").toString(),
+            database,
             registry::SigningKeys::open(Poco::Path(settings_.data_dir, "keys").toString()));
         health_.set("registry", DependencyState::up,
-                    "SQLite, schema version " + std::to_string(registry_->schema_version()));
+                    database->describe() + ", schema version " +
+                        std::to_string(registry_->schema_version()));
         jobs_ = std::make_unique<JobRunner>(
             *this, std::make_shared<registry::JobStore>(registry_->database()),
             Poco::Path(settings_.data_dir, "jobs").toString());

@@ -1,6 +1,8 @@
-// The certificate registry on a real SQLite file: issuance, idempotency, numbers under
-// concurrency, signatures, rotation, revocation, and what survives a reopen.
+// The registry on both databases it runs on — a real SQLite file and a real PostgreSQL
+// server this test starts itself: issuance, idempotency, numbers under concurrency,
+// signatures, rotation, revocation, what survives a reopen, and bulk job rows.
 #include "examdocs/registry/certificate_registry.h"
+#include "examdocs/registry/job_store.h"
 
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
@@ -11,6 +13,8 @@
 
 #include <set>
 #include <thread>
+
+#include "support/postgres_server.h"
 
 namespace {
 
@@ -30,18 +34,28 @@ Certificate draft(const std::string& name = "张晓明") {
     return c;
 }
 
-class Registry : public ::testing::Test {
+class Registry : public ::testing::TestWithParam<std::string> {
   protected:
-    std::string db() const { return Poco::Path(dir_.path(), "registry.sqlite").toString(); }
+    // The database of this test: a SQLite file, or a fresh database on the test server.
+    std::string db() {
+        if (url_.empty()) {
+            url_ = GetParam() == "postgresql"
+                       ? examdocs::test::PostgresServer::shared().fresh_database()
+                       : Poco::Path(dir_.path(), "registry.sqlite").toString();
+        }
+        return url_;
+    }
     std::string keys_dir() const { return Poco::Path(dir_.path(), "keys").toString(); }
     std::unique_ptr<CertificateRegistry> open() {
         Poco::File(dir_.path()).createDirectories();
-        return std::make_unique<CertificateRegistry>(db(), SigningKeys::open(keys_dir()));
+        return std::make_unique<CertificateRegistry>(std::make_shared<Database>(db()),
+                                                     SigningKeys::open(keys_dir()));
     }
     Poco::TemporaryFile dir_;
+    std::string url_;
 };
 
-TEST_F(Registry, IssuesNumberedSignedCertificates) {
+TEST_P(Registry, IssuesNumberedSignedCertificates) {
     auto registry = open();
     EXPECT_EQ(registry->schema_version(), 2);
     auto result = registry->issue(draft(), "key-1");
@@ -67,7 +81,7 @@ TEST_F(Registry, IssuesNumberedSignedCertificates) {
     EXPECT_FALSE(registry->find("S000000000000000000000"));
 }
 
-TEST_F(Registry, IdempotencyKeyReplaysOrConflicts) {
+TEST_P(Registry, IdempotencyKeyReplaysOrConflicts) {
     auto registry = open();
     auto first = registry->issue(draft(), "retry-me");
     auto again = registry->issue(draft(), "retry-me");
@@ -78,7 +92,7 @@ TEST_F(Registry, IdempotencyKeyReplaysOrConflicts) {
     EXPECT_EQ(other.outcome, IssueOutcome::conflict);
 }
 
-TEST_F(Registry, GivenNumbersAreUniqueAndAllocationSkipsThem) {
+TEST_P(Registry, GivenNumbersAreUniqueAndAllocationSkipsThem) {
     auto registry = open();
     Certificate c = draft();
     c.number = "S000012120001202640007";  // in the allocator's own range
@@ -89,7 +103,7 @@ TEST_F(Registry, GivenNumbersAreUniqueAndAllocationSkipsThem) {
     EXPECT_EQ(next.certificate.number, "S000012120001202640008");
 }
 
-TEST_F(Registry, ConcurrentIssuanceNeverDuplicatesANumber) {
+TEST_P(Registry, ConcurrentIssuanceNeverDuplicatesANumber) {
     auto registry = open();
     std::vector<std::thread> threads;
     std::mutex mutex;
@@ -109,7 +123,7 @@ TEST_F(Registry, ConcurrentIssuanceNeverDuplicatesANumber) {
     EXPECT_EQ(std::set<std::string>(numbers.begin(), numbers.end()).size(), 40u);
 }
 
-TEST_F(Registry, RevocationIsRecordedOnce) {
+TEST_P(Registry, RevocationIsRecordedOnce) {
     auto registry = open();
     auto c = registry->issue(draft(), "k").certificate;
     EXPECT_TRUE(registry->revoke(c.number, "证书信息有误"));
@@ -122,7 +136,7 @@ TEST_F(Registry, RevocationIsRecordedOnce) {
     EXPECT_FALSE(registry->revoke("S000000000000000000000", "x"));
 }
 
-TEST_F(Registry, KeysRotateAndOldSignaturesStillVerify) {
+TEST_P(Registry, KeysRotateAndOldSignaturesStillVerify) {
     std::string number;
     {
         auto registry = open();
@@ -151,7 +165,7 @@ TEST_F(Registry, KeysRotateAndOldSignaturesStillVerify) {
     }
 }
 
-TEST_F(Registry, ACommittedCertificateSurvivesReopening) {
+TEST_P(Registry, ACommittedCertificateSurvivesReopening) {
     std::string number;
     {
         auto registry = open();
@@ -163,7 +177,7 @@ TEST_F(Registry, ACommittedCertificateSurvivesReopening) {
     EXPECT_EQ(reopened->issue(draft(), "k").outcome, IssueOutcome::replayed);
 }
 
-TEST_F(Registry, VerdictsFollowTheRowAndWhatThePaperShows) {
+TEST_P(Registry, VerdictsFollowTheRowAndWhatThePaperShows) {
     auto registry = open();
     Certificate expiring = draft();
     expiring.expiry_date = "2027-06-30";
@@ -204,5 +218,55 @@ TEST(CanonicalForm, IsStableAndEscaped) {
               "verification_code=0123456789ABCDEF\n");
     EXPECT_EQ(base64url_decode(base64url("\x01\x02\xFF hello")), "\x01\x02\xFF hello");
 }
+
+TEST_P(Registry, JobRowsRecordProgressFailuresAndTheEnd) {
+    auto registry = open();
+    JobStore jobs(registry->database());
+    JobRow row;
+    row.id = "job-1";
+    row.layout = "admission-ticket";
+    row.state = "queued";
+    row.options = R"({"output":"pdf"})";
+    row.total = 3;
+    jobs.create(row);
+    row.id = "job-2";
+    jobs.create(row);
+    EXPECT_EQ(jobs.active_count(), 2);
+    EXPECT_EQ(jobs.unfinished(), (std::vector<std::string>{"job-1", "job-2"}));
+
+    ASSERT_TRUE(jobs.start("job-1"));
+    jobs.progress("job-1", 2, 1, 1, {{2, 3, R"([{"pointer":"/a"}])"}});
+    jobs.progress("job-1", 3, 2, 1, {{2, 3, R"([{"pointer":"/b"}])"}});  // the same record again
+    auto failures = jobs.failures("job-1", 10);
+    ASSERT_EQ(failures.size(), 1U);
+    EXPECT_EQ(failures[0].errors, R"([{"pointer":"/b"}])");
+
+    // A second start (after a crash) begins again: counts and failures are cleared.
+    ASSERT_TRUE(jobs.start("job-1"));
+    auto restarted = jobs.find("job-1");
+    EXPECT_EQ(restarted->attempts, 2);
+    EXPECT_EQ(restarted->done, 0);
+    EXPECT_TRUE(jobs.failures("job-1", 10).empty());
+
+    JobRow counts = *restarted;
+    counts.done = 3;
+    counts.printed = 3;
+    counts.pages = 3;
+    counts.bytes = 5'000'000'000LL;  // more than 32 bits
+    jobs.finish("job-1", "done", counts);
+    auto done = jobs.find("job-1");
+    EXPECT_EQ(done->state, "done");
+    EXPECT_EQ(done->bytes, 5'000'000'000LL);
+    EXPECT_FALSE(done->finished_at.empty());
+    EXPECT_FALSE(jobs.cancel("job-1")) << "an ended job cannot be cancelled";
+
+    EXPECT_TRUE(jobs.cancel("job-2"));
+    EXPECT_FALSE(jobs.start("job-2")) << "a cancelled job is not started";
+    EXPECT_EQ(jobs.active_count(), 0);
+    EXPECT_FALSE(jobs.find("job-3"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, Registry, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace

@@ -1,9 +1,13 @@
 #pragma once
-// The registry database: certificates, idempotency keys and bulk jobs live in one SQLite
-// file under the data directory (WAL, synchronous=FULL, write transactions with BEGIN
-// IMMEDIATE, sessions from a pool), with versioned schema migrations applied at open.
-// Shared by CertificateRegistry and JobStore. Thread-safe: every caller takes its own
-// session.
+// The registry database: certificates, idempotency keys and bulk jobs. SQLite by default
+// (a file under the data directory; WAL, synchronous=FULL, write transactions with BEGIN
+// IMMEDIATE), or PostgreSQL when the URL says so (write transactions serialised by a
+// transaction-level advisory lock, the same guarantee SQLite's write lock gives). Sessions
+// come from a pool; versioned schema migrations are applied at open. Shared by
+// CertificateRegistry and JobStore. Thread-safe: every caller takes its own session.
+//
+// Statements are written once with '?' placeholders; sql() turns them into PostgreSQL's
+// $1, $2 … (Poco 1.11 passes statement text through to the server unchanged).
 #include <Poco/Data/Session.h>
 
 #include <memory>
@@ -15,30 +19,42 @@ class SessionPool;
 
 namespace examdocs::registry {
 
+enum class Dialect { sqlite, postgresql };
+
 class Database {
   public:
-    // Creates the file when missing. Throws Poco::Exception on a database it cannot open
-    // or migrate.
-    explicit Database(const std::string& sqlite_path);
+    // `url`: "postgresql://user:password@host:port/db" or a libpq "host=… dbname=…" string
+    // for PostgreSQL; anything else is the path of a SQLite file (created when missing).
+    // Throws Poco::Exception on a database it cannot open or migrate.
+    explicit Database(const std::string& url);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    // A session with busy_timeout and synchronous=FULL set.
+    // A session; on SQLite with busy_timeout and synchronous=FULL set.
     Poco::Data::Session session();
     int schema_version();
+    Dialect dialect() const { return dialect_; }
+    // The statement for this database: '?' placeholders numbered for PostgreSQL.
+    std::string sql(std::string_view statement) const;
+    // "SQLite" or "PostgreSQL", for /health.
+    std::string describe() const;
 
   private:
     void migrate();
+    Dialect dialect_ = Dialect::sqlite;
     std::unique_ptr<Poco::Data::SessionPool> pool_;
 };
+
+// Whether `url` names a PostgreSQL database.
+bool is_postgresql_url(std::string_view url);
 
 // SQLite's own write lock from the first statement on: Poco's begin() issues BEGIN
 // DEFERRED, which can fail with SQLITE_BUSY when a read turns into a write under WAL.
 // Rolls back unless committed.
 class WriteTransaction {
   public:
-    explicit WriteTransaction(Poco::Data::Session& s);
+    WriteTransaction(Database& db, Poco::Data::Session& s);
     void commit();
     ~WriteTransaction();
     WriteTransaction(const WriteTransaction&) = delete;

@@ -1,0 +1,109 @@
+#include "support/postgres_server.h"
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/File.h>
+#include <Poco/Glob.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/TemporaryFile.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+namespace examdocs::test {
+
+namespace {
+
+// The newest Debian server binaries: /usr/lib/postgresql/<version>/bin.
+std::string find_bin_dir() {
+    std::set<std::string> found;
+    Poco::Glob::glob("/usr/lib/postgresql/*/bin/initdb", found);
+    if (found.empty()) {
+        throw std::runtime_error(
+            "PostgreSQL server binaries are missing: install the Debian package postgresql "
+            "(scripts/setup does)");
+    }
+    const std::string initdb = *found.rbegin();
+    return initdb.substr(0, initdb.rfind('/'));
+}
+
+}  // namespace
+
+int PostgresServer::run(const std::string& program, const std::vector<std::string>& args) const {
+    std::vector<std::string> argv;
+    std::string command = bin_ + "/" + program;
+    if (geteuid() == 0) {  // PostgreSQL will not run as root
+        argv = {"-u", "postgres", "--", command};
+        command = "/usr/sbin/runuser";
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    Poco::Pipe out;
+    auto handle = Poco::Process::launch(command, argv, nullptr, &out, &out);
+    Poco::PipeInputStream stream(out);
+    std::string ignored((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+    return handle.wait();
+}
+
+PostgresServer::PostgresServer() : root_(Poco::TemporaryFile::tempName()), bin_(find_bin_dir()) {
+    Poco::File(root_ + "/socket").createDirectories();
+    if (geteuid() == 0) {
+        const passwd* user = getpwnam("postgres");
+        if (!user) throw std::runtime_error("there is no postgres user (package postgresql)");
+        for (const std::string& path : {root_, root_ + "/socket"}) {
+            if (chown(path.c_str(), user->pw_uid, user->pw_gid) != 0) {
+                throw std::runtime_error("cannot hand " + path + " to the postgres user");
+            }
+        }
+    }
+    if (run("initdb", {"-D", root_ + "/data", "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                       "--no-sync", "--locale=C.UTF-8"}) != 0) {
+        throw std::runtime_error("initdb failed");
+    }
+    {
+        // A free port number: the server listens on no TCP address, but the number
+        // names its socket file.
+        Poco::Net::ServerSocket probe(0);
+        port_ = probe.address().port();
+    }
+    if (run("pg_ctl", {"-D", root_ + "/data", "-l", root_ + "/server.log", "-w", "-o",
+                       "-p " + std::to_string(port_) + " -k " + root_ +
+                           "/socket -c listen_addresses='' -c fsync=off -c max_connections=200",
+                       "start"}) != 0) {
+        throw std::runtime_error("the PostgreSQL server did not start (see " + root_ +
+                                 "/server.log)");
+    }
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+}
+
+PostgresServer::~PostgresServer() {
+    try {
+        run("pg_ctl", {"-D", root_ + "/data", "-m", "immediate", "-w", "stop"});
+        Poco::File(root_).remove(true);
+    } catch (...) {
+    }
+}
+
+std::string PostgresServer::url(const std::string& database) const {
+    return "host=" + root_ + "/socket port=" + std::to_string(port_) +
+           " user=postgres dbname=" + database;
+}
+
+std::string PostgresServer::fresh_database() {
+    const std::string name = "test_" + std::to_string(++databases_);
+    Poco::Data::Session admin("PostgreSQL", url());
+    admin << "CREATE DATABASE " + name, Poco::Data::Keywords::now;
+    return url(name);
+}
+
+PostgresServer& PostgresServer::shared() {
+    static PostgresServer server;
+    return server;
+}
+
+}  // namespace examdocs::test
