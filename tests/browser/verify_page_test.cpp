@@ -1,14 +1,19 @@
 // The verification page in real headless Chromium (Debian's chromium package), as a
 // phone that scanned the QR code would open it.
+#include <Poco/File.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <iterator>
 
 #include "support/running_service.h"
+#include "support/samples.h"
 
 namespace {
 
@@ -31,6 +36,36 @@ std::string dump_dom(const std::string& url) {
     return dom;
 }
 
+// A PNG of the page as a 390 px wide phone shows it. With EXAMDOCS_UPDATE_SAMPLES=1 it is
+// also kept as samples/<name>.png for the README.
+std::string screenshot(const std::string& url, const std::string& name) {
+    Poco::TemporaryFile profile;
+    // Chromium picks the image format from the file name.
+    const std::string png = Poco::TemporaryFile::tempName() + ".png";
+    Poco::Pipe out_pipe, err_pipe;
+    Poco::ProcessHandle handle = Poco::Process::launch(
+        "/usr/bin/chromium",
+        {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+         "--hide-scrollbars", "--force-device-scale-factor=1",
+         "--user-data-dir=" + profile.path(), "--window-size=390,1000",
+         "--screenshot=" + png, url},
+        "", nullptr, &out_pipe, &err_pipe);
+    Poco::PipeInputStream out(out_pipe), err(err_pipe);
+    std::string ignored((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+    ignored.assign((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    handle.wait();
+    std::ifstream in(png, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    std::remove(png.c_str());
+    if (std::getenv("EXAMDOCS_UPDATE_SAMPLES") && !bytes.empty()) {  // NOLINT(concurrency-mt-unsafe)
+        std::ofstream(examdocs::test::source_path("samples/" + name + ".png"), std::ios::binary)
+            << bytes;
+    }
+    return bytes;
+}
+
 class VerifyPage : public ::testing::Test {
   protected:
     VerifyPage() {
@@ -41,6 +76,8 @@ class VerifyPage : public ::testing::Test {
         c.level = 4;
         c.issuer = "天津市软件行业协会";
         c.issue_date = "2026-12-31";
+        c.photo_jpeg = examdocs::test::read_file(
+            examdocs::test::source_path("tests/data/photos/good_295x413.jpg"));
         cert_ = service_->registry()->issue(c, "page-test").certificate;
     }
     std::string url(const std::string& code) const {
@@ -58,6 +95,11 @@ TEST_F(VerifyPage, AGenuineQrShowsValidAndTheFullName) {
     EXPECT_NE(dom.find("证书有效"), std::string::npos);
     EXPECT_NE(dom.find("张晓明"), std::string::npos);
     EXPECT_NE(dom.find("四级/中级工"), std::string::npos);
+    // The registered photo, inline (the page loads nothing from elsewhere).
+    EXPECT_NE(dom.find("<img alt=\"登记照片 Registered photo\" src=\"data:image/jpeg;base64,/9j/"),
+              std::string::npos);
+    const std::string png = screenshot(url(cert_.verification_code), "verify-valid");
+    EXPECT_EQ(png.substr(1, 3), "PNG") << "Chromium rendered no screenshot";
 }
 
 TEST_F(VerifyPage, AForgedCodeShowsNotGenuineAndMasksThePerson) {
@@ -66,6 +108,8 @@ TEST_F(VerifyPage, AForgedCodeShowsNotGenuineAndMasksThePerson) {
     EXPECT_EQ(dom.find("张晓明"), std::string::npos);
     EXPECT_NE(dom.find("张*明"), std::string::npos);
     EXPECT_NE(dom.find("1201**********1230"), std::string::npos);
+    EXPECT_EQ(dom.find("data:image/jpeg"), std::string::npos) << "no photo for a forged QR";
+    EXPECT_EQ(screenshot(url("0000000000000000"), "verify-forged").substr(1, 3), "PNG");
 }
 
 TEST_F(VerifyPage, RevocationShowsOnThePage) {
@@ -73,6 +117,7 @@ TEST_F(VerifyPage, RevocationShowsOnThePage) {
     const std::string dom = dump_dom(url(cert_.verification_code));
     EXPECT_NE(dom.find("data-verdict=\"revoked\""), std::string::npos) << dom;
     EXPECT_NE(dom.find("信息有误"), std::string::npos);
+    EXPECT_EQ(screenshot(url(cert_.verification_code), "verify-revoked").substr(1, 3), "PNG");
 }
 
 }  // namespace

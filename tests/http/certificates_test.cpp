@@ -193,3 +193,24 @@ TEST(CertificatesRateLimit, PublicLookupsAreLimitedPerAddress) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CertificatesApi, TheVerificationPageIsLockedDown) {
+    const auto issued = issue(request(), "page-headers");
+    ASSERT_EQ(issued.status, 201) << issued.body;
+    const auto cert = parse_object(issued.body);
+    const std::string url = cert->getValue<std::string>("verificationUrl");
+    const auto page = http_request(port_, "GET", url.substr(url.find("/verify/")));
+    ASSERT_EQ(page.status, 200);
+    EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+    const std::string csp = page.headers.at("Content-Security-Policy");
+    // Nothing from elsewhere: the photo is inline (data:), everything else from us.
+    EXPECT_NE(csp.find("default-src 'self'"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("img-src 'self' data:"), std::string::npos) << csp;
+    EXPECT_EQ(csp.find('*'), std::string::npos) << csp;
+    EXPECT_EQ(page.headers.at("Cache-Control"), "private, no-store");
+    EXPECT_NE(page.body.find("src=\"data:image/jpeg;base64,"), std::string::npos);
+}
+
+}  // namespace
