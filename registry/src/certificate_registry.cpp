@@ -120,7 +120,41 @@ CertificateRegistry::~CertificateRegistry() = default;
 
 int CertificateRegistry::schema_version() const { return database_->schema_version(); }
 
-IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempotency_key) {
+namespace {
+
+void audit(const Database& db, Poco::Data::Session& s, const std::string& actor,
+           const std::string& action, const std::string& number, const std::string& detail) {
+    std::string at = now_iso(), who = actor.empty() ? "-" : actor, what = action, n = number,
+                more = detail;
+    s << db.sql("INSERT INTO audit_log (at, actor, action, number, detail) VALUES (?, ?, ?, ?, ?)"),
+        use(at), use(who), use(what), use(n), use(more), now;
+}
+
+}  // namespace
+
+void CertificateRegistry::record_lookup(const std::string& number, const std::string& actor,
+                                        const std::string& how) {
+    Poco::Data::Session s = database_->session();
+    audit(*database_, s, actor, "lookup", number, how);
+}
+
+std::vector<AuditEntry> CertificateRegistry::audit_trail(const std::string& number) const {
+    Poco::Data::Session s = database_->session();
+    std::string n = number;
+    std::vector<std::string> at, actor, action, detail;
+    s << database_->sql(
+        "SELECT at, actor, action, detail FROM audit_log WHERE number = ?"
+        " ORDER BY id"),
+        into(at), into(actor), into(action), into(detail), use(n), now;
+    std::vector<AuditEntry> out;
+    for (std::size_t i = 0; i < at.size(); ++i) {
+        out.push_back({at[i], actor[i], action[i], number, detail[i]});
+    }
+    return out;
+}
+
+IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempotency_key,
+                                       const std::string& actor) {
     Poco::Data::Session s = database_->session();
     const std::string hash = request_hash(c);
     WriteTransaction tx(*database_, s);
@@ -180,6 +214,7 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
     s << database_->sql(
         "INSERT INTO idempotency_keys (key, request_hash, number, created_at) VALUES (?, ?, ?, ?)"),
         use(key), use(hash_copy), use(c.number), use(created), now;
+    audit(*database_, s, actor, "issue", c.number, "");
     tx.commit();
     return {IssueOutcome::created, c};
 }
@@ -189,7 +224,8 @@ std::optional<Certificate> CertificateRegistry::find(const std::string& number) 
     return select(*database_, s, number);
 }
 
-bool CertificateRegistry::revoke(const std::string& number, const std::string& reason) {
+bool CertificateRegistry::revoke(const std::string& number, const std::string& reason,
+                                 const std::string& actor) {
     Poco::Data::Session s = database_->session();
     WriteTransaction tx(*database_, s);
     auto c = select(*database_, s, number);
@@ -200,6 +236,7 @@ bool CertificateRegistry::revoke(const std::string& number, const std::string& r
             "UPDATE certificates SET status = ?, revoked_reason = ?, revoked_at = ? WHERE number "
             "= ?"),
             use(status), use(r), use(at), use(n), now;
+        audit(*database_, s, actor, "revoke", number, reason);
     }
     tx.commit();
     return true;

@@ -39,6 +39,11 @@ const std::vector<std::string>& migrations() {
         "CREATE TABLE job_failures ("
         " job_id TEXT NOT NULL, record BIGINT NOT NULL, line BIGINT NOT NULL,"
         " errors TEXT NOT NULL, PRIMARY KEY (job_id, record));",
+        // 3: who issued, revoked or looked up (with the code) which certificate, when
+        "CREATE TABLE audit_log ("
+        " id {id}, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+        " number TEXT NOT NULL, detail TEXT NOT NULL);"
+        "CREATE INDEX audit_by_number ON audit_log (number, id);",
     };
     return list;
 }
@@ -150,9 +155,13 @@ void Database::migrate() {
         while (start < list[i].size()) {
             const auto end = list[i].find(';', start);
             std::string text = list[i].substr(start, end - start);
-            const auto blob = text.find("{blob}");
-            if (blob != std::string::npos) {
-                text.replace(blob, 6, dialect_ == Dialect::sqlite ? "BLOB" : "BYTEA");
+            // The few types the dialects spell differently.
+            const bool sqlite = dialect_ == Dialect::sqlite;
+            for (const auto& [token, spelling] :
+                 {std::pair<std::string, std::string>{"{blob}", sqlite ? "BLOB" : "BYTEA"},
+                  {"{id}", sqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY"}}) {
+                const auto at = text.find(token);
+                if (at != std::string::npos) text.replace(at, token.size(), spelling);
             }
             if (text.find_first_not_of(" \n") != std::string::npos) s << text, now;
             if (end == std::string::npos) break;

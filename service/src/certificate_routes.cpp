@@ -1,5 +1,6 @@
 #include "certificate_routes.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
@@ -150,7 +151,7 @@ void add_certificate_routes(Service& service) {
     Router& r = service.router();
 
     r.add({"POST", "/v1/certificates", [&service](Exchange& ex) {
-               service.authorizer().require(ex, "issue");
+               const std::string who = service.authorizer().require(ex, "issue");
                auto& registry = registry_of(service);
                const std::string key = ex.header("Idempotency-Key");
                if (key.empty() || key.size() > 200) {
@@ -184,7 +185,7 @@ void add_certificate_routes(Service& service) {
                    throw ProblemError(unprocessable(
                        "The certificate data is not acceptable; see errors[].", std::move(errors)));
                }
-               auto result = registry.issue(c, key);
+               auto result = registry.issue(c, key, who);
                if (result.outcome == registry::IssueOutcome::conflict) {
                    throw ProblemError(
                        conflict("This Idempotency-Key was used for different certificate data."));
@@ -211,11 +212,15 @@ void add_certificate_routes(Service& service) {
                const auto code = ex.query("code");
                if (!c || (code && *code != c->verification_code))
                    throw ProblemError(not_found_certificate());
+               if (code) {
+                   registry_of(service).record_lookup(c->number, "client " + ex.client_address(),
+                                                      "lookup with the code");
+               }
                return Response::json(stringify(public_view(service, *c, code.has_value())));
            }});
 
     r.add({"POST", "/v1/certificates/{number}/revoke", [&service](Exchange& ex) {
-               service.authorizer().require(ex, "revoke");
+               const std::string who = service.authorizer().require(ex, "revoke");
                Poco::JSON::Parser parser;
                auto parsed = parser.parse(ex.read_body());
                const std::string reason = parsed.type() == typeid(Object::Ptr)
@@ -228,7 +233,7 @@ void add_certificate_routes(Service& service) {
                          "请填写撤销原因（200字以内） / A reason of at most 200 characters."}}));
                }
                auto& registry = registry_of(service);
-               if (!registry.revoke(ex.param("number"), reason)) {
+               if (!registry.revoke(ex.param("number"), reason, who)) {
                    throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
                }
                return Response::json(
@@ -274,6 +279,27 @@ void add_certificate_routes(Service& service) {
                    "Content-Disposition",
                    "attachment; filename=\"certificate-" + c->number + ".pdf\"");
                return reply;
+           }});
+
+    r.add({"GET", "/v1/certificates/{number}/audit", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "read");
+               auto& registry = registry_of(service);
+               if (!registry.find(ex.param("number"))) {
+                   throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
+               }
+               Poco::JSON::Array trail;
+               for (const auto& e : registry.audit_trail(ex.param("number"))) {
+                   Object line(Poco::JSON_PRESERVE_KEY_ORDER);
+                   line.set("at", e.at);
+                   line.set("actor", e.actor);
+                   line.set("action", e.action);
+                   if (!e.detail.empty()) line.set("detail", e.detail);
+                   trail.add(line);
+               }
+               Object body;
+               body.set("number", ex.param("number"));
+               body.set("audit", trail);
+               return Response::json(stringify(body));
            }});
 
     r.add({"GET", "/.well-known/examdocs/keys.json", [&service](Exchange&) {
@@ -334,6 +360,10 @@ void add_certificate_routes(Service& service) {
              }
              const std::string state = registry.verdict(*c, code, kid, sig, today_utc());
              const bool genuine = state != "forged";
+             if (genuine) {
+                 registry.record_lookup(c->number, "client " + ex.client_address(),
+                                        "verify: " + state);
+             }
              verdict.set("verdict", state);
              verdict.set("certificate", public_view(service, *c, genuine));
              return Response::json(stringify(verdict));

@@ -3,8 +3,8 @@
 // and checking a photo of the certificate, both through the public JSON API.
 #include "verify_page.h"
 
-#include "examdocs/core/field_rules.h"
 #include "examdocs/core/base64.h"
+#include "examdocs/core/field_rules.h"
 #include "examdocs/core/masking.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/registry/certificate_registry.h"
@@ -104,7 +104,8 @@ std::string details(const registry::Certificate& c, bool full) {
     // The registry's photo, to compare with the paper and the person: only for a genuine
     // QR code. Base64 holds no character that could leave the attribute.
     if (full && !c.photo_jpeg.empty()) {
-        d += "<p class=\"photo\"><img alt=\"登记照片 Registered photo\" src=\"data:image/jpeg;base64," +
+        d += "<p class=\"photo\"><img alt=\"登记照片 Registered photo\" "
+             "src=\"data:image/jpeg;base64," +
              base64_encode(c.photo_jpeg) + "\"></p>";
     }
     d += "<dl>";
@@ -147,6 +148,10 @@ void add_verify_page_routes(Service& service) {
                        registry->verdict(*c, ex.query("c").value_or(""), ex.query("k").value_or(""),
                                          ex.query("s").value_or(""), today_utc());
                    const bool genuine = state != "forged";
+                   if (genuine) {
+                       registry->record_lookup(c->number, "client " + ex.client_address(),
+                                               "verification page: " + state);
+                   }
                    body = verdict_box(state) + details(*c, genuine) +
                           "<p><small>请核对纸质证书上的信息与以上登记信息是否一致。Compare the "
                           "paper with the registry's data "

@@ -47,9 +47,8 @@ std::string screenshot(const std::string& url, const std::string& name) {
         "/usr/bin/chromium",
         {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-         "--hide-scrollbars", "--force-device-scale-factor=1",
-         "--user-data-dir=" + profile.path(), "--window-size=390,1000",
-         "--screenshot=" + png, url},
+         "--hide-scrollbars", "--force-device-scale-factor=1", "--user-data-dir=" + profile.path(),
+         "--window-size=390,1000", "--screenshot=" + png, url},
         "", nullptr, &out_pipe, &err_pipe);
     Poco::PipeInputStream out(out_pipe), err(err_pipe);
     std::string ignored((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
@@ -59,7 +58,8 @@ std::string screenshot(const std::string& url, const std::string& name) {
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     in.close();
     std::remove(png.c_str());
-    if (std::getenv("EXAMDOCS_UPDATE_SAMPLES") && !bytes.empty()) {  // NOLINT(concurrency-mt-unsafe)
+    if (std::getenv("EXAMDOCS_UPDATE_SAMPLES") &&
+        !bytes.empty()) {  // NOLINT(concurrency-mt-unsafe)
         std::ofstream(examdocs::test::source_path("samples/" + name + ".png"), std::ios::binary)
             << bytes;
     }

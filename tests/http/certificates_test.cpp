@@ -213,4 +213,29 @@ TEST_F(CertificatesApi, TheVerificationPageIsLockedDown) {
     EXPECT_NE(page.body.find("src=\"data:image/jpeg;base64,"), std::string::npos);
 }
 
+TEST_F(CertificatesApi, TheAuditTrailListsIssuanceLookupsWithTheCodeAndRevocation) {
+    const auto issued = issue(request(), "audit-http");
+    ASSERT_EQ(issued.status, 201) << issued.body;
+    const auto cert = parse_object(issued.body);
+    const std::string number = cert->getValue<std::string>("number");
+    const std::string code = cert->getValue<std::string>("verificationCode");
+    http_request(port_, "GET", "/v1/certificates/" + number);  // masked: not recorded
+    http_request(port_, "GET", "/v1/certificates/" + number + "?code=" + code);
+    http_request(
+        port_, "POST", "/v1/certificates/" + number + "/revoke", R"({"reason":"补发"})",
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + kBackendKey}});
+    const auto reply = http_request(port_, "GET", "/v1/certificates/" + number + "/audit", "",
+                                    {{"Authorization", "Bearer " + kReaderKey}});
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto trail = parse_object(reply.body)->getArray("audit");
+    ASSERT_EQ(trail->size(), 3U) << reply.body;
+    EXPECT_EQ(trail->getObject(0)->getValue<std::string>("action"), "issue");
+    EXPECT_EQ(trail->getObject(0)->getValue<std::string>("actor"), "backend");
+    EXPECT_EQ(trail->getObject(1)->getValue<std::string>("action"), "lookup");
+    EXPECT_EQ(trail->getObject(1)->getValue<std::string>("actor"), "client 127.0.0.1");
+    EXPECT_EQ(trail->getObject(2)->getValue<std::string>("action"), "revoke");
+    EXPECT_EQ(trail->getObject(2)->getValue<std::string>("detail"), "补发");
+    EXPECT_EQ(http_request(port_, "GET", "/v1/certificates/" + number + "/audit").status, 401);
+}
+
 }  // namespace

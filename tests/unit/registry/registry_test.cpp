@@ -57,7 +57,7 @@ class Registry : public ::testing::TestWithParam<std::string> {
 
 TEST_P(Registry, IssuesNumberedSignedCertificates) {
     auto registry = open();
-    EXPECT_EQ(registry->schema_version(), 2);
+    EXPECT_EQ(registry->schema_version(), 3);
     auto result = registry->issue(draft(), "key-1");
     ASSERT_EQ(result.outcome, IssueOutcome::created);
     const Certificate& c = result.certificate;
@@ -172,7 +172,7 @@ TEST_P(Registry, ACommittedCertificateSurvivesReopening) {
         number = registry->issue(draft(), "k").certificate.number;
     }
     auto reopened = open();
-    EXPECT_EQ(reopened->schema_version(), 2);  // migrations are not applied twice
+    EXPECT_EQ(reopened->schema_version(), 3);  // migrations are not applied twice
     ASSERT_TRUE(reopened->find(number));
     EXPECT_EQ(reopened->issue(draft(), "k").outcome, IssueOutcome::replayed);
 }
@@ -264,6 +264,26 @@ TEST_P(Registry, JobRowsRecordProgressFailuresAndTheEnd) {
     EXPECT_FALSE(jobs.start("job-2")) << "a cancelled job is not started";
     EXPECT_EQ(jobs.active_count(), 0);
     EXPECT_FALSE(jobs.find("job-3"));
+}
+
+TEST_P(Registry, TheAuditLogSaysWhoDidWhatAndWhen) {
+    auto registry = open();
+    const auto issued = registry->issue(draft(), "audit-1", "backend").certificate;
+    registry->issue(draft(), "audit-1", "backend");  // a replay issues nothing: no line
+    registry->record_lookup(issued.number, "client 10.0.0.7", "verify: valid");
+    registry->revoke(issued.number, "信息有误", "office");
+    registry->revoke(issued.number, "again", "office");  // already revoked: no line
+    const auto trail = registry->audit_trail(issued.number);
+    ASSERT_EQ(trail.size(), 3U);
+    EXPECT_EQ(trail[0].action, "issue");
+    EXPECT_EQ(trail[0].actor, "backend");
+    EXPECT_EQ(trail[1].action, "lookup");
+    EXPECT_EQ(trail[1].actor, "client 10.0.0.7");
+    EXPECT_EQ(trail[1].detail, "verify: valid");
+    EXPECT_EQ(trail[2].action, "revoke");
+    EXPECT_EQ(trail[2].detail, "信息有误");
+    EXPECT_FALSE(trail[2].at.empty());
+    EXPECT_TRUE(registry->audit_trail("S000000000000000000000").empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, Registry, ::testing::Values("sqlite", "postgresql"),

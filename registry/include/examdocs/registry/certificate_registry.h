@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "examdocs/registry/certificate.h"
 #include "examdocs/registry/database.h"
@@ -25,6 +26,15 @@ struct NumberPattern {
 
 enum class IssueOutcome { created, replayed, conflict, number_taken };
 
+// One line of the audit log: who did what to which certificate, when.
+struct AuditEntry {
+    std::string at;      // ISO 8601, UTC
+    std::string actor;   // an API key's name, or "client <address>" for a public lookup
+    std::string action;  // issue, revoke, lookup
+    std::string number;
+    std::string detail;  // the revocation reason; how a lookup was made
+};
+
 struct IssueResult {
     IssueOutcome outcome = IssueOutcome::created;
     Certificate certificate;  // the stored row (for replayed: the first one)
@@ -42,12 +52,19 @@ class CertificateRegistry {
 
     // Issues `draft` (number empty: allocated from the pattern). The same idempotency key
     // with the same data returns the first certificate (replayed); with other data,
-    // conflict. The row and the key are committed together before this returns.
-    IssueResult issue(Certificate draft, const std::string& idempotency_key);
+    // conflict. The row, the key and the audit line (`actor`) are committed together
+    // before this returns.
+    IssueResult issue(Certificate draft, const std::string& idempotency_key,
+                      const std::string& actor = "");
 
     std::optional<Certificate> find(const std::string& number) const;
     // False when there is no such certificate; revoking twice keeps the first reason.
-    bool revoke(const std::string& number, const std::string& reason);
+    bool revoke(const std::string& number, const std::string& reason,
+                const std::string& actor = "");
+    // Records that `actor` saw the full record of `number` (the right code was given).
+    void record_lookup(const std::string& number, const std::string& actor, const std::string& how);
+    // Every audit line about `number`, oldest first.
+    std::vector<AuditEntry> audit_trail(const std::string& number) const;
 
     // Whether the stored signature matches the canonical form of the row.
     bool signature_valid(const Certificate& c) const;
