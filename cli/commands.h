@@ -9,6 +9,7 @@ namespace examdocs::cli {
 int serve_command(int argc, char** argv);
 int render_command(int argc, char** argv);
 int bulk_command(int argc, char** argv);
+int verify_command(int argc, char** argv);
 int check_photo_command(int argc, char** argv);
 int normalize_photo_command(int argc, char** argv);
 

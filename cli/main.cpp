@@ -17,6 +17,7 @@ void print_usage(std::ostream& out) {
            "  examdocs serve [--config-file FILE] [-Dkey=value ...]   run the HTTP service\n"
            "  examdocs render LAYOUT DATA.json -o OUT.pdf            render one document\n"
            "  examdocs bulk --layout NAME --input FILE --out FILE   print many (see --help)\n"
+           "  examdocs verify [--server URL] FILE|TEXT...            check certificates\n"
            "  examdocs check-photo --profile NAME [--json] FILE...     check ID photos\n"
            "  examdocs normalize-photo --profile NAME IN -o OUT.jpg   fix an ID photo\n"
            "  examdocs --version                                     print the version\n"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     if (command == "serve") return examdocs::cli::serve_command(argc - 1, argv + 1);
     if (command == "render") return examdocs::cli::render_command(argc - 1, argv + 1);
     if (command == "bulk") return examdocs::cli::bulk_command(argc - 1, argv + 1);
+    if (command == "verify") return examdocs::cli::verify_command(argc - 1, argv + 1);
     if (command == "check-photo") return examdocs::cli::check_photo_command(argc - 1, argv + 1);
     if (command == "normalize-photo") {
         return examdocs::cli::normalize_photo_command(argc - 1, argv + 1);

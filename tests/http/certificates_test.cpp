@@ -239,3 +239,20 @@ TEST_F(CertificatesApi, TheAuditTrailListsIssuanceLookupsWithTheCodeAndRevocatio
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CertificatesApi, ACertificateWithoutAPhotoStillPrints) {
+    const auto issued = issue(
+        R"({"holder":{"name":"李四","idNumber":"120105199003071230"},"occupation":{"name":"电工"},)"
+        R"("level":3,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})",
+        "no-photo");
+    ASSERT_EQ(issued.status, 201) << issued.body;
+    const std::string number = parse_object(issued.body)->getValue<std::string>("number");
+    const auto pdf = http_request(port_, "GET", "/v1/certificates/" + number + "/pdf", "",
+                                  {{"Authorization", "Bearer " + kBackendKey}});
+    ASSERT_EQ(pdf.status, 200) << pdf.body;  // an empty frame marked 照片 where it would be
+    EXPECT_NE(examdocs::test::read_pdf(pdf.body).all_text.find("照片"), std::string::npos);
+}
+
+}  // namespace

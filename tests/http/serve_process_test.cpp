@@ -17,6 +17,7 @@
 
 #include "support/http_client.h"
 #include "support/pdf_reader.h"
+#include "support/samples.h"
 
 namespace {
 
@@ -346,6 +347,63 @@ TEST(Durability, ABulkJobKilledMidwayResumesAfterRestart) {
     }
     ::kill(restarted.handle.id(), SIGTERM);
     EXPECT_EQ(restarted.handle.wait(), 0);
+}
+
+// `examdocs verify` on scans of certificates, asking a running service.
+TEST(VerifyCommand, ScansAndQrTextsGetTheRegistrysVerdict) {
+    Poco::TemporaryFile data_dir;
+    const std::string key = "verify-command-key";
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(key);
+    ServerProcess server = start_server(data_dir.path(), sha.digestToHex(sha.digest()));
+    struct Stop {  // a failed assertion must not leave the server running
+        Poco::ProcessHandle& handle;
+        ~Stop() {
+            if (Poco::Process::isRunning(handle)) Poco::Process::kill(handle);
+        }
+    } stop{server.handle};
+    const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + key}};
+    auto headers = auth;
+    headers["Content-Type"] = "application/json";
+    headers["Idempotency-Key"] = "verify-cli";
+    const auto issued = examdocs::test::http_request(
+        server.port, "POST", "/v1/certificates",
+        R"({"holder":{"name":"张晓明","idNumber":"120105199003071230","photo":")" +
+            examdocs::test::photo_base64("good_413x579.jpg") +
+            R"("},"occupation":{"code":"6-31-01-03","name":"电工","job":"维修电工"},)"
+            R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})",
+        headers);
+    ASSERT_EQ(issued.status, 201) << issued.body;
+    const auto cert = object_of(issued.body);
+    const std::string number = cert->getValue<std::string>("number");
+    const std::string qr = cert->getValue<std::string>("verificationUrl");
+    const auto pdf = examdocs::test::http_request(server.port, "GET",
+                                                  "/v1/certificates/" + number + "/pdf", "", auth);
+    ASSERT_EQ(pdf.status, 200) << pdf.body;
+    Poco::TemporaryFile scan(Poco::TemporaryFile::tempName() + "-dir");
+    scan.createDirectories();
+    const std::string jpeg = scan.path() + "/scan.jpg";
+    std::ofstream(jpeg, std::ios::binary) << examdocs::test::render_page_jpeg(pdf.body, 0, 150);
+    const std::string not_an_image = scan.path() + "/notes.txt";
+    std::ofstream(not_an_image) << "not a picture";
+    const std::string server_url = "http://127.0.0.1:" + std::to_string(server.port);
+
+    auto valid = run_examdocs({"verify", "--server", server_url, jpeg});
+    EXPECT_EQ(valid.status, 0) << valid.out << valid.err;
+    EXPECT_NE(valid.out.find(": valid  " + number + "  张晓明"), std::string::npos) << valid.out;
+
+    std::string forged = qr;
+    forged.replace(forged.find("?c=") + 3, 4, "0000");
+    auto mixed = run_examdocs({"verify", "--server", server_url, jpeg, forged});
+    EXPECT_EQ(mixed.status, 1) << mixed.out;
+    EXPECT_NE(mixed.out.find(": forged  " + number + "  张*明"), std::string::npos) << mixed.out;
+
+    EXPECT_EQ(run_examdocs({"verify", "--server", server_url, not_an_image}).status, 65);
+    EXPECT_EQ(run_examdocs({"verify", "--server", server_url, scan.path() + "/gone.jpg"}).status,
+              66);
+    ::kill(server.handle.id(), SIGTERM);
+    EXPECT_EQ(server.handle.wait(), 0);
+    EXPECT_EQ(run_examdocs({"verify", "--server", server_url, qr}).status, 69);  // no service
 }
 
 }  // namespace
