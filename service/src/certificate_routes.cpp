@@ -1,5 +1,7 @@
 #include "certificate_routes.h"
 
+#include "certificate_request.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -81,7 +83,9 @@ Problem not_found_certificate() {
     return not_found("No certificate matches this number and code.");
 }
 
-registry::Certificate certificate_from_request(const Object::Ptr& body,
+}  // namespace
+
+registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& body,
                                                std::vector<FieldError>& errors) {
     registry::Certificate c;
     auto holder = body->getObject("holder");
@@ -145,7 +149,6 @@ registry::Certificate certificate_from_request(const Object::Ptr& body,
     return c;
 }
 
-}  // namespace
 
 void add_certificate_routes(Service& service) {
     Router& r = service.router();
