@@ -10,6 +10,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
+#include <Poco/SHA2Engine.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -26,7 +27,10 @@
 #include "commands.h"
 #include "examdocs/bulk/bulk_print.h"
 #include "examdocs/bulk/records.h"
+#include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/layout_catalog.h"
+#include "examdocs/service/certificate_request.h"
+#include "examdocs/validators/photo_profile.h"
 
 namespace examdocs::cli {
 
@@ -45,6 +49,13 @@ int usage() {
            "  --jobs N            worker threads (default: the number of cores)\n"
            "  --errors FILE       refused records as JSON lines (record, line, errors)\n"
            "  --quiet             no progress, no summary\n"
+           "  --issue             certificates: each record is a POST /v1/certificates body,\n"
+           "                      issued through the registry first (once: a rerun of the\n"
+           "                      same record gets the same certificate), then printed\n"
+           "  --data-dir DIR      with --issue: the service's data directory (signing keys,\n"
+           "                      SQLite registry; default ./var)\n"
+           "  --registry-url URL  with --issue: a PostgreSQL registry instead of the SQLite file\n"
+           "  --public-base-url U with --issue: the base of the verification URL in the QR\n"
            "  --layouts-dir DIR   layouts beyond the built-in ones\n"
            "  --fixed-time 2026-01-01T00:00:00Z --document-id 32HEX   reproducible output\n"
            "CSV cells \"@name\" in photo columns are files relative to the input's directory.\n";
@@ -125,7 +136,8 @@ Poco::JSON::Object::Ptr failure_json(const bulk::RecordFailure& failure) {
 int bulk_command(int argc, char** argv) {
     std::string layout_name, input_path, out_path, errors_path, defaults_path, layouts_dir,
         format_name, document_id;
-    bool zip = false, quiet = false, cut_marks = true;
+    bool zip = false, quiet = false, cut_marks = true, issue = false;
+    std::string data_dir = "./var", registry_url, public_base_url = "http://127.0.0.1:8080";
     int nup = 1;
     int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     std::optional<std::chrono::system_clock::time_point> fixed_time;
@@ -160,6 +172,14 @@ int bulk_command(int argc, char** argv) {
             format_name = next();
         } else if (arg == "--layouts-dir") {
             layouts_dir = next();
+        } else if (arg == "--issue") {
+            issue = true;
+        } else if (arg == "--data-dir") {
+            data_dir = next();
+        } else if (arg == "--registry-url") {
+            registry_url = next();
+        } else if (arg == "--public-base-url") {
+            public_base_url = next();
         } else if (arg == "--zip") {
             zip = true;
         } else if (arg == "--quiet" || arg == "-q") {
@@ -254,7 +274,49 @@ int bulk_command(int argc, char** argv) {
         return 74;
     }
 
+    std::unique_ptr<registry::CertificateRegistry> registry;
+    if (issue) {
+        if (layout->name != "certificate") {
+            std::cerr << "examdocs bulk: --issue prints certificates: use --layout certificate\n";
+            return 64;
+        }
+        try {
+            registry = std::make_unique<registry::CertificateRegistry>(
+                std::make_shared<registry::Database>(
+                    registry_url.empty() ? data_dir + "/registry.sqlite" : registry_url),
+                registry::SigningKeys::open(data_dir + "/keys"));
+        } catch (const std::exception& e) {
+            std::cerr << "examdocs bulk: cannot open the registry: " << e.what() << '\n';
+            return 74;
+        }
+    }
+    const auto profiles = validators::builtin_photo_profiles();
+
     bulk::PrintOptions options;
+    if (registry) {
+        // The idempotency key is the record itself: running the same file again returns the
+        // certificates issued the first time, never second ones.
+        options.prepare = [&registry, &profiles, public_base_url](
+                              const bulk::Record& record,
+                              std::vector<FieldError>& errors) -> Poco::Dynamic::Var {
+            const auto body = record.data.extract<Poco::JSON::Object::Ptr>();
+            registry::Certificate draft =
+                service::certificate_draft(body, profiles.at("skill-cert"), errors);
+            if (!errors.empty()) return {};
+            std::ostringstream text;
+            body->stringify(text);
+            Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+            sha.update(text.str());
+            auto issued = registry->issue(
+                draft, "bulk:" + Poco::DigestEngine::digestToHex(sha.digest()), "examdocs bulk");
+            if (issued.outcome == registry::IssueOutcome::number_taken) {
+                errors.push_back(
+                    {"/number", "taken", "证书编号已被使用 / This number is already issued."});
+                return {};
+            }
+            return service::certificate_document_data(issued.certificate, public_base_url);
+        };
+    }
     options.output = zip ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
     options.sheets.pages_per_sheet = nup;
     options.sheets.cut_marks = cut_marks;

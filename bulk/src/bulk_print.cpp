@@ -39,6 +39,10 @@ void work_on(std::vector<Slot>& batch, const renderers::Layout& layout,
             Slot& slot = batch[i];
             if (!slot.record.errors.empty()) continue;
             try {
+                if (options.prepare) {
+                    slot.record.data = options.prepare(slot.record, slot.errors);
+                    if (!slot.errors.empty()) continue;
+                }
                 if (options.output == OutputKind::merged_pdf) {
                     auto outcome = renderers::compose_document(layout, slot.record.data, context);
                     if (outcome.document) {

@@ -1,6 +1,6 @@
 #include "certificate_routes.h"
 
-#include "certificate_request.h"
+#include "examdocs/service/certificate_request.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -47,8 +47,7 @@ registry::CertificateRegistry& registry_of(Service& service) {
 // the paper was printed from the registry, and the key id and signature that let an
 // offline verifier check the printed fields (see docs/certificates.md).
 std::string verification_url(const Service& service, const registry::Certificate& c) {
-    return service.settings().public_base_url + "/verify/" + c.number +
-           "?c=" + c.verification_code + "&k=" + c.key_id + "&s=" + c.signature;
+    return certificate_verification_url(service.settings().public_base_url, c);
 }
 
 Object public_view(const Service& service, const registry::Certificate& c, bool full) {
@@ -85,71 +84,6 @@ Problem not_found_certificate() {
 
 }  // namespace
 
-registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& body,
-                                               std::vector<FieldError>& errors) {
-    registry::Certificate c;
-    auto holder = body->getObject("holder");
-    auto occupation = body->getObject("occupation");
-    auto issuer = body->getObject("issuer");
-    c.number = text_at(body, "number");
-    c.holder_name = text_at(holder, "name");
-    c.id_number = text_at(holder, "idNumber");
-    c.occupation_code = text_at(occupation, "code");
-    c.occupation_name = text_at(occupation, "name");
-    c.job = text_at(occupation, "job");
-    c.issuer = text_at(issuer, "name");
-    c.issue_date = text_at(body, "issueDate");
-    c.expiry_date = text_at(body, "expiryDate");
-    c.level =
-        body->has("level") && body->get("level").isInteger() ? body->getValue<int>("level") : 0;
-    auto require = [&](const std::string& pointer, const std::string& value, const char* label) {
-        if (value.empty())
-            errors.push_back({pointer, "required", std::string(label) + "必须填写 / Required."});
-    };
-    require("/holder/name", c.holder_name, "姓名");
-    require("/holder/idNumber", c.id_number, "证件号码");
-    require("/occupation/name", c.occupation_name, "职业");
-    require("/issuer/name", c.issuer, "发证机构");
-    require("/issueDate", c.issue_date, "发证日期");
-    if (!c.id_number.empty() && text_at(holder, "idType").empty()) {
-        auto check = check_id_number(c.id_number, today_utc());
-        if (check.problem) {
-            errors.push_back({"/holder/idNumber", check.problem->code, check.problem->message});
-        } else {
-            c.id_number = check.id->normalized;
-        }
-    }
-    if (c.level < 1 || c.level > 5) {
-        errors.push_back(
-            {"/level", "out-of-range", "等级应为1–5 / The level is 1 (高级技师) to 5 (初级工)."});
-    }
-    if (!c.issue_date.empty() && !is_calendar_date(c.issue_date)) {
-        errors.push_back({"/issueDate", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
-    }
-    if (!c.expiry_date.empty() && !is_calendar_date(c.expiry_date)) {
-        errors.push_back({"/expiryDate", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
-    }
-    if (!c.number.empty()) {
-        const bool ok = c.number.size() == 22 && c.number[0] >= 'A' && c.number[0] <= 'Z' &&
-                        c.number.find_first_not_of("0123456789", 1) == std::string::npos;
-        if (!ok)
-            errors.push_back(
-                {"/number", "pattern",
-                 "证书编号应为1个大写字母加21位数字 / A capital letter and 21 digits."});
-    }
-    for (const auto& [pointer, value, limit] : {std::tuple{"/holder/name", &c.holder_name, 30},
-                                                {"/occupation/name", &c.occupation_name, 30},
-                                                {"/occupation/job", &c.job, 30},
-                                                {"/issuer/name", &c.issuer, 40}}) {
-        if (utf8_length(*value) > static_cast<std::size_t>(limit) || !is_valid_utf8(*value)) {
-            errors.push_back({pointer, "too-long",
-                              "内容过长 / At most " + std::to_string(limit) + " characters."});
-        }
-    }
-    return c;
-}
-
-
 void add_certificate_routes(Service& service) {
     Router& r = service.router();
 
@@ -169,21 +103,8 @@ void add_certificate_routes(Service& service) {
                }
                auto body = parsed.extract<Object::Ptr>();
                std::vector<FieldError> errors;
-               registry::Certificate c = certificate_from_request(body, errors);
-               const std::string photo = text_at(body->getObject("holder"), "photo");
-               if (!photo.empty() && errors.empty()) {
-                   // Not base64 at all reads as no image, which normalisation refuses.
-                   const std::string bytes = base64_decode(photo).value_or("");
-                   const auto& profile = service.photo_profiles().at("skill-cert");
-                   auto normalized = validators::normalize_photo(
-                       std::as_bytes(std::span(bytes.data(), bytes.size())), profile);
-                   if (normalized.jpeg.empty()) {
-                       errors.push_back(
-                           {"/holder/photo", normalized.problem_code, normalized.problem_detail});
-                   } else {
-                       c.photo_jpeg = std::move(normalized.jpeg);
-                   }
-               }
+               registry::Certificate c =
+                   certificate_draft(body, service.photo_profiles().at("skill-cert"), errors);
                if (!errors.empty()) {
                    throw ProblemError(unprocessable(
                        "The certificate data is not acceptable; see errors[].", std::move(errors)));
@@ -248,27 +169,8 @@ void add_certificate_routes(Service& service) {
                auto c = registry_of(service).find(ex.param("number"));
                if (!c) throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
                const auto* layout = service.layouts().find("certificate");
-               Object::Ptr data = new Object;
-               Object::Ptr number = new Object;
-               number->set("number", c->number);
-               data->set("certificate", number);
-               Object::Ptr holder = new Object;
-               holder->set("name", c->holder_name);
-               holder->set("idNumber", c->id_number);
-               if (!c->photo_jpeg.empty()) holder->set("photo", base64_encode(c->photo_jpeg));
-               data->set("holder", holder);
-               Object::Ptr occupation = new Object;
-               occupation->set("code", c->occupation_code);
-               occupation->set("name", c->occupation_name);
-               occupation->set("job", c->job);
-               data->set("occupation", occupation);
-               data->set("level", c->level);
-               Object::Ptr issuer = new Object;
-               issuer->set("name", c->issuer);
-               data->set("issuer", issuer);
-               data->set("issueDate", c->issue_date);
-               data->set("lookupUrl", service.settings().public_base_url + "/verify");
-               data->set("verificationUrl", verification_url(service, *c));
+               const Object::Ptr data =
+                   certificate_document_data(*c, service.settings().public_base_url);
                auto outcome = renderers::render_document(*layout, Poco::Dynamic::Var(data));
                if (!outcome.document) {
                    throw ProblemError(

@@ -94,10 +94,10 @@ void check_request(const Service& service, const JobRequest& r) {
                               "sign callbacks with."});
         }
     }
-    if (r.issue) {
-        errors.push_back({"/issue", "not-available",
-                          "暂不支持批量发证 / Issuing certificates inside a job is not available "
-                          "yet: issue them with POST /v1/certificates, then print."});
+    if (r.issue && r.layout != "certificate") {
+        errors.push_back({"/issue", "not-with-layout",
+                          "只有证书可以发证 / Only the certificate layout issues: each record is "
+                          "a POST /v1/certificates body."});
     }
     if (!errors.empty())
         throw ProblemError(unprocessable("The job was refused.", std::move(errors)));
@@ -140,7 +140,7 @@ void add_job_routes(Service& service) {
 
     r.add({"POST", "/v1/jobs",
            [&service](Exchange& ex) {
-               service.authorizer().require(ex, "print");
+               const std::string who = service.authorizer().require(ex, "print");
                JobRunner& jobs = runner_of(service);
                if (jobs.store().active_count() >= service.settings().job_queue) {
                    throw ProblemError(too_many_requests(
@@ -206,6 +206,7 @@ void add_job_routes(Service& service) {
                              "请提供记录数组 / records must be an array of objects."}}));
                    }
                    check_request(service, request);
+                   if (request.issue) service.authorizer().require(ex, "issue");
                    std::ofstream(dir + "/input", std::ios::binary)
                        << stringify_array(*o->getArray("records"));
                    if (o->has("defaults")) {
@@ -228,6 +229,7 @@ void add_job_routes(Service& service) {
                    request.callback_url = ex.query("callbackUrl").value_or("");
                    request.issue = ex.query("issue").value_or("false") == "true";
                    check_request(service, request);
+                   if (request.issue) service.authorizer().require(ex, "issue");
                    std::ofstream input(dir + "/input", std::ios::binary);
                    Poco::StreamCopier::copyStream64(ex.body_stream(), input);
                    if (!input) throw std::runtime_error("cannot store the job's input");
@@ -244,7 +246,9 @@ void add_job_routes(Service& service) {
                options.set("nup", request.nup);
                options.set("cutMarks", request.cut_marks);
                options.set("hasDefaults", has_defaults);
+               if (request.issue) options.set("issue", true);
                if (!request.callback_url.empty()) options.set("callbackUrl", request.callback_url);
+               options.set("submittedBy", who);
                options.set("createdAt", static_cast<Poco::Int64>(
                                             std::chrono::duration_cast<std::chrono::seconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())

@@ -22,6 +22,7 @@
 
 #include "examdocs/bulk/bulk_print.h"
 #include "examdocs/bulk/records.h"
+#include "examdocs/service/certificate_request.h"
 #include "examdocs/service/service.h"
 
 namespace examdocs::service {
@@ -200,6 +201,37 @@ void JobRunner::run(const std::string& id) {
         std::chrono::seconds(options->optValue<Poco::Int64>("createdAt", 0)));
     print.document_id = id;
     print.cancel = cancel.get();
+    if (options->optValue<bool>("issue", false)) {
+        // Each record is a certificate request, issued through the registry first. The
+        // idempotency key is the job and the record's number: a job that runs again after a
+        // crash gets the certificates it issued before, never second ones.
+        auto* registry = service_.registry();
+        const auto& profile = service_.photo_profiles().at("skill-cert");
+        const std::string base_url = service_.settings().public_base_url;
+        const std::string actor =
+            options->optValue<std::string>("submittedBy", "") + " (job " + id + ")";
+        print.prepare = [registry, &profile, base_url, actor, id](
+                            const bulk::Record& record,
+                            std::vector<FieldError>& errors) -> Poco::Dynamic::Var {
+            const auto body = record.data.extract<Object::Ptr>();
+            registry::Certificate draft = certificate_draft(body, profile, errors);
+            if (!errors.empty()) return {};
+            auto issued =
+                registry->issue(draft, "job:" + id + ":" + std::to_string(record.number), actor);
+            if (issued.outcome == registry::IssueOutcome::number_taken) {
+                errors.push_back(
+                    {"/number", "taken", "证书编号已被使用 / This number is already issued."});
+                return {};
+            }
+            if (issued.outcome == registry::IssueOutcome::conflict) {
+                errors.push_back(
+                    {"", "idempotency-conflict",
+                     "该记录已以其他内容发证 / This record was issued before with other data."});
+                return {};
+            }
+            return certificate_document_data(issued.certificate, base_url);
+        };
+    }
 
     std::vector<registry::JobFailureRow> pending;
     auto last_saved = std::chrono::steady_clock::now();

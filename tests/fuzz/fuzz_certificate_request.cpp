@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "../../service/src/certificate_request.h"
+#include "examdocs/service/certificate_request.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     Poco::Dynamic::Var parsed;

@@ -42,6 +42,7 @@ std::string sha256_hex(const std::string& text) {
 
 const std::string kPrinterKey = "printer-secret-key-0003";
 const std::string kReaderKey = "reader-secret-key-0004";
+const std::string kOfficeKey = "office-secret-key-0006";
 
 Object::Ptr ticket(const std::string& name, int n) {
     auto data = examdocs::test::sample_request("admission-ticket");
@@ -66,7 +67,8 @@ class Jobs : public ::testing::Test {
     void start(const std::function<void(svc::Settings&)>& adjust = {}) {
         service_ = std::make_unique<examdocs::test::RunningService>([&](svc::Settings& s) {
             s.api_keys = "printer:" + sha256_hex(kPrinterKey) +
-                         ":print,reader:" + sha256_hex(kReaderKey) + ":read";
+                         ":print,reader:" + sha256_hex(kReaderKey) +
+                         ":read,office:" + sha256_hex(kOfficeKey) + ":print+issue";
             s.job_threads = 2;
             if (adjust) adjust(s);
         });
@@ -325,6 +327,59 @@ TEST_F(Jobs, TheCallbackIsSignedWithTheSharedSecret) {
     Poco::HMACEngine<Sha256> hmac("shared-callback-secret");
     hmac.update(body);
     EXPECT_EQ(signature, "sha256=" + Poco::DigestEngine::digestToHex(hmac.digest()));
+}
+
+TEST_F(Jobs, ACertificateJobIssuesEachRecordThenPrintsIt) {
+    start();
+    auto request_for = [](const std::string& name) {
+        Object::Ptr r = new Object;
+        Object::Ptr holder = new Object;
+        holder->set("name", name);
+        holder->set("idNumber", "120105199003071230");
+        r->set("holder", holder);
+        Object::Ptr occupation = new Object;
+        occupation->set("name", "电工");
+        r->set("occupation", occupation);
+        r->set("level", 3);
+        Object::Ptr issuer = new Object;
+        issuer->set("name", "天津市软件行业协会");
+        r->set("issuer", issuer);
+        r->set("issueDate", "2026-12-31");
+        return r;
+    };
+    Object request;
+    request.set("layout", "certificate");
+    request.set("issue", true);
+    Poco::JSON::Array records;
+    records.add(request_for("赵一"));
+    records.add(request_for(""));  // refused: no name
+    records.add(request_for("钱二"));
+    request.set("records", records);
+    std::ostringstream body;
+    request.stringify(body);
+    EXPECT_EQ(submit(body.str(), "application/json").status, 403) << "printing is not issuing";
+    const auto created = submit(body.str(), "application/json", "", kOfficeKey);
+    ASSERT_EQ(created.status, 202) << created.body;
+    const auto id = parse_object(created.body)->getValue<std::string>("id");
+    const auto job = wait_until_ended(id);
+    ASSERT_EQ(job->getValue<std::string>("state"), "done");
+    EXPECT_EQ(job->getObject("records")->getValue<int>("printed"), 2);
+    const auto failure = job->getArray("failures")->getObject(0);
+    EXPECT_EQ(failure->getValue<int>("record"), 2);
+
+    const auto pdf = get("/v1/jobs/" + id + "/result").body;
+    ASSERT_EQ(examdocs::test::read_pdf(pdf).pages, 2);
+    const auto qr = examdocs::test::decode_codes(pdf, 1, ZXing::BarcodeFormat::QRCode, 200);
+    ASSERT_EQ(qr.size(), 1U);
+    const auto verdict = http_request(port(), "POST", "/v1/verify", "{\"qr\":\"" + qr[0] + "\"}",
+                                      {{"Content-Type", "application/json"}});
+    EXPECT_NE(verdict.body.find("\"verdict\":\"valid\""), std::string::npos) << verdict.body;
+    EXPECT_NE(verdict.body.find("钱二"), std::string::npos);
+    // Record 3 was issued under the job's own key: a rerun of the job gets it back.
+    examdocs::registry::Certificate again;
+    again.holder_name = "钱二";
+    auto replay = (*service_)->registry()->issue(again, "job:" + id + ":3");
+    EXPECT_NE(replay.outcome, examdocs::registry::IssueOutcome::created);
 }
 
 }  // namespace

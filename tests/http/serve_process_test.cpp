@@ -501,4 +501,40 @@ TEST(BulkCommand, ExitStatusesForMissingInputBadUsageAndBrokenFiles) {
     EXPECT_EQ(unwritable.status, 74);  // EX_IOERR
 }
 
+TEST(BulkCommand, IssueModeIssuesEachCertificateOnceAcrossReruns) {
+    Poco::TemporaryFile dir;
+    dir.createDirectories();
+    const std::string input = dir.path() + "/certificates.ndjson";
+    std::ofstream(input) << R"({"holder":{"name":"赵一","idNumber":"120105199003071230"},)"
+                            R"("occupation":{"name":"电工"},"level":3,)"
+                            R"("issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})"
+                         << "\n"
+                         << R"({"holder":{"name":"钱二","idNumber":"120105199003071230"},)"
+                            R"("occupation":{"name":"电工"},"level":3,)"
+                            R"("issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})"
+                         << "\n";
+    auto print = [&](const std::string& out) {
+        return run_examdocs({"bulk", "--layout", "certificate", "--input", input, "--out", out,
+                             "--issue", "--data-dir", dir.path() + "/var", "--quiet",
+                             "--public-base-url", "https://verify.example.org"});
+    };
+    auto first = print(dir.path() + "/first.pdf");
+    ASSERT_EQ(first.status, 0) << first.err;
+    auto second = print(dir.path() + "/second.pdf");
+    ASSERT_EQ(second.status, 0) << second.err;
+    const auto a = examdocs::test::read_pdf(slurp(dir.path() + "/first.pdf"));
+    const auto b = examdocs::test::read_pdf(slurp(dir.path() + "/second.pdf"));
+    ASSERT_EQ(a.pages, 2);
+    ASSERT_EQ(b.pages, 2);
+    // The same certificates (numbers) the second time: nothing was issued twice.
+    EXPECT_NE(a.all_text.find("S000012120001202630001"), std::string::npos) << a.all_text;
+    EXPECT_NE(a.all_text.find("S000012120001202630002"), std::string::npos);
+    EXPECT_EQ(b.all_text.find("S000012120001202630003"), std::string::npos) << b.all_text;
+    EXPECT_NE(b.all_text.find("S000012120001202630002"), std::string::npos);
+    EXPECT_EQ(run_examdocs({"bulk", "--layout", "admission-ticket", "--input", input, "--out",
+                            dir.path() + "/x.pdf", "--issue"})
+                  .status,
+              64);
+}
+
 }  // namespace

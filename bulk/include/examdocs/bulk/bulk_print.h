@@ -34,6 +34,10 @@ struct PrintOptions {
     std::string document_id;                    // merged PDF's /ID; empty: random
     std::string title;                          // merged PDF's title; empty: the layout's
     const std::atomic<bool>* cancel = nullptr;  // checked between batches
+    // Run on a worker thread for each readable record before it is composed: returns the
+    // data to print (e.g. a certificate issued through the registry from the record), or
+    // puts field errors in `errors` to refuse the record. Must be thread-safe.
+    std::function<Poco::Dynamic::Var(const Record&, std::vector<FieldError>& errors)> prepare;
 };
 
 struct RecordFailure {

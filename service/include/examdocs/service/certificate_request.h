@@ -1,0 +1,33 @@
+#pragma once
+// A certificate request body (untrusted JSON, already
+// parsed) as a draft, every field problem at once in `errors`; and a registry row as the
+// data of the certificate layout. Used by POST /v1/certificates, GET …/pdf and bulk jobs
+// that issue. certificate_from_request has a fuzz target.
+#include <Poco/JSON/Object.h>
+
+#include <string>
+#include <vector>
+
+#include "examdocs/core/problem.h"
+#include "examdocs/registry/certificate.h"
+#include "examdocs/validators/photo_check.h"
+#include "examdocs/validators/photo_profile.h"
+
+namespace examdocs::service {
+
+// The fields only (no photo).
+registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& body,
+                                               std::vector<FieldError>& errors);
+// The fields and the photo, normalised to `profile` (a photo that cannot be fixed is an
+// error at /holder/photo).
+registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
+                                        const validators::PhotoProfile& profile,
+                                        std::vector<FieldError>& errors);
+// What the certificate's QR holds (see docs/certificates.md).
+std::string certificate_verification_url(const std::string& public_base_url,
+                                         const registry::Certificate& c);
+// The certificate layout's data for a registry row.
+Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c,
+                                                  const std::string& public_base_url);
+
+}  // namespace examdocs::service
