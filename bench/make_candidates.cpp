@@ -3,11 +3,19 @@
 //
 //   make_candidates --count 300 --out samples/candidates.csv --photos photos/a.jpg,...
 //   make_candidates --count 10000 --out /tmp/c/candidates.csv --distinct-photos FIXTURE
+//   make_candidates --count 1000 --out /tmp/c/c.ndjson --distinct-photos FIXTURE \
+//                   --ndjson samples/exam-defaults.json
+//
+// With --ndjson the records are NDJSON for POST /v1/jobs: the defaults merged into each,
+// photos inline as base64 (the API takes no file names).
 //
 // Names mix common surnames, two-character surnames and long minority names; ID numbers
 // are valid (region, date, sex digit, check character); ticket numbers are unique. With
 // --distinct-photos every candidate gets a photo of their own (the fixture with a slight,
 // different tone per candidate and re-encoded), as real uploads are all different.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -20,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "examdocs/core/base64.h"
 #include "examdocs/core/id_number.h"
 
 namespace {
@@ -65,7 +74,7 @@ std::string csv_cell(const std::string& text) {
 int main(int argc, char** argv) {
     int count = 300;
     unsigned seed = 20261122;
-    std::string out_path, photos_list, distinct_fixture;
+    std::string out_path, photos_list, distinct_fixture, ndjson_defaults;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -77,6 +86,8 @@ int main(int argc, char** argv) {
             photos_list = next();
         } else if (arg == "--distinct-photos") {
             distinct_fixture = next();
+        } else if (arg == "--ndjson") {
+            ndjson_defaults = next();
         } else if (arg == "--seed") {
             seed = static_cast<unsigned>(std::stoul(next()));
         } else {
@@ -106,12 +117,20 @@ int main(int argc, char** argv) {
 
     std::mt19937 rng(seed);
     auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+    std::string defaults_text;
+    if (!ndjson_defaults.empty()) {
+        std::ifstream in(ndjson_defaults);
+        std::ostringstream text;
+        text << in.rdbuf();
+        defaults_text = text.str();
+    }
     std::ofstream out(out_path, std::ios::binary);
-    out << "ticketNumber,candidate/name,candidate/idNumber,candidate/photo,occupation/code,"
-           "occupation/name,occupation/job,level,"
-           "sessions/0/subject,sessions/0/date,sessions/0/time,sessions/0/room,sessions/0/seat,"
-           "sessions/1/subject,sessions/1/date,sessions/1/time,sessions/1/room,sessions/1/seat,"
-           "verificationUrl\n";
+    if (defaults_text.empty())
+        out << "ticketNumber,candidate/name,candidate/idNumber,candidate/photo,occupation/code,"
+               "occupation/name,occupation/job,level,"
+               "sessions/0/subject,sessions/0/date,sessions/0/time,sessions/0/room,sessions/0/seat,"
+               "sessions/1/subject,sessions/1/date,sessions/1/time,sessions/1/room,sessions/1/seat,"
+               "verificationUrl\n";
     for (int i = 0; i < count; ++i) {
         std::string name;
         if (pick(40) == 0) {
@@ -142,11 +161,51 @@ int main(int argc, char** argv) {
             fixture.convertTo(variant, -1, 1.0 - 0.002 * (i % 50), static_cast<double>(i % 17));
             char file[48];
             std::snprintf(file, sizeof file, "photos/%06d.jpg", i + 1);
-            cv::imwrite((dir / file).string(), variant, {cv::IMWRITE_JPEG_QUALITY, 90});
-            photo = std::string("@") + file;
+            if (defaults_text.empty()) {
+                cv::imwrite((dir / file).string(), variant, {cv::IMWRITE_JPEG_QUALITY, 90});
+                photo = std::string("@") + file;
+            } else {
+                std::vector<uchar> jpeg;
+                cv::imencode(".jpg", variant, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
+                photo = examdocs::base64_encode(std::string(jpeg.begin(), jpeg.end()));
+            }
         }
         char code[16];
         std::snprintf(code, sizeof code, "%08X", static_cast<unsigned>(rng()));
+        if (!defaults_text.empty()) {
+            Poco::JSON::Parser parser;
+            auto record = parser.parse(defaults_text).extract<Poco::JSON::Object::Ptr>();
+            record->set("ticketNumber", std::string(ticket));
+            auto candidate = record->getObject("candidate");
+            if (!candidate) candidate = new Poco::JSON::Object;
+            candidate->set("name", name);
+            candidate->set("idNumber", id);
+            candidate->set("photo", photo);
+            record->set("candidate", candidate);
+            Poco::JSON::Object::Ptr job = new Poco::JSON::Object;
+            job->set("code", occupation.code);
+            job->set("name", occupation.name);
+            job->set("job", occupation.job);
+            record->set("occupation", job);
+            record->set("level", static_cast<int>(level));
+            Poco::JSON::Array::Ptr sessions = new Poco::JSON::Array;
+            for (int k = 0; k < 2; ++k) {
+                Poco::JSON::Object::Ptr session = new Poco::JSON::Object;
+                session->set("subject", k == 0 ? "理论知识考试" : "操作技能考核");
+                session->set("date", "2026-12-12");
+                session->set("time", k == 0 ? "09:00-10:30" : "14:00-16:00");
+                session->set("room", k == 0 ? "第" + std::to_string(room) + "考场"
+                                            : "实训楼" + std::to_string(200 + room));
+                session->set("seat", std::to_string(seat));
+                sessions->add(session);
+            }
+            record->set("sessions", sessions);
+            record->set("verificationUrl",
+                        "https://verify.example.org/t/" + std::string(ticket) + "?c=" + code);
+            record->stringify(out);
+            out << '\n';
+            continue;
+        }
         out << ticket << ',' << csv_cell(name) << ',' << id << ',' << photo << ','
             << occupation.code << ',' << occupation.name << ',' << occupation.job << ',' << level
             << ",理论知识考试,2026-12-12,09:00-10:30,第" << room << "考场," << seat

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -73,7 +74,8 @@ std::vector<std::string> split_pointer(const std::string& pointer) {
 }
 
 bool is_index(const std::string& token) {
-    return !token.empty() && token.size() <= 4 &&
+    // At most 999: an array index in a CSV header makes every row that long.
+    return !token.empty() && token.size() <= 3 &&
            std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -94,6 +96,8 @@ void set_at(const Object::Ptr& root, const std::vector<std::string>& tokens, con
             if (!object->has(tokens[i]) || last) object->set(tokens[i], make_child());
             container = object->get(tokens[i]);
         } else {
+            // The header check refuses a list used as an object; stay safe regardless.
+            if (!is_index(tokens[i])) return;
             auto array = container.extract<Array::Ptr>();
             const auto index = static_cast<std::size_t>(std::stoul(tokens[i]));
             while (array->size() < index) {
@@ -177,6 +181,21 @@ class CsvReader : public RecordReader {
             column.tokens = split_pointer(pointer);
             column.type = declared_type(layout, column.tokens);
             columns_.push_back(std::move(column));
+        }
+        // "a/0" and "a/b" cannot both be columns: "a" cannot be a list and an object.
+        std::map<std::string, bool> list_at;  // prefix → whether its next token is an index
+        for (const auto& c : columns_) {
+            std::string prefix;
+            for (std::size_t t = 0; t + 1 < c.tokens.size(); ++t) {
+                prefix += "/" + c.tokens[t];
+                const bool list = is_index(c.tokens[t + 1]);
+                auto [it, inserted] = list_at.emplace(prefix, list);
+                if (!inserted && it->second != list) {
+                    throw InputError("the CSV header uses " + prefix.substr(1) +
+                                         " both as a list (…/0) and as an object",
+                                     line);
+                }
+            }
         }
         // "a" and "a/b" cannot both be columns: one is a value, the other goes through it.
         for (const auto& a : columns_) {

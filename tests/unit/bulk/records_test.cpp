@@ -91,6 +91,8 @@ TEST(CsvRecords, WholeInputProblemsAreInputErrors) {
     EXPECT_THROW(read_all("a,,b\n1,2,3\n", InputFormat::csv), InputError);  // empty name
     EXPECT_THROW(read_all("a,a\n1,2\n", InputFormat::csv), InputError);     // twice
     EXPECT_THROW(read_all("a,a/b\n1,2\n", InputFormat::csv), InputError);   // through a value
+    // A list and an object at once (found by fuzzing: it used to throw from stoul).
+    EXPECT_THROW(read_all("sessions/0/seat,sessions/m\n1,2\n", InputFormat::csv), InputError);
     try {
         read_all("candidate/name\n\"never closed\n", InputFormat::csv);
         FAIL() << "an unterminated quote must be refused";
