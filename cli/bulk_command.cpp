@@ -24,6 +24,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli_support.h"
 #include "commands.h"
 #include "examdocs/bulk/bulk_print.h"
 #include "examdocs/bulk/records.h"
@@ -119,15 +120,7 @@ Poco::JSON::Object::Ptr failure_json(const bulk::RecordFailure& failure) {
     Poco::JSON::Object::Ptr line = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     line->set("record", failure.number);
     if (failure.line) line->set("line", failure.line);
-    Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
-    for (const auto& e : failure.errors) {
-        Poco::JSON::Object::Ptr error = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        error->set("pointer", e.pointer);
-        error->set("code", e.code);
-        error->set("message", e.message);
-        errors->add(error);
-    }
-    line->set("errors", errors);
+    line->set("errors", field_errors_json(failure.errors));
     return line;
 }
 
@@ -193,11 +186,8 @@ int bulk_command(int argc, char** argv) {
         } else if (arg == "--document-id") {
             document_id = next();
         } else if (arg == "--fixed-time") {
-            std::tm tm{};
-            std::istringstream in(next());
-            in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-            if (in.fail()) return usage();
-            fixed_time = std::chrono::system_clock::from_time_t(timegm(&tm));
+            fixed_time = parse_fixed_time(next());
+            if (!fixed_time) return usage();
         } else {
             std::cerr << "examdocs bulk: unknown argument '" << arg << "'\n";
             return usage();
@@ -210,14 +200,8 @@ int bulk_command(int argc, char** argv) {
     }
 
     auto catalog = renderers::LayoutCatalog::bundled();
-    if (!layouts_dir.empty()) catalog.add_directory(layouts_dir);
-    const renderers::Layout* layout = catalog.find(layout_name);
-    if (!layout) {
-        std::cerr << "examdocs bulk: no layout '" << layout_name << "'; known:";
-        for (const auto* l : catalog.all()) std::cerr << ' ' << l->name;
-        std::cerr << '\n';
-        return 64;
-    }
+    const renderers::Layout* layout = find_layout(catalog, layout_name, layouts_dir, "bulk");
+    if (!layout) return 64;
 
     std::optional<bulk::InputFormat> format;
     if (format_name == "csv") format = bulk::InputFormat::csv;

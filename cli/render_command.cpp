@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cli_support.h"
 #include "commands.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/renderers/document.h"
@@ -41,11 +42,8 @@ int render_command(int argc, char** argv) {
         } else if (arg == "--document-id") {
             document_id = next();
         } else if (arg == "--fixed-time") {
-            std::tm tm{};
-            std::istringstream in(next());
-            in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-            if (in.fail()) return usage();
-            fixed_time = std::chrono::system_clock::from_time_t(timegm(&tm));
+            fixed_time = parse_fixed_time(next());
+            if (!fixed_time) return usage();
         } else if (layout_name.empty()) {
             layout_name = arg;
         } else if (data_path.empty()) {
@@ -57,14 +55,8 @@ int render_command(int argc, char** argv) {
     if (layout_name.empty() || data_path.empty() || out_path.empty()) return usage();
 
     auto catalog = renderers::LayoutCatalog::bundled();
-    if (!layouts_dir.empty()) catalog.add_directory(layouts_dir);
-    const renderers::Layout* layout = catalog.find(layout_name);
-    if (!layout) {
-        std::cerr << "examdocs render: no layout '" << layout_name << "'; known:";
-        for (const auto* l : catalog.all()) std::cerr << ' ' << l->name;
-        std::cerr << '\n';
-        return 64;
-    }
+    const renderers::Layout* layout = find_layout(catalog, layout_name, layouts_dir, "render");
+    if (!layout) return 64;
     std::ifstream in(data_path);
     if (!in) {
         std::cerr << "examdocs render: cannot read " << data_path << '\n';

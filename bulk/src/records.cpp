@@ -48,31 +48,6 @@ Var merge(const Var& base, const Var& over) {
     return out;
 }
 
-std::vector<std::string> split_pointer(const std::string& pointer) {
-    std::vector<std::string> tokens;
-    std::size_t pos = 1;
-    while (pos <= pointer.size()) {
-        const auto slash = pointer.find('/', pos);
-        std::string token =
-            pointer.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
-        // RFC 6901 unescaping: ~1 is '/', ~0 is '~'.
-        std::string unescaped;
-        for (std::size_t i = 0; i < token.size(); ++i) {
-            if (token[i] == '~' && i + 1 < token.size() &&
-                (token[i + 1] == '0' || token[i + 1] == '1')) {
-                unescaped += token[i + 1] == '0' ? '~' : '/';
-                ++i;
-            } else {
-                unescaped += token[i];
-            }
-        }
-        tokens.push_back(unescaped);
-        if (slash == std::string::npos) break;
-        pos = slash + 1;
-    }
-    return tokens;
-}
-
 bool is_index(const std::string& token) {
     // At most 999: an array index in a CSV header makes every row that long.
     return !token.empty() && token.size() <= 3 &&
@@ -178,7 +153,13 @@ class CsvReader : public RecordReader {
             Column column;
             column.name = name;
             column.pointer = pointer;
-            column.tokens = split_pointer(pointer);
+            try {
+                column.tokens = split_pointer(pointer);
+            } catch (const std::invalid_argument&) {
+                throw InputError("the CSV header names " + name +
+                                     ", which is not a field pointer (a '~' must be ~0 or ~1)",
+                                 line);
+            }
             column.type = declared_type(layout, column.tokens);
             columns_.push_back(std::move(column));
         }

@@ -28,6 +28,23 @@ std::string unescape(std::string_view token) {
 
 }  // namespace
 
+std::vector<std::string> split_pointer(std::string_view pointer) {
+    if (pointer.empty()) return {};
+    if (pointer.front() != '/') {
+        throw std::invalid_argument("a JSON pointer starts with '/': '" + std::string(pointer) +
+                                    "'");
+    }
+    std::vector<std::string> tokens;
+    std::size_t start = 1;
+    while (true) {
+        const auto slash = pointer.find('/', start);
+        tokens.push_back(unescape(pointer.substr(
+            start, slash == std::string_view::npos ? std::string_view::npos : slash - start)));
+        if (slash == std::string_view::npos) return tokens;
+        start = slash + 1;
+    }
+}
+
 std::optional<Poco::Dynamic::Var> resolve_pointer(const Poco::Dynamic::Var& root,
                                                   std::string_view pointer) {
     if (pointer.empty()) return std::optional<Poco::Dynamic::Var>(std::in_place, root);

@@ -93,6 +93,18 @@ Problem service_unavailable(std::string detail, int retry_after_seconds) {
     return p;
 }
 
+Poco::JSON::Array::Ptr field_errors_json(const std::vector<FieldError>& errors) {
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& e : errors) {
+        Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
+        item.set("pointer", e.pointer);
+        item.set("code", e.code);
+        item.set("message", e.message);
+        list->add(item);
+    }
+    return list;
+}
+
 std::string problem_to_json(const Problem& problem, std::string_view instance,
                             std::string_view request_id) {
     Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -102,17 +114,7 @@ std::string problem_to_json(const Problem& problem, std::string_view instance,
     body.set("detail", problem.detail);
     body.set("instance", std::string(instance));
     body.set("requestId", std::string(request_id));
-    if (!problem.errors.empty()) {
-        Poco::JSON::Array errors;
-        for (const auto& e : problem.errors) {
-            Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
-            item.set("pointer", e.pointer);
-            item.set("code", e.code);
-            item.set("message", e.message);
-            errors.add(item);
-        }
-        body.set("errors", errors);
-    }
+    if (!problem.errors.empty()) body.set("errors", field_errors_json(problem.errors));
     if (problem.extensions) {
         for (const auto& [key, value] : *problem.extensions) {
             if (!body.has(key)) body.set(key, value);

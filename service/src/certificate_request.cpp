@@ -32,8 +32,15 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
     c.issuer = text_at(issuer, "name");
     c.issue_date = text_at(body, "issueDate");
     c.expiry_date = text_at(body, "expiryDate");
-    c.level =
-        body->has("level") && body->get("level").isInteger() ? body->getValue<int>("level") : 0;
+    c.level = 0;  // not a whole number 1–5: refused below
+    if (body->has("level") && body->get("level").isInteger()) {
+        // Any JSON integer, however large (found by fuzzing: 411111111111111 threw).
+        try {
+            const auto level = body->get("level").convert<Poco::Int64>();
+            if (level >= 1 && level <= 5) c.level = static_cast<int>(level);
+        } catch (const Poco::Exception&) {
+        }
+    }
     auto require = [&](const std::string& pointer, const std::string& value, const char* label) {
         if (value.empty())
             errors.push_back({pointer, "required", std::string(label) + "必须填写 / Required."});

@@ -193,12 +193,27 @@ void add_job_routes(Service& service) {
                            {{"", "type", "请求体应为JSON对象 / The body must be a JSON object."}}));
                    }
                    const auto o = body.extract<Object::Ptr>();
-                   request.layout = o->optValue<std::string>("layout", "");
-                   request.output = o->optValue<std::string>("output", "pdf");
-                   request.nup = o->optValue<int>("nup", 1);
-                   request.cut_marks = o->optValue<bool>("cutMarks", true);
-                   request.callback_url = o->optValue<std::string>("callbackUrl", "");
-                   request.issue = o->optValue<bool>("issue", false);
+                   // Options of the wrong type read as values check_request refuses.
+                   auto text = [&o](const char* key, const char* fallback) {
+                       if (!o->has(key)) return std::string(fallback);
+                       return o->get(key).isString() ? o->getValue<std::string>(key)
+                                                     : std::string("<not text>");
+                   };
+                   auto flag = [&o](const char* key, bool fallback) {
+                       return o->has(key) && o->get(key).isBoolean() ? o->getValue<bool>(key)
+                                                                     : fallback;
+                   };
+                   request.layout = text("layout", "");
+                   request.output = text("output", "pdf");
+                   request.nup = 1;
+                   if (o->has("nup")) {
+                       const auto nup = o->get("nup");
+                       request.nup =
+                           nup.isInteger() && nup.toString().size() == 1 ? nup.convert<int>() : 0;
+                   }
+                   request.cut_marks = flag("cutMarks", true);
+                   request.callback_url = text("callbackUrl", "");
+                   request.issue = flag("issue", false);
                    if (!o->isArray("records")) {
                        throw ProblemError(unprocessable(
                            "The job was refused.",

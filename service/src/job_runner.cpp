@@ -237,16 +237,8 @@ void JobRunner::run(const std::string& id) {
     auto last_saved = std::chrono::steady_clock::now();
     bulk::PrintCallbacks callbacks;
     callbacks.on_failure = [&](const bulk::RecordFailure& f) {
-        Poco::JSON::Array errors;
-        for (const auto& e : f.errors) {
-            Object error(Poco::JSON_PRESERVE_KEY_ORDER);
-            error.set("pointer", e.pointer);
-            error.set("code", e.code);
-            error.set("message", e.message);
-            errors.add(error);
-        }
         std::ostringstream text;
-        errors.stringify(text);
+        field_errors_json(f.errors)->stringify(text);
         pending.push_back(
             {static_cast<std::int64_t>(f.number), static_cast<std::int64_t>(f.line), text.str()});
     };

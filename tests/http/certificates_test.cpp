@@ -15,11 +15,7 @@ using examdocs::test::parse_object;
 
 namespace {
 
-std::string sha256_hex(const std::string& text) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(text);
-    return Poco::DigestEngine::digestToHex(sha.digest());
-}
+using examdocs::test::sha256_hex;
 
 const std::string kBackendKey = "backend-secret-key-0001";
 const std::string kReaderKey = "reader-secret-key-0002";

@@ -28,17 +28,13 @@
 
 namespace {
 
+using examdocs::test::sha256_hex;
+
 namespace svc = examdocs::service;
 using examdocs::test::http_request;
 using examdocs::test::HttpReply;
 using examdocs::test::parse_object;
 using Poco::JSON::Object;
-
-std::string sha256_hex(const std::string& text) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(text);
-    return Poco::DigestEngine::digestToHex(sha.digest());
-}
 
 const std::string kPrinterKey = "printer-secret-key-0003";
 const std::string kReaderKey = "reader-secret-key-0004";
@@ -218,6 +214,14 @@ TEST_F(Jobs, BadRequestsAreRefusedNamingTheField) {
     EXPECT_EQ(submit("{}\n", "application/x-ndjson", "?layout=admission-ticket", kReaderKey).status,
               403);
     EXPECT_EQ(get("/v1/jobs/0123456789abcdef").status, 404);
+    // The JSON form with options of the wrong types: 422 naming them, not a 500.
+    auto typed = submit(R"({"layout":7,"nup":99999999999999999,"output":["pdf"],"records":[]})",
+                        "application/json");
+    ASSERT_EQ(typed.status, 422) << typed.body;
+    for (const char* field : {"/layout", "/nup", "/output"}) {
+        EXPECT_NE(typed.body.find(std::string("\"pointer\":\"") + field + "\""), std::string::npos)
+            << field;
+    }
 }
 
 TEST_F(Jobs, AFullQueueAnswers429AndCancellingStopsAJob) {

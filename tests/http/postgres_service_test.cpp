@@ -15,15 +15,11 @@
 
 namespace {
 
+using examdocs::test::sha256_hex;
+
 namespace svc = examdocs::service;
 using examdocs::test::http_request;
 using examdocs::test::parse_object;
-
-std::string sha256_hex(const std::string& text) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(text);
-    return Poco::DigestEngine::digestToHex(sha.digest());
-}
 
 const std::string kKey = "postgres-backend-key-0005";
 

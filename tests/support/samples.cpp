@@ -1,5 +1,7 @@
 #include "support/samples.h"
 
+#include <Poco/SHA2Engine.h>
+
 #include <Poco/JSON/Parser.h>
 
 #include <fstream>
@@ -29,6 +31,12 @@ Poco::Dynamic::Var sample_request(const std::string& layout) {
 
 std::string photo_base64(const std::string& fixture) {
     return base64_encode(read_file(source_path("tests/data/photos/" + fixture)));
+}
+
+std::string sha256_hex(const std::string& text) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(text);
+    return Poco::DigestEngine::digestToHex(sha.digest());
 }
 
 }  // namespace examdocs::test

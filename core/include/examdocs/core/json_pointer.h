@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace examdocs {
 
@@ -14,6 +15,10 @@ namespace examdocs {
 // Throws std::invalid_argument for a malformed pointer (a layout error, not input).
 std::optional<Poco::Dynamic::Var> resolve_pointer(const Poco::Dynamic::Var& root,
                                                   std::string_view pointer);
+
+// "/a/b~1c" -> {"a", "b/c"}: the reference tokens, unescaped. Throws std::invalid_argument
+// for a pointer that does not start with '/' or has a malformed escape.
+std::vector<std::string> split_pointer(std::string_view pointer);
 
 // "/a" + "b/c" -> "/a/b~1c": appends one reference token, escaped.
 std::string pointer_append(std::string_view base, std::string_view token);

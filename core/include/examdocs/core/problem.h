@@ -5,6 +5,7 @@
 // turns a Problem into an application/problem+json response in exactly one place.
 // ProblemError carries a Problem through code that has to unwind (a handler deep in a
 // call chain); it is the only exception a handler throws on purpose.
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <stdexcept>
@@ -65,6 +66,9 @@ Problem service_unavailable(std::string detail, int retry_after_seconds);
 
 // The application/problem+json body. `instance` is the request path; `request_id`
 // is echoed so that a caller can quote it.
+// [{pointer, code, message}, …], as in a problem's errors member (also bulk error files).
+Poco::JSON::Array::Ptr field_errors_json(const std::vector<FieldError>& errors);
+
 std::string problem_to_json(const Problem& problem, std::string_view instance,
                             std::string_view request_id);
 
