@@ -19,18 +19,13 @@
 #include "examdocs/service/service.h"
 #include "examdocs/validators/photo_check.h"
 #include "examdocs/validators/qr_reader.h"
+#include "json_text.h"
 
 namespace examdocs::service {
 
 namespace {
 
 using Poco::JSON::Object;
-
-std::string stringify(const Object& o) {
-    std::ostringstream out;
-    o.stringify(out);
-    return out.str();
-}
 
 std::string text_at(const Object::Ptr& o, const std::string& key) {
     return o && o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key)
@@ -121,7 +116,7 @@ void add_certificate_routes(Service& service) {
                Object view = public_view(service, result.certificate, true);
                view.set("verificationCode", result.certificate.verification_code);
                Response reply = Response::json(
-                   stringify(view), result.outcome == registry::IssueOutcome::created ? 201 : 200);
+                   json_text(view), result.outcome == registry::IssueOutcome::created ? 201 : 200);
                reply.headers.emplace_back("Location",
                                           "/v1/certificates/" + result.certificate.number);
                if (result.outcome == registry::IssueOutcome::replayed) {
@@ -140,7 +135,7 @@ void add_certificate_routes(Service& service) {
                    registry_of(service).record_lookup(c->number, "client " + ex.client_address(),
                                                       "lookup with the code");
                }
-               return Response::json(stringify(public_view(service, *c, code.has_value())));
+               return Response::json(json_text(public_view(service, *c, code.has_value())));
            }});
 
     r.add({"POST", "/v1/certificates/{number}/revoke", [&service](Exchange& ex) {
@@ -161,7 +156,7 @@ void add_certificate_routes(Service& service) {
                    throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
                }
                return Response::json(
-                   stringify(public_view(service, *registry.find(ex.param("number")), true)));
+                   json_text(public_view(service, *registry.find(ex.param("number")), true)));
            }});
 
     r.add({"GET", "/v1/certificates/{number}/pdf", [&service](Exchange& ex) {
@@ -204,7 +199,7 @@ void add_certificate_routes(Service& service) {
                Object body;
                body.set("number", ex.param("number"));
                body.set("audit", trail);
-               return Response::json(stringify(body));
+               return Response::json(json_text(body));
            }});
 
     r.add({"GET", "/.well-known/examdocs/keys.json", [&service](Exchange&) {
@@ -261,7 +256,7 @@ void add_certificate_routes(Service& service) {
                  verdict.set("verdict", "unknown");
                  verdict.set("detail",
                              "登记库中没有此证书 / The registry has no such certificate.");
-                 return Response::json(stringify(verdict));
+                 return Response::json(json_text(verdict));
              }
              const std::string state = registry.verdict(*c, code, kid, sig, today_utc());
              const bool genuine = state != "forged";
@@ -271,7 +266,7 @@ void add_certificate_routes(Service& service) {
              }
              verdict.set("verdict", state);
              verdict.set("certificate", public_view(service, *c, genuine));
-             return Response::json(stringify(verdict));
+             return Response::json(json_text(verdict));
          }});
 }
 

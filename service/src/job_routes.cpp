@@ -18,24 +18,13 @@
 #include "examdocs/renderers/document_stream.h"
 #include "examdocs/service/service.h"
 #include "job_runner.h"
+#include "json_text.h"
 
 namespace examdocs::service {
 
 namespace {
 
 using Poco::JSON::Object;
-
-std::string stringify(const Object& o) {
-    std::ostringstream out;
-    o.stringify(out);
-    return out.str();
-}
-
-std::string stringify_array(const Poco::JSON::Array& a) {
-    std::ostringstream out;
-    a.stringify(out);
-    return out.str();
-}
 
 JobRunner& runner_of(Service& service) {
     auto* jobs = service.jobs();
@@ -223,7 +212,7 @@ void add_job_routes(Service& service) {
                    check_request(service, request);
                    if (request.issue) service.authorizer().require(ex, "issue");
                    std::ofstream(dir + "/input", std::ios::binary)
-                       << stringify_array(*o->getArray("records"));
+                       << json_text(*o->getArray("records"));
                    if (o->has("defaults")) {
                        if (!o->isObject("defaults")) {
                            throw ProblemError(unprocessable(
@@ -231,7 +220,7 @@ void add_job_routes(Service& service) {
                                {{"/defaults", "type", "应为JSON对象 / Must be a JSON object."}}));
                        }
                        std::ofstream(dir + "/defaults.json", std::ios::binary)
-                           << stringify(*o->getObject("defaults"));
+                           << json_text(*o->getObject("defaults"));
                        has_defaults = true;
                    }
                } else {
@@ -272,14 +261,14 @@ void add_job_routes(Service& service) {
                row.id = id;
                row.layout = request.layout;
                row.state = "queued";
-               row.options = stringify(options);
+               row.options = json_text(options);
                row.total = total ? static_cast<std::int64_t>(*total) : -1;
                jobs.store().create(row);
                cleanup.keep = true;
                jobs.enqueue(id);
 
                Response response =
-                   Response::json(stringify(job_view(jobs.store(), *jobs.store().find(id),
+                   Response::json(json_text(job_view(jobs.store(), *jobs.store().find(id),
                                                      service.settings().public_base_url, false)),
                                   202);
                response.headers.emplace_back("Location", "/v1/jobs/" + id);
@@ -291,7 +280,7 @@ void add_job_routes(Service& service) {
                service.authorizer().require(ex, "print");
                JobRunner& jobs = runner_of(service);
                const auto job = job_or_404(jobs, ex.param("id"));
-               return Response::json(stringify(
+               return Response::json(json_text(
                    job_view(jobs.store(), job, service.settings().public_base_url, true)));
            }});
 
@@ -345,7 +334,7 @@ void add_job_routes(Service& service) {
                }
                jobs.interrupt(job.id);
                return Response::json(
-                   stringify(job_view(jobs.store(), *jobs.store().find(job.id),
+                   json_text(job_view(jobs.store(), *jobs.store().find(job.id),
                                       service.settings().public_base_url, false)));
            }});
 }

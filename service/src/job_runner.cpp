@@ -24,6 +24,7 @@
 #include "examdocs/bulk/records.h"
 #include "examdocs/service/certificate_request.h"
 #include "examdocs/service/service.h"
+#include "json_text.h"
 
 namespace examdocs::service {
 
@@ -38,12 +39,6 @@ class Sha256 : public Poco::SHA2Engine {
     enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
     Sha256() : Poco::SHA2Engine(SHA_256) {}
 };
-
-std::string stringify(const Object& o) {
-    std::ostringstream out;
-    o.stringify(out);
-    return out.str();
-}
 
 Poco::Dynamic::Var parse_json(const std::string& text) {
     Poco::JSON::Parser parser;
@@ -345,7 +340,7 @@ void JobRunner::send_callback(const std::string& id) {
     const auto options = parse_json(job->options).extract<Object::Ptr>();
     const Poco::URI uri(options->getValue<std::string>("callbackUrl"));
     const std::string body =
-        stringify(job_view(*store_, *job, service_.settings().public_base_url, false));
+        json_text(job_view(*store_, *job, service_.settings().public_base_url, false));
     Poco::HMACEngine<Sha256> hmac(service_.settings().job_callback_secret);
     hmac.update(body);
     const std::string signature = Poco::DigestEngine::digestToHex(hmac.digest());

@@ -15,6 +15,7 @@
 #include "examdocs/core/build_info.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/service/service.h"
+#include "json_text.h"
 
 namespace examdocs::embedded {
 std::string_view openapi_yaml();
@@ -23,12 +24,6 @@ std::string_view openapi_yaml();
 namespace examdocs::service {
 
 namespace {
-
-std::string stringify(const Poco::JSON::Object& o) {
-    std::ostringstream s;
-    o.stringify(s);
-    return s.str();
-}
 
 std::string poco_version() {
     const auto v = Poco::Environment::libraryVersion();
@@ -101,7 +96,7 @@ void add_system_routes(Service& service) {
                Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
                body.set("status", "up");
                body.set("details", dependency_details(health));
-               return Response::json(stringify(body));
+               return Response::json(json_text(body));
            }});
     r.add({"GET", "/health/live", [](Exchange&) { return Response::json(R"({"status":"up"})"); }});
     r.add({"GET", "/health/ready", [&health](Exchange&) {
@@ -114,7 +109,7 @@ void add_system_routes(Service& service) {
                body.set("version", std::string(project_version()));
                body.set("commit", std::string(git_commit()));
                body.set("libraries", library_versions());
-               return Response::json(stringify(body));
+               return Response::json(json_text(body));
            }});
     r.add({"GET", "/metrics", [&service](Exchange&) {
                return Response::text(service.metrics().render(),
