@@ -45,6 +45,10 @@ const std::vector<ConfigKey>& config_keys() {
          "JSON file of photo profiles that add to or override the built-in ones (ruankao, "
          "skill-cert, ga461, attachment). Read at start."},
         {"data.dir", "./var", "Directory for the SQLite registry, signing keys and job output."},
+        {"signing.keys-dir", "",
+         "Directory of the Ed25519 signing keys (PEM, mode 0600; the newest signs). Empty: "
+         "data.dir/keys, created with a new key on first start. Instances sharing a registry "
+         "share this directory (e.g. a mounted secret)."},
         {"registry.url", "",
          "The registry database. Empty: a SQLite file in data.dir. postgresql://user:pass@host/db "
          "(or a libpq 'host=… dbname=…' string): PostgreSQL, which several instances can share."},
@@ -203,6 +207,7 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     if (s.data_dir.empty()) throw ConfigError("data.dir must not be empty");
     s.layouts_dir = c.values.find("layouts.dir")->second;
     s.registry_url = c.values.find("registry.url")->second;
+    s.signing_keys_dir = c.values.find("signing.keys-dir")->second;
     s.api_keys = c.values.find("auth.api-keys")->second;
     try {
         parse_api_keys(s.api_keys);

@@ -75,7 +75,9 @@ void Service::start() {
                 : settings_.registry_url);
         registry_ = std::make_unique<registry::CertificateRegistry>(
             database,
-            registry::SigningKeys::open(Poco::Path(settings_.data_dir, "keys").toString()));
+            registry::SigningKeys::open(settings_.signing_keys_dir.empty()
+                                            ? Poco::Path(settings_.data_dir, "keys").toString()
+                                            : settings_.signing_keys_dir));
         health_.set("registry", DependencyState::up,
                     database->describe() + ", schema version " +
                         std::to_string(registry_->schema_version()));

@@ -2,6 +2,7 @@
 // issuing, the printed QR verifying, revocation, and a bulk job — the same answers as on
 // SQLite. Two instances share the database, as behind a load balancer.
 #include <Poco/SHA2Engine.h>
+#include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -25,8 +26,10 @@ const std::string kKey = "postgres-backend-key-0005";
 
 TEST(PostgresRegistry, TwoInstancesShareCertificatesAndJobs) {
     const std::string url = examdocs::test::PostgresServer::shared().fresh_database();
+    Poco::TemporaryFile keys;  // one signing key for both, as a mounted secret would be
     auto configure = [&](svc::Settings& s) {
         s.registry_url = url;
+        s.signing_keys_dir = keys.path();
         s.api_keys = "backend:" + sha256_hex(kKey) + ":issue+revoke+read+print";
         s.job_threads = 2;
     };
@@ -57,7 +60,7 @@ TEST(PostgresRegistry, TwoInstancesShareCertificatesAndJobs) {
     ASSERT_EQ(pdf.status, 200);
     const auto qr = examdocs::test::decode_codes(pdf.body, 0, ZXing::BarcodeFormat::QRCode, 200);
     ASSERT_EQ(qr.size(), 1U);
-    const auto verdict = http_request(a.port(), "POST", "/v1/verify", "{\"qr\":\"" + qr[0] + "\"}",
+    const auto verdict = http_request(b.port(), "POST", "/v1/verify", "{\"qr\":\"" + qr[0] + "\"}",
                                       {{"Content-Type", "application/json"}});
     EXPECT_NE(verdict.body.find("\"verdict\":\"valid\""), std::string::npos) << verdict.body;
     auto revoke_headers = auth;

@@ -68,8 +68,9 @@ struct Settings {
     std::string job_callback_secret;  // empty: callbacks are refused
     std::string photo_profiles_file;  // empty: the built-in profiles only
     std::string data_dir = "./var";
-    std::string layouts_dir;   // extra layouts; empty: the built-in ones only
-    std::string registry_url;  // empty: SQLite under data_dir
+    std::string layouts_dir;       // extra layouts; empty: the built-in ones only
+    std::string registry_url;      // empty: SQLite under data_dir
+    std::string signing_keys_dir;  // empty: data_dir/keys
     std::string public_base_url = "http://127.0.0.1:8080";
     std::string api_keys;                // name:sha256:rights,…  (see docs/configuration.md)
     double public_rate_per_minute = 60;  // lookups and verifications per client address
