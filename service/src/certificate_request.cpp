@@ -3,17 +3,13 @@
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/id_number.h"
+#include "json_text.h"
 
 namespace examdocs::service {
 
 namespace {
 
 using Poco::JSON::Object;
-
-std::string text_at(const Object::Ptr& o, const std::string& key) {
-    return o && o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key)
-                                                      : std::string();
-}
 
 }  // namespace
 

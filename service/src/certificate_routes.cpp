@@ -27,11 +27,6 @@ namespace {
 
 using Poco::JSON::Object;
 
-std::string text_at(const Object::Ptr& o, const std::string& key) {
-    return o && o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key)
-                                                      : std::string();
-}
-
 registry::CertificateRegistry& registry_of(Service& service) {
     auto* r = service.registry();
     if (!r) throw ProblemError(service_unavailable("The certificate registry is not ready.", 5));

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <vector>
 
 #include "support/running_service.h"
 #include "support/samples.h"
@@ -19,47 +20,50 @@ namespace {
 
 using examdocs::registry::Certificate;
 
-// The DOM after scripts ran, from a fresh browser profile with nothing phoning home.
-std::string dump_dom(const std::string& url) {
+// Headless Chromium on `url` from a fresh profile with nothing phoning home, as a 390 px
+// wide phone; its standard output.
+std::string run_chromium(const std::vector<std::string>& extra, const std::string& url) {
     Poco::TemporaryFile profile;
+    std::vector<std::string> args = {"--headless",
+                                     "--no-sandbox",
+                                     "--disable-gpu",
+                                     "--disable-background-networking",
+                                     "--disable-component-update",
+                                     "--disable-sync",
+                                     "--no-first-run",
+                                     "--disable-quic",
+                                     "--user-data-dir=" + profile.path()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(url);
     Poco::Pipe out_pipe, err_pipe;
-    Poco::ProcessHandle handle = Poco::Process::launch(
-        "/usr/bin/chromium",
-        {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-         "--user-data-dir=" + profile.path(), "--window-size=390,844", "--dump-dom", url},
-        "", nullptr, &out_pipe, &err_pipe);
+    Poco::ProcessHandle handle =
+        Poco::Process::launch("/usr/bin/chromium", args, "", nullptr, &out_pipe, &err_pipe);
     Poco::PipeInputStream out(out_pipe), err(err_pipe);
-    std::string dom((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+    std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
     std::string ignored((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
     handle.wait();
-    return dom;
+    return text;
 }
 
-// A PNG of the page as a 390 px wide phone shows it. With EXAMDOCS_UPDATE_SAMPLES=1 it is
-// also kept as samples/<name>.png for the README.
+// The DOM after scripts ran.
+std::string dump_dom(const std::string& url) {
+    return run_chromium({"--window-size=390,844", "--dump-dom"}, url);
+}
+
+// A PNG of the page. With EXAMDOCS_UPDATE_SAMPLES=1 it is also kept as
+// samples/<name>.png for the README.
 std::string screenshot(const std::string& url, const std::string& name) {
-    Poco::TemporaryFile profile;
     // Chromium picks the image format from the file name.
     const std::string png = Poco::TemporaryFile::tempName() + ".png";
-    Poco::Pipe out_pipe, err_pipe;
-    Poco::ProcessHandle handle = Poco::Process::launch(
-        "/usr/bin/chromium",
-        {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-         "--hide-scrollbars", "--force-device-scale-factor=1", "--user-data-dir=" + profile.path(),
-         "--window-size=390,1000", "--screenshot=" + png, url},
-        "", nullptr, &out_pipe, &err_pipe);
-    Poco::PipeInputStream out(out_pipe), err(err_pipe);
-    std::string ignored((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
-    ignored.assign((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
-    handle.wait();
+    run_chromium({"--hide-scrollbars", "--force-device-scale-factor=1", "--window-size=390,1000",
+                  "--screenshot=" + png},
+                 url);
     std::ifstream in(png, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     in.close();
     std::remove(png.c_str());
-    if (std::getenv("EXAMDOCS_UPDATE_SAMPLES") &&
-        !bytes.empty()) {  // NOLINT(concurrency-mt-unsafe)
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, no thread changes the environment
+    if (std::getenv("EXAMDOCS_UPDATE_SAMPLES") && !bytes.empty()) {
         std::ofstream(examdocs::test::source_path("samples/" + name + ".png"), std::ios::binary)
             << bytes;
     }
