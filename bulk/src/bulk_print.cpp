@@ -4,6 +4,8 @@
 #include <Poco/Path.h>
 #include <Poco/Zip/Compress.h>
 
+#include <algorithm>
+#include <charconv>
 #include <future>
 #include <memory>
 #include <optional>
@@ -94,6 +96,22 @@ std::string unique_name(std::set<std::string>& used, const std::string& name) {
     }
 }
 
+// A ZIP part is its PDFs one after the other; its manifest names them:
+//   examdocs-zip-part 1
+//   entry <bytes> <file name>
+constexpr const char* kZipPartHeader = "examdocs-zip-part 1\n";
+
+std::string zip_manifest_line(std::size_t size, std::string name) {
+    std::replace(name.begin(), name.end(), '\n', '_');
+    std::replace(name.begin(), name.end(), '\r', '_');
+    return "entry " + std::to_string(size) + ' ' + name + '\n';
+}
+
+Poco::DateTime zip_time_of(std::chrono::system_clock::time_point now) {
+    return Poco::DateTime(
+        Poco::Timestamp::fromEpochTime(std::chrono::system_clock::to_time_t(now)));
+}
+
 }  // namespace
 
 PrintSummary print_records(RecordReader& records, const renderers::Layout& layout,
@@ -107,13 +125,15 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
     std::optional<Poco::Zip::Compress> zip;
     std::set<std::string> names;
     std::string title = options.title.empty() ? layout.title : options.title;
+    std::string zip_manifest;  // ZIP part: one line per entry
     if (options.output == OutputKind::merged_pdf) {
-        merged.emplace(out, fonts::bundled_font_set(), options.sheets);
-    } else {
+        merged.emplace(
+            out, fonts::bundled_font_set(), options.sheets,
+            options.part ? renderers::StreamOutput::part : renderers::StreamOutput::document);
+    } else if (!options.part) {
         zip.emplace(out, false);
     }
-    const Poco::DateTime zip_time(
-        Poco::Timestamp::fromEpochTime(std::chrono::system_clock::to_time_t(options.now)));
+    const Poco::DateTime zip_time = zip_time_of(options.now);
 
     auto write_batch = [&](std::vector<Slot>& batch) {
         for (Slot& slot : batch) {
@@ -133,6 +153,13 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
                 merged->add(*slot.composed);
                 summary.pages += slot.composed->page_count;
                 slot.composed.reset();
+            } else if (options.part) {
+                out.write(slot.rendered->pdf.data(),
+                          static_cast<std::streamsize>(slot.rendered->pdf.size()));
+                zip_manifest +=
+                    zip_manifest_line(slot.rendered->pdf.size(), slot.rendered->filename);
+                summary.pages += slot.rendered->page_count;
+                slot.rendered.reset();
             } else {
                 std::istringstream pdf(slot.rendered->pdf);
                 // PDFs are compressed already: stored, not deflated again.
@@ -173,7 +200,18 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
         current = std::move(next);
     }
 
-    if (merged) {
+    if (merged && options.part) {
+        summary.part_manifest = merged->finish_part();
+        summary.sheets = merged->sheet_count();
+        summary.bytes = merged->bytes_written();
+    } else if (options.part) {
+        out.flush();
+        summary.part_manifest = kZipPartHeader + zip_manifest;
+        const std::streamoff end = out.tellp();
+        if (out_start >= 0 && end >= out_start) {
+            summary.bytes = static_cast<std::uint64_t>(end - out_start);
+        }
+    } else if (merged) {
         renderers::StreamInfo info;
         info.title = title;
         info.subject = layout.title;
@@ -195,5 +233,79 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return summary;
 }
+
+struct PartAssembler::State {
+    State(std::ostream& o, FileInfo i) : out(o), start(o.tellp()), info(std::move(i)) {}
+    std::ostream& out;
+    std::streamoff start;
+    FileInfo info;
+    std::optional<renderers::PdfAssembler> pdf;
+    std::optional<Poco::Zip::Compress> zip;
+    std::set<std::string> names;
+};
+
+PartAssembler::PartAssembler(std::ostream& out, OutputKind output, FileInfo info)
+    : state_(std::make_unique<State>(out, std::move(info))) {
+    if (output == OutputKind::merged_pdf) {
+        state_->pdf.emplace(out, fonts::bundled_font_set());
+    } else {
+        state_->zip.emplace(out, false);
+    }
+}
+
+PartAssembler::~PartAssembler() = default;
+
+void PartAssembler::add(std::string_view bytes, std::string_view manifest) {
+    if (state_->pdf) {
+        state_->pdf->add(bytes, manifest);
+        return;
+    }
+    const std::string_view header = kZipPartHeader;
+    if (manifest.substr(0, header.size()) != header) {
+        throw std::runtime_error("a ZIP part has no manifest");
+    }
+    manifest.remove_prefix(header.size());
+    const Poco::DateTime time = zip_time_of(state_->info.now);
+    std::size_t offset = 0;
+    while (!manifest.empty()) {
+        const auto eol = manifest.find('\n');
+        const std::string_view line = manifest.substr(0, eol);
+        manifest.remove_prefix(eol == std::string_view::npos ? manifest.size() : eol + 1);
+        std::size_t size = 0;
+        const auto space = line.find(' ', 6);
+        const auto [end, ec] = std::from_chars(line.data() + std::min<std::size_t>(6, line.size()),
+                                               line.data() + std::min(space, line.size()), size);
+        if (line.substr(0, 6) != "entry " || space == std::string_view::npos || ec != std::errc() ||
+            size > bytes.size() - offset) {
+            throw std::runtime_error("a ZIP part does not match its manifest");
+        }
+        std::istringstream pdf{std::string(bytes.substr(offset, size))};
+        offset += size;
+        state_->zip->addFile(
+            pdf, time, Poco::Path(unique_name(state_->names, std::string(line.substr(space + 1)))),
+            Poco::Zip::ZipCommon::CM_STORE);
+    }
+    if (offset != bytes.size()) throw std::runtime_error("a ZIP part does not match its manifest");
+}
+
+std::uint64_t PartAssembler::finish() {
+    State& s = *state_;
+    if (s.pdf) {
+        renderers::StreamInfo info;
+        info.title = s.info.title;
+        info.subject = s.info.subject;
+        info.created = s.info.now;
+        info.document_id = s.info.document_id;
+        s.pdf->finish(info);
+        return s.pdf->bytes_written();
+    }
+    s.zip->close();
+    s.out.flush();
+    if (!s.out) throw std::ios_base::failure("writing the output failed");
+    const std::streamoff end = s.out.tellp();
+    return s.start >= 0 && end >= s.start ? static_cast<std::uint64_t>(end - s.start) : 0;
+}
+
+int PartAssembler::sheets() const { return state_->pdf ? state_->pdf->sheet_count() : 0; }
 
 }  // namespace examdocs::bulk

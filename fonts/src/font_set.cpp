@@ -34,6 +34,12 @@ class FontFace {
     bool covers(char32_t cp) const { return hb_set_has(unicodes_, cp); }
     float per_mille(float units) const { return units * 1000.0F / upem_; }
 
+    std::uint16_t glyph(char32_t cp) const {
+        hb_codepoint_t glyph = 0;
+        if (!hb_font_get_nominal_glyph(font_, cp, &glyph) || glyph > 0xFFFF) return 0;
+        return static_cast<std::uint16_t>(glyph);
+    }
+
     float advance(char32_t cp) const {
         hb_codepoint_t glyph = 0;
         if (!hb_font_get_nominal_glyph(font_, cp, &glyph)) return 0;
@@ -153,6 +159,9 @@ int FontSet::face_for(char32_t cp) const {
 }
 
 float FontSet::advance(std::size_t face, char32_t cp) const { return faces_.at(face)->advance(cp); }
+std::uint16_t FontSet::glyph(std::size_t face, char32_t cp) const {
+    return faces_.at(face)->glyph(cp);
+}
 float FontSet::ascent() const { return faces_.front()->ascent(); }
 float FontSet::descent() const { return faces_.front()->descent(); }
 

@@ -9,12 +9,14 @@ namespace examdocs::renderers {
 
 bool valid_pages_per_sheet(int n) { return n == 1 || n == 2 || n == 4; }
 
-DocumentStream::DocumentStream(std::ostream& out, const fonts::FontSet& fonts, SheetOptions options)
+DocumentStream::DocumentStream(std::ostream& out, const fonts::FontSet& fonts, SheetOptions options,
+                               StreamOutput output)
     : options_(options) {
     if (!valid_pages_per_sheet(options.pages_per_sheet)) {
         throw std::invalid_argument("pages per sheet must be 1, 2 or 4");
     }
-    writer_ = std::make_unique<PdfWriter>(out, fonts);
+    writer_ = std::make_unique<PdfWriter>(
+        out, fonts, output == StreamOutput::part ? WriterMode::part : WriterMode::document);
 }
 
 DocumentStream::~DocumentStream() = default;
@@ -82,8 +84,9 @@ void DocumentStream::flush_sheet() {
     pending_docs_.clear();
 }
 
-void DocumentStream::finish(const StreamInfo& info) {
-    flush_sheet();
+namespace {
+
+DocumentInfo document_info(const StreamInfo& info) {
     DocumentInfo document;
     document.title = info.title;
     document.author = info.author;
@@ -91,7 +94,33 @@ void DocumentStream::finish(const StreamInfo& info) {
     document.created = info.created;
     document.document_id = info.document_id;
     if (document.document_id.empty()) document.document_id = new_document_id();
-    writer_->finish(document);
+    return document;
 }
+
+}  // namespace
+
+void DocumentStream::finish(const StreamInfo& info) {
+    flush_sheet();
+    writer_->finish(document_info(info));
+}
+
+std::string DocumentStream::finish_part() {
+    flush_sheet();
+    return writer_->finish_part();
+}
+
+PdfAssembler::PdfAssembler(std::ostream& out, const fonts::FontSet& fonts)
+    : writer_(std::make_unique<PdfWriter>(out, fonts, WriterMode::assembly)) {}
+
+PdfAssembler::~PdfAssembler() = default;
+
+void PdfAssembler::add(std::string_view objects, std::string_view manifest) {
+    writer_->add_part(objects, manifest);
+}
+
+void PdfAssembler::finish(const StreamInfo& info) { writer_->finish(document_info(info)); }
+
+int PdfAssembler::sheet_count() const { return writer_->page_count(); }
+std::uint64_t PdfAssembler::bytes_written() const { return writer_->bytes_written(); }
 
 }  // namespace examdocs::renderers

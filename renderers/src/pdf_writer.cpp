@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <sstream>
 
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/image_header.h"
@@ -203,7 +204,9 @@ int PdfWriter::write_pattern(const CurveOp& cv, float H) {
     return number;
 }
 
-PdfWriter::PdfWriter(std::ostream& out, const fonts::FontSet& fonts) : out_(out), fonts_(fonts) {
+PdfWriter::PdfWriter(std::ostream& out, const fonts::FontSet& fonts, WriterMode mode)
+    : out_(out), fonts_(fonts), mode_(mode) {
+    if (mode_ == WriterMode::part) return;  // objects only
     // The second line's high bytes tell transfer tools the file is binary.
     write("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
     pages_root_ = reserve();
@@ -242,6 +245,16 @@ void PdfWriter::write_stream(int number, std::string_view dict_entries, std::str
 
 std::uint16_t PdfWriter::cid_for(int face, char32_t cp) {
     FontUse& use = fonts_used_[face];
+    if (mode_ != WriterMode::document) {
+        // The glyph id, the same in every part; a part's fonts are written at assembly.
+        auto [it, inserted] = use.cids.try_emplace(cp, 0);
+        if (inserted) {
+            it->second = fonts_.glyph(static_cast<std::size_t>(face), cp);
+            use.glyphs.try_emplace(it->second, cp);
+        }
+        if (use.type0 == 0 && mode_ == WriterMode::assembly) use.type0 = reserve();
+        return it->second;
+    }
     if (use.type0 == 0) use.type0 = reserve();
     auto [it, inserted] = use.cids.try_emplace(cp, 0);
     if (inserted) {
@@ -382,7 +395,20 @@ void PdfWriter::add_sheet(float width, float height, const std::vector<Placement
 
     const int contents = reserve();
     write_stream(contents, "", content, kDeflateLevel);
-    const int page = reserve();
+    if (mode_ == WriterMode::part) {
+        part_pages_.push_back({width, height, contents, std::move(faces), std::move(images)});
+    } else {
+        std::vector<std::pair<int, int>> xobjects;
+        for (int image : images) xobjects.emplace_back(image, image);
+        const int page = reserve();
+        write_page(page, width, height, contents, std::move(faces), xobjects);
+    }
+    if (!out_) throw PdfError("writing the PDF failed");
+}
+
+void PdfWriter::write_page(int page, float width, float height, int contents,
+                           std::vector<int> faces,
+                           const std::vector<std::pair<int, int>>& xobjects) {
     begin_object(page);
     std::string dict =
         "<< /Type /Page /Parent " + std::to_string(pages_root_) + " 0 R /MediaBox [0 0 ";
@@ -397,32 +423,46 @@ void PdfWriter::add_sheet(float width, float height, const std::vector<Placement
         }
         dict += ">> ";
     }
-    if (!images.empty()) {
+    if (!xobjects.empty()) {
         dict += "/XObject << ";
-        for (int image : images) {
-            dict += "/X" + std::to_string(image) + ' ' + std::to_string(image) + " 0 R ";
+        for (const auto& [name, number] : xobjects) {
+            dict += "/X" + std::to_string(name) + ' ' + std::to_string(number) + " 0 R ";
         }
         dict += ">> ";
     }
     dict += ">> /Contents " + std::to_string(contents) + " 0 R >>\nendobj\n";
     write(dict);
     pages_.push_back(page);
-    if (!out_) throw PdfError("writing the PDF failed");
 }
 
 void PdfWriter::write_font(int face, FontUse& use) {
-    const fonts::FontSubset subset = fonts_.subset(static_cast<std::size_t>(face), use.codepoints);
+    // The characters as (character id, code point), ids ascending. In a document, id i
+    // (from 1) is the i-th character first drawn; in an assembly, the face's glyph id. Id 0
+    // is .notdef.
+    std::vector<std::uint16_t> ids;
+    std::u32string codepoints;
+    if (mode_ == WriterMode::document) {
+        codepoints = use.codepoints;
+        for (std::size_t i = 0; i < codepoints.size(); ++i) {
+            ids.push_back(static_cast<std::uint16_t>(i + 1));
+        }
+    } else {
+        for (const auto& [glyph, cp] : use.glyphs) {
+            ids.push_back(glyph);
+            codepoints += cp;
+        }
+    }
+    const fonts::FontSubset subset = fonts_.subset(static_cast<std::size_t>(face), codepoints);
     const fonts::FaceMetrics m = fonts_.metrics(static_cast<std::size_t>(face));
-    const std::string name = subset_tag(face, use.codepoints) + "+" + m.postscript_name;
+    const std::string name = subset_tag(face, codepoints) + "+" + m.postscript_name;
 
     const int file = reserve();
     write_stream(file, "/Length1 " + std::to_string(subset.ttf.size()), subset.ttf, kDeflateLevel);
 
-    // Character id i (from 1) is the i-th character first drawn; id 0 is .notdef.
-    std::string map(2 * (use.codepoints.size() + 1), '\0');
+    std::string map(2 * ((ids.empty() ? 0 : ids.back()) + 1U), '\0');
     for (std::size_t i = 0; i < subset.glyphs.size(); ++i) {
-        map[2 * (i + 1)] = static_cast<char>(subset.glyphs[i] >> 8);
-        map[2 * (i + 1) + 1] = static_cast<char>(subset.glyphs[i] & 0xFF);
+        map[2U * ids[i]] = static_cast<char>(subset.glyphs[i] >> 8);
+        map[2U * ids[i] + 1] = static_cast<char>(subset.glyphs[i] & 0xFF);
     }
     const int cid_to_gid = reserve();
     write_stream(cid_to_gid, "", map, kDeflateLevel);
@@ -432,14 +472,14 @@ void PdfWriter::write_font(int face, FontUse& use) {
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
         "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
         "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-    for (std::size_t i = 0; i < use.codepoints.size(); i += 100) {
-        const std::size_t n = std::min<std::size_t>(100, use.codepoints.size() - i);
+    for (std::size_t i = 0; i < codepoints.size(); i += 100) {
+        const std::size_t n = std::min<std::size_t>(100, codepoints.size() - i);
         cmap += std::to_string(n) + " beginbfchar\n";
         for (std::size_t k = i; k < i + n; ++k) {
             cmap += '<';
-            append_hex16(cmap, static_cast<unsigned>(k + 1));
+            append_hex16(cmap, ids[k]);
             cmap += "> <";
-            append_utf16_hex(cmap, use.codepoints[k]);
+            append_utf16_hex(cmap, codepoints[k]);
             cmap += ">\n";
         }
         cmap += "endbfchar\n";
@@ -466,12 +506,19 @@ void PdfWriter::write_font(int face, FontUse& use) {
     std::string f = "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /" + name +
                     " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
                     " /FontDescriptor " +
-                    std::to_string(descriptor) + " 0 R /DW 1000 /W [1 [";
-    for (char32_t cp : use.codepoints) {
-        append_number(f, std::round(fonts_.advance(static_cast<std::size_t>(face), cp)), 0);
+                    std::to_string(descriptor) + " 0 R /DW 1000 /W [";
+    // Widths in runs of consecutive ids: "first [w w w]".
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+        if (k == 0 || ids[k] != ids[k - 1] + 1) {
+            if (k > 0) f += "] ";
+            f += std::to_string(ids[k]) + " [";
+        }
+        append_number(f, std::round(fonts_.advance(static_cast<std::size_t>(face), codepoints[k])),
+                      0);
         f += ' ';
     }
-    f += "]] /CIDToGIDMap " + std::to_string(cid_to_gid) + " 0 R >>\nendobj\n";
+    if (!ids.empty()) f += ']';
+    f += "] /CIDToGIDMap " + std::to_string(cid_to_gid) + " 0 R >>\nendobj\n";
     write(f);
 
     begin_object(use.type0);
@@ -480,8 +527,138 @@ void PdfWriter::write_font(int face, FontUse& use) {
           " 0 R] /ToUnicode " + std::to_string(to_unicode) + " 0 R >>\nendobj\n");
 }
 
+// The manifest is a few lines of text: the format is ours on both ends (a part is made and
+// assembled by examdocs, kept in the registry database in between), and it stays readable
+// when a job has to be looked into.
+//   examdocs-pdf-part 1
+//   object <number> <offset>          each object, by offset
+//   page <w> <h> <contents> <n> <face>… <m> <xobject>…
+//   glyph <face> <glyph id> <code point>
+//   end <bytes>
+std::string PdfWriter::finish_part() {
+    if (mode_ != WriterMode::part) throw PdfError("finish_part() on a writer not in part mode");
+    std::vector<std::pair<std::uint64_t, int>> objects;
+    for (std::size_t i = 0; i < offsets_.size(); ++i) {
+        objects.emplace_back(offsets_[i], static_cast<int>(i + 1));
+    }
+    std::sort(objects.begin(), objects.end());
+    std::string m = "examdocs-pdf-part 1\n";
+    for (const auto& [offset, number] : objects) {
+        m += "object " + std::to_string(number) + ' ' + std::to_string(offset) + '\n';
+    }
+    for (const auto& p : part_pages_) {
+        m += "page ";
+        append_numbers(m, {p.width, p.height}, 3);
+        m += std::to_string(p.contents) + ' ' + std::to_string(p.faces.size());
+        for (int face : p.faces) m += ' ' + std::to_string(face);
+        m += ' ' + std::to_string(p.xobjects.size());
+        for (int x : p.xobjects) m += ' ' + std::to_string(x);
+        m += '\n';
+    }
+    for (const auto& [face, use] : fonts_used_) {
+        for (const auto& [glyph, cp] : use.glyphs) {
+            m += "glyph " + std::to_string(face) + ' ' + std::to_string(glyph) + ' ' +
+                 std::to_string(static_cast<std::uint32_t>(cp)) + '\n';
+        }
+    }
+    m += "end " + std::to_string(position_) + '\n';
+    out_.flush();
+    if (!out_) throw PdfError("writing the PDF part failed");
+    return m;
+}
+
+void PdfWriter::add_part(std::string_view objects, std::string_view manifest) {
+    if (mode_ != WriterMode::assembly) throw PdfError("add_part() on a writer not assembling");
+    auto bad = [](const std::string& what) {
+        return PdfError("a PDF part does not match its manifest: " + what);
+    };
+    std::istringstream in{std::string(manifest)};
+    std::string word;
+    int version = 0;
+    if (!(in >> word >> version) || word != "examdocs-pdf-part" || version != 1) {
+        throw bad("unknown manifest");
+    }
+    std::vector<std::pair<int, std::uint64_t>> listed;  // number, offset
+    std::vector<PartPage> pages;
+    std::uint64_t end = 0;
+    bool ended = false;
+    while (!ended && in >> word) {
+        if (word == "object") {
+            int number = 0;
+            std::uint64_t offset = 0;
+            if (!(in >> number >> offset) || number <= 0) throw bad("object line");
+            listed.emplace_back(number, offset);
+        } else if (word == "page") {
+            PartPage p;
+            std::size_t n = 0;
+            if (!(in >> p.width >> p.height >> p.contents >> n) || n > 64) throw bad("page line");
+            p.faces.resize(n);
+            for (int& face : p.faces) in >> face;
+            if (!(in >> n) || n > 4096) throw bad("page line");
+            p.xobjects.resize(n);
+            for (int& x : p.xobjects) in >> x;
+            if (!in) throw bad("page line");
+            pages.push_back(std::move(p));
+        } else if (word == "glyph") {
+            int face = 0;
+            unsigned glyph = 0;
+            std::uint32_t cp = 0;
+            if (!(in >> face >> glyph >> cp) || face < 0 ||
+                static_cast<std::size_t>(face) >= fonts_.size() || glyph > 0xFFFF) {
+                throw bad("glyph line");
+            }
+            fonts_used_[face].glyphs.try_emplace(static_cast<std::uint16_t>(glyph),
+                                                 static_cast<char32_t>(cp));
+        } else if (word == "end") {
+            if (!(in >> end)) throw bad("end line");
+            ended = true;
+        } else {
+            throw bad("unknown line '" + word + "'");
+        }
+    }
+    if (!ended || end != objects.size()) throw bad("its length");
+
+    // Each object's bytes, renumbered: "n 0 obj\n" is replaced, the rest copied as it is.
+    // Pages are the only objects that refer to others, and they are written here.
+    std::map<int, int> renumbered;
+    for (std::size_t i = 0; i < listed.size(); ++i) {
+        const auto [number, offset] = listed[i];
+        const std::uint64_t next = i + 1 < listed.size() ? listed[i + 1].second : end;
+        if (next < offset || next > end) throw bad("object offsets");
+        const std::string_view bytes = objects.substr(offset, next - offset);
+        const std::string head = std::to_string(number) + " 0 obj\n";
+        if (bytes.substr(0, head.size()) != head) throw bad("object " + std::to_string(number));
+        const int renumber = reserve();
+        renumbered[number] = renumber;
+        begin_object(renumber);
+        write(bytes.substr(head.size()));
+    }
+    auto object = [&](int number) {
+        auto it = renumbered.find(number);
+        if (it == renumbered.end()) throw bad("a page refers to a missing object");
+        return it->second;
+    };
+    for (const auto& p : pages) {
+        std::vector<std::pair<int, int>> xobjects;
+        for (int x : p.xobjects) xobjects.emplace_back(x, object(x));
+        for (int face : p.faces) {
+            if (face < 0 || static_cast<std::size_t>(face) >= fonts_.size()) throw bad("a face");
+            FontUse& use = fonts_used_[face];
+            if (use.type0 == 0) use.type0 = reserve();
+        }
+        const int page = reserve();
+        write_page(page, p.width, p.height, object(p.contents), p.faces, xobjects);
+    }
+    if (!out_) throw PdfError("writing the PDF failed");
+}
+
 void PdfWriter::finish(const DocumentInfo& info) {
-    for (auto& [face, use] : fonts_used_) write_font(face, use);
+    if (mode_ == WriterMode::part) throw PdfError("finish() on a writer in part mode");
+    for (auto& [face, use] : fonts_used_) {
+        // An assembly can hold glyphs of a face that no page of it uses.
+        if (use.type0 == 0) use.type0 = reserve();
+        write_font(face, use);
+    }
 
     begin_object(pages_root_);
     std::string kids = "<< /Type /Pages /Count " + std::to_string(pages_.size()) + " /Kids [";

@@ -44,9 +44,19 @@ struct DocumentInfo {
     std::string document_id;  // 32 hex digits for the trailer's /ID
 };
 
+// What a writer makes. A merged PDF can be made in parts (the chunks of a bulk job, on
+// several instances) and joined: a part holds its objects with numbers of its own and a
+// manifest of its pages and the characters it drew; assembly renumbers the objects, writes
+// the page dictionaries, and writes each font once, subset to every part's characters.
+// Parts and assembly use the font's own glyph ids as character ids, so a part's content
+// streams stay valid in the joined file unchanged; a whole document numbers its characters
+// in order of first use, which keeps its CIDToGIDMap small.
+enum class WriterMode { document, part, assembly };
+
 class PdfWriter {
   public:
-    PdfWriter(std::ostream& out, const fonts::FontSet& fonts);
+    PdfWriter(std::ostream& out, const fonts::FontSet& fonts,
+              WriterMode mode = WriterMode::document);
     PdfWriter(const PdfWriter&) = delete;
     PdfWriter& operator=(const PdfWriter&) = delete;
 
@@ -59,7 +69,14 @@ class PdfWriter {
     }
     // Writes the fonts, page tree, information dictionary, cross-reference table and
     // trailer. Throws PdfError when the output stream fails (here or earlier).
+    // Not in part mode.
     void finish(const DocumentInfo& info);
+
+    // Part mode: the manifest of what was written (its objects, pages and characters).
+    std::string finish_part();
+    // Assembly mode: appends a part's pages. `objects` is what a part-mode writer wrote,
+    // `manifest` what its finish_part() returned. Throws PdfError when they do not agree.
+    void add_part(std::string_view objects, std::string_view manifest);
 
     std::uint64_t bytes_written() const { return position_; }
     int page_count() const { return static_cast<int>(pages_.size()); }
@@ -67,8 +84,15 @@ class PdfWriter {
   private:
     struct FontUse {
         int type0 = 0;              // object number, reserved on first use
-        std::u32string codepoints;  // by character id - 1
+        std::u32string codepoints;  // by character id - 1 (document mode)
         std::map<char32_t, std::uint16_t> cids;
+        std::map<std::uint16_t, char32_t> glyphs;  // character id → code point (glyph ids)
+    };
+    // A page of a part, written as a dictionary only when assembled.
+    struct PartPage {
+        float width = 0, height = 0;
+        int contents = 0;
+        std::vector<int> faces, xobjects;
     };
 
     int reserve();
@@ -82,9 +106,14 @@ class PdfWriter {
     int write_image(const std::string& jpeg);
     int write_pattern(const CurveOp& curves, float page_height);
     void write_font(int face, FontUse& use);
+    // The page dictionary; `xobjects` are (name number, object number) pairs.
+    void write_page(int page, float width, float height, int contents, std::vector<int> faces,
+                    const std::vector<std::pair<int, int>>& xobjects);
 
     std::ostream& out_;
     const fonts::FontSet& fonts_;
+    WriterMode mode_;
+    std::vector<PartPage> part_pages_;
     std::uint64_t position_ = 0;
     std::vector<std::uint64_t> offsets_;  // by object number - 1
     int pages_root_ = 0;

@@ -185,4 +185,98 @@ TEST(BulkPrint, CancellingStopsBetweenBatchesWithAValidFile) {
     EXPECT_EQ(read_pdf(out.str()).pages, 2);
 }
 
+// A job's records printed as parts (as instances sharing a job print its chunks) and
+// joined: the same pages in the same order as one run, one font, codes that decode.
+std::string assemble(const std::vector<std::vector<std::string>>& chunks, PrintOptions options) {
+    options.part = true;
+    std::ostringstream out;
+    examdocs::bulk::PartAssembler assembler(
+        out, options.output,
+        {"准考证", "准考证",
+         std::chrono::system_clock::time_point(std::chrono::seconds(1790000000)),
+         "0123456789abcdef0123456789abcdef"});
+    for (const auto& names : chunks) {
+        const auto part = print(ndjson(names), options);
+        EXPECT_FALSE(part.summary.part_manifest.empty());
+        if (options.output == OutputKind::merged_pdf) {
+            EXPECT_EQ(part.bytes.rfind("%PDF", 0), std::string::npos) << "a part is not a file";
+        }
+        assembler.add(part.bytes, part.summary.part_manifest);
+    }
+    assembler.finish();
+    return out.str();
+}
+
+TEST(BulkPrint, PartsPrintedApartJoinIntoOneFileLikeOneRun) {
+    const std::vector<std::vector<std::string>> chunks = {{kNames.begin(), kNames.begin() + 4},
+                                                          {kNames.begin() + 4, kNames.begin() + 8},
+                                                          {kNames.begin() + 8, kNames.end()}};
+    PrintOptions options;
+    options.threads = 2;
+    const std::string joined = assemble(chunks, options);
+    const auto facts = read_pdf(joined);
+    std::string one_run;  // the same records (each part numbers its tickets from 10001)
+    for (const auto& names : chunks) one_run += ndjson(names);
+    const auto whole = read_pdf(print(one_run, PrintOptions{}).bytes);
+    ASSERT_EQ(facts.pages, static_cast<int>(kNames.size()));
+    for (std::size_t i = 0; i < kNames.size(); ++i) {
+        // Every character extracts as in one run (the ToUnicode map covers all parts).
+        EXPECT_TRUE(facts.page_text[i] == whole.page_text[i]) << "page " << i + 1;
+        EXPECT_NE(examdocs::test::squeeze(facts.page_text[i]).find(kNames[i]), std::string::npos);
+    }
+    ASSERT_EQ(facts.fonts.size(), 1U);
+    EXPECT_TRUE(facts.fonts[0].subset);
+    EXPECT_TRUE(facts.fonts[0].embedded);
+    EXPECT_EQ(facts.title, "准考证");
+    // The last part's QR code, through renumbered objects.
+    const auto codes = examdocs::test::decode_codes(joined, 10, ZXing::BarcodeFormat::QRCode);
+    ASSERT_EQ(codes.size(), 1U);
+    EXPECT_EQ(codes, examdocs::test::decode_codes(print(one_run, PrintOptions{}).bytes, 10,
+                                                  ZXing::BarcodeFormat::QRCode));
+    // Deterministic: the same parts join into the same bytes.
+    EXPECT_EQ(assemble(chunks, options), joined);
+}
+
+TEST(BulkPrint, TwoUpPartsEachStartANewSheet) {
+    PrintOptions options;
+    options.sheets.pages_per_sheet = 2;
+    const auto facts = read_pdf(assemble({{"赵一", "钱二", "孙三"}, {"李四", "周五"}}, options));
+    ASSERT_EQ(facts.pages, 3);
+    EXPECT_NEAR(facts.page_width, 841.89, 0.5);
+    const std::string second = examdocs::test::squeeze(facts.page_text[1]);
+    EXPECT_NE(second.find("孙三"), std::string::npos);
+    EXPECT_EQ(second.find("李四"), std::string::npos);
+    EXPECT_NE(examdocs::test::squeeze(facts.page_text[2]).find("周五"), std::string::npos);
+}
+
+TEST(BulkPrint, ZipPartsJoinWithNamesUniqueAcrossParts) {
+    PrintOptions options;
+    options.output = OutputKind::zip;
+    const std::string joined = assemble({{"赵一", "钱二"}, {"孙三"}}, options);
+    std::istringstream zip(joined);
+    Poco::Zip::ZipArchive archive(zip);
+    std::vector<std::string> names;
+    for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) {
+        names.push_back(it->first);
+    }
+    std::sort(names.begin(), names.end());
+    // Each part numbers its tickets from 10001: the second part's first name collides.
+    ASSERT_EQ(names.size(), 3U);
+    EXPECT_EQ(names[0], "准考证-2026110110001-2.pdf");
+    EXPECT_EQ(names[1], "准考证-2026110110001.pdf");
+    EXPECT_EQ(names[2], "准考证-2026110110002.pdf");
+}
+
+TEST(BulkPrint, APartThatDoesNotMatchItsManifestIsRefused) {
+    PrintOptions options;
+    options.part = true;
+    const auto part = print(ndjson({"赵一"}), options);
+    std::ostringstream out;
+    examdocs::bulk::PartAssembler assembler(out, OutputKind::merged_pdf, {});
+    EXPECT_THROW(assembler.add(part.bytes.substr(1), part.summary.part_manifest),
+                 std::runtime_error);
+    EXPECT_THROW(assembler.add(part.bytes, "examdocs-pdf-part 1\nobject 1 zero\n"),
+                 std::runtime_error);
+}
+
 }  // namespace

@@ -12,8 +12,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "examdocs/bulk/records.h"
@@ -34,6 +36,11 @@ struct PrintOptions {
     std::string document_id;                    // merged PDF's /ID; empty: random
     std::string title;                          // merged PDF's title; empty: the layout's
     const std::atomic<bool>* cancel = nullptr;  // checked between batches
+    // Write a part of the output, to be joined with the parts before and after it by
+    // PartAssembler (the chunks of a job shared by several instances): the part's bytes go
+    // to `out` and its manifest to PrintSummary::part_manifest. now/document_id/title are
+    // then the assembler's to set.
+    bool part = false;
     // Run on a worker thread for each readable record before it is composed: returns the
     // data to print (e.g. a certificate issued through the registry from the record), or
     // puts field errors in `errors` to refuse the record. Must be thread-safe.
@@ -62,6 +69,7 @@ struct PrintSummary {
     std::uint64_t bytes = 0;
     double seconds = 0;
     bool cancelled = false;
+    std::string part_manifest;  // PrintOptions::part only
 };
 
 struct PrintCallbacks {
@@ -72,5 +80,35 @@ struct PrintCallbacks {
 PrintSummary print_records(RecordReader& records, const renderers::Layout& layout,
                            std::ostream& out, const PrintOptions& options,
                            const PrintCallbacks& callbacks = {});
+
+// Joins parts written by print_records (PrintOptions::part) into the output one run over
+// all their records would have made: for a merged PDF the objects are renumbered and the
+// fonts written once for the whole file; for a ZIP the entries are copied, names made
+// unique across parts. Parts go in one at a time, in record order. With n-up sheets every
+// part starts a new sheet, so a part whose records do not fill its last sheet leaves it
+// partly empty. Throws std::runtime_error for a part that does not match its manifest.
+class PartAssembler {
+  public:
+    // What the whole file carries: for a merged PDF its title, subject (the layout's
+    // title), date and /ID; for a ZIP the entries' date.
+    struct FileInfo {
+        std::string title, subject;
+        std::chrono::system_clock::time_point now;
+        std::string document_id;
+    };
+    PartAssembler(std::ostream& out, OutputKind output, FileInfo info);
+    ~PartAssembler();
+    PartAssembler(const PartAssembler&) = delete;
+    PartAssembler& operator=(const PartAssembler&) = delete;
+
+    void add(std::string_view bytes, std::string_view manifest);
+    // Finishes the file; returns its size in bytes.
+    std::uint64_t finish();
+    int sheets() const;  // merged PDF only
+
+  private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 }  // namespace examdocs::bulk

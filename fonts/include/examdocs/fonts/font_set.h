@@ -51,6 +51,9 @@ class FontSet {
     int face_for(char32_t cp) const;
     // Advance width of `cp` in the given face, in units of 1/1000 em.
     float advance(std::size_t face, char32_t cp) const;
+    // The face's own glyph id for `cp` (0 when it has none): the character id of merged
+    // PDFs assembled from parts, which must agree however the parts were made.
+    std::uint16_t glyph(std::size_t face, char32_t cp) const;
     // Ascent and descent (negative) of the primary face, in 1/1000 em.
     float ascent() const;
     float descent() const;

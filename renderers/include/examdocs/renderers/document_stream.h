@@ -10,6 +10,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "examdocs/fonts/font_set.h"
@@ -36,10 +37,15 @@ struct StreamInfo {
     std::string document_id;  // empty: random
 };
 
+// What a DocumentStream writes: a whole PDF, or a part of one that PdfAssembler joins
+// with other parts (made on other threads, processes or machines) into one PDF.
+enum class StreamOutput { document, part };
+
 class DocumentStream {
   public:
     // Throws std::invalid_argument for an unsupported pages_per_sheet.
-    DocumentStream(std::ostream& out, const fonts::FontSet& fonts, SheetOptions options = {});
+    DocumentStream(std::ostream& out, const fonts::FontSet& fonts, SheetOptions options = {},
+                   StreamOutput output = StreamOutput::document);
     ~DocumentStream();
     DocumentStream(const DocumentStream&) = delete;
     DocumentStream& operator=(const DocumentStream&) = delete;
@@ -48,6 +54,9 @@ class DocumentStream {
     void add(const ComposedDocument& doc);
     // Writes the rest: a partly filled last sheet, the fonts, the trailer.
     void finish(const StreamInfo& info);
+    // Part output: writes a partly filled last sheet and returns the part's manifest, which
+    // goes to PdfAssembler::add with the bytes written to `out`.
+    std::string finish_part();
 
     int page_count() const { return pages_added_; }
     int sheet_count() const;
@@ -63,6 +72,27 @@ class DocumentStream {
     std::vector<std::shared_ptr<const ComposedPages>> pending_docs_;
     std::vector<std::pair<const ComposedPages*, std::size_t>> pending_pages_;
     int pages_added_ = 0;
+};
+
+// Joins parts into one PDF, in the order they are added: their objects are copied with
+// new numbers, and each font is written once, subset to the characters of every part.
+// Parts are read one at a time, so memory does not grow with their number.
+class PdfAssembler {
+  public:
+    PdfAssembler(std::ostream& out, const fonts::FontSet& fonts);
+    ~PdfAssembler();
+    PdfAssembler(const PdfAssembler&) = delete;
+    PdfAssembler& operator=(const PdfAssembler&) = delete;
+
+    // Throws PdfError when the part and its manifest do not agree.
+    void add(std::string_view objects, std::string_view manifest);
+    void finish(const StreamInfo& info);
+
+    int sheet_count() const;
+    std::uint64_t bytes_written() const;
+
+  private:
+    std::unique_ptr<PdfWriter> writer_;
 };
 
 }  // namespace examdocs::renderers
