@@ -44,6 +44,17 @@ const std::vector<std::string>& migrations() {
         " id {id}, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
         " number TEXT NOT NULL, detail TEXT NOT NULL);"
         "CREATE INDEX audit_by_number ON audit_log (number, id);",
+        // 4: jobs split into chunks that every instance on one database can claim (an
+        // empty input or output is stored as NULL: Poco binds an empty BLOB so)
+        "ALTER TABLE jobs ADD COLUMN chunks BIGINT NOT NULL DEFAULT -1;"
+        "CREATE TABLE job_chunks ("
+        " job_id TEXT NOT NULL, chunk BIGINT NOT NULL, first_record BIGINT NOT NULL,"
+        " records BIGINT NOT NULL, input {blob}, state TEXT NOT NULL,"
+        " claimed_by TEXT NOT NULL, claimed_at BIGINT NOT NULL, attempts INTEGER NOT NULL,"
+        " printed BIGINT NOT NULL, refused BIGINT NOT NULL, pages BIGINT NOT NULL,"
+        " output {blob}, manifest TEXT NOT NULL, finished_at BIGINT NOT NULL,"
+        " PRIMARY KEY (job_id, chunk));"
+        "CREATE INDEX job_chunks_by_state ON job_chunks (state, claimed_at);",
     };
     return list;
 }
@@ -60,12 +71,15 @@ bool is_postgresql_url(std::string_view url) {
            url.find("host=") != std::string_view::npos;
 }
 
-WriteTransaction::WriteTransaction(Database& db, Poco::Data::Session& s) : s_(s) {
+WriteTransaction::WriteTransaction(Database& db, Poco::Data::Session& s, TransactionLock lock)
+    : s_(s) {
     if (db.dialect() == Dialect::sqlite) {
         s_ << "BEGIN IMMEDIATE", now;
     } else {
         s_ << "BEGIN", now;
-        s_ << "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")", now;
+        if (lock == TransactionLock::database) {
+            s_ << "SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")", now;
+        }
     }
 }
 
@@ -160,8 +174,10 @@ void Database::migrate() {
             for (const auto& [token, spelling] :
                  {std::pair<std::string, std::string>{"{blob}", sqlite ? "BLOB" : "BYTEA"},
                   {"{id}", sqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY"}}) {
-                const auto at = text.find(token);
-                if (at != std::string::npos) text.replace(at, token.size(), spelling);
+                for (auto at = text.find(token); at != std::string::npos;
+                     at = text.find(token, at + spelling.size())) {
+                    text.replace(at, token.size(), spelling);
+                }
             }
             if (text.find_first_not_of(" \n") != std::string::npos) s << text, now;
             if (end == std::string::npos) break;

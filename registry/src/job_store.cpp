@@ -35,11 +35,11 @@ std::optional<JobRow> JobStore::find(const std::string& id) {
     Poco::Data::Statement st(s);
     st << database_->sql(
         "SELECT id, layout, state, options, total, done, printed, refused, pages, bytes, error,"
-        " attempts, created_at, started_at, finished_at FROM jobs WHERE id = ?"),
+        " attempts, created_at, started_at, finished_at, chunks FROM jobs WHERE id = ?"),
         into(j.id), into(j.layout), into(j.state), into(j.options), into(j.total), into(j.done),
         into(j.printed), into(j.refused), into(j.pages), into(j.bytes), into(j.error),
-        into(j.attempts), into(j.created_at), into(j.started_at), into(j.finished_at), use(key),
-        limit(1);
+        into(j.attempts), into(j.created_at), into(j.started_at), into(j.finished_at),
+        into(j.chunks), use(key), limit(1);
     if (st.execute() == 0) return std::nullopt;
     return j;
 }
@@ -59,6 +59,179 @@ bool JobStore::start(const std::string& id) {
     s << database_->sql("DELETE FROM job_failures WHERE job_id = ?"), use(key), now;
     tx.commit();
     return true;
+}
+
+bool JobStore::start_split(const std::string& id) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id, started = now_iso();
+    Poco::Data::Statement update(s);
+    update << database_->sql(
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1,"
+        " started_at = CASE WHEN started_at = '' THEN ? ELSE started_at END"
+        " WHERE id = ? AND state IN ('queued', 'running')"),
+        use(started), use(key);
+    return update.execute() > 0;
+}
+
+void JobStore::add_chunk(const std::string& id, std::int64_t chunk, std::int64_t first_record,
+                         std::int64_t records, const std::string& input) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id;
+    std::int64_t number = chunk, first = first_record, count = records;
+    Poco::Data::BLOB bytes(reinterpret_cast<const unsigned char*>(input.data()), input.size());
+    Poco::Data::BLOB none;
+    s << database_->sql(
+        "INSERT INTO job_chunks (job_id, chunk, first_record, records, input, state, claimed_by,"
+        " claimed_at, attempts, printed, refused, pages, output, manifest, finished_at)"
+        " VALUES (?, ?, ?, ?, ?, 'queued', '', 0, 0, 0, 0, 0, ?, '', 0)"
+        " ON CONFLICT (job_id, chunk) DO NOTHING"),
+        use(key), use(number), use(first), use(count), use(bytes), use(none), now;
+}
+
+void JobStore::split_done(const std::string& id, std::int64_t chunks) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id;
+    std::int64_t count = chunks;
+    s << database_->sql("UPDATE jobs SET chunks = ? WHERE id = ?"), use(count), use(key), now;
+}
+
+std::optional<ChunkClaim> JobStore::claim_chunk(const std::string& instance, std::int64_t now_s,
+                                                std::int64_t lease_seconds) {
+    Poco::Data::Session s = database_->session();
+    // Only the chosen row is locked: instances claiming at once skip each other's rows
+    // instead of waiting (SQLite has one writer at a time and no row locks to skip).
+    WriteTransaction tx(*database_, s, TransactionLock::rows);
+    const bool postgresql = database_->dialect() == Dialect::postgresql;
+    ChunkClaim claim;
+    std::int64_t expired = now_s - lease_seconds;
+    Poco::Data::Statement pick(s);
+    pick << database_->sql(
+        std::string("SELECT c.job_id, c.chunk FROM job_chunks c JOIN jobs j ON j.id = c.job_id"
+                    " WHERE j.state = 'running' AND (c.state = 'queued' OR"
+                    " (c.state = 'running' AND c.claimed_at < ?))"
+                    " ORDER BY j.created_at, c.job_id, c.chunk LIMIT 1") +
+        (postgresql ? " FOR UPDATE OF c SKIP LOCKED" : "")),
+        into(claim.job_id), into(claim.chunk), use(expired);
+    if (pick.execute() == 0) return std::nullopt;
+    std::string owner = instance;
+    std::int64_t at = now_s;
+    s << database_->sql(
+        "UPDATE job_chunks SET state = 'running', claimed_by = ?, claimed_at = ?,"
+        " attempts = attempts + 1 WHERE job_id = ? AND chunk = ?"),
+        use(owner), use(at), use(claim.job_id), use(claim.chunk), now;
+    Poco::Data::BLOB input;
+    s << database_->sql(
+        "SELECT first_record, records, input, attempts FROM job_chunks"
+        " WHERE job_id = ? AND chunk = ?"),
+        into(claim.first_record), into(claim.records), into(input), into(claim.attempts),
+        use(claim.job_id), use(claim.chunk), now;
+    tx.commit();
+    claim.input.assign(reinterpret_cast<const char*>(input.rawContent()), input.size());
+    return claim;
+}
+
+bool JobStore::renew_chunk(const std::string& id, std::int64_t chunk, const std::string& instance,
+                           std::int64_t now_s) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id, owner = instance;
+    std::int64_t number = chunk, at = now_s;
+    Poco::Data::Statement update(s);
+    update << database_->sql(
+        "UPDATE job_chunks SET claimed_at = ? WHERE job_id = ? AND chunk = ?"
+        " AND state = 'running' AND claimed_by = ?"),
+        use(at), use(key), use(number), use(owner);
+    return update.execute() > 0;
+}
+
+bool JobStore::complete_chunk(const std::string& id, std::int64_t chunk,
+                              const std::string& instance, const ChunkResult& result,
+                              std::int64_t now_s) {
+    Poco::Data::Session s = database_->session();
+    WriteTransaction tx(*database_, s);
+    std::string key = id, owner = instance, manifest = result.manifest;
+    std::int64_t number = chunk, printed = result.printed, refused = result.refused,
+                 pages = result.pages, at = now_s;
+    Poco::Data::BLOB output(reinterpret_cast<const unsigned char*>(result.output.data()),
+                            result.output.size());
+    Poco::Data::BLOB none;
+    // The input is not needed once printed: emptied, it stops taking room.
+    Poco::Data::Statement update(s);
+    update << database_->sql(
+        "UPDATE job_chunks SET state = 'done', output = ?, manifest = ?, printed = ?,"
+        " refused = ?, pages = ?, input = ?, finished_at = ?"
+        " WHERE job_id = ? AND chunk = ? AND state = 'running' AND claimed_by = ?"),
+        use(output), use(manifest), use(printed), use(refused), use(pages), use(none), use(at),
+        use(key), use(number), use(owner);
+    if (update.execute() == 0) return false;
+    std::int64_t records = 0;
+    s << database_->sql("SELECT records FROM job_chunks WHERE job_id = ? AND chunk = ?"),
+        into(records), use(key), use(number), now;
+    s << database_->sql(
+        "UPDATE jobs SET done = done + ?, printed = printed + ?, refused = refused + ?"
+        " WHERE id = ?"),
+        use(records), use(printed), use(refused), use(key), now;
+    for (const auto& f : result.failures) {
+        std::int64_t record = f.record, line = f.line;
+        std::string errors = f.errors;
+        s << database_->sql(
+            "INSERT INTO job_failures (job_id, record, line, errors) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (job_id, record) DO UPDATE SET line = excluded.line,"
+            " errors = excluded.errors"),
+            use(key), use(record), use(line), use(errors), now;
+    }
+    tx.commit();
+    return true;
+}
+
+void JobStore::release_chunks(const std::string& instance) {
+    Poco::Data::Session s = database_->session();
+    std::string owner = instance;
+    s << database_->sql(
+        "UPDATE job_chunks SET state = 'queued', claimed_by = ''"
+        " WHERE state = 'running' AND claimed_by = ?"),
+        use(owner), now;
+}
+
+std::vector<std::string> JobStore::assemblable(std::int64_t now_s, std::int64_t quiet_seconds) {
+    Poco::Data::Session s = database_->session();
+    std::vector<std::string> ids;
+    std::int64_t before = now_s - quiet_seconds;
+    s << database_->sql(
+        "SELECT j.id FROM jobs j WHERE j.state = 'running' AND j.chunks >= 0"
+        " AND j.chunks = (SELECT COUNT(*) FROM job_chunks c WHERE c.job_id = j.id"
+        " AND c.state = 'done')"
+        " AND NOT EXISTS (SELECT 1 FROM job_chunks c WHERE c.job_id = j.id"
+        " AND c.finished_at > ?) ORDER BY j.created_at, j.id"),
+        into(ids), use(before), now;
+    return ids;
+}
+
+std::optional<ChunkOutput> JobStore::chunk_output(const std::string& id, std::int64_t chunk) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id;
+    std::int64_t number = chunk;
+    Poco::Data::BLOB output;
+    ChunkOutput out;
+    Poco::Data::Statement st(s);
+    st << database_->sql(
+        "SELECT output, manifest, pages FROM job_chunks"
+        " WHERE job_id = ? AND chunk = ? AND state = 'done'"),
+        into(output), into(out.manifest), into(out.pages), use(key), use(number), limit(1);
+    if (st.execute() == 0) return std::nullopt;
+    out.output.assign(reinterpret_cast<const char*>(output.rawContent()), output.size());
+    return out;
+}
+
+bool JobStore::complete(const std::string& id, const JobRow& counts) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id, finished = now_iso();
+    std::int64_t pages = counts.pages, bytes = counts.bytes;
+    Poco::Data::Statement update(s);
+    update << database_->sql(
+        "UPDATE jobs SET state = 'done', pages = ?, bytes = ?, finished_at = ?"
+        " WHERE id = ? AND state = 'running'"),
+        use(pages), use(bytes), use(finished), use(key);
+    return update.execute() > 0;
 }
 
 void JobStore::progress(const std::string& id, std::int64_t done, std::int64_t printed,
@@ -95,13 +268,18 @@ void JobStore::finish(const std::string& id, const std::string& state, const Job
 
 bool JobStore::cancel(const std::string& id) {
     Poco::Data::Session s = database_->session();
+    WriteTransaction tx(*database_, s);
     std::string key = id, finished = now_iso();
     Poco::Data::Statement update(s);
     update << database_->sql(
         "UPDATE jobs SET state = 'cancelled', finished_at = ?"
         " WHERE id = ? AND state IN ('queued', 'running')"),
         use(finished), use(key);
-    return update.execute() > 0;
+    if (update.execute() == 0) return false;
+    // Its chunks will not be printed or assembled: their records and parts go.
+    s << database_->sql("DELETE FROM job_chunks WHERE job_id = ?"), use(key), now;
+    tx.commit();
+    return true;
 }
 
 std::vector<JobFailureRow> JobStore::failures(const std::string& id, int limit_rows) {

@@ -2,6 +2,8 @@
 // what happens to one bad record among good ones.
 #include "examdocs/bulk/records.h"
 
+#include "examdocs/bulk/chunks.h"
+
 #include <Poco/File.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -174,6 +176,40 @@ TEST(InputFormats, FromNamesAndMediaTypes) {
     EXPECT_EQ(format_from_media_type("text/csv; charset=utf-8"), InputFormat::csv);
     EXPECT_EQ(format_from_media_type("application/x-ndjson"), InputFormat::ndjson);
     EXPECT_FALSE(format_from_media_type("text/plain"));
+}
+
+TEST(ChunkRecords, KeepNumbersLinesTypedCellsDefaultsAndErrors) {
+    examdocs::bulk::ReadOptions options;
+    Poco::JSON::Parser parser;
+    options.defaults = parser.parse(R"({"exam":{"title":"2026年第二批"}})");
+    const auto records = read_all(
+        "ticketNumber,candidate/name,level\n"
+        "0012,\"张,三\",4\n"
+        "too,many,cells,here\n"
+        "0013,李四,3\n",
+        InputFormat::csv, options);
+    ASSERT_EQ(records.size(), 3U);
+    std::string chunk;
+    for (const auto& r : records) chunk += examdocs::bulk::encode_record(r);
+    std::istringstream in(chunk);
+    auto reader = examdocs::bulk::open_encoded_records(in);
+    std::vector<Record> decoded;
+    while (auto r = reader->next()) decoded.push_back(std::move(*r));
+    ASSERT_EQ(decoded.size(), 3U);
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(decoded[i].number, records[i].number);
+        EXPECT_EQ(decoded[i].line, records[i].line);
+    }
+    EXPECT_EQ(at(decoded[0], "/ticketNumber"), "0012");
+    EXPECT_EQ(at(decoded[0], "/candidate/name"), "张,三");
+    EXPECT_EQ(at(decoded[0], "/exam/title"), "2026年第二批");
+    EXPECT_TRUE(examdocs::resolve_pointer(decoded[2].data, "/level")->isInteger());
+    ASSERT_FALSE(decoded[1].errors.empty());
+    EXPECT_EQ(decoded[1].errors[0].code, records[1].errors[0].code);
+    EXPECT_EQ(decoded[1].errors[0].message, records[1].errors[0].message);
+
+    std::istringstream damaged("{\"n\":1,\n");
+    EXPECT_THROW(examdocs::bulk::open_encoded_records(damaged)->next(), InputError);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -57,7 +58,7 @@ class Registry : public ::testing::TestWithParam<std::string> {
 
 TEST_P(Registry, IssuesNumberedSignedCertificates) {
     auto registry = open();
-    EXPECT_EQ(registry->schema_version(), 3);
+    EXPECT_EQ(registry->schema_version(), 4);
     auto result = registry->issue(draft(), "key-1");
     ASSERT_EQ(result.outcome, IssueOutcome::created);
     const Certificate& c = result.certificate;
@@ -172,7 +173,7 @@ TEST_P(Registry, ACommittedCertificateSurvivesReopening) {
         number = registry->issue(draft(), "k").certificate.number;
     }
     auto reopened = open();
-    EXPECT_EQ(reopened->schema_version(), 3);  // migrations are not applied twice
+    EXPECT_EQ(reopened->schema_version(), 4);  // migrations are not applied twice
     ASSERT_TRUE(reopened->find(number));
     EXPECT_EQ(reopened->issue(draft(), "k").outcome, IssueOutcome::replayed);
 }
@@ -264,6 +265,132 @@ TEST_P(Registry, JobRowsRecordProgressFailuresAndTheEnd) {
     EXPECT_FALSE(jobs.start("job-2")) << "a cancelled job is not started";
     EXPECT_EQ(jobs.active_count(), 0);
     EXPECT_FALSE(jobs.find("job-3"));
+}
+
+TEST_P(Registry, ChunksAreClaimedOnceCompletedOnceAndTakenOverAfterTheLease) {
+    auto registry = open();
+    JobStore jobs(registry->database());
+    JobRow row;
+    row.id = "job-c";
+    row.layout = "admission-ticket";
+    row.state = "queued";
+    row.options = "{}";
+    row.total = 40;
+    jobs.create(row);
+    ASSERT_TRUE(jobs.start_split("job-c"));
+    const std::string big(3 * 1024 * 1024, '\xAB');  // chunks hold photos: megabytes
+    for (int c = 0; c < 8; ++c) jobs.add_chunk("job-c", c, 1 + 5 * c, 5, c == 0 ? big : "x");
+    jobs.add_chunk("job-c", 0, 1, 5, "again");  // a restarted split keeps what it stored
+    EXPECT_TRUE(jobs.assemblable(1000, 0).empty()) << "not split to the end yet";
+    jobs.split_done("job-c", 8);
+
+    // Four claimers at once (instances' workers): every chunk goes to exactly one.
+    std::mutex mutex;
+    std::vector<std::pair<ChunkClaim, std::string>> claims;  // and who claimed it
+    std::vector<std::thread> claimers;
+    for (int t = 0; t < 4; ++t) {
+        claimers.emplace_back([&, t] {
+            while (auto claim = jobs.claim_chunk("instance-" + std::to_string(t), 1000, 60)) {
+                std::lock_guard lock(mutex);
+                claims.emplace_back(*claim, "instance-" + std::to_string(t));
+            }
+        });
+    }
+    for (auto& t : claimers) t.join();
+    ASSERT_EQ(claims.size(), 8U);
+    std::set<std::int64_t> chunks;
+    for (const auto& [c, owner] : claims) chunks.insert(c.chunk);
+    EXPECT_EQ(chunks.size(), 8U);
+    for (const auto& [c, owner] : claims) {
+        if (c.chunk == 0) EXPECT_EQ(c.input, big);
+        EXPECT_EQ(c.first_record, 1 + 5 * c.chunk);
+    }
+    EXPECT_FALSE(jobs.claim_chunk("instance-9", 1030, 60)) << "claims are leased for 60 s";
+
+    // Chunk 3's claimer goes quiet; after the lease another instance takes it over, and
+    // the first one's late completion is refused.
+    for (const auto& [c, owner] : claims) {
+        if (c.chunk != 3) EXPECT_TRUE(jobs.renew_chunk("job-c", c.chunk, owner, 1050));
+    }
+    const auto taken = jobs.claim_chunk("instance-9", 1061, 60);
+    ASSERT_TRUE(taken);
+    EXPECT_EQ(taken->chunk, 3);
+    EXPECT_EQ(taken->attempts, 2);
+    std::string stale_owner;
+    for (const auto& [c, owner] : claims) {
+        if (c.chunk == 3) stale_owner = owner;
+    }
+    ChunkResult result;
+    result.printed = 4;
+    result.refused = 1;
+    result.pages = 4;
+    result.output = std::string(2 * 1024 * 1024, '\x01');
+    result.manifest = "manifest";
+    result.failures = {{5 * taken->chunk + 2, 0, R"([{"pointer":"/a"}])"}};
+    EXPECT_FALSE(jobs.renew_chunk("job-c", 3, stale_owner, 1062)) << "the claim moved on";
+    EXPECT_FALSE(jobs.complete_chunk("job-c", 3, stale_owner, result, 1062));
+    EXPECT_TRUE(jobs.complete_chunk("job-c", taken->chunk, "instance-9", result, 1062));
+    EXPECT_FALSE(jobs.complete_chunk("job-c", taken->chunk, "instance-9", result, 1063))
+        << "a chunk completes once";
+
+    // The others complete with their claimers; the counts add up once per chunk.
+    for (const auto& [c, owner] : claims) {
+        if (c.chunk == 3) continue;
+        ChunkResult r;
+        r.printed = 5;
+        r.pages = 5;
+        r.output = "part " + std::to_string(c.chunk);
+        r.manifest = "m";
+        EXPECT_TRUE(jobs.complete_chunk("job-c", c.chunk, owner, r, 1065));
+    }
+    auto job = jobs.find("job-c");
+    EXPECT_EQ(job->done, 40);
+    EXPECT_EQ(job->printed, 39);
+    EXPECT_EQ(job->refused, 1);
+    EXPECT_EQ(job->chunks, 8);
+    EXPECT_EQ(jobs.failures("job-c", 10).size(), 1U);
+    EXPECT_EQ(jobs.chunk_output("job-c", taken->chunk)->output, result.output);
+    EXPECT_EQ(jobs.chunk_output("job-c", 7)->output, "part 7");
+
+    EXPECT_TRUE(jobs.assemblable(1065, 30).empty()) << "its assembler may still be at work";
+    EXPECT_EQ(jobs.assemblable(1200, 30), (std::vector<std::string>{"job-c"}));
+    JobRow counts = *job;
+    counts.pages = 39;
+    counts.bytes = 1234;
+    EXPECT_TRUE(jobs.complete("job-c", counts));
+    EXPECT_FALSE(jobs.complete("job-c", counts)) << "done once";
+    EXPECT_EQ(jobs.find("job-c")->state, "done");
+    EXPECT_TRUE(jobs.assemblable(1200, 0).empty());
+}
+
+TEST_P(Registry, ReleasedAndCancelledChunks) {
+    auto registry = open();
+    JobStore jobs(registry->database());
+    JobRow row;
+    row.layout = "admission-ticket";
+    row.state = "queued";
+    row.options = "{}";
+    for (const char* id : {"job-a", "job-b"}) {
+        row.id = id;
+        jobs.create(row);
+        ASSERT_TRUE(jobs.start_split(id));
+        jobs.add_chunk(id, 0, 1, 1, "r");
+        jobs.split_done(id, 1);
+    }
+    const auto first = jobs.claim_chunk("me", 100, 60);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->job_id, "job-a") << "oldest job first";
+    jobs.release_chunks("me");  // a restart gives back what it held
+    const auto again = jobs.claim_chunk("other", 101, 60);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->job_id, "job-a");
+    ChunkResult nothing;  // every record refused: an empty part
+    nothing.refused = 1;
+    ASSERT_TRUE(jobs.complete_chunk("job-a", 0, "other", nothing, 101));
+    ASSERT_TRUE(jobs.chunk_output("job-a", 0));
+    EXPECT_EQ(jobs.chunk_output("job-a", 0)->output, "");
+    EXPECT_TRUE(jobs.cancel("job-b"));
+    EXPECT_FALSE(jobs.claim_chunk("other", 102, 60)) << "a cancelled job's chunks are gone";
 }
 
 TEST_P(Registry, TheAuditLogSaysWhoDidWhatAndWhen) {

@@ -49,12 +49,19 @@ class Database {
 // Whether `url` names a PostgreSQL database.
 bool is_postgresql_url(std::string_view url);
 
+// What a write transaction locks on PostgreSQL: the whole database (an advisory lock, so
+// that writers go one at a time as on SQLite), or only the rows it selects FOR UPDATE (for
+// claiming work with SKIP LOCKED, where writers must not wait for each other). SQLite
+// always locks the database.
+enum class TransactionLock { database, rows };
+
 // SQLite's own write lock from the first statement on: Poco's begin() issues BEGIN
 // DEFERRED, which can fail with SQLITE_BUSY when a read turns into a write under WAL.
 // Rolls back unless committed.
 class WriteTransaction {
   public:
-    WriteTransaction(Database& db, Poco::Data::Session& s);
+    WriteTransaction(Database& db, Poco::Data::Session& s,
+                     TransactionLock lock = TransactionLock::database);
     void commit();
     ~WriteTransaction();
     WriteTransaction(const WriteTransaction&) = delete;

@@ -3,6 +3,11 @@
 // stands (state, counts), and the records it refused. The input and the result are files
 // in the data directory; the rows say what happened to them, so that a job survives a
 // restart. Thread-safe.
+//
+// A job can also be split into chunks of records kept in the database, which any instance
+// sharing the database claims (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), prints,
+// and hands back with its part of the output; a claim not renewed within its lease can be
+// taken over by another instance. Whoever completes the last chunk assembles the result.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,6 +17,12 @@
 #include "examdocs/registry/database.h"
 
 namespace examdocs::registry {
+
+struct JobFailureRow {
+    std::int64_t record = 0;
+    std::int64_t line = 0;
+    std::string errors;  // JSON array of {pointer, code, message}
+};
 
 struct JobRow {
     std::string id;
@@ -23,12 +34,30 @@ struct JobRow {
     std::string error;
     int attempts = 0;  // runs started: more than one means it resumed after a restart
     std::string created_at, started_at, finished_at;
+    std::int64_t chunks = -1;  // chunks once the job is split; -1 while not (or never)
 };
 
-struct JobFailureRow {
-    std::int64_t record = 0;
-    std::int64_t line = 0;
-    std::string errors;  // JSON array of {pointer, code, message}
+// A chunk as claimed: its records (in the bulk module's chunk encoding) and where they
+// start among the job's records.
+struct ChunkClaim {
+    std::string job_id;
+    std::int64_t chunk = 0;
+    std::int64_t first_record = 1;
+    std::int64_t records = 0;
+    std::string input;
+    int attempts = 0;  // claims so far, this one included
+};
+
+// What printing a chunk made: its part of the output and its counts.
+struct ChunkResult {
+    std::int64_t printed = 0, refused = 0, pages = 0;
+    std::string output, manifest;
+    std::vector<JobFailureRow> failures;
+};
+
+struct ChunkOutput {
+    std::string output, manifest;
+    std::int64_t pages = 0;
 };
 
 class JobStore {
@@ -50,6 +79,37 @@ class JobStore {
     // Jobs a restart must pick up again: queued or running, oldest first.
     std::vector<std::string> unfinished();
     int active_count();  // queued or running
+
+    // Chunks. A job is split by the instance holding its input: start_split() moves it to
+    // running keeping what earlier runs completed, add_chunk() stores each chunk (again
+    // after a restart: a chunk stored before is kept as it is), and split_done() records
+    // how many there are.
+    bool start_split(const std::string& id);
+    void add_chunk(const std::string& id, std::int64_t chunk, std::int64_t first_record,
+                   std::int64_t records, const std::string& input);
+    void split_done(const std::string& id, std::int64_t chunks);
+    // The oldest claimable chunk of a running job — queued, or claimed by an instance whose
+    // lease (claims renewed before `now - lease_seconds`) ran out — claimed for
+    // `instance`. Nullopt when there is none.
+    std::optional<ChunkClaim> claim_chunk(const std::string& instance, std::int64_t now,
+                                          std::int64_t lease_seconds);
+    // Renews the claim; false when the chunk is no longer this instance's.
+    bool renew_chunk(const std::string& id, std::int64_t chunk, const std::string& instance,
+                     std::int64_t now);
+    // Stores the chunk's output, adds its counts to the job and records its failures, in
+    // one transaction. False (and nothing changed) when the claim was lost.
+    bool complete_chunk(const std::string& id, std::int64_t chunk, const std::string& instance,
+                        const ChunkResult& result, std::int64_t now);
+    // Claims of `instance` back to the queue (it stopped, or restarts).
+    void release_chunks(const std::string& instance);
+    // Running jobs, split, with every chunk done: the ones to assemble, oldest first. With
+    // `quiet_seconds`, only those whose last chunk finished before `now - quiet_seconds`
+    // (an assembler that died leaves them).
+    std::vector<std::string> assemblable(std::int64_t now, std::int64_t quiet_seconds);
+    std::optional<ChunkOutput> chunk_output(const std::string& id, std::int64_t chunk);
+    // running → done with the final counts; false when the job is not running (cancelled,
+    // or another instance finished it first).
+    bool complete(const std::string& id, const JobRow& counts);
 
   private:
     std::shared_ptr<Database> database_;
