@@ -72,6 +72,17 @@ const std::vector<ConfigKey>& config_keys() {
         {"jobs.threads", "0", "Threads composing the records of one job; 0 means one per core."},
         {"jobs.queue", "16",
          "Jobs queued or running at most; past it POST /v1/jobs answers 429 with Retry-After."},
+        {"jobs.chunk-records", "auto",
+         "Records per chunk when jobs are shared between instances: a job is split into chunks "
+         "in the registry database that every instance claims and prints, and the instance "
+         "finishing the last assembles the result. auto: 500 with PostgreSQL, 0 with SQLite; "
+         "0: each job runs whole on the instance that accepted it."},
+        {"jobs.lease-seconds", "60",
+         "How long a claimed chunk stays with an instance that stopped renewing its claim "
+         "(it renews every few seconds while printing) before another instance takes it over."},
+        {"jobs.poll-ms", "1000",
+         "How often an instance sharing jobs looks in the database for chunks to print when "
+         "it has none."},
         {"jobs.callback-secret", "",
          "Secret for the HMAC-SHA256 signature (X-Examdocs-Signature) of job callbacks. A "
          "job with a callbackUrl is refused while it is empty."},
@@ -202,6 +213,12 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.job_threads = static_cast<int>(parse_integer(c, "jobs.threads", 0, 256));
     s.job_queue = static_cast<int>(parse_integer(c, "jobs.queue", 1, 100000));
     s.job_callback_secret = c.values.find("jobs.callback-secret")->second;
+    s.job_chunk_records =
+        c.values.find("jobs.chunk-records")->second == "auto"
+            ? -1
+            : static_cast<int>(parse_integer(c, "jobs.chunk-records", 0, 1000000));
+    s.job_lease_seconds = static_cast<int>(parse_integer(c, "jobs.lease-seconds", 2, 86400));
+    s.job_poll = std::chrono::milliseconds(parse_integer(c, "jobs.poll-ms", 10, 60000));
     s.photo_profiles_file = c.values.find("photos.profiles-file")->second;
     s.data_dir = c.values.find("data.dir")->second;
     if (s.data_dir.empty()) throw ConfigError("data.dir must not be empty");

@@ -253,6 +253,13 @@ void add_job_routes(Service& service) {
                if (request.issue) options.set("issue", true);
                if (!request.callback_url.empty()) options.set("callbackUrl", request.callback_url);
                options.set("submittedBy", who);
+               // Shared between instances: split into chunks of this many records (fixed
+               // at submission, so a split that runs again makes the same chunks).
+               // With n-up sheets a chunk holds whole sheets: a multiple of the pages per sheet.
+               if (jobs.chunk_records() > 0) {
+                   const int nup = request.nup;
+                   options.set("chunkRecords", (jobs.chunk_records() + nup - 1) / nup * nup);
+               }
                options.set("createdAt", static_cast<Poco::Int64>(
                                             std::chrono::duration_cast<std::chrono::seconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())
@@ -292,9 +299,15 @@ void add_job_routes(Service& service) {
                    throw ProblemError(conflict("The job is " + job.state +
                                                "; its result is there once it is done."));
                }
-               const bool zip = Poco::File(jobs.dir_of(job.id) + "/result.zip").exists();
                Response response;
-               response.file = jobs.dir_of(job.id) + (zip ? "/result.zip" : "/result.pdf");
+               try {
+                   response.file = jobs.result_file(job);
+               } catch (const std::exception& e) {
+                   throw ProblemError(service_unavailable(
+                       std::string("The result cannot be read here: ") + e.what(), 5));
+               }
+               const bool zip = response.file.size() > 4 &&
+                                response.file.compare(response.file.size() - 4, 4, ".zip") == 0;
                const auto size = static_cast<std::uint64_t>(Poco::File(response.file).getSize());
                response.content_type = zip ? "application/zip" : "application/pdf";
                response.headers.emplace_back("Accept-Ranges", "bytes");

@@ -13,6 +13,7 @@
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/SHA2Engine.h>
 #include <Poco/URI.h>
+#include <Poco/UUIDGenerator.h>
 
 #include <chrono>
 #include <cmath>
@@ -21,6 +22,7 @@
 #include <sstream>
 
 #include "examdocs/bulk/bulk_print.h"
+#include "examdocs/bulk/chunks.h"
 #include "examdocs/bulk/records.h"
 #include "examdocs/service/certificate_request.h"
 #include "examdocs/service/service.h"
@@ -62,13 +64,26 @@ double seconds_since(const std::string& iso) {
 }  // namespace
 
 JobRunner::JobRunner(Service& service, std::shared_ptr<registry::JobStore> store,
-                     std::string jobs_dir)
-    : service_(service), store_(std::move(store)), jobs_dir_(std::move(jobs_dir)) {}
+                     std::string jobs_dir, int chunk_records)
+    : service_(service),
+      store_(std::move(store)),
+      jobs_dir_(std::move(jobs_dir)),
+      chunk_records_(chunk_records),
+      lease_seconds_(service.settings().job_lease_seconds) {}
 
 JobRunner::~JobRunner() { stop(); }
 
 void JobRunner::start() {
     Poco::File(jobs_dir_).createDirectories();
+    // This instance's name among those sharing jobs: made once, kept across restarts so
+    // that a restart takes back the chunks it held at once.
+    const std::string id_file = jobs_dir_ + "/instance-id";
+    std::ifstream(id_file) >> instance_;
+    if (instance_.empty()) {
+        instance_ = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+        std::ofstream(id_file) << instance_ << '\n';
+    }
+    store_->release_chunks(instance_);
     // Only jobs whose input is in this data directory: with several instances on one
     // PostgreSQL, a job belongs to the instance that accepted it (see the README).
     for (const auto& id : store_->unfinished()) {
@@ -85,12 +100,21 @@ void JobRunner::stop() {
         std::lock_guard lock(mutex_);
         if (stopping_ && workers_.empty()) return;
         stopping_ = true;
-        for (auto& [id, flag] : running_) flag->store(true);
+        for (auto& entry : running_) entry.second->store(true);
     }
     wake_.notify_all();
     callback_wake_.notify_all();
     for (auto& w : workers_) w.join();
     workers_.clear();
+    // Chunks interrupted by a stop go back to the queue for the other instances now, not
+    // when their lease runs out (that is for instances that die).
+    if (!instance_.empty()) {
+        try {
+            store_->release_chunks(instance_);
+        } catch (const std::exception& e) {
+            service_.log().event("warn", "chunks could not be released", {{"what", e.what()}});
+        }
+    }
     if (callback_thread_.joinable()) callback_thread_.join();
 }
 
@@ -104,22 +128,45 @@ void JobRunner::enqueue(const std::string& id) {
 
 void JobRunner::interrupt(const std::string& id) {
     std::lock_guard lock(mutex_);
-    auto it = running_.find(id);
-    if (it != running_.end()) it->second->store(true);
+    const auto [first, last] = running_.equal_range(id);
+    for (auto it = first; it != last; ++it) it->second->store(true);
 }
 
 void JobRunner::work() {
+    auto last_sweep = std::chrono::steady_clock::now();
+    bool busy = false;  // a chunk was printed last time: look for the next at once
     while (true) {
         std::string id;
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            auto ready = [this] { return stopping_ || !queue_.empty(); };
+            if (chunk_records_ == 0) {
+                wake_.wait(lock, ready);
+            } else if (!busy) {
+                // Other instances' chunks are found by polling the database.
+                wake_.wait_for(lock, service_.settings().job_poll, ready);
+            }
             if (stopping_) return;
-            id = queue_.front();
-            queue_.pop_front();
+            if (!queue_.empty()) {
+                id = queue_.front();
+                queue_.pop_front();
+            }
         }
         try {
-            run(id);
+            busy = false;
+            if (!id.empty()) {
+                run(id);
+            } else if (chunk_records_ > 0) {
+                busy = run_next_chunk();
+                const auto now = std::chrono::steady_clock::now();
+                if (!busy && now - last_sweep > std::chrono::seconds(lease_seconds_)) {
+                    last_sweep = now;
+                    // Jobs whose chunks are all done but whose assembler went quiet.
+                    for (const auto& job : store_->assemblable(epoch_now(), lease_seconds_)) {
+                        finish_shared(job);
+                    }
+                }
+            }
         } catch (const std::exception& e) {
             // The database itself failed: the job stays where it was and runs again at
             // the next start.
@@ -129,25 +176,31 @@ void JobRunner::work() {
     }
 }
 
+JobRunner::Running::Running(JobRunner& runner, const std::string& id)
+    : runner_(runner), cancel_(std::make_shared<std::atomic<bool>>(false)) {
+    std::lock_guard lock(runner_.mutex_);
+    entry_ = runner_.running_.emplace(id, cancel_);
+}
+
+JobRunner::Running::~Running() {
+    std::lock_guard lock(runner_.mutex_);
+    runner_.running_.erase(entry_);
+}
+
 void JobRunner::run(const std::string& id) {
-    if (!store_->start(id)) return;  // cancelled while it waited
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
-    {
-        std::lock_guard lock(mutex_);
-        running_[id] = cancel;
-    }
-    struct Unregister {
-        JobRunner* runner;
-        const std::string& id;
-        ~Unregister() {
-            std::lock_guard lock(runner->mutex_);
-            runner->running_.erase(id);
-        }
-    } unregister{this, id};
+    const auto queued = store_->find(id);
+    if (!queued) return;
+    // A job shared between instances is split into chunks here; otherwise printed here.
+    const bool shared =
+        parse_json(queued->options).extract<Object::Ptr>()->optValue<int>("chunkRecords", 0) > 0;
+    if (!(shared ? store_->start_split(id) : store_->start(id))) return;  // cancelled meanwhile
+    Running running(*this, id);
+    const auto cancel = running.flag();
 
     const registry::JobRow job = *store_->find(id);
+    if (shared && job.chunks >= 0) return;  // split before a restart; the chunks carry on
     service_.log().event(
-        "info", "bulk job started",
+        "info", shared ? "bulk job splitting" : "bulk job started",
         {{"job", id}, {"layout", job.layout}, {"attempt", std::to_string(job.attempts)}});
     const auto options = parse_json(job.options).extract<Object::Ptr>();
     const std::string dir = dir_of(id);
@@ -178,55 +231,23 @@ void JobRunner::run(const std::string& id) {
         read_options.defaults = parse_json(text.str());
     }
     std::ifstream input(dir + "/input", std::ios::binary);
+    if (shared && input) {
+        try {
+            auto records = bulk::open_records(input, *format, *layout, read_options);
+            split(job, options->getValue<int>("chunkRecords"), *records, *cancel);
+        } catch (const bulk::InputError& e) {
+            fail(std::string("the input cannot be read") +
+                 (e.line() ? " at line " + std::to_string(e.line()) : "") + ": " + e.what());
+        }
+        return;
+    }
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
     if (!input || !out) {
         fail("the job's files in the data directory cannot be opened");
         return;
     }
 
-    bulk::PrintOptions print;
-    print.output = zip ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
-    print.sheets.pages_per_sheet = options->optValue<int>("nup", 1);
-    print.sheets.cut_marks = options->optValue<bool>("cutMarks", true);
-    const int threads = service_.settings().job_threads;
-    print.threads =
-        threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-    // The job's creation time and id make every run of it produce the same bytes.
-    print.now = std::chrono::system_clock::time_point(
-        std::chrono::seconds(options->optValue<Poco::Int64>("createdAt", 0)));
-    print.document_id = id;
-    print.cancel = cancel.get();
-    if (options->optValue<bool>("issue", false)) {
-        // Each record is a certificate request, issued through the registry first. The
-        // idempotency key is the job and the record's number: a job that runs again after a
-        // crash gets the certificates it issued before, never second ones.
-        auto* registry = service_.registry();
-        const auto& profile = service_.photo_profiles().at("skill-cert");
-        const std::string base_url = service_.settings().public_base_url;
-        const std::string actor =
-            options->optValue<std::string>("submittedBy", "") + " (job " + id + ")";
-        print.prepare = [registry, &profile, base_url, actor, id](
-                            const bulk::Record& record,
-                            std::vector<FieldError>& errors) -> Poco::Dynamic::Var {
-            const auto body = record.data.extract<Object::Ptr>();
-            registry::Certificate draft = certificate_draft(body, profile, errors);
-            if (!errors.empty()) return {};
-            auto issued =
-                registry->issue(draft, "job:" + id + ":" + std::to_string(record.number), actor);
-            if (issued.outcome == registry::IssueOutcome::number_taken) {
-                errors.push_back(
-                    {"/number", "taken", "证书编号已被使用 / This number is already issued."});
-                return {};
-            }
-            if (issued.outcome == registry::IssueOutcome::conflict) {
-                errors.push_back(
-                    {"", "idempotency-conflict",
-                     "该记录已以其他内容发证 / This record was issued before with other data."});
-                return {};
-            }
-            return certificate_document_data(issued.certificate, base_url);
-        };
-    }
+    bulk::PrintOptions print = print_options(job, *options, cancel.get());
 
     std::vector<registry::JobFailureRow> pending;
     auto last_saved = std::chrono::steady_clock::now();
@@ -294,6 +315,233 @@ void JobRunner::run(const std::string& id) {
                               {"seconds", std::to_string(summary.seconds)}});
     }
     queue_callback(*options, id);
+}
+
+std::int64_t JobRunner::epoch_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void JobRunner::split(const registry::JobRow& job, int chunk_records, bulk::RecordReader& records,
+                      const std::atomic<bool>& cancel) {
+    // Chunk boundaries depend only on the input and the job's chunk size, so a split that
+    // runs again after a restart makes the same chunks (and keeps those stored before).
+    std::int64_t chunk = 0, first = 1, count = 0;
+    std::string text;
+    auto store_chunk = [&] {
+        store_->add_chunk(job.id, chunk, first, count, text);
+        wake_.notify_all();
+        ++chunk;
+        first += count;
+        count = 0;
+        text.clear();
+    };
+    while (auto record = records.next()) {
+        if (cancel.load()) return;  // cancelled, or this instance stops: split again later
+        text += bulk::encode_record(*record);
+        if (++count == chunk_records) store_chunk();
+    }
+    if (count > 0) store_chunk();
+    store_->split_done(job.id, chunk);
+    service_.log().event("info", "bulk job split",
+                         {{"job", job.id}, {"chunks", std::to_string(chunk)}});
+    if (chunk == 0) finish_shared(job.id);  // no records: nothing for anyone to claim
+}
+
+bool JobRunner::run_next_chunk() {
+    const auto claim = store_->claim_chunk(instance_, epoch_now(), lease_seconds_);
+    if (!claim) return false;
+    const auto job = store_->find(claim->job_id);
+    if (!job) return true;
+    Running running(*this, job->id);
+    const auto cancel = running.flag();
+    const auto options = parse_json(job->options).extract<Object::Ptr>();
+    const auto* layout = service_.layouts().find(job->layout);
+    if (!layout) {
+        // Instances sharing jobs must know the same layouts.
+        store_->finish(job->id, "failed", *job,
+                       "the layout " + job->layout + " is not known on every instance");
+        queue_callback(*options, job->id);
+        return true;
+    }
+    bulk::PrintOptions print = print_options(*job, *options, cancel.get());
+    print.part = true;
+
+    registry::ChunkResult result;
+    bulk::PrintCallbacks callbacks;
+    callbacks.on_failure = [&](const bulk::RecordFailure& f) {
+        std::ostringstream text;
+        field_errors_json(f.errors)->stringify(text);
+        result.failures.push_back(
+            {static_cast<std::int64_t>(f.number), static_cast<std::int64_t>(f.line), text.str()});
+    };
+    // The claim is renewed while the chunk prints; a claim lost (the lease ran out while
+    // this instance stalled, and another took the chunk) stops it.
+    auto renewed = std::chrono::steady_clock::now();
+    callbacks.on_progress = [&](const bulk::PrintProgress&) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - renewed < std::chrono::seconds(std::max(1, lease_seconds_ / 4))) return;
+        renewed = now;
+        if (!store_->renew_chunk(job->id, claim->chunk, instance_, epoch_now()))
+            cancel->store(true);
+    };
+    std::istringstream input(claim->input);
+    std::ostringstream out;
+    bulk::PrintSummary summary;
+    try {
+        auto records = bulk::open_encoded_records(input);
+        summary = bulk::print_records(*records, *layout, out, print, callbacks);
+    } catch (const std::exception& e) {
+        store_->finish(
+            job->id, "failed", *job,
+            "chunk " + std::to_string(claim->chunk) + " could not be printed: " + e.what());
+        service_.log().event("warn", "bulk job failed", {{"job", job->id}, {"what", e.what()}});
+        queue_callback(*options, job->id);
+        return true;
+    }
+    // Stopped: by shutdown (the claim goes back at the next start, or to another instance
+    // when its lease runs out), a cancelled job, or a lost claim.
+    if (summary.cancelled) return true;
+    result.printed = static_cast<std::int64_t>(summary.printed);
+    result.refused = static_cast<std::int64_t>(summary.refused);
+    result.pages = summary.pages;
+    result.output = out.str();
+    result.manifest = summary.part_manifest;
+    if (!store_->complete_chunk(job->id, claim->chunk, instance_, result, epoch_now())) return true;
+    service_.log().event("info", "bulk chunk done",
+                         {{"job", job->id},
+                          {"chunk", std::to_string(claim->chunk)},
+                          {"records", std::to_string(claim->records)},
+                          {"seconds", std::to_string(summary.seconds)}});
+    const auto ready = store_->assemblable(epoch_now(), 0);
+    if (std::find(ready.begin(), ready.end(), job->id) != ready.end()) finish_shared(job->id);
+    return true;
+}
+
+void JobRunner::finish_shared(const std::string& id) {
+    const auto job = store_->find(id);
+    if (!job || job->state != "running") return;
+    const auto options = parse_json(job->options).extract<Object::Ptr>();
+    registry::JobRow counts = *job;
+    try {
+        const auto assembled = assemble(*job);
+        counts.pages = assembled.pages;
+        counts.bytes = static_cast<std::int64_t>(assembled.bytes);
+    } catch (const std::exception& e) {
+        store_->finish(id, "failed", counts,
+                       std::string("assembling the result failed: ") + e.what());
+        service_.log().event("warn", "bulk job failed", {{"job", id}, {"what", e.what()}});
+        queue_callback(*options, id);
+        return;
+    }
+    if (!store_->complete(id, counts)) return;  // cancelled, or finished by another instance
+    service_.log().event("info", "bulk job done",
+                         {{"job", id},
+                          {"printed", std::to_string(counts.printed)},
+                          {"refused", std::to_string(counts.refused)},
+                          {"chunks", std::to_string(job->chunks)}});
+    queue_callback(*options, id);
+}
+
+JobRunner::Assembled JobRunner::assemble(const registry::JobRow& job) {
+    // One assembly at a time here: two workers (or a worker and a download) asking for the
+    // same result get one file.
+    std::lock_guard lock(assembly_mutex_);
+    const auto options = parse_json(job.options).extract<Object::Ptr>();
+    const bool zip = options->optValue<std::string>("output", "pdf") == "zip";
+    const auto* layout = service_.layouts().find(job.layout);
+    if (!layout) throw std::runtime_error("the layout " + job.layout + " is not known here");
+    Assembled assembled;
+    assembled.path = dir_of(job.id) + (zip ? "/result.zip" : "/result.pdf");
+    std::int64_t pages = 0;
+    const std::string partial = assembled.path + ".partial";
+    Poco::File(dir_of(job.id)).createDirectories();
+    {
+        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+        bulk::PartAssembler assembler(
+            out, zip ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf,
+            {layout->title, layout->title,
+             std::chrono::system_clock::time_point(
+                 std::chrono::seconds(options->optValue<Poco::Int64>("createdAt", 0))),
+             job.id});
+        // One part in memory at a time.
+        for (std::int64_t chunk = 0; chunk < job.chunks; ++chunk) {
+            const auto part = store_->chunk_output(job.id, chunk);
+            if (!part) throw std::runtime_error("chunk " + std::to_string(chunk) + " is missing");
+            assembler.add(part->output, part->manifest);
+            pages += part->pages;
+        }
+        assembled.bytes = assembler.finish();
+        out.close();
+        if (!out) throw std::ios_base::failure("writing the result failed");
+    }
+    if (std::rename(partial.c_str(), assembled.path.c_str()) != 0) {
+        throw std::runtime_error("the result could not be moved into place");
+    }
+    assembled.pages = pages;
+    return assembled;
+}
+
+std::string JobRunner::result_file(const registry::JobRow& job) {
+    for (const char* name : {"/result.pdf", "/result.zip"}) {
+        if (Poco::File(dir_of(job.id) + name).exists()) return dir_of(job.id) + name;
+    }
+    // Assembled on another instance: assembled again here from the parts in the database
+    // (the same bytes, since assembly is deterministic).
+    if (job.chunks >= 0) return assemble(job).path;
+    throw std::runtime_error("the result of job " + job.id + " is not in this data directory");
+}
+
+bulk::PrintOptions JobRunner::print_options(const registry::JobRow& job, const Object& options,
+                                            const std::atomic<bool>* cancel) {
+    bulk::PrintOptions print;
+    print.output = options.optValue<std::string>("output", "pdf") == "zip"
+                       ? bulk::OutputKind::zip
+                       : bulk::OutputKind::merged_pdf;
+    print.sheets.pages_per_sheet = options.optValue<int>("nup", 1);
+    print.sheets.cut_marks = options.optValue<bool>("cutMarks", true);
+    const int threads = service_.settings().job_threads;
+    print.threads =
+        threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    // The job's creation time and id make every run of it produce the same bytes.
+    print.now = std::chrono::system_clock::time_point(
+        std::chrono::seconds(options.optValue<Poco::Int64>("createdAt", 0)));
+    print.document_id = job.id;
+    print.cancel = cancel;
+    if (options.optValue<bool>("issue", false)) {
+        // Each record is a certificate request, issued through the registry first. The
+        // idempotency key is the job and the record's number: a job that runs again after a
+        // crash gets the certificates it issued before, never second ones.
+        auto* registry = service_.registry();
+        const auto& profile = service_.photo_profiles().at("skill-cert");
+        const std::string base_url = service_.settings().public_base_url;
+        const std::string actor =
+            options.optValue<std::string>("submittedBy", "") + " (job " + job.id + ")";
+        print.prepare = [registry, &profile, base_url, actor, id = job.id](
+                            const bulk::Record& record,
+                            std::vector<FieldError>& errors) -> Poco::Dynamic::Var {
+            const auto body = record.data.extract<Object::Ptr>();
+            registry::Certificate draft = certificate_draft(body, profile, errors);
+            if (!errors.empty()) return {};
+            auto issued =
+                registry->issue(draft, "job:" + id + ":" + std::to_string(record.number), actor);
+            if (issued.outcome == registry::IssueOutcome::number_taken) {
+                errors.push_back(
+                    {"/number", "taken", "证书编号已被使用 / This number is already issued."});
+                return {};
+            }
+            if (issued.outcome == registry::IssueOutcome::conflict) {
+                errors.push_back(
+                    {"", "idempotency-conflict",
+                     "该记录已以其他内容发证 / This record was issued before with other data."});
+                return {};
+            }
+            return certificate_document_data(issued.certificate, base_url);
+        };
+    }
+
+    return print;
 }
 
 void JobRunner::queue_callback(const Poco::JSON::Object& options, const std::string& id) {

@@ -9,6 +9,15 @@
 //
 // When a job ends and it has a callback URL, the job's state is POSTed there, signed
 // with HMAC-SHA256 (jobs.callback-secret), and retried with back-off.
+//
+// Shared jobs (jobs.chunk-records > 0, for instances on one PostgreSQL): the instance that
+// accepted the job reads its input and splits it into chunks in the database; the workers
+// of every instance claim chunks, print each as a part of the output and store it back;
+// the one that completes the last chunk assembles the result into its data directory, and
+// any other instance asked for the result assembles it from the same parts. An instance
+// that dies holding a chunk gets it back at its restart, or loses it to another instance
+// when its lease runs out; a finished job whose assembler died is assembled by whichever
+// instance notices first.
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -21,6 +30,8 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "examdocs/bulk/bulk_print.h"
+#include "examdocs/bulk/records.h"
 #include "examdocs/registry/job_store.h"
 
 namespace examdocs::service {
@@ -29,7 +40,9 @@ class Service;
 
 class JobRunner {
   public:
-    JobRunner(Service& service, std::shared_ptr<registry::JobStore> store, std::string jobs_dir);
+    // `chunk_records`: records per chunk of a shared job; 0 keeps jobs whole.
+    JobRunner(Service& service, std::shared_ptr<registry::JobStore> store, std::string jobs_dir,
+              int chunk_records);
     ~JobRunner();
     JobRunner(const JobRunner&) = delete;
     JobRunner& operator=(const JobRunner&) = delete;
@@ -46,10 +59,45 @@ class JobRunner {
 
     registry::JobStore& store() { return *store_; }
     std::string dir_of(const std::string& id) const { return jobs_dir_ + "/" + id; }
+    int chunk_records() const { return chunk_records_; }
+    // Who this instance is among those sharing jobs (kept in the data directory).
+    const std::string& instance() const { return instance_; }
+    // The result of a job that is done, assembled here first when another instance
+    // assembled it. Throws std::runtime_error when it cannot be had.
+    std::string result_file(const registry::JobRow& job);
 
   private:
+    // A job (or a chunk of one) running on this instance, which interrupt() can stop.
+    class Running {
+      public:
+        Running(JobRunner& runner, const std::string& id);
+        ~Running();
+        Running(const Running&) = delete;
+        Running& operator=(const Running&) = delete;
+        std::shared_ptr<std::atomic<bool>> flag() const { return cancel_; }
+
+      private:
+        JobRunner& runner_;
+        std::shared_ptr<std::atomic<bool>> cancel_;
+        std::multimap<std::string, std::shared_ptr<std::atomic<bool>>>::iterator entry_;
+    };
+    struct Assembled {
+        std::string path;
+        std::uint64_t bytes = 0;
+        std::int64_t pages = 0;
+    };
+
     void work();
     void run(const std::string& id);
+    void split(const registry::JobRow& job, int chunk_records, bulk::RecordReader& records,
+               const std::atomic<bool>& cancel);
+    // Claims and prints one chunk of any instance's shared job; false when none is waiting.
+    bool run_next_chunk();
+    void finish_shared(const std::string& id);
+    Assembled assemble(const registry::JobRow& job);
+    bulk::PrintOptions print_options(const registry::JobRow& job, const Poco::JSON::Object& options,
+                                     const std::atomic<bool>* cancel);
+    static std::int64_t epoch_now();
     void deliver_callbacks();
     void send_callback(const std::string& id);
     void queue_callback(const Poco::JSON::Object& options, const std::string& id);
@@ -57,11 +105,15 @@ class JobRunner {
     Service& service_;
     std::shared_ptr<registry::JobStore> store_;
     std::string jobs_dir_;
+    int chunk_records_ = 0;
+    int lease_seconds_ = 60;
+    std::string instance_;
+    std::mutex assembly_mutex_;
 
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::string> queue_;
-    std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;
+    std::multimap<std::string, std::shared_ptr<std::atomic<bool>>> running_;
     bool stopping_ = false;
     std::vector<std::thread> workers_;
 

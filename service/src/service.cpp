@@ -53,6 +53,8 @@ Service::Service(Settings settings, Log& log)
 
 Service::~Service() { shutdown(); }
 
+std::string Service::job_instance() const { return jobs_ ? jobs_->instance() : std::string(); }
+
 void Service::start() {
     if (started_) return;
     // Data directory: created if missing, and proven writable before we call ourselves up.
@@ -81,9 +83,13 @@ void Service::start() {
         health_.set("registry", DependencyState::up,
                     database->describe() + ", schema version " +
                         std::to_string(registry_->schema_version()));
+        int chunk_records = settings_.job_chunk_records;
+        if (chunk_records < 0) {
+            chunk_records = database->dialect() == registry::Dialect::postgresql ? 500 : 0;
+        }
         jobs_ = std::make_unique<JobRunner>(
             *this, std::make_shared<registry::JobStore>(registry_->database()),
-            Poco::Path(settings_.data_dir, "jobs").toString());
+            Poco::Path(settings_.data_dir, "jobs").toString(), chunk_records);
         jobs_->start();
     } catch (const std::exception& e) {
         health_.set("registry", DependencyState::down, "the registry could not be opened");

@@ -58,7 +58,9 @@ std::string ndjson(const std::vector<std::string>& names) {
     return out.str();
 }
 
-class Jobs : public ::testing::Test {
+// Every test runs twice: jobs printed whole, and jobs split into chunks of 3 records that
+// the instance's workers claim from the database (as instances sharing PostgreSQL do).
+class Jobs : public ::testing::TestWithParam<int> {
   protected:
     void start(const std::function<void(svc::Settings&)>& adjust = {}) {
         service_ = std::make_unique<examdocs::test::RunningService>([&](svc::Settings& s) {
@@ -66,6 +68,8 @@ class Jobs : public ::testing::Test {
                          ":print,reader:" + sha256_hex(kReaderKey) +
                          ":read,office:" + sha256_hex(kOfficeKey) + ":print+issue";
             s.job_threads = 2;
+            s.job_chunk_records = GetParam();
+            s.job_poll = std::chrono::milliseconds(20);
             if (adjust) adjust(s);
         });
     }
@@ -97,7 +101,7 @@ class Jobs : public ::testing::Test {
     std::unique_ptr<examdocs::test::RunningService> service_;
 };
 
-TEST_F(Jobs, NdjsonJobPrintsInOrderRefusesTheBadRecordAndServesRanges) {
+TEST_P(Jobs, NdjsonJobPrintsInOrderRefusesTheBadRecordAndServesRanges) {
     start();
     std::string body = ndjson({"赵一", "钱二"});
     body += "{\"ticketNumber\":\"20261101x\"}\n";
@@ -142,7 +146,7 @@ TEST_F(Jobs, NdjsonJobPrintsInOrderRefusesTheBadRecordAndServesRanges) {
     EXPECT_EQ(beyond.headers.at("Content-Range"), "bytes */" + size);
 }
 
-TEST_F(Jobs, JsonFormWithDefaultsMakesAZipOfOnePdfPerRecord) {
+TEST_P(Jobs, JsonFormWithDefaultsMakesAZipOfOnePdfPerRecord) {
     start();
     Object request;
     request.set("layout", "admission-ticket");
@@ -174,7 +178,7 @@ TEST_F(Jobs, JsonFormWithDefaultsMakesAZipOfOnePdfPerRecord) {
     EXPECT_NE(std::find(names.begin(), names.end(), "准考证-2026110130002.pdf"), names.end());
 }
 
-TEST_F(Jobs, CsvBodyWithItsOptionsInTheQuery) {
+TEST_P(Jobs, CsvBodyWithItsOptionsInTheQuery) {
     start();
     const std::string photo = examdocs::test::photo_base64("good_295x413.jpg");
     std::string csv =
@@ -195,7 +199,7 @@ TEST_F(Jobs, CsvBodyWithItsOptionsInTheQuery) {
     EXPECT_NE(examdocs::test::squeeze(facts.page_text[0]).find("赵,六"), std::string::npos);
 }
 
-TEST_F(Jobs, BadRequestsAreRefusedNamingTheField) {
+TEST_P(Jobs, BadRequestsAreRefusedNamingTheField) {
     start();
     auto refused = submit("{}\n", "application/x-ndjson", "?layout=diploma&nup=3&callbackUrl=x");
     ASSERT_EQ(refused.status, 422) << refused.body;
@@ -224,7 +228,7 @@ TEST_F(Jobs, BadRequestsAreRefusedNamingTheField) {
     }
 }
 
-TEST_F(Jobs, AFullQueueAnswers429AndCancellingStopsAJob) {
+TEST_P(Jobs, AFullQueueAnswers429AndCancellingStopsAJob) {
     start([](svc::Settings& s) {
         s.job_queue = 1;
         s.job_threads = 1;
@@ -315,7 +319,7 @@ class Sha256 : public Poco::SHA2Engine {
     Sha256() : Poco::SHA2Engine(SHA_256) {}
 };
 
-TEST_F(Jobs, TheCallbackIsSignedWithTheSharedSecret) {
+TEST_P(Jobs, TheCallbackIsSignedWithTheSharedSecret) {
     CallbackReceiver receiver;
     start([](svc::Settings& s) { s.job_callback_secret = "shared-callback-secret"; });
     const std::string url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/done";
@@ -333,7 +337,7 @@ TEST_F(Jobs, TheCallbackIsSignedWithTheSharedSecret) {
     EXPECT_EQ(signature, "sha256=" + Poco::DigestEngine::digestToHex(hmac.digest()));
 }
 
-TEST_F(Jobs, ACertificateJobIssuesEachRecordThenPrintsIt) {
+TEST_P(Jobs, ACertificateJobIssuesEachRecordThenPrintsIt) {
     start();
     auto request_for = [](const std::string& name) {
         Object::Ptr r = new Object;
@@ -385,5 +389,11 @@ TEST_F(Jobs, ACertificateJobIssuesEachRecordThenPrintsIt) {
     auto replay = (*service_)->registry()->issue(again, "job:" + id + ":3");
     EXPECT_NE(replay.outcome, examdocs::registry::IssueOutcome::created);
 }
+
+INSTANTIATE_TEST_SUITE_P(Split, Jobs, ::testing::Values(0, 3),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                             return info.param == 0 ? std::string("Whole")
+                                                    : "Chunks" + std::to_string(info.param);
+                         });
 
 }  // namespace

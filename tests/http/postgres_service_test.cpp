@@ -1,6 +1,7 @@
 // The whole service on PostgreSQL (registry.url), against a server the test starts:
-// issuing, the printed QR verifying, revocation, and a bulk job — the same answers as on
-// SQLite. Two instances share the database, as behind a load balancer.
+// issuing, the printed QR verifying, revocation, and bulk jobs — the same answers as on
+// SQLite. Two instances share the database, as behind a load balancer, and share the work
+// of one job: its chunks claimed by both, the result the same from either.
 #include <Poco/SHA2Engine.h>
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
@@ -8,6 +9,8 @@
 #include <chrono>
 #include <thread>
 
+#include "examdocs/registry/database.h"
+#include "examdocs/registry/job_store.h"
 #include "support/http_client.h"
 #include "support/pdf_reader.h"
 #include "support/postgres_server.h"
@@ -98,6 +101,155 @@ TEST(PostgresRegistry, TwoInstancesShareCertificatesAndJobs) {
     const auto result = http_request(a.port(), "GET", "/v1/jobs/" + id + "/result", "", auth);
     ASSERT_EQ(result.status, 200);
     EXPECT_EQ(examdocs::test::read_pdf(result.body).pages, 3);
+}
+
+// `count` admission tickets numbered 2026110170001…, record `bad` refused by the rules.
+std::string tickets(int count, int bad) {
+    std::ostringstream out;
+    for (int i = 1; i <= count; ++i) {
+        auto root =
+            examdocs::test::sample_request("admission-ticket").extract<Poco::JSON::Object::Ptr>();
+        root->set("ticketNumber", "20261101" + std::to_string(70000 + i));
+        if (i == bad) root->getObject("candidate")->set("idNumber", "120105199003071231");
+        root->stringify(out);
+        out << '\n';
+    }
+    return out.str();
+}
+
+std::string wait_until_ended(std::uint16_t port, const std::string& id,
+                             const std::map<std::string, std::string>& auth) {
+    std::string state = "queued";
+    for (int i = 0; i < 2400 && (state == "queued" || state == "running"); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        state = parse_object(http_request(port, "GET", "/v1/jobs/" + id, "", auth).body)
+                    ->getValue<std::string>("state");
+    }
+    return state;
+}
+
+// Who printed each chunk of a job, read from the shared database.
+std::map<std::string, int> chunks_by_instance(const std::string& url, const std::string& id) {
+    examdocs::registry::Database db(url);
+    Poco::Data::Session s = db.session();
+    std::vector<std::string> owners;
+    std::string key = id;
+    s << db.sql("SELECT claimed_by FROM job_chunks WHERE job_id = ? AND state = 'done'"),
+        Poco::Data::Keywords::into(owners), Poco::Data::Keywords::use(key),
+        Poco::Data::Keywords::now;
+    std::map<std::string, int> counts;
+    for (const auto& o : owners) ++counts[o];
+    return counts;
+}
+
+TEST(PostgresRegistry, TwoInstancesPrintOneJobInChunksAndEitherServesTheResult) {
+    const std::string url = examdocs::test::PostgresServer::shared().fresh_database();
+    auto configure = [&](svc::Settings& s) {
+        s.registry_url = url;
+        s.api_keys = "backend:" + sha256_hex(kKey) + ":print";
+        s.job_threads = 1;
+        s.job_chunk_records = 6;
+        s.job_poll = std::chrono::milliseconds(20);
+    };
+    examdocs::test::RunningService a(configure);
+    examdocs::test::RunningService b(configure);
+    const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + kKey}};
+    auto headers = auth;
+    headers["Content-Type"] = "application/x-ndjson";
+    constexpr int kRecords = 90;
+    const auto created = http_request(a.port(), "POST", "/v1/jobs?layout=admission-ticket",
+                                      tickets(kRecords, 40), headers);
+    ASSERT_EQ(created.status, 202) << created.body;
+    const auto id = parse_object(created.body)->getValue<std::string>("id");
+    ASSERT_EQ(wait_until_ended(b.port(), id, auth), "done");
+
+    // Both instances printed chunks of the one job.
+    const auto owners = chunks_by_instance(url, id);
+    int chunks = 0;
+    for (const auto& [owner, n] : owners) chunks += n;
+    EXPECT_EQ(chunks, 15);
+    EXPECT_EQ(owners.size(), 2U) << "one instance printed every chunk";
+    EXPECT_TRUE(owners.count(a->job_instance()));
+    EXPECT_TRUE(owners.count(b->job_instance()));
+
+    const auto view = parse_object(http_request(a.port(), "GET", "/v1/jobs/" + id, "", auth).body);
+    EXPECT_EQ(view->getObject("records")->getValue<int>("printed"), kRecords - 1);
+    EXPECT_EQ(view->getObject("records")->getValue<int>("refused"), 1);
+    EXPECT_EQ(view->getValue<int>("pages"), kRecords - 1);
+    const auto failures = view->getArray("failures");
+    ASSERT_EQ(failures->size(), 1U);
+    EXPECT_EQ(failures->getObject(0)->getValue<int>("record"), 40) << "numbered among all records";
+
+    // Either instance serves the same file, whichever assembled it.
+    const auto from_a = http_request(a.port(), "GET", "/v1/jobs/" + id + "/result", "", auth);
+    const auto from_b = http_request(b.port(), "GET", "/v1/jobs/" + id + "/result", "", auth);
+    ASSERT_EQ(from_a.status, 200);
+    ASSERT_EQ(from_b.status, 200);
+    EXPECT_TRUE(from_a.body == from_b.body);
+    EXPECT_EQ(std::to_string(from_a.body.size()),
+              std::to_string(view->getValue<Poco::Int64>("bytes")));
+    const auto facts = examdocs::test::read_pdf(from_a.body);
+    ASSERT_EQ(facts.pages, kRecords - 1);
+    for (int page = 0, record = 1; page < facts.pages; ++page, ++record) {
+        if (record == 40) ++record;
+        EXPECT_NE(examdocs::test::squeeze(facts.page_text[page])
+                      .find("20261101" + std::to_string(70000 + record)),
+                  std::string::npos)
+            << "page " << page + 1;
+    }
+    ASSERT_EQ(facts.fonts.size(), 1U) << "the font is subset once for the whole job";
+    // A QR code from a late chunk decodes.
+    EXPECT_EQ(examdocs::test::decode_codes(from_a.body, 80, ZXing::BarcodeFormat::QRCode).size(),
+              1U);
+}
+
+TEST(PostgresRegistry, AChunkHeldByAnInstanceThatDiedIsTakenOverAfterItsLease) {
+    const std::string url = examdocs::test::PostgresServer::shared().fresh_database();
+    examdocs::test::RunningService a([&](svc::Settings& s) {
+        s.registry_url = url;
+        s.api_keys = "backend:" + sha256_hex(kKey) + ":print";
+        s.job_threads = 1;
+        s.job_chunk_records = 5;
+        s.job_lease_seconds = 2;
+        s.job_poll = std::chrono::milliseconds(20);
+    });
+    const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + kKey}};
+    auto headers = auth;
+    headers["Content-Type"] = "application/x-ndjson";
+    const auto created =
+        http_request(a.port(), "POST", "/v1/jobs?layout=admission-ticket", tickets(30, 0), headers);
+    ASSERT_EQ(created.status, 202) << created.body;
+    const auto id = parse_object(created.body)->getValue<std::string>("id");
+
+    // Another instance claims a chunk and dies with it (its claim is never renewed).
+    auto database = std::make_shared<examdocs::registry::Database>(url);
+    examdocs::registry::JobStore store(database);
+    std::optional<examdocs::registry::ChunkClaim> held;
+    for (int i = 0; i < 400 && !held; ++i) {
+        held = store.claim_chunk("dead-instance",
+                                 std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count(),
+                                 2);
+        if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_TRUE(held) << "no chunk to claim";
+    const auto claimed_at = std::chrono::steady_clock::now();
+
+    ASSERT_EQ(wait_until_ended(a.port(), id, auth), "done");
+    EXPECT_GE(std::chrono::steady_clock::now() - claimed_at, std::chrono::seconds(2))
+        << "taken over before the lease ran out";
+    const auto owners = chunks_by_instance(url, id);
+    EXPECT_EQ(owners.count("dead-instance"), 0U);
+    EXPECT_EQ(owners.at(a->job_instance()), 6);
+    const auto result = http_request(a.port(), "GET", "/v1/jobs/" + id + "/result", "", auth);
+    const auto facts = examdocs::test::read_pdf(result.body);
+    ASSERT_EQ(facts.pages, 30);
+    const int first = static_cast<int>(held->first_record);
+    EXPECT_NE(examdocs::test::squeeze(facts.page_text[first - 1])
+                  .find("20261101" + std::to_string(70000 + first)),
+              std::string::npos)
+        << "the taken-over chunk's pages are in their place";
 }
 
 }  // namespace

@@ -182,13 +182,15 @@ struct ServerProcess {
     std::uint16_t port = 0;
 };
 
-ServerProcess start_server(const std::string& data_dir, const std::string& key_hash) {
+ServerProcess start_server(const std::string& data_dir, const std::string& key_hash,
+                           const Poco::Process::Env& extra_env = {}) {
     Poco::Pipe out_pipe;
     Poco::Process::Env env{
         {"EXAMDOCS_LOG_FORMAT", "json"},
         {"EXAMDOCS_LIMITS_PUBLIC_RATE_PER_MINUTE", "100000"},
         {"EXAMDOCS_JOBS_THREADS", "2"},
         {"EXAMDOCS_AUTH_API_KEYS", "test:" + key_hash + ":issue+read+revoke+print"}};
+    for (const auto& [name, value] : extra_env) env[name] = value;
     ServerProcess p{Poco::Process::launch(EXAMDOCS_BINARY,
                                           {"serve", "-Dserver.port=0", "-Ddata.dir=" + data_dir},
                                           "", nullptr, &out_pipe, nullptr, env),
@@ -278,7 +280,7 @@ Poco::JSON::Object::Ptr object_of(const std::string& json) {
     return parser.parse(json).extract<Poco::JSON::Object::Ptr>();
 }
 
-TEST(Durability, ABulkJobKilledMidwayResumesAfterRestart) {
+void bulk_job_survives_kill_minus_9(const Poco::Process::Env& mode) {
     Poco::TemporaryFile data_dir;
     const std::string key = "durability-test-key";
     Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
@@ -298,7 +300,7 @@ TEST(Durability, ABulkJobKilledMidwayResumesAfterRestart) {
         ndjson << '\n';
     }
 
-    ServerProcess server = start_server(data_dir.path(), hash);
+    ServerProcess server = start_server(data_dir.path(), hash, mode);
     auto headers = auth;
     headers["Content-Type"] = "application/x-ndjson";
     auto created = examdocs::test::http_request(
@@ -321,7 +323,7 @@ TEST(Durability, ABulkJobKilledMidwayResumesAfterRestart) {
     ASSERT_EQ(before->getValue<std::string>("state"), "running")
         << "killed too late to mean anything";
 
-    ServerProcess restarted = start_server(data_dir.path(), hash);
+    ServerProcess restarted = start_server(data_dir.path(), hash, mode);
     Poco::JSON::Object::Ptr after;
     while (std::chrono::steady_clock::now() < deadline) {
         after = job_state(restarted.port);
@@ -347,6 +349,15 @@ TEST(Durability, ABulkJobKilledMidwayResumesAfterRestart) {
     }
     ::kill(restarted.handle.id(), SIGTERM);
     EXPECT_EQ(restarted.handle.wait(), 0);
+}
+
+TEST(Durability, ABulkJobKilledMidwayResumesAfterRestart) { bulk_job_survives_kill_minus_9({}); }
+
+// The same for a job split into chunks (as when instances share it): the chunks printed
+// before the kill are kept, the one being printed is taken back at the restart.
+TEST(Durability, AChunkedBulkJobKilledMidwayResumesAfterRestart) {
+    bulk_job_survives_kill_minus_9(
+        {{"EXAMDOCS_JOBS_CHUNK_RECORDS", "20"}, {"EXAMDOCS_JOBS_POLL_MS", "20"}});
 }
 
 // `examdocs verify` on scans of certificates, asking a running service.

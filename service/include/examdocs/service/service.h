@@ -51,6 +51,8 @@ class Service {
     registry::CertificateRegistry* registry() { return registry_.get(); }
     // Null until start() has opened the registry database.
     JobRunner* jobs() { return jobs_.get(); }
+    // This instance's name among those sharing bulk jobs; empty before start().
+    std::string job_instance() const;
     const Authorizer& authorizer() const { return authorizer_; }
     RateLimiter& public_rate_limiter() { return public_rate_limiter_; }
     const std::map<std::string, validators::PhotoProfile, std::less<>>& photo_profiles() const {
