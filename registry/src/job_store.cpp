@@ -256,6 +256,11 @@ void JobStore::progress(const std::string& id, std::int64_t done, std::int64_t p
 void JobStore::finish(const std::string& id, const std::string& state, const JobRow& counts,
                       const std::string& error) {
     Poco::Data::Session s = database_->session();
+    if (state != "done") {
+        // A job that failed or was cancelled will not be assembled: its chunks go.
+        std::string key = id;
+        s << database_->sql("DELETE FROM job_chunks WHERE job_id = ?"), use(key), now;
+    }
     std::string key = id, new_state = state, message = error, finished = now_iso();
     std::int64_t total = counts.total, done = counts.done, printed = counts.printed,
                  refused = counts.refused, pages = counts.pages, bytes = counts.bytes;

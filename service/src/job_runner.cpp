@@ -647,6 +647,7 @@ Object job_view(registry::JobStore& store, const registry::JobRow& job, const st
         o.set("bytes", job.bytes);
         o.set("result", base_url + "/v1/jobs/" + job.id + "/result");
     }
+    if (job.chunks >= 0) o.set("chunks", job.chunks);  // shared between instances
     if (!job.error.empty()) o.set("error", job.error);
     o.set("attempts", job.attempts);
     o.set("createdAt", job.created_at);

@@ -391,9 +391,9 @@ TEST_P(Jobs, ACertificateJobIssuesEachRecordThenPrintsIt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Split, Jobs, ::testing::Values(0, 3),
-                         [](const ::testing::TestParamInfo<int>& info) {
-                             return info.param == 0 ? std::string("Whole")
-                                                    : "Chunks" + std::to_string(info.param);
+                         [](const ::testing::TestParamInfo<int>& split) {
+                             return split.param == 0 ? std::string("Whole")
+                                                     : "Chunks" + std::to_string(split.param);
                          });
 
 }  // namespace

@@ -176,6 +176,7 @@ TEST(PostgresRegistry, TwoInstancesPrintOneJobInChunksAndEitherServesTheResult) 
     EXPECT_EQ(view->getObject("records")->getValue<int>("printed"), kRecords - 1);
     EXPECT_EQ(view->getObject("records")->getValue<int>("refused"), 1);
     EXPECT_EQ(view->getValue<int>("pages"), kRecords - 1);
+    EXPECT_EQ(view->getValue<int>("chunks"), 15);
     const auto failures = view->getArray("failures");
     ASSERT_EQ(failures->size(), 1U);
     EXPECT_EQ(failures->getObject(0)->getValue<int>("record"), 40) << "numbered among all records";
@@ -192,7 +193,7 @@ TEST(PostgresRegistry, TwoInstancesPrintOneJobInChunksAndEitherServesTheResult) 
     ASSERT_EQ(facts.pages, kRecords - 1);
     for (int page = 0, record = 1; page < facts.pages; ++page, ++record) {
         if (record == 40) ++record;
-        EXPECT_NE(examdocs::test::squeeze(facts.page_text[page])
+        EXPECT_NE(examdocs::test::squeeze(facts.page_text[static_cast<std::size_t>(page)])
                       .find("20261101" + std::to_string(70000 + record)),
                   std::string::npos)
             << "page " << page + 1;
@@ -246,7 +247,7 @@ TEST(PostgresRegistry, AChunkHeldByAnInstanceThatDiedIsTakenOverAfterItsLease) {
     const auto facts = examdocs::test::read_pdf(result.body);
     ASSERT_EQ(facts.pages, 30);
     const int first = static_cast<int>(held->first_record);
-    EXPECT_NE(examdocs::test::squeeze(facts.page_text[first - 1])
+    EXPECT_NE(examdocs::test::squeeze(facts.page_text[static_cast<std::size_t>(first - 1)])
                   .find("20261101" + std::to_string(70000 + first)),
               std::string::npos)
         << "the taken-over chunk's pages are in their place";
