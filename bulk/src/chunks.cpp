@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace examdocs::bulk {
@@ -14,7 +15,8 @@ namespace {
 // {"n": number, "l": line, "d": data} or {"n": number, "l": line, "e": [errors]}.
 class EncodedRecords : public RecordReader {
   public:
-    explicit EncodedRecords(std::istream& in) : in_(in) {}
+    EncodedRecords(std::istream& in, Poco::Dynamic::Var defaults)
+        : in_(in), defaults_(std::move(defaults)) {}
 
     std::optional<Record> next() override {
         std::string text;
@@ -41,7 +43,7 @@ class EncodedRecords : public RecordReader {
                                              e->getValue<std::string>("message")});
                 }
             } else {
-                record.data = o->get("d");
+                record.data = with_defaults(defaults_, o->get("d"));
             }
             return record;
         } catch (const Poco::Exception& e) {
@@ -52,10 +54,188 @@ class EncodedRecords : public RecordReader {
     }
 
     std::istream& in_;
+    Poco::Dynamic::Var defaults_;
     std::size_t line_ = 0;
 };
 
+// A chunk's first line: "#examdocs-chunk 1 <csv|ndjson|records> <line offset>".
+constexpr std::string_view kChunkMark = "#examdocs-chunk 1 ";
+
+// Reads rows of CSV (RFC 4180, as CsvReader reads them: a quote opens only at the start of
+// a cell, CR, LF and CRLF end rows) or lines of NDJSON, as raw text, keeping count of the
+// input's lines and telling blank rows from records.
+class RawRows {
+  public:
+    RawRows(std::istream& in, bool csv, std::size_t max_bytes)
+        : buf_(*in.rdbuf()), csv_(csv), max_bytes_(max_bytes) {}
+
+    // The next row's text (its line break included) into `text`; false at the end.
+    // `blank`: whether a reader would skip it.
+    bool next(std::string& text, bool& blank, std::size_t& line) {
+        text.clear();
+        if (buf_.sgetc() == std::char_traits<char>::eof()) return false;
+        line = line_;
+        bool quoted = false, after_quote = false, cell_empty = true, content = false;
+        std::size_t size = 0;
+        while (true) {
+            const int c = buf_.sbumpc();
+            if (c == std::char_traits<char>::eof()) {
+                if (quoted) {
+                    throw InputError(
+                        "a quote opened at line " + std::to_string(line) + " is never closed",
+                        line);
+                }
+                break;
+            }
+            const char ch = static_cast<char>(c);
+            text += ch;
+            if (++size > max_bytes_ + 1) {  // + the line break
+                throw InputError("the record starting at line " + std::to_string(line) +
+                                     " is larger than " + std::to_string(max_bytes_ / 1024) + " KB",
+                                 line);
+            }
+            if (!csv_) {
+                if (ch == '\n') break;
+                if (ch != ' ' && ch != '\t' && ch != '\r') content = true;
+                continue;
+            }
+            if (quoted) {
+                if (ch == '"') {
+                    if (buf_.sgetc() == '"') {
+                        text += static_cast<char>(buf_.sbumpc());
+                        content = true;
+                    } else {
+                        quoted = false;
+                        after_quote = true;
+                    }
+                } else {
+                    if (ch == '\n') ++line_;
+                    if (ch != ' ' && ch != '\t') content = true;
+                }
+                continue;
+            }
+            if (ch == ',') {
+                content = true;  // two cells: not a blank row
+                cell_empty = true;
+                after_quote = false;
+            } else if (ch == '\n' || ch == '\r') {
+                if (ch == '\r' && buf_.sgetc() == '\n') text += static_cast<char>(buf_.sbumpc());
+                break;
+            } else if (ch == '"' && cell_empty && !after_quote) {
+                quoted = true;
+            } else {
+                cell_empty = false;
+                if (ch != ' ' && ch != '\t') content = true;
+            }
+        }
+        ++line_;
+        blank = !content;
+        return true;
+    }
+
+  private:
+    std::streambuf& buf_;
+    bool csv_;
+    std::size_t max_bytes_;
+    std::size_t line_ = 1;
+};
+
 }  // namespace
+
+struct ChunkSplitter::State {
+    std::size_t per_chunk;
+    InputFormat format;
+    std::optional<RawRows> rows;
+    std::string header;                   // CSV: the header row, as it was
+    std::size_t header_lines = 0;         // lines the header row spans
+    std::unique_ptr<RecordReader> array;  // JSON arrays
+    std::size_t next_record = 1;
+};
+
+ChunkSplitter::ChunkSplitter(std::istream& in, InputFormat format, const renderers::Layout& layout,
+                             std::size_t records_per_chunk, std::size_t max_record_bytes)
+    : state_(std::make_unique<State>()) {
+    State& s = *state_;
+    s.per_chunk = std::max<std::size_t>(1, records_per_chunk);
+    s.format = format;
+    if (format == InputFormat::json_array) {
+        s.array = open_records(in, format, layout);
+        return;
+    }
+    s.rows.emplace(in, format == InputFormat::csv, max_record_bytes);
+    if (format == InputFormat::csv) {
+        bool blank = false;
+        std::size_t line = 0;
+        s.rows->next(s.header, blank, line);
+        s.header_lines =
+            static_cast<std::size_t>(std::count(s.header.begin(), s.header.end(), '\n'));
+        if (s.header_lines == 0) s.header_lines = 1;
+        // Checked as a reader checks it: the errors of a bad header are the input's.
+        std::istringstream header(s.header);
+        open_records(header, format, layout);
+    }
+}
+
+ChunkSplitter::~ChunkSplitter() = default;
+
+std::optional<ChunkSplitter::Chunk> ChunkSplitter::next() {
+    State& s = *state_;
+    Chunk chunk;
+    chunk.first_record = s.next_record;
+    std::string body;
+    if (s.array) {
+        while (chunk.records < s.per_chunk) {
+            auto record = s.array->next();
+            if (!record) break;
+            body += encode_record(*record);
+            ++chunk.records;
+        }
+        if (chunk.records == 0) return std::nullopt;
+        chunk.text = std::string(kChunkMark) + "records 0\n" + body;
+    } else {
+        std::string row;
+        bool blank = false;
+        std::size_t line = 0, first_line = 0;
+        // Blank rows before the first record are left out; those between records stay, so
+        // that lines keep their numbers.
+        while (chunk.records < s.per_chunk && s.rows->next(row, blank, line)) {
+            if (blank && chunk.records == 0) continue;
+            if (!blank) {
+                if (chunk.records == 0) first_line = line;
+                ++chunk.records;
+            }
+            body += row;
+        }
+        if (chunk.records == 0) return std::nullopt;
+        const bool csv = s.format == InputFormat::csv;
+        // The reader counts lines from 1, the header's first: the offset that makes the
+        // chunk's first record line `first_line`.
+        const std::size_t local_first = csv ? 1 + s.header_lines : 1;
+        chunk.text = std::string(kChunkMark) + (csv ? "csv " : "ndjson ") +
+                     std::to_string(first_line - local_first) + "\n" + (csv ? s.header : "") + body;
+    }
+    s.next_record += chunk.records;
+    return chunk;
+}
+
+std::unique_ptr<RecordReader> open_chunk(std::istream& in, const renderers::Layout& layout,
+                                         ReadOptions options) {
+    std::string mark;
+    std::getline(in, mark);
+    std::istringstream fields(mark.substr(std::min(mark.size(), kChunkMark.size())));
+    std::string kind;
+    std::size_t line_offset = 0;
+    if (mark.rfind(kChunkMark, 0) != 0 || !(fields >> kind >> line_offset)) {
+        throw InputError("a chunk does not start with its mark", 1);
+    }
+    if (kind == "records") return open_encoded_records(in, options.defaults);
+    options.files_dir.clear();
+    options.line_offset = line_offset;
+    // The chunk's own first record number comes from its records: set by the caller.
+    if (kind == "csv") return open_records(in, InputFormat::csv, layout, std::move(options));
+    if (kind == "ndjson") return open_records(in, InputFormat::ndjson, layout, std::move(options));
+    throw InputError("a chunk of an unknown kind: " + kind, 1);
+}
 
 std::string encode_record(const Record& record) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -72,8 +252,9 @@ std::string encode_record(const Record& record) {
     return out.str();
 }
 
-std::unique_ptr<RecordReader> open_encoded_records(std::istream& in) {
-    return std::make_unique<EncodedRecords>(in);
+std::unique_ptr<RecordReader> open_encoded_records(std::istream& in,
+                                                   const Poco::Dynamic::Var& defaults) {
+    return std::make_unique<EncodedRecords>(in, defaults);
 }
 
 }  // namespace examdocs::bulk

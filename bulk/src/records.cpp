@@ -37,6 +37,17 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // Overlays `over` on `base`: objects merge key by key, anything else in `over` wins.
 // Subtrees are shared, not copied: records are read-only from here on (the input check
 // works on its own deep copy).
+Var merge(const Var& base, const Var& over);
+
+}  // namespace
+
+Poco::Dynamic::Var with_defaults(const Poco::Dynamic::Var& defaults,
+                                 const Poco::Dynamic::Var& record) {
+    return merge(defaults, record);
+}
+
+namespace {
+
 Var merge(const Var& base, const Var& over) {
     if (base.isEmpty()) return over;
     if (base.type() != typeid(Object::Ptr) || over.type() != typeid(Object::Ptr)) return over;
@@ -195,8 +206,9 @@ class CsvReader : public RecordReader {
             if (!read_row(cells, line)) return std::nullopt;
             if (!(cells.size() == 1 && trim(cells[0]).empty())) break;  // a blank line
         }
+        line += options_.line_offset;
         Record record;
-        record.number = ++count_;
+        record.number = ++count_ + options_.number_offset;
         record.line = line;
         if (cells.size() != columns_.size()) {
             record.errors.push_back({"", "csv-columns",
@@ -342,13 +354,14 @@ class NdjsonReader : public RecordReader {
             if (!read_line(text)) return std::nullopt;
             if (text.find_first_not_of(" \t\r") != std::string::npos) break;
         }
+        const std::size_t line = line_ + options_.line_offset;  // in the whole input
         Record record;
-        record.number = ++count_;
-        record.line = line_;
+        record.number = ++count_ + options_.number_offset;
+        record.line = line;
         if (!is_valid_utf8(text)) {
             record.errors.push_back({"", "invalid-utf8",
-                                     "第" + std::to_string(line_) + "行不是有效的UTF-8 / Line " +
-                                         std::to_string(line_) + " is not valid UTF-8."});
+                                     "第" + std::to_string(line) + "行不是有效的UTF-8 / Line " +
+                                         std::to_string(line) + " is not valid UTF-8."});
             return record;
         }
         try {
@@ -356,15 +369,15 @@ class NdjsonReader : public RecordReader {
             Var data = parser.parse(text);
             if (data.type() != typeid(Object::Ptr)) {
                 record.errors.push_back({"", "type",
-                                         "每行应为一个JSON对象 / Line " + std::to_string(line_) +
+                                         "每行应为一个JSON对象 / Line " + std::to_string(line) +
                                              " is not a JSON object."});
                 return record;
             }
             record.data = merge(options_.defaults, data);
         } catch (const Poco::Exception& e) {
             record.errors.push_back({"", "json-syntax",
-                                     "第" + std::to_string(line_) + "行不是有效的JSON / Line " +
-                                         std::to_string(line_) + " is not JSON: " + e.message()});
+                                     "第" + std::to_string(line) + "行不是有效的JSON / Line " +
+                                         std::to_string(line) + " is not JSON: " + e.message()});
         }
         return record;
     }

@@ -166,6 +166,7 @@ void add_job_routes(Service& service) {
 
                JobRequest request;
                bool has_defaults = false;
+               Object::Ptr defaults;
                bulk::InputFormat stored_format = *format;
                if (*format == bulk::InputFormat::json_array) {
                    // The JSON form: {"layout", "records": [...], "defaults", options}.
@@ -219,8 +220,9 @@ void add_job_routes(Service& service) {
                                "The job was refused.",
                                {{"/defaults", "type", "应为JSON对象 / Must be a JSON object."}}));
                        }
+                       defaults = o->getObject("defaults");
                        std::ofstream(dir + "/defaults.json", std::ios::binary)
-                           << json_text(*o->getObject("defaults"));
+                           << json_text(*defaults);
                        has_defaults = true;
                    }
                } else {
@@ -259,6 +261,8 @@ void add_job_routes(Service& service) {
                if (jobs.chunk_records() > 0) {
                    const int nup = request.nup;
                    options.set("chunkRecords", (jobs.chunk_records() + nup - 1) / nup * nup);
+                   // Every instance printing a chunk needs them.
+                   if (defaults) options.set("defaults", defaults);
                }
                options.set("createdAt", static_cast<Poco::Int64>(
                                             std::chrono::duration_cast<std::chrono::seconds>(

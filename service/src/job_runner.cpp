@@ -233,8 +233,9 @@ void JobRunner::run(const std::string& id) {
     std::ifstream input(dir + "/input", std::ios::binary);
     if (shared && input) {
         try {
-            auto records = bulk::open_records(input, *format, *layout, read_options);
-            split(job, options->getValue<int>("chunkRecords"), *records, *cancel);
+            bulk::ChunkSplitter splitter(input, *format, *layout,
+                                         options->getValue<std::size_t>("chunkRecords"));
+            split(job, splitter, *cancel);
         } catch (const bulk::InputError& e) {
             fail(std::string("the input cannot be read") +
                  (e.line() ? " at line " + std::to_string(e.line()) : "") + ": " + e.what());
@@ -323,26 +324,17 @@ std::int64_t JobRunner::epoch_now() {
         .count();
 }
 
-void JobRunner::split(const registry::JobRow& job, int chunk_records, bulk::RecordReader& records,
+void JobRunner::split(const registry::JobRow& job, bulk::ChunkSplitter& splitter,
                       const std::atomic<bool>& cancel) {
     // Chunk boundaries depend only on the input and the job's chunk size, so a split that
     // runs again after a restart makes the same chunks (and keeps those stored before).
-    std::int64_t chunk = 0, first = 1, count = 0;
-    std::string text;
-    auto store_chunk = [&] {
-        store_->add_chunk(job.id, chunk, first, count, text);
-        wake_.notify_all();
-        ++chunk;
-        first += count;
-        count = 0;
-        text.clear();
-    };
-    while (auto record = records.next()) {
+    std::int64_t chunk = 0;
+    while (auto next = splitter.next()) {
         if (cancel.load()) return;  // cancelled, or this instance stops: split again later
-        text += bulk::encode_record(*record);
-        if (++count == chunk_records) store_chunk();
+        store_->add_chunk(job.id, chunk++, static_cast<std::int64_t>(next->first_record),
+                          static_cast<std::int64_t>(next->records), next->text);
+        wake_.notify_all();
     }
-    if (count > 0) store_chunk();
     store_->split_done(job.id, chunk);
     service_.log().event("info", "bulk job split",
                          {{"job", job.id}, {"chunks", std::to_string(chunk)}});
@@ -390,7 +382,10 @@ bool JobRunner::run_next_chunk() {
     std::ostringstream out;
     bulk::PrintSummary summary;
     try {
-        auto records = bulk::open_encoded_records(input);
+        bulk::ReadOptions read_options;
+        if (options->has("defaults")) read_options.defaults = options->get("defaults");
+        read_options.number_offset = static_cast<std::size_t>(claim->first_record - 1);
+        auto records = bulk::open_chunk(input, *layout, read_options);
         summary = bulk::print_records(*records, *layout, out, print, callbacks);
     } catch (const std::exception& e) {
         store_->finish(

@@ -31,6 +31,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "examdocs/bulk/bulk_print.h"
+#include "examdocs/bulk/chunks.h"
 #include "examdocs/bulk/records.h"
 #include "examdocs/registry/job_store.h"
 
@@ -89,7 +90,7 @@ class JobRunner {
 
     void work();
     void run(const std::string& id);
-    void split(const registry::JobRow& job, int chunk_records, bulk::RecordReader& records,
+    void split(const registry::JobRow& job, bulk::ChunkSplitter& splitter,
                const std::atomic<bool>& cancel);
     // Claims and prints one chunk of any instance's shared job; false when none is waiting.
     bool run_next_chunk();

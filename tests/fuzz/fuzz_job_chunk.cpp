@@ -1,4 +1,5 @@
-// What instances sharing a job read back from the database: a chunk's encoded records, and
+// What instances sharing a job read back from the database: a chunk of records (CSV,
+// NDJSON or encoded records after the chunk's mark line), and
 // the parts of the output (a PDF part or a ZIP part with its manifest) that the assembler
 // joins. Written by examdocs, but a damaged row must fail the job with a message, never
 // crash the instance that reads it. The first byte picks what the rest is; a part is its
@@ -11,6 +12,7 @@
 
 #include "examdocs/bulk/bulk_print.h"
 #include "examdocs/bulk/chunks.h"
+#include "examdocs/renderers/layout_catalog.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
@@ -18,8 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const int kind = data[0] % 3;
     try {
         if (kind == 0) {
+            static const auto catalog = examdocs::renderers::LayoutCatalog::bundled();
             std::istringstream in(rest);
-            auto reader = examdocs::bulk::open_encoded_records(in);
+            examdocs::bulk::ReadOptions options;
+            options.max_record_bytes = 64 * 1024;
+            auto reader =
+                examdocs::bulk::open_chunk(in, *catalog.find("admission-ticket"), options);
             while (reader->next()) {
             }
             return 0;

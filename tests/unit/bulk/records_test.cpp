@@ -7,6 +7,7 @@
 #include <Poco/File.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
 
@@ -210,6 +211,100 @@ TEST(ChunkRecords, KeepNumbersLinesTypedCellsDefaultsAndErrors) {
 
     std::istringstream damaged("{\"n\":1,\n");
     EXPECT_THROW(examdocs::bulk::open_encoded_records(damaged)->next(), InputError);
+}
+
+// Cut into chunks and read back chunk by chunk, an input gives the records of one read:
+// the same numbers, lines, data and errors, whatever the chunk size.
+void expect_chunks_read_as_whole(const std::string& text, InputFormat format) {
+    examdocs::bulk::ReadOptions options;
+    Poco::JSON::Parser parser;
+    options.defaults = parser.parse(R"({"exam":{"title":"第二批"}})");
+    const auto whole = read_all(text, format, options);
+    ASSERT_FALSE(whole.empty());
+    for (std::size_t per_chunk : {1U, 2U, 3U, 100U}) {
+        std::istringstream in(text);
+        examdocs::bulk::ChunkSplitter splitter(in, format, ticket(), per_chunk);
+        std::vector<Record> read;
+        std::size_t chunks = 0;
+        while (auto chunk = splitter.next()) {
+            ++chunks;
+            EXPECT_EQ(chunk->first_record, read.size() + 1);
+            EXPECT_LE(chunk->records, per_chunk);
+            std::istringstream chunk_in(chunk->text);
+            auto chunk_options = options;
+            chunk_options.number_offset = chunk->first_record - 1;
+            auto reader = examdocs::bulk::open_chunk(chunk_in, ticket(), chunk_options);
+            std::size_t n = 0;
+            while (auto r = reader->next()) {
+                read.push_back(std::move(*r));
+                ++n;
+            }
+            EXPECT_EQ(n, chunk->records);
+        }
+        EXPECT_EQ(chunks, (whole.size() + per_chunk - 1) / per_chunk);
+        ASSERT_EQ(read.size(), whole.size()) << per_chunk << " a chunk";
+        for (std::size_t i = 0; i < whole.size(); ++i) {
+            EXPECT_EQ(read[i].number, whole[i].number);
+            EXPECT_EQ(read[i].line, whole[i].line) << "record " << i + 1 << ", " << per_chunk;
+            std::ostringstream a, b;
+            Poco::JSON::Stringifier::condense(read[i].data, a);
+            Poco::JSON::Stringifier::condense(whole[i].data, b);
+            EXPECT_EQ(a.str(), b.str()) << "record " << i + 1;
+            ASSERT_EQ(read[i].errors.size(), whole[i].errors.size()) << "record " << i + 1;
+            for (std::size_t e = 0; e < whole[i].errors.size(); ++e) {
+                EXPECT_EQ(read[i].errors[e].message, whole[i].errors[e].message);
+            }
+        }
+    }
+}
+
+TEST(ChunkSplitter, CsvChunksReadAsTheWholeFile) {
+    expect_chunks_read_as_whole(
+        "\xEF\xBB\xBFticketNumber,candidate/name,level\r\n"
+        "\r\n"
+        "0012,\"张,\"\"三\"\"\",4\r\n"
+        "0013,\"李\n四\",3\n"
+        "\n"
+        "  \n"
+        "wrong,cell,count,here\n"
+        "0014,王五,x\n"
+        "\"\"\n"
+        "0015,赵六,2",
+        InputFormat::csv);
+}
+
+TEST(ChunkSplitter, NdjsonChunksReadAsTheWholeFile) {
+    expect_chunks_read_as_whole(
+        "\n"
+        "{\"ticketNumber\":\"0012\",\"candidate\":{\"name\":\"张三\"}}\n"
+        "   \n"
+        "not json\n"
+        "[1,2]\n"
+        "{\"ticketNumber\":\"0013\"}\r\n"
+        "\n"
+        "{\"ticketNumber\":\"0014\"}",
+        InputFormat::ndjson);
+}
+
+TEST(ChunkSplitter, JsonArrayChunksReadAsTheWholeArray) {
+    expect_chunks_read_as_whole(
+        R"([{"ticketNumber":"0012"},{"ticketNumber":"0013","level":3},{"ticketNumber":"0014"}])",
+        InputFormat::json_array);
+}
+
+TEST(ChunkSplitter, WholeInputProblemsAreFoundWhenSplitting) {
+    auto split_all = [](const std::string& text, InputFormat format) {
+        std::istringstream in(text);
+        examdocs::bulk::ChunkSplitter splitter(in, format, ticket(), 2, 64);
+        while (splitter.next()) {
+        }
+    };
+    EXPECT_THROW(split_all("a,a\n1,2\n", InputFormat::csv), InputError) << "a column twice";
+    EXPECT_THROW(split_all("ticketNumber\n\"0012\n", InputFormat::csv), InputError);
+    EXPECT_THROW(split_all("{}\n" + std::string(100, 'x') + "\n", InputFormat::ndjson), InputError);
+    EXPECT_THROW(split_all("{", InputFormat::json_array), InputError);
+    std::istringstream damaged("#examdocs-chunk 9 csv 0\n");
+    EXPECT_THROW(examdocs::bulk::open_chunk(damaged, ticket()), InputError);
 }
 
 }  // namespace

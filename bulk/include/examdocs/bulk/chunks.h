@@ -6,17 +6,56 @@
 // read, its errors. A chunk then prints on any instance exactly as in one run.
 #include <istream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "examdocs/bulk/records.h"
 
 namespace examdocs::bulk {
 
-// One line, ending in '\n'.
+// A job's input cut into chunks of `records_per_chunk` records. CSV and NDJSON chunks are
+// the input's own text cut between records without parsing them (a CSV chunk starts with
+// the header row), so splitting costs little more than reading the input once — it is the
+// one step of a shared job that no other instance can help with. A JSON array is parsed
+// (it has to be, whole) and its records encoded one per line. Each chunk's text starts
+// with a line saying which it is and where it sits in the input. Throws InputError where
+// reading the whole input would: a bad CSV header, an unterminated quote, a record over
+// the size limit.
+class ChunkSplitter {
+  public:
+    struct Chunk {
+        std::string text;
+        std::size_t first_record = 1;
+        std::size_t records = 0;
+    };
+
+    ChunkSplitter(std::istream& in, InputFormat format, const renderers::Layout& layout,
+                  std::size_t records_per_chunk,
+                  std::size_t max_record_bytes = ReadOptions{}.max_record_bytes);
+    ~ChunkSplitter();
+    ChunkSplitter(const ChunkSplitter&) = delete;
+    ChunkSplitter& operator=(const ChunkSplitter&) = delete;
+
+    // The next chunk, or nullopt after the last.
+    std::optional<Chunk> next();
+
+  private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+// The records of a chunk made by ChunkSplitter, numbered and lined as in the whole input,
+// with `options.defaults` merged in (files_dir and the offsets are ignored).
+std::unique_ptr<RecordReader> open_chunk(std::istream& in, const renderers::Layout& layout,
+                                         ReadOptions options = {});
+
+// One record as a line of JSON ending in '\n' (how JSON-array chunks hold records).
 std::string encode_record(const Record& record);
 
-// Reads lines made by encode_record. A line that is not one throws InputError (a chunk is
-// written by examdocs; a broken one is a fault, not a refused record).
-std::unique_ptr<RecordReader> open_encoded_records(std::istream& in);
+// Reads lines made by encode_record, with `defaults` merged under each record. A line that is not
+// one throws InputError (a chunk is written by examdocs; a broken one is a fault, not a refused
+// record).
+std::unique_ptr<RecordReader> open_encoded_records(std::istream& in,
+                                                   const Poco::Dynamic::Var& defaults = {});
 
 }  // namespace examdocs::bulk

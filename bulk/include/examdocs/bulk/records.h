@@ -60,6 +60,9 @@ struct ReadOptions {
     Poco::Dynamic::Var defaults;  // an object, or empty
     std::string files_dir;        // empty: "@file" cells are refused
     std::size_t max_record_bytes = 4 * 1024 * 1024;
+    // Added to every record's number and line: the input is a chunk of a larger one.
+    std::size_t number_offset = 0;
+    std::size_t line_offset = 0;
 };
 
 class RecordReader {
@@ -73,6 +76,11 @@ class RecordReader {
 // non-blank NDJSON lines (for progress and the time left); a JSON array is parsed.
 // Nullopt when that fails. Reads `in` to its end.
 std::optional<std::size_t> count_records(std::istream& in, InputFormat format);
+
+// A record with `defaults` under it, as the readers merge them: objects key by key, the
+// record's value winning.
+Poco::Dynamic::Var with_defaults(const Poco::Dynamic::Var& defaults,
+                                 const Poco::Dynamic::Var& record);
 
 // `in` must outlive the reader; `layout` gives CSV cells their types.
 std::unique_ptr<RecordReader> open_records(std::istream& in, InputFormat format,
