@@ -44,17 +44,24 @@ const std::vector<std::string>& migrations() {
         " id {id}, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
         " number TEXT NOT NULL, detail TEXT NOT NULL);"
         "CREATE INDEX audit_by_number ON audit_log (number, id);",
-        // 4: jobs split into chunks that every instance on one database can claim (an
-        // empty input or output is stored as NULL: Poco binds an empty BLOB so)
+        // 4: jobs split into chunks that every instance on one database can claim. The
+        // records and the printed part are rows of their own: SQLite rewrites a whole row
+        // on UPDATE, and claiming or renewing a chunk must not rewrite megabytes. (An empty
+        // part is stored as NULL: Poco binds an empty BLOB so.)
         "ALTER TABLE jobs ADD COLUMN chunks BIGINT NOT NULL DEFAULT -1;"
         "CREATE TABLE job_chunks ("
         " job_id TEXT NOT NULL, chunk BIGINT NOT NULL, first_record BIGINT NOT NULL,"
-        " records BIGINT NOT NULL, input {blob}, state TEXT NOT NULL,"
-        " claimed_by TEXT NOT NULL, claimed_at BIGINT NOT NULL, attempts INTEGER NOT NULL,"
-        " printed BIGINT NOT NULL, refused BIGINT NOT NULL, pages BIGINT NOT NULL,"
-        " output {blob}, manifest TEXT NOT NULL, finished_at BIGINT NOT NULL,"
+        " records BIGINT NOT NULL, state TEXT NOT NULL, claimed_by TEXT NOT NULL,"
+        " claimed_at BIGINT NOT NULL, attempts INTEGER NOT NULL, printed BIGINT NOT NULL,"
+        " refused BIGINT NOT NULL, pages BIGINT NOT NULL, finished_at BIGINT NOT NULL,"
         " PRIMARY KEY (job_id, chunk));"
-        "CREATE INDEX job_chunks_by_state ON job_chunks (state, claimed_at);",
+        "CREATE INDEX job_chunks_by_state ON job_chunks (state, claimed_at);"
+        "CREATE TABLE job_chunk_inputs ("
+        " job_id TEXT NOT NULL, chunk BIGINT NOT NULL, input {blob},"
+        " PRIMARY KEY (job_id, chunk));"
+        "CREATE TABLE job_chunk_parts ("
+        " job_id TEXT NOT NULL, chunk BIGINT NOT NULL, output {blob}, manifest TEXT NOT NULL,"
+        " PRIMARY KEY (job_id, chunk));",
     };
     return list;
 }

@@ -61,6 +61,14 @@ bool JobStore::start(const std::string& id) {
     return true;
 }
 
+void JobStore::delete_chunks(Poco::Data::Session& s, const std::string& id) {
+    for (const char* table : {"job_chunks", "job_chunk_inputs", "job_chunk_parts"}) {
+        std::string key = id;
+        s << database_->sql(std::string("DELETE FROM ") + table + " WHERE job_id = ?"), use(key),
+            now;
+    }
+}
+
 bool JobStore::start_split(const std::string& id) {
     Poco::Data::Session s = database_->session();
     std::string key = id, started = now_iso();
@@ -79,13 +87,18 @@ void JobStore::add_chunk(const std::string& id, std::int64_t chunk, std::int64_t
     std::string key = id;
     std::int64_t number = chunk, first = first_record, count = records;
     Poco::Data::BLOB bytes(reinterpret_cast<const unsigned char*>(input.data()), input.size());
-    Poco::Data::BLOB none;
-    s << database_->sql(
-        "INSERT INTO job_chunks (job_id, chunk, first_record, records, input, state, claimed_by,"
-        " claimed_at, attempts, printed, refused, pages, output, manifest, finished_at)"
-        " VALUES (?, ?, ?, ?, ?, 'queued', '', 0, 0, 0, 0, 0, ?, '', 0)"
+    WriteTransaction tx(*database_, s);
+    Poco::Data::Statement insert(s);
+    insert << database_->sql(
+        "INSERT INTO job_chunks (job_id, chunk, first_record, records, state, claimed_by,"
+        " claimed_at, attempts, printed, refused, pages, finished_at)"
+        " VALUES (?, ?, ?, ?, 'queued', '', 0, 0, 0, 0, 0, 0)"
         " ON CONFLICT (job_id, chunk) DO NOTHING"),
-        use(key), use(number), use(first), use(count), use(bytes), use(none), now;
+        use(key), use(number), use(first), use(count);
+    if (insert.execute() == 0) return;  // stored before a restart, perhaps printed since
+    s << database_->sql("INSERT INTO job_chunk_inputs (job_id, chunk, input) VALUES (?, ?, ?)"),
+        use(key), use(number), use(bytes), now;
+    tx.commit();
 }
 
 void JobStore::split_done(const std::string& id, std::int64_t chunks) {
@@ -119,13 +132,14 @@ std::optional<ChunkClaim> JobStore::claim_chunk(const std::string& instance, std
         "UPDATE job_chunks SET state = 'running', claimed_by = ?, claimed_at = ?,"
         " attempts = attempts + 1 WHERE job_id = ? AND chunk = ?"),
         use(owner), use(at), use(claim.job_id), use(claim.chunk), now;
-    Poco::Data::BLOB input;
     s << database_->sql(
-        "SELECT first_record, records, input, attempts FROM job_chunks"
-        " WHERE job_id = ? AND chunk = ?"),
-        into(claim.first_record), into(claim.records), into(input), into(claim.attempts),
-        use(claim.job_id), use(claim.chunk), now;
+        "SELECT first_record, records, attempts FROM job_chunks WHERE job_id = ? AND chunk = ?"),
+        into(claim.first_record), into(claim.records), into(claim.attempts), use(claim.job_id),
+        use(claim.chunk), now;
     tx.commit();
+    Poco::Data::BLOB input;
+    s << database_->sql("SELECT input FROM job_chunk_inputs WHERE job_id = ? AND chunk = ?"),
+        into(input), use(claim.job_id), use(claim.chunk), now;
     claim.input.assign(reinterpret_cast<const char*>(input.rawContent()), input.size());
     return claim;
 }
@@ -153,16 +167,21 @@ bool JobStore::complete_chunk(const std::string& id, std::int64_t chunk,
                  pages = result.pages, at = now_s;
     Poco::Data::BLOB output(reinterpret_cast<const unsigned char*>(result.output.data()),
                             result.output.size());
-    Poco::Data::BLOB none;
-    // The input is not needed once printed: emptied, it stops taking room.
     Poco::Data::Statement update(s);
     update << database_->sql(
-        "UPDATE job_chunks SET state = 'done', output = ?, manifest = ?, printed = ?,"
-        " refused = ?, pages = ?, input = ?, finished_at = ?"
-        " WHERE job_id = ? AND chunk = ? AND state = 'running' AND claimed_by = ?"),
-        use(output), use(manifest), use(printed), use(refused), use(pages), use(none), use(at),
-        use(key), use(number), use(owner);
+        "UPDATE job_chunks SET state = 'done', printed = ?, refused = ?, pages = ?,"
+        " finished_at = ? WHERE job_id = ? AND chunk = ? AND state = 'running'"
+        " AND claimed_by = ?"),
+        use(printed), use(refused), use(pages), use(at), use(key), use(number), use(owner);
     if (update.execute() == 0) return false;
+    s << database_->sql(
+        "INSERT INTO job_chunk_parts (job_id, chunk, output, manifest) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (job_id, chunk) DO UPDATE SET output = excluded.output,"
+        " manifest = excluded.manifest"),
+        use(key), use(number), use(output), use(manifest), now;
+    // The records are not needed once printed.
+    s << database_->sql("DELETE FROM job_chunk_inputs WHERE job_id = ? AND chunk = ?"), use(key),
+        use(number), now;
     std::int64_t records = 0;
     s << database_->sql("SELECT records FROM job_chunks WHERE job_id = ? AND chunk = ?"),
         into(records), use(key), use(number), now;
@@ -214,8 +233,9 @@ std::optional<ChunkOutput> JobStore::chunk_output(const std::string& id, std::in
     ChunkOutput out;
     Poco::Data::Statement st(s);
     st << database_->sql(
-        "SELECT output, manifest, pages FROM job_chunks"
-        " WHERE job_id = ? AND chunk = ? AND state = 'done'"),
+        "SELECT p.output, p.manifest, c.pages FROM job_chunk_parts p JOIN job_chunks c"
+        " ON c.job_id = p.job_id AND c.chunk = p.chunk"
+        " WHERE p.job_id = ? AND p.chunk = ? AND c.state = 'done'"),
         into(output), into(out.manifest), into(out.pages), use(key), use(number), limit(1);
     if (st.execute() == 0) return std::nullopt;
     out.output.assign(reinterpret_cast<const char*>(output.rawContent()), output.size());
@@ -258,8 +278,7 @@ void JobStore::finish(const std::string& id, const std::string& state, const Job
     Poco::Data::Session s = database_->session();
     if (state != "done") {
         // A job that failed or was cancelled will not be assembled: its chunks go.
-        std::string key = id;
-        s << database_->sql("DELETE FROM job_chunks WHERE job_id = ?"), use(key), now;
+        delete_chunks(s, id);
     }
     std::string key = id, new_state = state, message = error, finished = now_iso();
     std::int64_t total = counts.total, done = counts.done, printed = counts.printed,
@@ -282,7 +301,7 @@ bool JobStore::cancel(const std::string& id) {
         use(finished), use(key);
     if (update.execute() == 0) return false;
     // Its chunks will not be printed or assembled: their records and parts go.
-    s << database_->sql("DELETE FROM job_chunks WHERE job_id = ?"), use(key), now;
+    delete_chunks(s, key);
     tx.commit();
     return true;
 }

@@ -75,7 +75,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"jobs.chunk-records", "auto",
          "Records per chunk when jobs are shared between instances: a job is split into chunks "
          "in the registry database that every instance claims and prints, and the instance "
-         "finishing the last assembles the result. auto: 500 with PostgreSQL, 0 with SQLite; "
+         "finishing the last assembles the result. auto: 250 with PostgreSQL, 0 with SQLite; "
          "0: each job runs whole on the instance that accepted it."},
         {"jobs.lease-seconds", "60",
          "How long a claimed chunk stays with an instance that stopped renewing its claim "

@@ -6,6 +6,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/MemoryStream.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -93,6 +94,28 @@ void JobRunner::start() {
         workers_.emplace_back([this] { work(); });
     }
     callback_thread_ = std::thread([this] { deliver_callbacks(); });
+    split_thread_ = std::thread([this] { split_jobs(); });
+}
+
+void JobRunner::split_jobs() {
+    // Splitting is reading, not printing: on a thread of its own, so that this instance's
+    // workers print the first chunks while the rest are being cut.
+    while (true) {
+        std::string id;
+        {
+            std::unique_lock lock(mutex_);
+            split_wake_.wait(lock, [this] { return stopping_ || !split_queue_.empty(); });
+            if (stopping_) return;
+            id = split_queue_.front();
+            split_queue_.pop_front();
+        }
+        try {
+            run(id);
+        } catch (const std::exception& e) {
+            service_.log().event("error", "bulk job could not be split",
+                                 {{"job", id}, {"what", e.what()}});
+        }
+    }
 }
 
 void JobRunner::stop() {
@@ -104,8 +127,10 @@ void JobRunner::stop() {
     }
     wake_.notify_all();
     callback_wake_.notify_all();
+    split_wake_.notify_all();
     for (auto& w : workers_) w.join();
     workers_.clear();
+    if (split_thread_.joinable()) split_thread_.join();
     // Chunks interrupted by a stop go back to the queue for the other instances now, not
     // when their lease runs out (that is for instances that die).
     if (!instance_.empty()) {
@@ -154,7 +179,13 @@ void JobRunner::work() {
         }
         try {
             busy = false;
-            if (!id.empty()) {
+            if (!id.empty() && shared(id)) {
+                {
+                    std::lock_guard lock(mutex_);
+                    split_queue_.push_back(id);
+                }
+                split_wake_.notify_one();
+            } else if (!id.empty()) {
                 run(id);
             } else if (chunk_records_ > 0) {
                 busy = run_next_chunk();
@@ -188,19 +219,16 @@ JobRunner::Running::~Running() {
 }
 
 void JobRunner::run(const std::string& id) {
-    const auto queued = store_->find(id);
-    if (!queued) return;
     // A job shared between instances is split into chunks here; otherwise printed here.
-    const bool shared =
-        parse_json(queued->options).extract<Object::Ptr>()->optValue<int>("chunkRecords", 0) > 0;
-    if (!(shared ? store_->start_split(id) : store_->start(id))) return;  // cancelled meanwhile
+    const bool is_shared = shared(id);
+    if (!(is_shared ? store_->start_split(id) : store_->start(id))) return;  // cancelled meanwhile
     Running running(*this, id);
     const auto cancel = running.flag();
 
     const registry::JobRow job = *store_->find(id);
-    if (shared && job.chunks >= 0) return;  // split before a restart; the chunks carry on
+    if (is_shared && job.chunks >= 0) return;  // split before a restart; the chunks carry on
     service_.log().event(
-        "info", shared ? "bulk job splitting" : "bulk job started",
+        "info", is_shared ? "bulk job splitting" : "bulk job started",
         {{"job", id}, {"layout", job.layout}, {"attempt", std::to_string(job.attempts)}});
     const auto options = parse_json(job.options).extract<Object::Ptr>();
     const std::string dir = dir_of(id);
@@ -231,7 +259,7 @@ void JobRunner::run(const std::string& id) {
         read_options.defaults = parse_json(text.str());
     }
     std::ifstream input(dir + "/input", std::ios::binary);
-    if (shared && input) {
+    if (is_shared && input) {
         try {
             bulk::ChunkSplitter splitter(input, *format, *layout,
                                          options->getValue<std::size_t>("chunkRecords"));
@@ -318,6 +346,12 @@ void JobRunner::run(const std::string& id) {
     queue_callback(*options, id);
 }
 
+bool JobRunner::shared(const std::string& id) {
+    const auto job = store_->find(id);
+    return job &&
+           parse_json(job->options).extract<Object::Ptr>()->optValue<int>("chunkRecords", 0) > 0;
+}
+
 std::int64_t JobRunner::epoch_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -378,7 +412,8 @@ bool JobRunner::run_next_chunk() {
         if (!store_->renew_chunk(job->id, claim->chunk, instance_, epoch_now()))
             cancel->store(true);
     };
-    std::istringstream input(claim->input);
+    Poco::MemoryInputStream input(claim->input.data(),
+                                  static_cast<std::streamsize>(claim->input.size()));
     std::ostringstream out;
     bulk::PrintSummary summary;
     try {

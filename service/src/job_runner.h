@@ -94,6 +94,8 @@ class JobRunner {
                const std::atomic<bool>& cancel);
     // Claims and prints one chunk of any instance's shared job; false when none is waiting.
     bool run_next_chunk();
+    void split_jobs();
+    bool shared(const std::string& id);
     void finish_shared(const std::string& id);
     Assembled assemble(const registry::JobRow& job);
     bulk::PrintOptions print_options(const registry::JobRow& job, const Poco::JSON::Object& options,
@@ -122,6 +124,11 @@ class JobRunner {
     std::condition_variable callback_wake_;
     std::deque<std::pair<std::string, int>> callbacks_;  // id, attempts so far
     std::thread callback_thread_;
+
+    // Shared jobs waiting to be split.
+    std::condition_variable split_wake_;
+    std::deque<std::string> split_queue_;
+    std::thread split_thread_;
 };
 
 // What GET /v1/jobs/{id} answers and a callback carries.

@@ -85,7 +85,7 @@ void Service::start() {
                         std::to_string(registry_->schema_version()));
         int chunk_records = settings_.job_chunk_records;
         if (chunk_records < 0) {
-            chunk_records = database->dialect() == registry::Dialect::postgresql ? 500 : 0;
+            chunk_records = database->dialect() == registry::Dialect::postgresql ? 250 : 0;
         }
         jobs_ = std::make_unique<JobRunner>(
             *this, std::make_shared<registry::JobStore>(registry_->database()),

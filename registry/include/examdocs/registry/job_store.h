@@ -112,6 +112,8 @@ class JobStore {
     bool complete(const std::string& id, const JobRow& counts);
 
   private:
+    void delete_chunks(Poco::Data::Session& s, const std::string& id);
+
     std::shared_ptr<Database> database_;
 };
 

@@ -66,7 +66,7 @@ struct Settings {
     int job_threads = 0;  // 0: one per core
     int job_queue = 16;
     std::string job_callback_secret;  // empty: callbacks are refused
-    int job_chunk_records = -1;       // -1: auto (500 with PostgreSQL, 0 with SQLite)
+    int job_chunk_records = -1;       // -1: auto (250 with PostgreSQL, 0 with SQLite)
     int job_lease_seconds = 60;
     std::chrono::milliseconds job_poll{1000};
     std::string photo_profiles_file;  // empty: the built-in profiles only
