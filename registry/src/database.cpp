@@ -62,6 +62,10 @@ const std::vector<std::string>& migrations() {
         "CREATE TABLE job_chunk_parts ("
         " job_id TEXT NOT NULL, chunk BIGINT NOT NULL, output {blob}, manifest TEXT NOT NULL,"
         " PRIMARY KEY (job_id, chunk));",
+        // 5: job callbacks waiting in the database, so that they outlive a restart
+        "ALTER TABLE jobs ADD COLUMN callback TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE jobs ADD COLUMN callback_attempts INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE jobs ADD COLUMN callback_due BIGINT NOT NULL DEFAULT 0;",
     };
     return list;
 }

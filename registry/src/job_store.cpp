@@ -22,10 +22,10 @@ void JobStore::create(const JobRow& job) {
     j.created_at = now_iso();
     s << database_->sql(
         "INSERT INTO jobs (id, layout, state, options, total, done, printed, refused, pages,"
-        " bytes, error, attempts, created_at, started_at, finished_at)"
-        " VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0, '', 0, ?, '', '')"),
+        " bytes, error, attempts, created_at, started_at, finished_at, callback)"
+        " VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0, '', 0, ?, '', '', ?)"),
         use(j.id), use(j.layout), use(j.state), use(j.options), use(j.total), use(j.created_at),
-        now;
+        use(j.callback), now;
 }
 
 std::optional<JobRow> JobStore::find(const std::string& id) {
@@ -35,11 +35,12 @@ std::optional<JobRow> JobStore::find(const std::string& id) {
     Poco::Data::Statement st(s);
     st << database_->sql(
         "SELECT id, layout, state, options, total, done, printed, refused, pages, bytes, error,"
-        " attempts, created_at, started_at, finished_at, chunks FROM jobs WHERE id = ?"),
+        " attempts, created_at, started_at, finished_at, chunks, callback, callback_attempts"
+        " FROM jobs WHERE id = ?"),
         into(j.id), into(j.layout), into(j.state), into(j.options), into(j.total), into(j.done),
         into(j.printed), into(j.refused), into(j.pages), into(j.bytes), into(j.error),
         into(j.attempts), into(j.created_at), into(j.started_at), into(j.finished_at),
-        into(j.chunks), use(key), limit(1);
+        into(j.chunks), into(j.callback), into(j.callback_attempts), use(key), limit(1);
     if (st.execute() == 0) return std::nullopt;
     return j;
 }
@@ -252,6 +253,42 @@ bool JobStore::complete(const std::string& id, const JobRow& counts) {
         " WHERE id = ? AND state = 'running'"),
         use(pages), use(bytes), use(finished), use(key);
     return update.execute() > 0;
+}
+
+std::optional<std::pair<std::string, int>> JobStore::claim_callback(std::int64_t now_s,
+                                                                    std::int64_t lease_seconds) {
+    Poco::Data::Session s = database_->session();
+    WriteTransaction tx(*database_, s, TransactionLock::rows);
+    const bool postgresql = database_->dialect() == Dialect::postgresql;
+    std::string id;
+    std::int64_t due = now_s;
+    Poco::Data::Statement pick(s);
+    pick << database_->sql(
+        std::string("SELECT id FROM jobs WHERE callback = 'waiting'"
+                    " AND state IN ('done', 'failed', 'cancelled') AND callback_due <= ?"
+                    " ORDER BY finished_at, id LIMIT 1") +
+        (postgresql ? " FOR UPDATE SKIP LOCKED" : "")),
+        into(id), use(due);
+    if (pick.execute() == 0) return std::nullopt;
+    std::int64_t until = now_s + lease_seconds;
+    s << database_->sql(
+        "UPDATE jobs SET callback_due = ?, callback_attempts = callback_attempts + 1"
+        " WHERE id = ?"),
+        use(until), use(id), now;
+    int attempts = 0;
+    s << database_->sql("SELECT callback_attempts FROM jobs WHERE id = ?"), into(attempts), use(id),
+        now;
+    tx.commit();
+    return std::make_pair(id, attempts);
+}
+
+void JobStore::callback_sent(const std::string& id, bool delivered, std::int64_t retry_at) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id;
+    std::string state = delivered ? "delivered" : retry_at > 0 ? "waiting" : "undeliverable";
+    std::int64_t due = retry_at;
+    s << database_->sql("UPDATE jobs SET callback = ?, callback_due = ? WHERE id = ?"), use(state),
+        use(due), use(key), now;
 }
 
 void JobStore::progress(const std::string& id, std::int64_t done, std::int64_t printed,

@@ -274,6 +274,7 @@ void add_job_routes(Service& service) {
                row.state = "queued";
                row.options = json_text(options);
                row.total = total ? static_cast<std::int64_t>(*total) : -1;
+               if (!request.callback_url.empty()) row.callback = "waiting";
                jobs.store().create(row);
                cleanup.keep = true;
                jobs.enqueue(id);

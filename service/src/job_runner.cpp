@@ -574,41 +574,50 @@ bulk::PrintOptions JobRunner::print_options(const registry::JobRow& job, const O
     return print;
 }
 
-void JobRunner::queue_callback(const Poco::JSON::Object& options, const std::string& id) {
+void JobRunner::queue_callback(const Poco::JSON::Object& options, const std::string&) {
+    // The job's row says its callback is waiting (from its creation); this only wakes the
+    // delivery thread instead of letting it find the job at its next look.
     if (options.optValue<std::string>("callbackUrl", "").empty()) return;
-    {
-        std::lock_guard lock(mutex_);
-        callbacks_.emplace_back(id, 0);
-    }
     callback_wake_.notify_one();
 }
 
 void JobRunner::deliver_callbacks() {
-    // Back-off between attempts: 1 s, 2 s, 4 s … up to 6 attempts.
+    // Callbacks are delivered from the registry database: jobs that ended with a callback
+    // waiting, claimed (SKIP LOCKED) by one instance at a time. So a callback survives a
+    // restart, and any instance sharing the database delivers it. At least once: an
+    // instance that dies between sending and recording sends it again later; receivers
+    // tell repeats by X-Examdocs-Job.
+    constexpr int kAttempts = 6;  // then undeliverable; back-off 1 s, 2 s, 4 s, 8 s, 16 s
     while (true) {
-        std::pair<std::string, int> next;
         {
             std::unique_lock lock(mutex_);
-            callback_wake_.wait(lock, [this] { return stopping_ || !callbacks_.empty(); });
-            if (stopping_) return;
-            next = callbacks_.front();
-            callbacks_.pop_front();
+            if (callback_wake_.wait_for(lock, service_.settings().job_poll,
+                                        [this] { return stopping_; })) {
+                return;
+            }
         }
-        bool delivered = false;
         try {
-            send_callback(next.first);
-            delivered = true;
+            while (const auto due = store_->claim_callback(epoch_now(), 60)) {
+                bool delivered = false;
+                try {
+                    send_callback(due->first);
+                    delivered = true;
+                } catch (const std::exception& e) {
+                    service_.log().event("warn", "job callback failed",
+                                         {{"job", due->first},
+                                          {"attempt", std::to_string(due->second)},
+                                          {"what", e.what()}});
+                }
+                const std::int64_t retry_at = delivered || due->second >= kAttempts
+                                                  ? 0
+                                                  : epoch_now() + (1LL << (due->second - 1));
+                store_->callback_sent(due->first, delivered, retry_at);
+                std::lock_guard lock(mutex_);
+                if (stopping_) return;
+            }
         } catch (const std::exception& e) {
-            service_.log().event("warn", "job callback failed",
-                                 {{"job", next.first},
-                                  {"attempt", std::to_string(next.second + 1)},
-                                  {"what", e.what()}});
+            service_.log().event("error", "job callbacks could not be read", {{"what", e.what()}});
         }
-        if (delivered || next.second + 1 >= 6) continue;
-        std::unique_lock lock(mutex_);
-        const auto delay = std::chrono::seconds(1 << next.second);
-        if (callback_wake_.wait_for(lock, delay, [this] { return stopping_; })) return;
-        callbacks_.emplace_back(next.first, next.second + 1);
     }
 }
 
@@ -679,6 +688,12 @@ Object job_view(registry::JobStore& store, const registry::JobRow& job, const st
     }
     if (job.chunks >= 0) o.set("chunks", job.chunks);  // shared between instances
     if (!job.error.empty()) o.set("error", job.error);
+    if (!job.callback.empty()) {
+        Object callback(Poco::JSON_PRESERVE_KEY_ORDER);
+        callback.set("state", job.callback);  // waiting, delivered, undeliverable
+        callback.set("attempts", job.callback_attempts);
+        o.set("callback", callback);
+    }
     o.set("attempts", job.attempts);
     o.set("createdAt", job.created_at);
     if (!job.started_at.empty()) o.set("startedAt", job.started_at);

@@ -8,7 +8,8 @@
 // an uninterrupted run would have made — no record lost, none printed twice.
 //
 // When a job ends and it has a callback URL, the job's state is POSTed there, signed
-// with HMAC-SHA256 (jobs.callback-secret), and retried with back-off.
+// with HMAC-SHA256 (jobs.callback-secret), and retried with back-off; the callback waits
+// in the database, so a restart (or another instance) delivers it.
 //
 // Shared jobs (jobs.chunk-records > 0, for instances on one PostgreSQL): the instance that
 // accepted the job reads its input and splits it into chunks in the database; the workers
@@ -120,9 +121,7 @@ class JobRunner {
     bool stopping_ = false;
     std::vector<std::thread> workers_;
 
-    // Callbacks waiting for delivery: job id and when to try next.
     std::condition_variable callback_wake_;
-    std::deque<std::pair<std::string, int>> callbacks_;  // id, attempts so far
     std::thread callback_thread_;
 
     // Shared jobs waiting to be split.

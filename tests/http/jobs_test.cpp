@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/callback_receiver.h"
 #include "support/http_client.h"
 #include "support/pdf_reader.h"
 #include "support/running_service.h"
@@ -260,59 +261,6 @@ TEST_P(Jobs, AFullQueueAnswers429AndCancellingStopsAJob) {
 }
 
 // A real HTTP server that records the callbacks it receives.
-class CallbackReceiver {
-  public:
-    CallbackReceiver()
-        : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
-          server_(new Factory(*this), socket_, new Poco::Net::HTTPServerParams) {
-        server_.start();
-    }
-    ~CallbackReceiver() { server_.stopAll(true); }
-    std::uint16_t port() const { return socket_.address().port(); }
-
-    // The first callback's body and signature header, waiting up to 30 s.
-    std::pair<std::string, std::string> first() {
-        std::unique_lock lock(mutex_);
-        received_.wait_for(lock, std::chrono::seconds(30), [this] { return !body_.empty(); });
-        return {body_, signature_};
-    }
-
-  private:
-    struct Handler : Poco::Net::HTTPRequestHandler {
-        explicit Handler(CallbackReceiver& r) : receiver(r) {}
-        void handleRequest(Poco::Net::HTTPServerRequest& request,
-                           Poco::Net::HTTPServerResponse& response) override {
-            std::string body;
-            Poco::StreamCopier::copyToString(request.stream(), body);
-            {
-                std::lock_guard lock(receiver.mutex_);
-                if (receiver.body_.empty()) {
-                    receiver.body_ = body;
-                    receiver.signature_ = request.get("X-Examdocs-Signature", "");
-                }
-            }
-            receiver.received_.notify_all();
-            response.setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
-            response.send();
-        }
-        CallbackReceiver& receiver;
-    };
-    struct Factory : Poco::Net::HTTPRequestHandlerFactory {
-        explicit Factory(CallbackReceiver& r) : receiver(r) {}
-        Poco::Net::HTTPRequestHandler* createRequestHandler(
-            const Poco::Net::HTTPServerRequest&) override {
-            return new Handler(receiver);
-        }
-        CallbackReceiver& receiver;
-    };
-
-    Poco::Net::ServerSocket socket_;
-    Poco::Net::HTTPServer server_;
-    std::mutex mutex_;
-    std::condition_variable received_;
-    std::string body_, signature_;
-};
-
 class Sha256 : public Poco::SHA2Engine {
   public:
     enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
@@ -320,7 +268,7 @@ class Sha256 : public Poco::SHA2Engine {
 };
 
 TEST_P(Jobs, TheCallbackIsSignedWithTheSharedSecret) {
-    CallbackReceiver receiver;
+    examdocs::test::CallbackReceiver receiver;
     start([](svc::Settings& s) { s.job_callback_secret = "shared-callback-secret"; });
     const std::string url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/done";
     const auto created = submit(ndjson({"赵一"}), "application/x-ndjson",
@@ -335,6 +283,29 @@ TEST_P(Jobs, TheCallbackIsSignedWithTheSharedSecret) {
     Poco::HMACEngine<Sha256> hmac("shared-callback-secret");
     hmac.update(body);
     EXPECT_EQ(signature, "sha256=" + Poco::DigestEngine::digestToHex(hmac.digest()));
+}
+
+TEST_P(Jobs, ACallbackRefusedIsTriedAgainAndTheJobSaysHowItWent) {
+    examdocs::test::CallbackReceiver receiver(1);
+    start([](svc::Settings& s) { s.job_callback_secret = "shared-callback-secret"; });
+    const std::string url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/done";
+    const auto created = submit(ndjson({"赵一"}), "application/x-ndjson",
+                                "?layout=admission-ticket&callbackUrl=" + url);
+    ASSERT_EQ(created.status, 202) << created.body;
+    const auto id = parse_object(created.body)->getValue<std::string>("id");
+    EXPECT_EQ(parse_object(created.body)->getObject("callback")->getValue<std::string>("state"),
+              "waiting");
+    const auto [body, signature] = receiver.first();
+    ASSERT_FALSE(body.empty()) << "no callback arrived after the refused one";
+    EXPECT_EQ(receiver.requests(), 2);
+    Poco::JSON::Object::Ptr callback;
+    for (int i = 0; i < 100; ++i) {  // recorded just after the receiver answered
+        callback = parse_object(get("/v1/jobs/" + id).body)->getObject("callback");
+        if (callback->getValue<std::string>("state") != "waiting") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(callback->getValue<std::string>("state"), "delivered");
+    EXPECT_EQ(callback->getValue<int>("attempts"), 2);
 }
 
 TEST_P(Jobs, ACertificateJobIssuesEachRecordThenPrintsIt) {

@@ -11,6 +11,7 @@
 
 #include "examdocs/registry/database.h"
 #include "examdocs/registry/job_store.h"
+#include "support/callback_receiver.h"
 #include "support/http_client.h"
 #include "support/pdf_reader.h"
 #include "support/postgres_server.h"
@@ -41,7 +42,7 @@ TEST(PostgresRegistry, TwoInstancesShareCertificatesAndJobs) {
     const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + kKey}};
 
     const auto health = http_request(a.port(), "GET", "/health");
-    EXPECT_NE(health.body.find("PostgreSQL, schema version 4"), std::string::npos) << health.body;
+    EXPECT_NE(health.body.find("PostgreSQL, schema version 5"), std::string::npos) << health.body;
 
     // Issued on one instance, looked up, printed and revoked on the other.
     auto headers = auth;
@@ -251,6 +252,40 @@ TEST(PostgresRegistry, AChunkHeldByAnInstanceThatDiedIsTakenOverAfterItsLease) {
                   .find("20261101" + std::to_string(70000 + first)),
               std::string::npos)
         << "the taken-over chunk's pages are in their place";
+}
+
+TEST(PostgresRegistry, ACallbackTheFirstInstanceCouldNotDeliverIsDeliveredByAnother) {
+    const std::string url = examdocs::test::PostgresServer::shared().fresh_database();
+    auto configure = [&](svc::Settings& s) {
+        s.registry_url = url;
+        s.api_keys = "backend:" + sha256_hex(kKey) + ":print";
+        s.job_callback_secret = "callback-secret";
+        s.job_poll = std::chrono::milliseconds(20);
+    };
+    examdocs::test::CallbackReceiver receiver(1);  // down for the first attempt
+    auto a = std::make_unique<examdocs::test::RunningService>(configure);
+    const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + kKey}};
+    auto headers = auth;
+    headers["Content-Type"] = "application/x-ndjson";
+    const auto created =
+        http_request(a->port(), "POST",
+                     "/v1/jobs?layout=admission-ticket&callbackUrl=http://127.0.0.1:" +
+                         std::to_string(receiver.port()) + "/jobs",
+                     tickets(2, 0), headers);
+    ASSERT_EQ(created.status, 202) << created.body;
+    const auto id = parse_object(created.body)->getValue<std::string>("id");
+    for (int i = 0; i < 1000 && receiver.requests() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_EQ(receiver.requests(), 1);
+    a.reset();  // the instance goes away before its retry is due
+
+    examdocs::test::RunningService b(configure);
+    const auto [body, signature] = receiver.first();
+    ASSERT_FALSE(body.empty()) << "the other instance did not deliver the callback";
+    EXPECT_EQ(parse_object(body)->getValue<std::string>("id"), id);
+    EXPECT_EQ(parse_object(body)->getValue<std::string>("state"), "done");
+    EXPECT_EQ(receiver.requests(), 2) << "delivered once, after the refusal";
 }
 
 }  // namespace

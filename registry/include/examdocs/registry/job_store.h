@@ -35,6 +35,9 @@ struct JobRow {
     int attempts = 0;  // runs started: more than one means it resumed after a restart
     std::string created_at, started_at, finished_at;
     std::int64_t chunks = -1;  // chunks once the job is split; -1 while not (or never)
+    // The callback: "" (none), waiting, delivered, undeliverable; and POSTs tried.
+    std::string callback;
+    int callback_attempts = 0;
 };
 
 // A chunk as claimed: its records (in the bulk module's chunk encoding) and where they
@@ -110,6 +113,14 @@ class JobStore {
     // running → done with the final counts; false when the job is not running (cancelled,
     // or another instance finished it first).
     bool complete(const std::string& id, const JobRow& counts);
+
+    // Callbacks. The oldest ended job whose callback is waiting and due, claimed for
+    // `lease_seconds` (no other instance sends it meanwhile): its id and the attempt this
+    // is. Then callback_sent() with the outcome: delivered, or to try again at `retry_at`
+    // (epoch seconds), or 0 to give up.
+    std::optional<std::pair<std::string, int>> claim_callback(std::int64_t now,
+                                                              std::int64_t lease_seconds);
+    void callback_sent(const std::string& id, bool delivered, std::int64_t retry_at);
 
   private:
     void delete_chunks(Poco::Data::Session& s, const std::string& id);
