@@ -62,6 +62,21 @@ bool JobStore::start(const std::string& id) {
     return true;
 }
 
+// A record refused again (its chunk or the job ran again) keeps one row: the latest.
+void JobStore::add_failures(Poco::Data::Session& s, const std::string& id,
+                            const std::vector<JobFailureRow>& failures) {
+    std::string key = id;
+    for (const auto& f : failures) {
+        std::int64_t record = f.record, line = f.line;
+        std::string errors = f.errors;
+        s << database_->sql(
+            "INSERT INTO job_failures (job_id, record, line, errors) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (job_id, record) DO UPDATE SET line = excluded.line,"
+            " errors = excluded.errors"),
+            use(key), use(record), use(line), use(errors), now;
+    }
+}
+
 void JobStore::delete_chunks(Poco::Data::Session& s, const std::string& id) {
     for (const char* table : {"job_chunks", "job_chunk_inputs", "job_chunk_parts"}) {
         std::string key = id;
@@ -190,15 +205,7 @@ bool JobStore::complete_chunk(const std::string& id, std::int64_t chunk,
         "UPDATE jobs SET done = done + ?, printed = printed + ?, refused = refused + ?"
         " WHERE id = ?"),
         use(records), use(printed), use(refused), use(key), now;
-    for (const auto& f : result.failures) {
-        std::int64_t record = f.record, line = f.line;
-        std::string errors = f.errors;
-        s << database_->sql(
-            "INSERT INTO job_failures (job_id, record, line, errors) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (job_id, record) DO UPDATE SET line = excluded.line,"
-            " errors = excluded.errors"),
-            use(key), use(record), use(line), use(errors), now;
-    }
+    add_failures(s, key, result.failures);
     tx.commit();
     return true;
 }
@@ -298,15 +305,7 @@ void JobStore::progress(const std::string& id, std::int64_t done, std::int64_t p
     std::string key = id;
     s << database_->sql("UPDATE jobs SET done = ?, printed = ?, refused = ? WHERE id = ?"),
         use(done), use(printed), use(refused), use(key), now;
-    for (const auto& f : new_failures) {
-        std::int64_t record = f.record, line = f.line;
-        std::string errors = f.errors;
-        s << database_->sql(
-            "INSERT INTO job_failures (job_id, record, line, errors) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (job_id, record) DO UPDATE SET line = excluded.line,"
-            " errors = excluded.errors"),
-            use(key), use(record), use(line), use(errors), now;
-    }
+    add_failures(s, key, new_failures);
     tx.commit();
 }
 

@@ -85,6 +85,16 @@ class Jobs : public ::testing::TestWithParam<int> {
         headers["Authorization"] = "Bearer " + kPrinterKey;
         return http_request(port(), "GET", path, "", headers);
     }
+    // A one-ticket job whose callback goes to `receiver` (the service signs with
+    // "shared-callback-secret"); the 202 answer's body.
+    Object::Ptr submit_with_callback(const examdocs::test::CallbackReceiver& receiver) {
+        start([](svc::Settings& s) { s.job_callback_secret = "shared-callback-secret"; });
+        const std::string url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/done";
+        const auto created = submit(ndjson({"赵一"}), "application/x-ndjson",
+                                    "?layout=admission-ticket&callbackUrl=" + url);
+        EXPECT_EQ(created.status, 202) << created.body;
+        return parse_object(created.body);
+    }
     // Polls until the job leaves queued/running (at most a minute).
     Object::Ptr wait_until_ended(const std::string& id) {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
@@ -269,12 +279,7 @@ class Sha256 : public Poco::SHA2Engine {
 
 TEST_P(Jobs, TheCallbackIsSignedWithTheSharedSecret) {
     examdocs::test::CallbackReceiver receiver;
-    start([](svc::Settings& s) { s.job_callback_secret = "shared-callback-secret"; });
-    const std::string url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/done";
-    const auto created = submit(ndjson({"赵一"}), "application/x-ndjson",
-                                "?layout=admission-ticket&callbackUrl=" + url);
-    ASSERT_EQ(created.status, 202) << created.body;
-    const auto id = parse_object(created.body)->getValue<std::string>("id");
+    const auto id = submit_with_callback(receiver)->getValue<std::string>("id");
     const auto [body, signature] = receiver.first();
     ASSERT_FALSE(body.empty()) << "no callback arrived";
     const auto job = parse_object(body);
@@ -287,14 +292,9 @@ TEST_P(Jobs, TheCallbackIsSignedWithTheSharedSecret) {
 
 TEST_P(Jobs, ACallbackRefusedIsTriedAgainAndTheJobSaysHowItWent) {
     examdocs::test::CallbackReceiver receiver(1);
-    start([](svc::Settings& s) { s.job_callback_secret = "shared-callback-secret"; });
-    const std::string url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/done";
-    const auto created = submit(ndjson({"赵一"}), "application/x-ndjson",
-                                "?layout=admission-ticket&callbackUrl=" + url);
-    ASSERT_EQ(created.status, 202) << created.body;
-    const auto id = parse_object(created.body)->getValue<std::string>("id");
-    EXPECT_EQ(parse_object(created.body)->getObject("callback")->getValue<std::string>("state"),
-              "waiting");
+    const auto created = submit_with_callback(receiver);
+    const auto id = created->getValue<std::string>("id");
+    EXPECT_EQ(created->getObject("callback")->getValue<std::string>("state"), "waiting");
     const auto [body, signature] = receiver.first();
     ASSERT_FALSE(body.empty()) << "no callback arrived after the refused one";
     EXPECT_EQ(receiver.requests(), 2);

@@ -124,6 +124,8 @@ class JobStore {
 
   private:
     void delete_chunks(Poco::Data::Session& s, const std::string& id);
+    void add_failures(Poco::Data::Session& s, const std::string& id,
+                      const std::vector<JobFailureRow>& failures);
 
     std::shared_ptr<Database> database_;
 };
