@@ -298,6 +298,30 @@ void JobStore::callback_sent(const std::string& id, bool delivered, std::int64_t
         use(due), use(key), now;
 }
 
+std::vector<std::string> JobStore::ended_before(const std::string& cutoff) {
+    Poco::Data::Session s = database_->session();
+    std::vector<std::string> ids;
+    std::string before = cutoff;
+    // The callback is not waiting: a job is kept while its callback may still go out.
+    s << database_->sql(
+        "SELECT id FROM jobs WHERE state IN ('done', 'failed', 'cancelled')"
+        " AND finished_at < ? AND callback <> 'waiting' ORDER BY finished_at, id"),
+        into(ids), use(before), now;
+    return ids;
+}
+
+void JobStore::remove(const std::string& id) {
+    Poco::Data::Session s = database_->session();
+    WriteTransaction tx(*database_, s);
+    delete_chunks(s, id);
+    for (const char* statement :
+         {"DELETE FROM job_failures WHERE job_id = ?", "DELETE FROM jobs WHERE id = ?"}) {
+        std::string key = id;
+        s << database_->sql(statement), use(key), now;
+    }
+    tx.commit();
+}
+
 void JobStore::progress(const std::string& id, std::int64_t done, std::int64_t printed,
                         std::int64_t refused, const std::vector<JobFailureRow>& new_failures) {
     Poco::Data::Session s = database_->session();

@@ -83,6 +83,9 @@ const std::vector<ConfigKey>& config_keys() {
         {"jobs.poll-ms", "1000",
          "How often an instance sharing jobs looks in the database for chunks to print when "
          "it has none."},
+        {"jobs.retention-hours", "168",
+         "How long a finished job (its row, refused records, result file and chunks) is kept "
+         "after it ends; 0 keeps jobs forever."},
         {"jobs.callback-secret", "",
          "Secret for the HMAC-SHA256 signature (X-Examdocs-Signature) of job callbacks. A "
          "job with a callbackUrl is refused while it is empty."},
@@ -219,6 +222,7 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
             : static_cast<int>(parse_integer(c, "jobs.chunk-records", 0, 1000000));
     s.job_lease_seconds = static_cast<int>(parse_integer(c, "jobs.lease-seconds", 2, 86400));
     s.job_poll = std::chrono::milliseconds(parse_integer(c, "jobs.poll-ms", 10, 60000));
+    s.job_retention = std::chrono::hours(parse_integer(c, "jobs.retention-hours", 0, 87600));
     s.photo_profiles_file = c.values.find("photos.profiles-file")->second;
     s.data_dir = c.values.find("data.dir")->second;
     if (s.data_dir.empty()) throw ConfigError("data.dir must not be empty");

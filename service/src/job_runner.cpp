@@ -1,6 +1,9 @@
 #include "job_runner.h"
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
+#include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/HMACEngine.h>
 #include <Poco/JSON/Array.h>
@@ -16,6 +19,7 @@
 #include <Poco/URI.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -588,7 +592,20 @@ void JobRunner::deliver_callbacks() {
     // instance that dies between sending and recording sends it again later; receivers
     // tell repeats by X-Examdocs-Job.
     constexpr int kAttempts = 6;  // then undeliverable; back-off 1 s, 2 s, 4 s, 8 s, 16 s
+    // Old jobs are removed from here too, every half retention period (10 minutes at most).
+    const auto retention = service_.settings().job_retention;
+    const auto sweep_every = std::clamp<std::chrono::steady_clock::duration>(
+        retention / 2, std::chrono::seconds(1), std::chrono::minutes(10));
+    auto last_sweep = std::chrono::steady_clock::now() - sweep_every;
     while (true) {
+        if (retention.count() > 0 && std::chrono::steady_clock::now() - last_sweep >= sweep_every) {
+            last_sweep = std::chrono::steady_clock::now();
+            try {
+                remove_expired();
+            } catch (const std::exception& e) {
+                service_.log().event("warn", "old jobs could not be removed", {{"what", e.what()}});
+            }
+        }
         {
             std::unique_lock lock(mutex_);
             if (callback_wake_.wait_for(lock, service_.settings().job_poll,
@@ -618,6 +635,32 @@ void JobRunner::deliver_callbacks() {
         } catch (const std::exception& e) {
             service_.log().event("error", "job callbacks could not be read", {{"what", e.what()}});
         }
+    }
+}
+
+void JobRunner::remove_expired() {
+    const auto retention = service_.settings().job_retention;
+    const Poco::Timestamp cutoff =
+        Poco::Timestamp() - Poco::Timespan(static_cast<long>(retention.count()), 0);
+    for (const auto& id : store_->ended_before(
+             Poco::DateTimeFormatter::format(cutoff, Poco::DateTimeFormat::ISO8601_FORMAT))) {
+        // Files first: a crash in between leaves a row whose files are gone (removed again
+        // at the next sweep), never files no row leads to.
+        const Poco::File dir(dir_of(id));
+        if (dir.exists()) Poco::File(dir).remove(true);
+        store_->remove(id);
+        service_.log().event("info", "bulk job removed", {{"job", id}});
+    }
+    // Directories whose job another instance removed (or whose upload died before the job
+    // was stored), once older than any upload in progress could be.
+    const Poco::Timespan quiet = std::max<Poco::Timespan>(
+        Poco::Timespan(static_cast<long>(retention.count()), 0), Poco::Timespan(3600, 0));
+    for (Poco::DirectoryIterator it(jobs_dir_), end; it != end; ++it) {
+        if (!it->isDirectory() ||
+            Poco::Timestamp() - it->getLastModified() < quiet.totalMicroseconds()) {
+            continue;
+        }
+        if (!store_->find(it.name())) Poco::File(it->path()).remove(true);
     }
 }
 

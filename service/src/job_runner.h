@@ -104,6 +104,8 @@ class JobRunner {
     static std::int64_t epoch_now();
     void deliver_callbacks();
     void send_callback(const std::string& id);
+    // Jobs that ended more than jobs.retention-hours ago: rows, files and chunks.
+    void remove_expired();
     void queue_callback(const Poco::JSON::Object& options, const std::string& id);
 
     Service& service_;

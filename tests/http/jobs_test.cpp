@@ -1,5 +1,6 @@
 // Bulk jobs over real HTTP: submit, poll, fetch (with ranges), cancel, a full queue, the
 // JSON, CSV and NDJSON forms, and a signed callback received by a real server.
+#include <Poco/File.h>
 #include <Poco/HMACEngine.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -306,6 +307,26 @@ TEST_P(Jobs, ACallbackRefusedIsTriedAgainAndTheJobSaysHowItWent) {
     }
     EXPECT_EQ(callback->getValue<std::string>("state"), "delivered");
     EXPECT_EQ(callback->getValue<int>("attempts"), 2);
+}
+
+TEST_P(Jobs, FinishedJobsAreRemovedAfterTheRetentionPeriod) {
+    start([](svc::Settings& s) { s.job_retention = std::chrono::seconds(2); });
+    const auto created =
+        submit(ndjson({"赵一", "钱二"}), "application/x-ndjson", "?layout=admission-ticket");
+    ASSERT_EQ(created.status, 202) << created.body;
+    const auto id = parse_object(created.body)->getValue<std::string>("id");
+    ASSERT_EQ(wait_until_ended(id)->getValue<std::string>("state"), "done");
+    EXPECT_EQ(get("/v1/jobs/" + id + "/result").status, 200) << "kept for the period";
+    const std::string dir = (**service_).settings().data_dir + "/jobs/" + id;
+    EXPECT_TRUE(Poco::File(dir).exists());
+    int status = 200;
+    for (int i = 0; i < 300 && status == 200; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        status = get("/v1/jobs/" + id).status;
+    }
+    EXPECT_EQ(status, 404) << "still there long after the retention period";
+    EXPECT_EQ(get("/v1/jobs/" + id + "/result").status, 404);
+    EXPECT_FALSE(Poco::File(dir).exists()) << "its files stayed behind";
 }
 
 TEST_P(Jobs, ACertificateJobIssuesEachRecordThenPrintsIt) {

@@ -122,6 +122,11 @@ class JobStore {
                                                               std::int64_t lease_seconds);
     void callback_sent(const std::string& id, bool delivered, std::int64_t retry_at);
 
+    // Retention: jobs that ended (done, failed, cancelled) before `cutoff` (ISO 8601, as
+    // finished_at is written), oldest first; and removing one with all its rows.
+    std::vector<std::string> ended_before(const std::string& cutoff);
+    void remove(const std::string& id);
+
   private:
     void delete_chunks(Poco::Data::Session& s, const std::string& id);
     void add_failures(Poco::Data::Session& s, const std::string& id,

@@ -69,6 +69,7 @@ struct Settings {
     int job_chunk_records = -1;       // -1: auto (250 with PostgreSQL, 0 with SQLite)
     int job_lease_seconds = 60;
     std::chrono::milliseconds job_poll{1000};
+    std::chrono::seconds job_retention{std::chrono::hours(168)};  // 0: forever
     std::string photo_profiles_file;  // empty: the built-in profiles only
     std::string data_dir = "./var";
     std::string layouts_dir;       // extra layouts; empty: the built-in ones only
