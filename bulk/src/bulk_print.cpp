@@ -85,7 +85,22 @@ std::vector<Slot> read_batch(RecordReader& records, std::size_t size) {
 }
 
 // ZIP entry names: the document's own file name, made unique with "-2", "-3".
-std::string unique_name(std::set<std::string>& used, const std::string& name) {
+// A ZIP entry name Poco::Zip takes and unpacking tools cannot turn into a path outside
+// the target folder: no separators, drive colons or "..", never empty. (A file name comes
+// from the layout and the record's fields; Poco throws on the others.)
+std::string entry_name(std::string name) {
+    for (char& c : name) {
+        if (c == '/' || c == '\\' || c == ':' || static_cast<unsigned char>(c) < 0x20) c = '_';
+    }
+    for (auto at = name.find(".."); at != std::string::npos; at = name.find("..", at)) {
+        name[at] = '_';
+    }
+    if (name.empty() || name.front() == '.') name.insert(0, "document");
+    return name;
+}
+
+std::string unique_name(std::set<std::string>& used, std::string name) {
+    name = entry_name(std::move(name));
     if (used.insert(name).second) return name;
     const auto dot = name.rfind('.');
     const std::string stem = name.substr(0, dot);
@@ -281,9 +296,15 @@ void PartAssembler::add(std::string_view bytes, std::string_view manifest) {
         }
         std::istringstream pdf{std::string(bytes.substr(offset, size))};
         offset += size;
-        state_->zip->addFile(
-            pdf, time, Poco::Path(unique_name(state_->names, std::string(line.substr(space + 1)))),
-            Poco::Zip::ZipCommon::CM_STORE);
+        // Names are made safe by unique_name; anything else Poco refuses is a damaged part.
+        try {
+            state_->zip->addFile(
+                pdf, time,
+                Poco::Path(unique_name(state_->names, std::string(line.substr(space + 1)))),
+                Poco::Zip::ZipCommon::CM_STORE);
+        } catch (const Poco::Exception& e) {
+            throw std::runtime_error("a ZIP part's entry cannot be added: " + e.displayText());
+        }
     }
     if (offset != bytes.size()) throw std::runtime_error("a ZIP part does not match its manifest");
 }

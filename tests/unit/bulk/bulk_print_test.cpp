@@ -267,6 +267,29 @@ TEST(BulkPrint, ZipPartsJoinWithNamesUniqueAcrossParts) {
     EXPECT_EQ(names[2], "准考证-2026110110002.pdf");
 }
 
+TEST(BulkPrint, ZipEntryNamesCannotLeaveTheFolderTheyUnpackTo) {
+    std::ostringstream out;
+    examdocs::bulk::PartAssembler assembler(out, OutputKind::zip, {});
+    const std::string pdf = "%PDF-1.7\n%%EOF\n";
+    const std::string manifest = "examdocs-zip-part 1\nentry " + std::to_string(pdf.size()) +
+                                 " ../evil\\x.pdf\nentry " + std::to_string(pdf.size()) +
+                                 " /etc/passwd\n";
+    assembler.add(pdf + pdf, manifest);
+    assembler.finish();
+    std::istringstream zip(out.str());
+    Poco::Zip::ZipArchive archive(zip);
+    std::vector<std::string> names;
+    for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) {
+        names.push_back(it->first);
+    }
+    ASSERT_EQ(names.size(), 2U);
+    for (const auto& name : names) {
+        EXPECT_EQ(name.find('/'), std::string::npos) << name;
+        EXPECT_EQ(name.find('\\'), std::string::npos) << name;
+        EXPECT_EQ(name.find(".."), std::string::npos) << name;
+    }
+}
+
 TEST(BulkPrint, APartThatDoesNotMatchItsManifestIsRefused) {
     PrintOptions options;
     options.part = true;
