@@ -77,6 +77,16 @@ void JobStore::add_failures(Poco::Data::Session& s, const std::string& id,
     }
 }
 
+std::int64_t JobStore::clock() {
+    Poco::Data::Session s = database_->session();
+    std::int64_t seconds = 0;
+    s << (database_->dialect() == Dialect::postgresql
+              ? "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT)"
+              : "SELECT CAST(strftime('%s', 'now') AS INTEGER)"),
+        into(seconds), now;
+    return seconds;
+}
+
 void JobStore::delete_chunks(Poco::Data::Session& s, const std::string& id) {
     for (const char* table : {"job_chunks", "job_chunk_inputs", "job_chunk_parts"}) {
         std::string key = id;

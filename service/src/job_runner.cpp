@@ -356,11 +356,9 @@ bool JobRunner::shared(const std::string& id) {
            parse_json(job->options).extract<Object::Ptr>()->optValue<int>("chunkRecords", 0) > 0;
 }
 
-std::int64_t JobRunner::epoch_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+// The database's clock, not this machine's: leases are compared between instances, and
+// one whose clock ran ahead would take chunks still being printed.
+std::int64_t JobRunner::epoch_now() { return store_->clock(); }
 
 void JobRunner::split(const registry::JobRow& job, bulk::ChunkSplitter& splitter,
                       const std::atomic<bool>& cancel) {

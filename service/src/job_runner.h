@@ -101,7 +101,7 @@ class JobRunner {
     Assembled assemble(const registry::JobRow& job);
     bulk::PrintOptions print_options(const registry::JobRow& job, const Poco::JSON::Object& options,
                                      const std::atomic<bool>* cancel);
-    static std::int64_t epoch_now();
+    std::int64_t epoch_now();
     void deliver_callbacks();
     void send_callback(const std::string& id);
     // Jobs that ended more than jobs.retention-hours ago: rows, files and chunks.

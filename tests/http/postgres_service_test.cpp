@@ -228,11 +228,7 @@ TEST(PostgresRegistry, AChunkHeldByAnInstanceThatDiedIsTakenOverAfterItsLease) {
     examdocs::registry::JobStore store(database);
     std::optional<examdocs::registry::ChunkClaim> held;
     for (int i = 0; i < 400 && !held; ++i) {
-        held = store.claim_chunk("dead-instance",
-                                 std::chrono::duration_cast<std::chrono::seconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count(),
-                                 2);
+        held = store.claim_chunk("dead-instance", store.clock(), 2);
         if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     ASSERT_TRUE(held) << "no chunk to claim";

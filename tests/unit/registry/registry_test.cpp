@@ -367,6 +367,15 @@ TEST_P(Registry, ChunksAreClaimedOnceCompletedOnceAndTakenOverAfterTheLease) {
     EXPECT_TRUE(jobs.assemblable(1200, 0).empty());
 }
 
+TEST_P(Registry, TheSharedClockIsTheDatabasesAndNearOurs) {
+    auto registry = open();
+    JobStore jobs(registry->database());
+    const auto ours = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+    EXPECT_NEAR(static_cast<double>(jobs.clock()), static_cast<double>(ours), 5);
+}
+
 TEST_P(Registry, ReleasedAndCancelledChunks) {
     auto registry = open();
     JobStore jobs(registry->database());

@@ -83,6 +83,9 @@ class JobStore {
     std::vector<std::string> unfinished();
     int active_count();  // queued or running
 
+    // The database server's time in epoch seconds: the one clock instances share.
+    std::int64_t clock();
+
     // Chunks. A job is split by the instance holding its input: start_split() moves it to
     // running keeping what earlier runs completed, add_chunk() stores each chunk (again
     // after a restart: a chunk stored before is kept as it is), and split_done() records
