@@ -1,5 +1,6 @@
 // The real program: `examdocs serve` started as a process, asked over HTTP, and stopped
 // with SIGTERM, as an operator or a container runtime would.
+#include <Poco/Data/Session.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -17,6 +18,7 @@
 
 #include "support/http_client.h"
 #include "support/pdf_reader.h"
+#include "support/postgres_server.h"
 #include "support/samples.h"
 
 namespace {
@@ -358,6 +360,101 @@ TEST(Durability, ABulkJobKilledMidwayResumesAfterRestart) { bulk_job_survives_ki
 TEST(Durability, AChunkedBulkJobKilledMidwayResumesAfterRestart) {
     bulk_job_survives_kill_minus_9(
         {{"EXAMDOCS_JOBS_CHUNK_RECORDS", "20"}, {"EXAMDOCS_JOBS_POLL_MS", "20"}});
+}
+
+// Two servers on one PostgreSQL share a job; the one that did not accept it is killed with
+// kill -9 while it prints. The other takes over its chunk when the lease runs out, and the
+// result is every ticket once, in order.
+TEST(Durability, AnInstanceKilledMidJobLeavesItsChunkToTheOther) {
+    const std::string url = examdocs::test::PostgresServer::shared().fresh_database();
+    Poco::TemporaryFile data_a, data_b, keys;
+    const std::string key = "durability-test-key";
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(key);
+    const std::string hash = Poco::DigestEngine::digestToHex(sha.digest());
+    const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + key}};
+    const Poco::Process::Env shared{
+        {"EXAMDOCS_REGISTRY_URL", url},        {"EXAMDOCS_SIGNING_KEYS_DIR", keys.path()},
+        {"EXAMDOCS_JOBS_CHUNK_RECORDS", "10"}, {"EXAMDOCS_JOBS_LEASE_SECONDS", "2"},
+        {"EXAMDOCS_JOBS_POLL_MS", "20"},       {"EXAMDOCS_JOBS_THREADS", "1"}};
+    ServerProcess a = start_server(data_a.path(), hash, shared);
+    ServerProcess b = start_server(data_b.path(), hash, shared);
+    ASSERT_NE(a.port, 0);
+    ASSERT_NE(b.port, 0);
+
+    std::ifstream sample(EXAMDOCS_SOURCE_DIR "/samples/admission-ticket.json");
+    Poco::JSON::Parser parser;
+    auto ticket = parser.parse(sample).extract<Poco::JSON::Object::Ptr>();
+    std::ostringstream ndjson;
+    constexpr int kTickets = 120;
+    for (int i = 1; i <= kTickets; ++i) {
+        ticket->set("ticketNumber", "20261101" + std::to_string(80000 + i));
+        ticket->stringify(ndjson);
+        ndjson << '\n';
+    }
+    auto headers = auth;
+    headers["Content-Type"] = "application/x-ndjson";
+    auto created = examdocs::test::http_request(a.port, "POST", "/v1/jobs?layout=admission-ticket",
+                                                ndjson.str(), headers);
+    ASSERT_EQ(created.status, 202) << created.body;
+    const std::string id = object_of(created.body)->getValue<std::string>("id");
+    auto job_state = [&] {
+        return object_of(
+            examdocs::test::http_request(a.port, "GET", "/v1/jobs/" + id, "", auth).body);
+    };
+    // B is killed once a few chunks are done and while it holds one (its name among the
+    // instances is in its data directory).
+    std::string b_name;
+    std::ifstream(std::string(data_b.path()) + "/jobs/instance-id") >> b_name;
+    ASSERT_FALSE(b_name.empty());
+    Poco::Data::Session db("PostgreSQL", url);
+    std::string job = id;
+    auto held_by_b = [&] {
+        int n = 0;
+        db << "SELECT CAST(COUNT(*) AS INTEGER) FROM job_chunks WHERE job_id = $1"
+              " AND state = 'running' AND claimed_by = $2",
+            Poco::Data::Keywords::into(n), Poco::Data::Keywords::use(job),
+            Poco::Data::Keywords::use(b_name), Poco::Data::Keywords::now;
+        return n;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while (std::chrono::steady_clock::now() < deadline &&
+           (job_state()->getObject("records")->getValue<int>("done") < 30 || held_by_b() == 0)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ::kill(b.handle.id(), SIGKILL);
+    b.handle.wait();
+    ASSERT_EQ(held_by_b(), 1) << "B finished its chunk between the look and the kill";
+    const auto at_kill = job_state();
+    ASSERT_EQ(at_kill->getValue<std::string>("state"), "running") << "killed too late";
+
+    Poco::JSON::Object::Ptr after = at_kill;
+    while (std::chrono::steady_clock::now() < deadline &&
+           after->getValue<std::string>("state") == "running") {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        after = job_state();
+    }
+    ASSERT_EQ(after->getValue<std::string>("state"), "done");
+    EXPECT_EQ(after->getObject("records")->getValue<int>("printed"), kTickets);
+    // The chunk the killed server held was claimed a second time.
+    int taken_over = 0;
+    db << "SELECT CAST(COUNT(*) AS INTEGER) FROM job_chunks WHERE job_id = $1 AND attempts > 1",
+        Poco::Data::Keywords::into(taken_over), Poco::Data::Keywords::use(job),
+        Poco::Data::Keywords::now;
+    EXPECT_EQ(taken_over, 1);
+    auto result =
+        examdocs::test::http_request(a.port, "GET", "/v1/jobs/" + id + "/result", "", auth);
+    ASSERT_EQ(result.status, 200);
+    const auto facts = examdocs::test::read_pdf(result.body);
+    ASSERT_EQ(facts.pages, kTickets);
+    for (int i = 0; i < kTickets; ++i) {
+        EXPECT_NE(facts.page_text[static_cast<std::size_t>(i)].find("20261101" +
+                                                                    std::to_string(80001 + i)),
+                  std::string::npos)
+            << "page " << i + 1;
+    }
+    ::kill(a.handle.id(), SIGTERM);
+    EXPECT_EQ(a.handle.wait(), 0);
 }
 
 // `examdocs verify` on scans of certificates, asking a running service.
