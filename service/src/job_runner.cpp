@@ -169,8 +169,8 @@ void JobRunner::work() {
         {
             std::unique_lock lock(mutex_);
             auto ready = [this] { return stopping_ || !queue_.empty(); };
-            if (chunk_records_ == 0) {
-                wake_.wait(lock, ready);
+            if (!polls_chunks()) {
+                wake_.wait(lock, [&] { return ready() || polls_chunks(); });
             } else if (!busy) {
                 // Other instances' chunks are found by polling the database.
                 wake_.wait_for(lock, service_.settings().job_poll, ready);
@@ -191,7 +191,7 @@ void JobRunner::work() {
                 split_wake_.notify_one();
             } else if (!id.empty()) {
                 run(id);
-            } else if (chunk_records_ > 0) {
+            } else if (polls_chunks()) {
                 busy = run_next_chunk();
                 const auto now = std::chrono::steady_clock::now();
                 if (!busy && now - last_sweep > std::chrono::seconds(lease_seconds_)) {
@@ -226,6 +226,14 @@ void JobRunner::run(const std::string& id) {
     // A job shared between instances is split into chunks here; otherwise printed here.
     const bool is_shared = shared(id);
     if (!(is_shared ? store_->start_split(id) : store_->start(id))) return;  // cancelled meanwhile
+    if (is_shared) {
+        // Split under another configuration (chunk-records changed since): printed anyway.
+        {
+            std::lock_guard lock(mutex_);
+            shared_jobs_here_ = true;
+        }
+        wake_.notify_all();
+    }
     Running running(*this, id);
     const auto cancel = running.flag();
 

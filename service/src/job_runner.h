@@ -97,6 +97,8 @@ class JobRunner {
     bool run_next_chunk();
     void split_jobs();
     bool shared(const std::string& id);
+    // Whether the workers look for chunks: jobs are shared here, or one was split here.
+    bool polls_chunks() const { return chunk_records_ > 0 || shared_jobs_here_; }
     void finish_shared(const std::string& id);
     Assembled assemble(const registry::JobRow& job);
     bulk::PrintOptions print_options(const registry::JobRow& job, const Poco::JSON::Object& options,
@@ -112,6 +114,7 @@ class JobRunner {
     std::shared_ptr<registry::JobStore> store_;
     std::string jobs_dir_;
     int chunk_records_ = 0;
+    std::atomic<bool> shared_jobs_here_{false};
     int lease_seconds_ = 60;
     std::string instance_;
     std::mutex assembly_mutex_;
