@@ -282,6 +282,36 @@ Poco::JSON::Object::Ptr object_of(const std::string& json) {
     return parser.parse(json).extract<Poco::JSON::Object::Ptr>();
 }
 
+// `count` admission tickets from the sample, numbered 20261101<first>, <first + 1>, …
+std::string numbered_tickets(int count, int first) {
+    std::ifstream sample(EXAMDOCS_SOURCE_DIR "/samples/admission-ticket.json");
+    Poco::JSON::Parser parser;
+    auto ticket = parser.parse(sample).extract<Poco::JSON::Object::Ptr>();
+    std::ostringstream ndjson;
+    for (int i = 0; i < count; ++i) {
+        ticket->set("ticketNumber", "20261101" + std::to_string(first + i));
+        ticket->stringify(ndjson);
+        ndjson << '\n';
+    }
+    return ndjson.str();
+}
+
+// The job's result holds those tickets, each once, in order.
+void expect_every_ticket_once_in_order(std::uint16_t port, const std::string& id,
+                                       const std::map<std::string, std::string>& auth, int count,
+                                       int first) {
+    auto result = examdocs::test::http_request(port, "GET", "/v1/jobs/" + id + "/result", "", auth);
+    ASSERT_EQ(result.status, 200);
+    const auto facts = examdocs::test::read_pdf(result.body);
+    ASSERT_EQ(facts.pages, count);
+    for (int i = 0; i < count; ++i) {
+        EXPECT_NE(facts.page_text[static_cast<std::size_t>(i)].find("20261101" +
+                                                                    std::to_string(first + i)),
+                  std::string::npos)
+            << "page " << i + 1;
+    }
+}
+
 void bulk_job_survives_kill_minus_9(const Poco::Process::Env& mode) {
     Poco::TemporaryFile data_dir;
     const std::string key = "durability-test-key";
@@ -291,22 +321,14 @@ void bulk_job_survives_kill_minus_9(const Poco::Process::Env& mode) {
     const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + key}};
 
     // 150 tickets: more than two batches of 64, so the kill lands between batches.
-    std::ifstream sample(EXAMDOCS_SOURCE_DIR "/samples/admission-ticket.json");
-    Poco::JSON::Parser parser;
-    auto ticket = parser.parse(sample).extract<Poco::JSON::Object::Ptr>();
-    std::ostringstream ndjson;
     constexpr int kTickets = 150;
-    for (int i = 1; i <= kTickets; ++i) {
-        ticket->set("ticketNumber", "20261101" + std::to_string(50000 + i));
-        ticket->stringify(ndjson);
-        ndjson << '\n';
-    }
+    const std::string ndjson = numbered_tickets(kTickets, 50001);
 
     ServerProcess server = start_server(data_dir.path(), hash, mode);
     auto headers = auth;
     headers["Content-Type"] = "application/x-ndjson";
     auto created = examdocs::test::http_request(
-        server.port, "POST", "/v1/jobs?layout=admission-ticket", ndjson.str(), headers);
+        server.port, "POST", "/v1/jobs?layout=admission-ticket", ndjson, headers);
     ASSERT_EQ(created.status, 202) << created.body;
     const std::string id = object_of(created.body)->getValue<std::string>("id");
     auto job_state = [&](std::uint16_t port) {
@@ -338,17 +360,7 @@ void bulk_job_survives_kill_minus_9(const Poco::Process::Env& mode) {
     EXPECT_EQ(after->getValue<std::string>("state"), "done");
     EXPECT_EQ(after->getValue<int>("attempts"), 2);
     EXPECT_EQ(after->getObject("records")->getValue<int>("printed"), kTickets);
-    auto result =
-        examdocs::test::http_request(restarted.port, "GET", "/v1/jobs/" + id + "/result", "", auth);
-    ASSERT_EQ(result.status, 200);
-    const auto facts = examdocs::test::read_pdf(result.body);
-    ASSERT_EQ(facts.pages, kTickets);
-    for (int i = 0; i < kTickets; ++i) {
-        EXPECT_NE(facts.page_text[static_cast<std::size_t>(i)].find("20261101" +
-                                                                    std::to_string(50001 + i)),
-                  std::string::npos)
-            << "page " << i + 1;
-    }
+    expect_every_ticket_once_in_order(restarted.port, id, auth, kTickets, 50001);
     ::kill(restarted.handle.id(), SIGTERM);
     EXPECT_EQ(restarted.handle.wait(), 0);
 }
@@ -382,20 +394,12 @@ TEST(Durability, AnInstanceKilledMidJobLeavesItsChunkToTheOther) {
     ASSERT_NE(a.port, 0);
     ASSERT_NE(b.port, 0);
 
-    std::ifstream sample(EXAMDOCS_SOURCE_DIR "/samples/admission-ticket.json");
-    Poco::JSON::Parser parser;
-    auto ticket = parser.parse(sample).extract<Poco::JSON::Object::Ptr>();
-    std::ostringstream ndjson;
     constexpr int kTickets = 120;
-    for (int i = 1; i <= kTickets; ++i) {
-        ticket->set("ticketNumber", "20261101" + std::to_string(80000 + i));
-        ticket->stringify(ndjson);
-        ndjson << '\n';
-    }
+    const std::string ndjson = numbered_tickets(kTickets, 80001);
     auto headers = auth;
     headers["Content-Type"] = "application/x-ndjson";
     auto created = examdocs::test::http_request(a.port, "POST", "/v1/jobs?layout=admission-ticket",
-                                                ndjson.str(), headers);
+                                                ndjson, headers);
     ASSERT_EQ(created.status, 202) << created.body;
     const std::string id = object_of(created.body)->getValue<std::string>("id");
     auto job_state = [&] {
@@ -442,17 +446,7 @@ TEST(Durability, AnInstanceKilledMidJobLeavesItsChunkToTheOther) {
         Poco::Data::Keywords::into(taken_over), Poco::Data::Keywords::use(job),
         Poco::Data::Keywords::now;
     EXPECT_EQ(taken_over, 1);
-    auto result =
-        examdocs::test::http_request(a.port, "GET", "/v1/jobs/" + id + "/result", "", auth);
-    ASSERT_EQ(result.status, 200);
-    const auto facts = examdocs::test::read_pdf(result.body);
-    ASSERT_EQ(facts.pages, kTickets);
-    for (int i = 0; i < kTickets; ++i) {
-        EXPECT_NE(facts.page_text[static_cast<std::size_t>(i)].find("20261101" +
-                                                                    std::to_string(80001 + i)),
-                  std::string::npos)
-            << "page " << i + 1;
-    }
+    expect_every_ticket_once_in_order(a.port, id, auth, kTickets, 80001);
     ::kill(a.handle.id(), SIGTERM);
     EXPECT_EQ(a.handle.wait(), 0);
 }
