@@ -385,23 +385,26 @@ class NdjsonReader : public RecordReader {
   private:
     bool read_line(std::string& text) {
         text.clear();
-        std::streambuf* buf = in_.rdbuf();
-        if (buf->sgetc() == std::char_traits<char>::eof()) return false;
+        if (in_.rdbuf()->sgetc() == std::char_traits<char>::eof()) return false;
         ++line_;
-        while (true) {
-            const int c = buf->sbumpc();
-            if (c == std::char_traits<char>::eof() || c == '\n') return true;
-            if (text.size() >= options_.max_record_bytes) {
-                throw InputError("line " + std::to_string(line_) + " is larger than " +
-                                     std::to_string(options_.max_record_bytes / 1024) + " KB",
-                                 line_);
-            }
-            text += static_cast<char>(c);
+        // istream::getline scans the stream's buffer for the line's end; a character at a
+        // time was 5 % of a job's time over HTTP (perf). It stops with failbit once the
+        // buffer holds max_record_bytes + 1 characters: a line over the limit.
+        line_buffer_.resize(options_.max_record_bytes + 2);
+        in_.getline(line_buffer_.data(), static_cast<std::streamsize>(line_buffer_.size()));
+        if (in_.fail() && !in_.eof()) {
+            throw InputError("line " + std::to_string(line_) + " is larger than " +
+                                 std::to_string(options_.max_record_bytes / 1024) + " KB",
+                             line_);
         }
+        const auto extracted = static_cast<std::size_t>(in_.gcount());
+        text.assign(line_buffer_.data(), in_.eof() ? extracted : extracted - 1);  // less '\n'
+        return true;
     }
 
     std::istream& in_;
     ReadOptions options_;
+    std::vector<char> line_buffer_;
     std::size_t line_ = 0;
     std::size_t count_ = 0;
 };
@@ -478,14 +481,22 @@ std::optional<std::size_t> count_records(std::istream& in, InputFormat format) {
     std::size_t count = 0;
     bool quoted = false;
     bool blank = true;
-    std::streambuf* buf = in.rdbuf();
-    for (int c = buf->sbumpc(); c != std::char_traits<char>::eof(); c = buf->sbumpc()) {
-        if (format == InputFormat::csv && c == '"') quoted = !quoted;
-        if (c == '\n' && !quoted) {
-            if (!blank) ++count;
-            blank = true;
-        } else if (c != '\r' && c != ' ' && c != '\t') {
-            blank = false;
+    // Read in blocks: a character at a time through the stream was 3 % of a job's time.
+    std::vector<char> block(64 * 1024);
+    const bool csv = format == InputFormat::csv;
+    while (true) {
+        in.read(block.data(), static_cast<std::streamsize>(block.size()));
+        const auto n = static_cast<std::size_t>(in.gcount());
+        if (n == 0) break;
+        for (std::size_t i = 0; i < n; ++i) {
+            const char c = block[i];
+            if (csv && c == '"') quoted = !quoted;
+            if (c == '\n' && !quoted) {
+                if (!blank) ++count;
+                blank = true;
+            } else if (c != '\r' && c != ' ' && c != '\t') {
+                blank = false;
+            }
         }
     }
     if (!blank) ++count;
