@@ -309,6 +309,31 @@ TEST_P(Jobs, ACallbackRefusedIsTriedAgainAndTheJobSaysHowItWent) {
     EXPECT_EQ(callback->getValue<int>("attempts"), 2);
 }
 
+TEST_P(Jobs, SeveralWorkersRunJobsAtOnceEachIntoItsOwnFile) {
+    start([](svc::Settings& s) { s.job_workers = 3; });
+    std::vector<std::vector<std::string>> names = {
+        {"赵一", "钱二", "孙三", "李四"}, {"周五", "吴六", "郑七"}, {"王八", "冯九"}, {"陈十"}};
+    std::vector<std::string> ids;
+    for (const auto& list : names) {
+        const auto created =
+            submit(ndjson(list), "application/x-ndjson", "?layout=admission-ticket");
+        ASSERT_EQ(created.status, 202) << created.body;
+        ids.push_back(parse_object(created.body)->getValue<std::string>("id"));
+    }
+    for (std::size_t j = 0; j < ids.size(); ++j) {
+        ASSERT_EQ(wait_until_ended(ids[j])->getValue<std::string>("state"), "done");
+        const auto result = get("/v1/jobs/" + ids[j] + "/result");
+        ASSERT_EQ(result.status, 200);
+        const auto facts = examdocs::test::read_pdf(result.body);
+        ASSERT_EQ(facts.pages, static_cast<int>(names[j].size())) << "job " << j + 1;
+        for (std::size_t i = 0; i < names[j].size(); ++i) {
+            EXPECT_NE(examdocs::test::squeeze(facts.page_text[i]).find(names[j][i]),
+                      std::string::npos)
+                << "job " << j + 1 << ", page " << i + 1;
+        }
+    }
+}
+
 TEST_P(Jobs, FinishedJobsAreRemovedAfterTheRetentionPeriod) {
     start([](svc::Settings& s) { s.job_retention = std::chrono::seconds(2); });
     const auto created =
