@@ -59,6 +59,18 @@ std::optional<bulk::InputFormat> format_named(const std::string& name) {
     return std::nullopt;
 }
 
+// A refused record as the job's failure row.
+registry::JobFailureRow failure_row(const bulk::RecordFailure& f) {
+    std::ostringstream text;
+    field_errors_json(f.errors)->stringify(text);
+    return {static_cast<std::int64_t>(f.number), static_cast<std::int64_t>(f.line), text.str()};
+}
+
+std::string unreadable_input(const bulk::InputError& e) {
+    return std::string("the input cannot be read") +
+           (e.line() ? " at line " + std::to_string(e.line()) : "") + ": " + e.what();
+}
+
 double seconds_since(const std::string& iso) {
     if (iso.empty()) return 0;
     int tz = 0;
@@ -263,13 +275,6 @@ void JobRunner::run(const std::string& id) {
         return;
     }
 
-    bulk::ReadOptions read_options;
-    if (options->optValue<bool>("hasDefaults", false)) {
-        std::ifstream defaults(dir + "/defaults.json", std::ios::binary);
-        std::ostringstream text;
-        text << defaults.rdbuf();
-        read_options.defaults = parse_json(text.str());
-    }
     std::ifstream input(dir + "/input", std::ios::binary);
     if (is_shared && input) {
         try {
@@ -277,10 +282,18 @@ void JobRunner::run(const std::string& id) {
                                          options->getValue<std::size_t>("chunkRecords"));
             split(job, splitter, *cancel);
         } catch (const bulk::InputError& e) {
-            fail(std::string("the input cannot be read") +
-                 (e.line() ? " at line " + std::to_string(e.line()) : "") + ": " + e.what());
+            fail(unreadable_input(e));
         }
         return;
+    }
+    // The defaults, for a whole job (a shared job's travel in its options to the instances
+    // printing its chunks).
+    bulk::ReadOptions read_options;
+    if (options->optValue<bool>("hasDefaults", false)) {
+        std::ifstream defaults(dir + "/defaults.json", std::ios::binary);
+        std::ostringstream text;
+        text << defaults.rdbuf();
+        read_options.defaults = parse_json(text.str());
     }
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
     if (!input || !out) {
@@ -293,12 +306,7 @@ void JobRunner::run(const std::string& id) {
     std::vector<registry::JobFailureRow> pending;
     auto last_saved = std::chrono::steady_clock::now();
     bulk::PrintCallbacks callbacks;
-    callbacks.on_failure = [&](const bulk::RecordFailure& f) {
-        std::ostringstream text;
-        field_errors_json(f.errors)->stringify(text);
-        pending.push_back(
-            {static_cast<std::int64_t>(f.number), static_cast<std::int64_t>(f.line), text.str()});
-    };
+    callbacks.on_failure = [&](const bulk::RecordFailure& f) { pending.push_back(failure_row(f)); };
     callbacks.on_progress = [&](const bulk::PrintProgress& p) {
         const auto now = std::chrono::steady_clock::now();
         if (now - last_saved < std::chrono::milliseconds(500) && pending.size() < 100) return;
@@ -317,8 +325,7 @@ void JobRunner::run(const std::string& id) {
         if (!out) throw std::ios_base::failure("closing the output failed");
     } catch (const bulk::InputError& e) {
         out.close();
-        fail(std::string("the input cannot be read") +
-             (e.line() ? " at line " + std::to_string(e.line()) : "") + ": " + e.what());
+        fail(unreadable_input(e));
         return;
     } catch (const std::exception& e) {
         out.close();
@@ -407,10 +414,7 @@ bool JobRunner::run_next_chunk() {
     registry::ChunkResult result;
     bulk::PrintCallbacks callbacks;
     callbacks.on_failure = [&](const bulk::RecordFailure& f) {
-        std::ostringstream text;
-        field_errors_json(f.errors)->stringify(text);
-        result.failures.push_back(
-            {static_cast<std::int64_t>(f.number), static_cast<std::int64_t>(f.line), text.str()});
+        result.failures.push_back(failure_row(f));
     };
     // The claim is renewed while the chunk prints; a claim lost (the lease ran out while
     // this instance stalled, and another took the chunk) stops it.
