@@ -35,6 +35,17 @@ Certificate draft(const std::string& name = "张晓明") {
     return c;
 }
 
+// A job as POST /v1/jobs stores it: queued, for the admission ticket.
+JobRow queued_job(const std::string& id, const std::string& options, std::int64_t total) {
+    JobRow row;
+    row.id = id;
+    row.layout = "admission-ticket";
+    row.state = "queued";
+    row.options = options;
+    row.total = total;
+    return row;
+}
+
 class Registry : public ::testing::TestWithParam<std::string> {
   protected:
     // The database of this test: a SQLite file, or a fresh database on the test server.
@@ -223,15 +234,8 @@ TEST(CanonicalForm, IsStableAndEscaped) {
 TEST_P(Registry, JobRowsRecordProgressFailuresAndTheEnd) {
     auto registry = open();
     JobStore jobs(registry->database());
-    JobRow row;
-    row.id = "job-1";
-    row.layout = "admission-ticket";
-    row.state = "queued";
-    row.options = R"({"output":"pdf"})";
-    row.total = 3;
-    jobs.create(row);
-    row.id = "job-2";
-    jobs.create(row);
+    jobs.create(queued_job("job-1", R"({"output":"pdf"})", 3));
+    jobs.create(queued_job("job-2", R"({"output":"pdf"})", 3));
     EXPECT_EQ(jobs.active_count(), 2);
     EXPECT_EQ(jobs.unfinished(), (std::vector<std::string>{"job-1", "job-2"}));
 
@@ -270,13 +274,7 @@ TEST_P(Registry, JobRowsRecordProgressFailuresAndTheEnd) {
 TEST_P(Registry, ChunksAreClaimedOnceCompletedOnceAndTakenOverAfterTheLease) {
     auto registry = open();
     JobStore jobs(registry->database());
-    JobRow row;
-    row.id = "job-c";
-    row.layout = "admission-ticket";
-    row.state = "queued";
-    row.options = "{}";
-    row.total = 40;
-    jobs.create(row);
+    jobs.create(queued_job("job-c", "{}", 40));
     ASSERT_TRUE(jobs.start_split("job-c"));
     const std::string big(3 * 1024 * 1024, '\xAB');  // chunks hold photos: megabytes
     for (int c = 0; c < 8; ++c) jobs.add_chunk("job-c", c, 1 + 5 * c, 5, c == 0 ? big : "x");
@@ -379,13 +377,8 @@ TEST_P(Registry, TheSharedClockIsTheDatabasesAndNearOurs) {
 TEST_P(Registry, ReleasedAndCancelledChunks) {
     auto registry = open();
     JobStore jobs(registry->database());
-    JobRow row;
-    row.layout = "admission-ticket";
-    row.state = "queued";
-    row.options = "{}";
     for (const char* id : {"job-a", "job-b"}) {
-        row.id = id;
-        jobs.create(row);
+        jobs.create(queued_job(id, "{}", 1));
         ASSERT_TRUE(jobs.start_split(id));
         jobs.add_chunk(id, 0, 1, 1, "r");
         jobs.split_done(id, 1);
