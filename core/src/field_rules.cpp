@@ -5,6 +5,7 @@
 
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/Timespan.h>
 
 namespace examdocs {
 
@@ -39,6 +40,11 @@ bool is_calendar_date(std::string_view t) {
 }
 
 std::string today_utc() { return Poco::DateTimeFormatter::format(Poco::DateTime(), "%Y-%m-%d"); }
+
+std::string utc_date_in_days(int days) {
+    return Poco::DateTimeFormatter::format(Poco::DateTime() + Poco::Timespan(days, 0, 0, 0, 0),
+                                           "%Y-%m-%d");
+}
 
 std::string chinese_date(std::string_view iso) {
     return std::string(iso.substr(0, 4)) + "年" + std::to_string(to_int(iso.substr(5, 2))) + "月" +

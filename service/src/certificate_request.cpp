@@ -64,6 +64,21 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
     if (!c.expiry_date.empty() && !is_calendar_date(c.expiry_date)) {
         errors.push_back({"/expiryDate", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
     }
+    // ISO dates compare as text. A certificate that expires before it is issued, or one
+    // dated in the future, would verify as valid when it should not (a day of slack for
+    // an issuer whose day starts before UTC's).
+    const bool dates_valid = is_calendar_date(c.issue_date);
+    if (dates_valid && is_calendar_date(c.expiry_date) && c.expiry_date < c.issue_date) {
+        errors.push_back(
+            {"/expiryDate", "before-issue",
+             "有效期截止日期早于发证日期 / The expiry date is before the issue date (" +
+                 c.issue_date + ")."});
+    }
+    if (dates_valid && c.issue_date > utc_date_in_days(1)) {
+        errors.push_back({"/issueDate", "future",
+                          "发证日期不能晚于今天 / The issue date is in the future (today is " +
+                              today_utc() + " UTC)."});
+    }
     if (!c.number.empty()) {
         const bool ok = c.number.size() == 22 && c.number[0] >= 'A' && c.number[0] <= 'Z' &&
                         c.number.find_first_not_of("0123456789", 1) == std::string::npos;

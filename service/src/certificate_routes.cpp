@@ -5,6 +5,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <sstream>
@@ -65,6 +66,23 @@ Object public_view(const Service& service, const registry::Certificate& c, bool 
             o.set("photo", "data:image/jpeg;base64," + base64_encode(c.photo_jpeg));
     }
     return o;
+}
+
+// Whether `link` is under one of our verification pages: same scheme, host (any case) and
+// port as a base URL, and a path below its /verify/.
+bool is_verification_link(const Poco::URI& link, const Settings& settings) {
+    std::vector<std::string> base_urls = settings.other_base_urls;
+    base_urls.push_back(settings.public_base_url);
+    for (const auto& base_text : base_urls) {
+        const Poco::URI base(base_text);
+        if (link.getScheme() == base.getScheme() &&
+            Poco::icompare(link.getHost(), base.getHost()) == 0 &&
+            link.getPort() == base.getPort() &&
+            link.getPath().rfind(base.getPath() + "/verify/", 0) == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 Problem not_found_certificate() {
@@ -236,6 +254,26 @@ void add_certificate_routes(Service& service) {
              try {
                  uri = Poco::URI(qr);
              } catch (const Poco::Exception&) {
+                 uri.clear();
+             }
+             if ((uri.getScheme() != "http" && uri.getScheme() != "https") ||
+                 uri.getHost().empty()) {
+                 throw ProblemError(unprocessable(
+                     "The QR text is not a certificate's verification link (" +
+                         service.settings().public_base_url + "/verify/…).",
+                     {{"/qr", "not-a-verification-link",
+                       "二维码内容不是证书验证链接 / Not a certificate's verification link."}}));
+             }
+             Object verdict(Poco::JSON_PRESERVE_KEY_ORDER);
+             if (!is_verification_link(uri, service.settings())) {
+                 // A genuine code copied under a look-alike host must not lend that site our
+                 // word: nothing about the certificate is looked up or shown.
+                 verdict.set("verdict", "foreign");
+                 verdict.set("detail", "此二维码指向其他网站（" + uri.getHost() +
+                                           "），不是本机构的证书验证链接 / This code points to "
+                                           "another site (" +
+                                           uri.getHost() + "), not to our verification page.");
+                 return Response::json(json_text(verdict));
              }
              std::string number = uri.getPath().substr(uri.getPath().rfind('/') + 1);
              std::string code, kid, sig;
@@ -244,7 +282,6 @@ void add_certificate_routes(Service& service) {
                  if (k == "k") kid = v;
                  if (k == "s") sig = v;
              }
-             Object verdict(Poco::JSON_PRESERVE_KEY_ORDER);
              auto& registry = registry_of(service);
              auto c = number.empty() ? std::nullopt : registry.find(number);
              if (!c) {

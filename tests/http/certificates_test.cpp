@@ -4,6 +4,8 @@
 #include <Poco/SHA2Engine.h>
 #include <gtest/gtest.h>
 
+#include "examdocs/core/field_rules.h"
+
 #include "support/http_client.h"
 #include "support/pdf_reader.h"
 #include "support/running_service.h"
@@ -34,7 +36,7 @@ class CertificatesApi : public ::testing::Test {
         return R"({"holder":{"name":")" + name + R"(","idNumber":"120105199003071230","photo":")" +
                examdocs::test::photo_base64("good_413x579.jpg") +
                R"("},"occupation":{"code":"4-04-05-02","name":"信息通信网络运行管理员","job":"网络运行管理"},)"
-               R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})";
+               R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-11-20"})";
     }
 
     examdocs::test::HttpReply verify(const std::string& qr) {
@@ -241,7 +243,7 @@ namespace {
 TEST_F(CertificatesApi, ACertificateWithoutAPhotoStillPrints) {
     const auto issued = issue(
         R"({"holder":{"name":"李四","idNumber":"120105199003071230"},"occupation":{"name":"电工"},)"
-        R"("level":3,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})",
+        R"("level":3,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-11-20"})",
         "no-photo");
     ASSERT_EQ(issued.status, 201) << issued.body;
     const std::string number = parse_object(issued.body)->getValue<std::string>("number");
@@ -252,3 +254,89 @@ TEST_F(CertificatesApi, ACertificateWithoutAPhotoStillPrints) {
 }
 
 }  // namespace
+
+TEST_F(CertificatesApi, DatesThatWouldVerifyWronglyAreRefused) {
+    auto with_dates = [](const std::string& issue_date, const std::string& expiry_date) {
+        std::string body = request();
+        body.replace(body.find("2026-11-20"), 10, issue_date);
+        body.insert(body.size() - 1, R"(,"expiryDate":")" + expiry_date + "\"");
+        return body;
+    };
+    const auto pointers = [](const examdocs::test::HttpReply& reply) {
+        std::vector<std::string> found;
+        auto errors = parse_object(reply.body)->getArray("errors");
+        for (std::size_t i = 0; errors && i < errors->size(); ++i) {
+            found.push_back(
+                errors->getObject(static_cast<unsigned>(i))->getValue<std::string>("pointer") +
+                " " + errors->getObject(static_cast<unsigned>(i))->getValue<std::string>("code"));
+        }
+        return found;
+    };
+    const auto expired_first = issue(with_dates("2025-06-01", "2025-05-31"), "dates-1");
+    ASSERT_EQ(expired_first.status, 422) << expired_first.body;
+    EXPECT_EQ(pointers(expired_first), std::vector<std::string>{"/expiryDate before-issue"});
+
+    const auto future = issue(with_dates("2030-01-01", "2035-01-01"), "dates-2");
+    ASSERT_EQ(future.status, 422) << future.body;
+    EXPECT_EQ(pointers(future), std::vector<std::string>{"/issueDate future"});
+
+    // Same day expiry is a certificate valid for one day, and today is never "future".
+    EXPECT_EQ(issue(with_dates("2025-06-01", "2025-06-01"), "dates-3").status, 201);
+    EXPECT_EQ(issue(with_dates(examdocs::today_utc(), "2099-12-31"), "dates-4").status, 201);
+}
+
+TEST_F(CertificatesApi, OnlyOurOwnVerificationLinksVerify) {
+    auto cert = parse_object(issue(request(), "order-1").body);
+    const std::string url = cert->getValue<std::string>("verificationUrl");
+    ASSERT_EQ(parse_object(verify(url).body)->getValue<std::string>("verdict"), "valid");
+
+    // The genuine code and signature copied under a look-alike host: nothing is looked up.
+    std::string look_alike = url;
+    look_alike.replace(0, std::string("https://verify.example.org").size(),
+                       "https://verify.example.org.cn");
+    const auto foreign = verify(look_alike);
+    ASSERT_EQ(foreign.status, 200) << foreign.body;
+    auto verdict = parse_object(foreign.body);
+    EXPECT_EQ(verdict->getValue<std::string>("verdict"), "foreign");
+    EXPECT_FALSE(verdict->has("certificate"));
+    EXPECT_EQ(foreign.body.find("张"), std::string::npos);
+
+    std::string other_scheme = url;
+    other_scheme.replace(0, 5, "http");
+    EXPECT_EQ(parse_object(verify(other_scheme).body)->getValue<std::string>("verdict"), "foreign");
+
+    // Upper-case host letters are the same host.
+    std::string shouting = url;
+    shouting.replace(8, 6, "VERIFY");
+    EXPECT_EQ(parse_object(verify(shouting).body)->getValue<std::string>("verdict"), "valid");
+
+    for (const std::string not_a_link :
+         {"S000012120001202640001", "hello world", "mailto:a@b.cn"}) {
+        const auto reply = verify(not_a_link);
+        EXPECT_EQ(reply.status, 422) << not_a_link << ": " << reply.body;
+        EXPECT_NE(reply.body.find("not-a-verification-link"), std::string::npos) << reply.body;
+    }
+}
+
+TEST(CertificatesApiOtherHosts, AnEarlierDomainConfiguredAsOursStillVerifies) {
+    examdocs::test::RunningService service{[](svc::Settings& s) {
+        s.api_keys = "backend:" + sha256_hex(kBackendKey) + ":issue";
+        s.public_base_url = "https://new.example.org";
+        s.other_base_urls = {"https://old.example.org/certs"};
+    }};
+    auto created = http_request(
+        service.port(), "POST", "/v1/certificates",
+        R"({"holder":{"name":"张晓明","idNumber":"120105199003071230"},)"
+        R"("occupation":{"code":"4-04-05-02","name":"信息通信网络运行管理员"},)"
+        R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-11-20"})",
+        {{"Content-Type", "application/json"},
+         {"Authorization", "Bearer " + kBackendKey},
+         {"Idempotency-Key", "k"}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    std::string url = parse_object(created.body)->getValue<std::string>("verificationUrl");
+    url.replace(0, std::string("https://new.example.org").size(), "https://old.example.org/certs");
+    const auto reply =
+        http_request(service.port(), "POST", "/v1/verify", "{\"qr\":\"" + url + "\"}",
+                     {{"Content-Type", "application/json"}});
+    EXPECT_EQ(parse_object(reply.body)->getValue<std::string>("verdict"), "valid") << reply.body;
+}

@@ -42,7 +42,7 @@ TEST(PostgresRegistry, TwoInstancesShareCertificatesAndJobs) {
     const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + kKey}};
 
     const auto health = http_request(a.port(), "GET", "/health");
-    EXPECT_NE(health.body.find("PostgreSQL, schema version 5"), std::string::npos) << health.body;
+    EXPECT_NE(health.body.find("PostgreSQL, schema version 6"), std::string::npos) << health.body;
 
     // Issued on one instance, looked up, printed and revoked on the other.
     auto headers = auth;
@@ -52,7 +52,7 @@ TEST(PostgresRegistry, TwoInstancesShareCertificatesAndJobs) {
         R"({"holder":{"name":"张晓明","idNumber":"120105199003071230","photo":")" +
         examdocs::test::photo_base64("good_413x579.jpg") +
         R"("},"occupation":{"code":"4-04-05-02","name":"信息通信网络运行管理员"},)"
-        R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})";
+        R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-11-20"})";
     const auto issued = http_request(a.port(), "POST", "/v1/certificates", request, headers);
     ASSERT_EQ(issued.status, 201) << issued.body;
     const auto number = parse_object(issued.body)->getValue<std::string>("number");

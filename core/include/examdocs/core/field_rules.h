@@ -10,6 +10,8 @@ namespace examdocs {
 bool is_calendar_date(std::string_view text);
 // Today in UTC as "YYYY-MM-DD".
 std::string today_utc();
+// The UTC date `days` from today (negative: before), as "YYYY-MM-DD".
+std::string utc_date_in_days(int days);
 // "2026-11-22" -> "2026年11月22日". The input must be a calendar date.
 std::string chinese_date(std::string_view iso_date);
 
