@@ -79,6 +79,9 @@ class ServeApplication : public Poco::Util::ServerApplication {
             service.start();
             waitForTerminationRequest();
             service.shutdown();
+        } catch (const service::StartRefused& e) {
+            std::cerr << "examdocs serve: " << e.what() << '\n';
+            return e.exit_status();
         } catch (const std::exception& e) {
             log.event("error", "cannot serve", {{"what", e.what()}});
             return EXIT_SOFTWARE;

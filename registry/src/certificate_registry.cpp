@@ -114,7 +114,10 @@ CertificateRegistry::CertificateRegistry(const std::string& sqlite_path, Signing
 
 CertificateRegistry::CertificateRegistry(std::shared_ptr<Database> database, SigningKeys keys,
                                          NumberPattern pattern)
-    : database_(std::move(database)), keys_(std::move(keys)), pattern_(std::move(pattern)) {}
+    : database_(std::move(database)),
+      keys_(std::move(keys)),
+      pattern_(std::move(pattern)),
+      audit_writer_(std::make_unique<AuditWriter>(database_)) {}
 
 CertificateRegistry::~CertificateRegistry() = default;
 
@@ -122,23 +125,22 @@ int CertificateRegistry::schema_version() const { return database_->schema_versi
 
 namespace {
 
-void audit(const Database& db, Poco::Data::Session& s, const std::string& actor,
+void audit(Database& db, Poco::Data::Session& s, const std::string& actor,
            const std::string& action, const std::string& number, const std::string& detail) {
-    std::string at = now_iso(), who = actor.empty() ? "-" : actor, what = action, n = number,
-                more = detail;
-    s << db.sql("INSERT INTO audit_log (at, actor, action, number, detail) VALUES (?, ?, ?, ?, ?)"),
-        use(at), use(who), use(what), use(n), use(more), now;
+    write_audit_lines(db, s, {{now_iso(), actor, action, number, detail}});
 }
 
 }  // namespace
 
 void CertificateRegistry::record_lookup(const std::string& number, const std::string& actor,
                                         const std::string& how) {
-    Poco::Data::Session s = database_->session();
-    audit(*database_, s, actor, "lookup", number, how);
+    audit_writer_->add({now_iso(), actor, "lookup", number, how});
 }
 
 std::vector<AuditEntry> CertificateRegistry::audit_trail(const std::string& number) const {
+    // What is queued goes to the database first where it can; what cannot is shown from
+    // the queue, after the lines already written (it is newer).
+    audit_writer_->flush();
     Poco::Data::Session s = database_->session();
     std::string n = number;
     std::vector<std::string> at, actor, action, detail;
@@ -150,6 +152,7 @@ std::vector<AuditEntry> CertificateRegistry::audit_trail(const std::string& numb
     for (std::size_t i = 0; i < at.size(); ++i) {
         out.push_back({at[i], actor[i], action[i], number, detail[i]});
     }
+    for (auto& e : audit_writer_->waiting_for(number)) out.push_back(std::move(e));
     return out;
 }
 
@@ -226,6 +229,8 @@ std::optional<Certificate> CertificateRegistry::find(const std::string& number) 
 
 bool CertificateRegistry::revoke(const std::string& number, const std::string& reason,
                                  const std::string& actor) {
+    // Lookups queued before the revocation go first, so that the trail reads in order.
+    audit_writer_->flush();
     Poco::Data::Session s = database_->session();
     WriteTransaction tx(*database_, s);
     auto c = select(*database_, s, number);

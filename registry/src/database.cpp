@@ -1,10 +1,16 @@
 #include "examdocs/registry/database.h"
 
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/PostgreSQL/PostgreSQLException.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SessionPool.h>
+#include <Poco/String.h>
+#include <openssl/rand.h>
 
+#include <chrono>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 using namespace Poco::Data::Keywords;
@@ -66,6 +72,10 @@ const std::vector<std::string>& migrations() {
         "ALTER TABLE jobs ADD COLUMN callback TEXT NOT NULL DEFAULT '';"
         "ALTER TABLE jobs ADD COLUMN callback_attempts INTEGER NOT NULL DEFAULT 0;"
         "ALTER TABLE jobs ADD COLUMN callback_due BIGINT NOT NULL DEFAULT 0;",
+        // 6: the registry's identity (one row, filled by identity()), which the signing
+        // keys' directory records, so that a lost or emptied registry cannot pass for the
+        // one the keys signed for
+        "CREATE TABLE registry_identity (id TEXT NOT NULL);",
     };
     return list;
 }
@@ -107,7 +117,33 @@ WriteTransaction::~WriteTransaction() {
     }
 }
 
-Database::Database(const std::string& url) {
+StorageFault storage_fault(const std::exception& error) {
+    if (dynamic_cast<const Poco::Data::SQLite::DatabaseFullException*>(&error)) {
+        return StorageFault::full;
+    }
+    if (dynamic_cast<const Poco::Data::SQLite::IOErrorException*>(&error) ||
+        dynamic_cast<const Poco::Data::SQLite::CantOpenDBFileException*>(&error)) {
+        // SQLite reports a failed write of its journal on a full disk as an I/O error.
+        const std::string what = error.what();
+        const auto* poco = dynamic_cast<const Poco::Exception*>(&error);
+        const std::string text = poco ? poco->displayText() : what;
+        if (text.find("full") != std::string::npos || text.find("space") != std::string::npos) {
+            return StorageFault::full;
+        }
+        return StorageFault::io;
+    }
+    if (const auto* pg = dynamic_cast<const Poco::Data::PostgreSQL::PostgreSQLException*>(&error)) {
+        // SQLSTATE class 53: insufficient resources (53100 disk_full).
+        const std::string text = pg->displayText();
+        if (text.find("No space left") != std::string::npos ||
+            text.find("53100") != std::string::npos) {
+            return StorageFault::full;
+        }
+    }
+    return StorageFault::none;
+}
+
+Database::Database(const std::string& url, int max_sessions) {
     static std::once_flag registered;
     std::call_once(registered, [] {
         Poco::Data::SQLite::Connector::registerConnector();
@@ -115,13 +151,79 @@ Database::Database(const std::string& url) {
     });
     if (is_postgresql_url(url)) {
         dialect_ = Dialect::postgresql;
-        pool_ = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", url, 1, 32);
+        pool_ = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", url, 1, max_sessions);
     } else {
-        pool_ = std::make_unique<Poco::Data::SessionPool>("SQLite", url, 1, 32);
-        Poco::Data::Session s = session();
-        s << "PRAGMA journal_mode = WAL", now;
+        pool_ = std::make_unique<Poco::Data::SessionPool>("SQLite", url, 1, max_sessions);
+        try {
+            check_sqlite_integrity();
+            migrate();
+        } catch (const Poco::Data::SQLite::SQLiteException& e) {
+            // A page damaged where the schema lives fails the first statement already.
+            const std::string text = e.displayText();
+            if (dynamic_cast<const Poco::Data::SQLite::CorruptImageException*>(&e) ||
+                text.find("malformed") != std::string::npos ||
+                text.find("not a database") != std::string::npos) {
+                throw RegistryRefused("the registry database is damaged: " + text);
+            }
+            throw;
+        }
+        return;
     }
     migrate();
+}
+
+void Database::check_sqlite_integrity() {
+    Poco::Data::Session s = session();
+    std::string mode;
+    s << "PRAGMA journal_mode = WAL", into(mode), now;
+    if (Poco::toLower(mode) != "wal") {
+        throw RegistryRefused("the registry database cannot use WAL mode here (journal mode '" +
+                              mode + "'); put the data directory on a local file system, not NFS");
+    }
+    int synchronous = 0;
+    s << "PRAGMA synchronous", into(synchronous), now;
+    if (synchronous < 2) {
+        throw RegistryRefused("synchronous=FULL does not take on the registry database");
+    }
+    // quick_check reads every page: cheap at start for a registry of certificates (tens of
+    // milliseconds for 100,000 rows) and the one moment a damaged page can stop us.
+    std::vector<std::string> problems;
+    try {
+        s << "PRAGMA quick_check", into(problems), now;
+    } catch (const Poco::Exception& e) {
+        throw RegistryRefused("the registry database is damaged: " + e.displayText());
+    }
+    if (problems.size() != 1 || problems[0] != "ok") {
+        throw RegistryRefused("the registry database is damaged: " +
+                              (problems.empty() ? std::string("no answer") : problems[0]));
+    }
+}
+
+std::string Database::identity() {
+    Poco::Data::Session s = session();
+    std::string id;
+    {
+        Poco::Data::Statement st(s);
+        st << "SELECT id FROM registry_identity", into(id), limit(1);
+        if (st.execute() == 1) return id;
+    }
+    WriteTransaction tx(*this, s);
+    {
+        // Another instance may have made it while we waited for the write lock.
+        Poco::Data::Statement st(s);
+        st << "SELECT id FROM registry_identity", into(id), limit(1);
+        if (st.execute() == 1) return id;
+    }
+    unsigned char bytes[16];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness");
+    static constexpr char hex[] = "0123456789abcdef";
+    for (unsigned char b : bytes) {
+        id += hex[b >> 4];
+        id += hex[b & 15];
+    }
+    s << sql("INSERT INTO registry_identity (id) VALUES (?)"), use(id), now;
+    tx.commit();
+    return id;
 }
 
 std::string Database::describe() const {
@@ -147,8 +249,32 @@ std::string Database::sql(std::string_view statement) const {
 
 Database::~Database() = default;
 
+namespace {
+
+// Poco's pool throws at once when every session is out; a burst of requests larger than
+// the pool should wait its turn instead. Sessions come back within a statement or a
+// transaction, so a short poll finds one soon.
+Poco::Data::Session session_from(Poco::Data::SessionPool& pool) {
+    using namespace std::chrono;
+    const auto deadline = steady_clock::now() + seconds(10);
+    auto pause = microseconds(100);
+    while (true) {
+        try {
+            return pool.get();
+        } catch (const Poco::Data::SessionPoolExhaustedException&) {
+            if (steady_clock::now() > deadline) {
+                throw DatabaseBusy("every database session is in use");
+            }
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, microseconds(20'000));
+    }
+}
+
+}  // namespace
+
 Poco::Data::Session Database::session() {
-    Poco::Data::Session s = pool_->get();
+    Poco::Data::Session s = session_from(*pool_);
     if (dialect_ == Dialect::sqlite) {
         // Per connection: wait for the write lock rather than fail, and fsync every commit
         // so that an acknowledged certificate survives power loss, not only a crash.

@@ -20,14 +20,18 @@ const std::vector<ConfigKey>& config_keys() {
         {"server.host", "127.0.0.1", "Address to listen on. 0.0.0.0 listens on every interface."},
         {"server.port", "8080", "TCP port to listen on; 0 picks a free one."},
         {"server.threads", "16",
-         "Worker threads: requests handled at once. Each slow client holds one, so keep it "
-         "well above the expected number of slow uploads."},
+         "Worker threads: requests handled at once. A request reaches one only when its "
+         "head has arrived whole; a slow body upload holds one while it is read."},
         {"server.queue", "64",
-         "Accepted connections waiting for a worker. Past it Poco closes new connections "
-         "without an answer, so a load balancer should see other instances first."},
+         "Complete requests waiting for a worker. Past it the answer is 503 with "
+         "Retry-After, so a load balancer can try another instance."},
+        {"server.max-connections", "4096",
+         "Open connections, idle and slow ones included; past it new ones get 503."},
+        {"server.head-timeout-s", "10",
+         "Seconds from a request's first byte to the end of its head; a slower head is "
+         "answered 408 and closed. Waiting for heads costs no worker."},
         {"server.read-timeout-s", "30",
-         "Seconds a socket read may wait (per read, not per request): bounds how long an "
-         "idle or stalled client holds a worker."},
+         "Seconds one read of a request body may wait (per read, not per request)."},
         {"server.keep-alive-timeout-s", "5",
          "Seconds an idle keep-alive connection is kept open for its next request."},
         {"server.keep-alive-max-requests", "100",
@@ -57,6 +61,10 @@ const std::vector<ConfigKey>& config_keys() {
          "ones of the same name, without rebuilding. Read at start; a broken one stops it."},
         {"public.base-url", "http://127.0.0.1:8080",
          "Base URL the public reaches this service at; verification links are built on it."},
+        {"public.other-base-urls", "",
+         "Other base URLs whose verification links are ours too (an earlier domain), "
+         "comma-separated. POST /v1/verify answers 'foreign' for a QR text under any other "
+         "host, so that a look-alike site's codes never verify."},
         {"auth.api-keys", "",
          "API keys of the backends, as name:<sha256 of the key, hex>:rights, comma-separated; "
          "rights are issue, revoke, read and print (bulk jobs) joined by +. Only hashes are "
@@ -203,6 +211,8 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.port = static_cast<std::uint16_t>(parse_integer(c, "server.port", 0, 65535));
     s.threads = static_cast<int>(parse_integer(c, "server.threads", 1, 1024));
     s.queue = static_cast<int>(parse_integer(c, "server.queue", 1, 65536));
+    s.max_connections = static_cast<int>(parse_integer(c, "server.max-connections", 1, 1000000));
+    s.head_timeout = std::chrono::seconds(parse_integer(c, "server.head-timeout-s", 1, 3600));
     s.read_timeout = std::chrono::seconds(parse_integer(c, "server.read-timeout-s", 1, 3600));
     s.keep_alive_timeout =
         std::chrono::seconds(parse_integer(c, "server.keep-alive-timeout-s", 1, 3600));
@@ -238,12 +248,20 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.public_rate_per_minute =
         static_cast<double>(parse_integer(c, "limits.public-rate-per-minute", 1, 1000000));
     s.public_base_url = c.values.find("public.base-url")->second;
-    if (s.public_base_url.rfind("http://", 0) != 0 && s.public_base_url.rfind("https://", 0) != 0) {
-        throw ConfigError("public.base-url = '" + s.public_base_url +
-                          "': must start with http:// or https://");
-    }
-    while (!s.public_base_url.empty() && s.public_base_url.back() == '/') {
-        s.public_base_url.pop_back();
+    auto base_url = [](std::string url, const char* key) {
+        if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+            throw ConfigError(std::string(key) + " = '" + url +
+                              "': must start with http:// or https://");
+        }
+        while (!url.empty() && url.back() == '/') url.pop_back();
+        return url;
+    };
+    s.public_base_url = base_url(s.public_base_url, "public.base-url");
+    std::istringstream others(c.values.find("public.other-base-urls")->second);
+    for (std::string url; std::getline(others, url, ',');) {
+        url.erase(0, url.find_first_not_of(' '));
+        url.erase(url.find_last_not_of(' ') + 1);
+        if (!url.empty()) s.other_base_urls.push_back(base_url(url, "public.other-base-urls"));
     }
     const std::string& format = c.values.find("log.format")->second;
     if (format == "json") {

@@ -14,9 +14,11 @@
 #include <chrono>
 #include <fstream>
 #include <new>
+#include <optional>
 #include <vector>
 
 #include "examdocs/core/problem.h"
+#include "examdocs/registry/database.h"
 #include "examdocs/service/service.h"
 
 namespace examdocs::service {
@@ -38,7 +40,35 @@ bool acceptable_request_id(const std::string& id) {
 // The one place where an exception becomes an HTTP problem. Everything a handler can
 // throw ends here, std::exception included: Poco would otherwise close the socket
 // without a reply. Internal messages go to the log, never into the response.
-Problem problem_for(std::exception_ptr error, Log& log, const std::string& request_id) {
+std::optional<Problem> storage_problem(const std::exception& e, Service& service,
+                                       const std::string& request_id) {
+    const auto* poco = dynamic_cast<const Poco::Exception*>(&e);
+    const std::string what = poco ? poco->displayText() : e.what();
+    switch (registry::storage_fault(e)) {
+        case registry::StorageFault::full: {
+            service.log().event("error", "a write was refused: storage is full", {{"what", what}},
+                                request_id);
+            service.note_storage_full("the last write was refused: storage is full");
+            Problem p = service_unavailable(
+                "The server's storage is full, so nothing can be written (issuance, jobs) "
+                "until an operator frees space. Lookups and verification still work.",
+                60);
+            p.status = 507;
+            p.slug = "storage-full";
+            p.title = "Insufficient storage";
+            return p;
+        }
+        case registry::StorageFault::io:
+            service.log().event("error", "the storage failed", {{"what", what}}, request_id);
+            return service_unavailable("The server's storage failed; try again later.", 30);
+        case registry::StorageFault::none:
+            break;
+    }
+    return std::nullopt;
+}
+
+Problem problem_for(std::exception_ptr error, Service& service, const std::string& request_id) {
+    Log& log = service.log();
     try {
         std::rethrow_exception(error);
     } catch (const ProblemError& e) {
@@ -60,9 +90,13 @@ Problem problem_for(std::exception_ptr error, Log& log, const std::string& reque
     } catch (const std::bad_alloc&) {
         log.event("error", "out of memory while handling a request", {}, request_id);
         return service_unavailable("The server is short of memory; try again shortly.", 5);
+    } catch (const registry::DatabaseBusy&) {
+        return service_unavailable("The server is busy; try again in a moment.", 1);
     } catch (const Poco::Exception& e) {
+        if (auto p = storage_problem(e, service, request_id)) return *p;
         log.event("error", "unhandled exception", {{"what", e.displayText()}}, request_id);
     } catch (const std::exception& e) {
+        if (auto p = storage_problem(e, service, request_id)) return *p;
         log.event("error", "unhandled exception", {{"what", e.what()}}, request_id);
     } catch (...) {
         log.event("error", "unhandled non-standard exception", {}, request_id);
@@ -142,8 +176,7 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
             }
             if (!exchange.body_consumed()) keep_alive = false;
         } catch (...) {
-            const Problem problem =
-                problem_for(std::current_exception(), service_.log(), request_id);
+            const Problem problem = problem_for(std::current_exception(), service_, request_id);
             reply.status = problem.status;
             reply.content_type = "application/problem+json";
             reply.body = problem_to_json(problem, path, request_id);

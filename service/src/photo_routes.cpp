@@ -3,18 +3,17 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/MessageHeader.h>
-#include <Poco/Net/MultipartReader.h>
-#include <Poco/Net/NameValueCollection.h>
 #include <Poco/String.h>
 
 #include <array>
+#include <optional>
 #include <sstream>
 
 #include "examdocs/core/base64.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/service/service.h"
 #include "examdocs/validators/photo_check.h"
+#include "form_parts.h"
 
 namespace examdocs::service {
 
@@ -57,23 +56,12 @@ std::string read_photo(Exchange& ex, long long limit) {
         return read_limited(ex.body_stream(), limit);
     }
     if (type == "multipart/form-data") {
-        Poco::Net::NameValueCollection params;
-        std::string ignored;
-        Poco::Net::MessageHeader::splitParameters(content_type, ignored, params);
-        const std::string boundary = params.get("boundary", "");
-        if (boundary.empty())
-            throw ProblemError(bad_request("The multipart body names no boundary."));
-        Poco::Net::MultipartReader reader(ex.body_stream(), boundary);
-        while (reader.hasNextPart()) {
-            Poco::Net::MessageHeader header;
-            reader.nextPart(header);
-            std::string disposition;
-            Poco::Net::NameValueCollection disp;
-            Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""),
-                                                      disposition, disp);
-            if (disp.get("name", "") == "photo") return read_limited(reader.stream(), limit);
-            read_limited(reader.stream(), limit);  // skip other parts, bounded as well
-        }
+        std::optional<std::string> photo;
+        read_form_parts(ex, [&](FormPart& part) {
+            // Other parts are skipped, bounded as well.
+            if (part.name == "photo" && !photo) photo = read_limited(part.body, limit);
+        });
+        if (photo) return std::move(*photo);
         throw ProblemError(
             unprocessable("The form has no part named 'photo'.",
                           {{"/photo", "required", "缺少照片 / The photo part is missing."}}));

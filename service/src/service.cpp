@@ -1,13 +1,13 @@
 #include "examdocs/service/service.h"
 
 #include <Poco/File.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
-#include <Poco/ThreadPool.h>
+
+#include <sys/statvfs.h>
 
 #include <fstream>
 #include <sstream>
@@ -17,6 +17,8 @@
 #include "document_routes.h"
 #include "examdocs/fonts/font_manifest.h"
 #include "examdocs/fonts/font_set.h"
+#include "examdocs/registry/registry_identity.h"
+#include "http_front.h"
 #include "job_routes.h"
 #include "job_runner.h"
 #include "photo_routes.h"
@@ -71,15 +73,28 @@ void Service::start() {
                    {{"dir", settings_.data_dir}, {"what", e.what()}});
     }
     try {
+        // Every worker thread may hold a session at once, and so may the job workers, the
+        // audit writer, callbacks and retention: a pool smaller than that made busy moments
+        // into 500s ("No more sessions available").
+        const int sessions = settings_.threads + settings_.job_workers + 8;
         auto database = std::make_shared<registry::Database>(
             settings_.registry_url.empty()
                 ? Poco::Path(settings_.data_dir, "registry.sqlite").toString()
-                : settings_.registry_url);
+                : settings_.registry_url,
+            sessions);
+        const std::string keys_dir = settings_.signing_keys_dir.empty()
+                                         ? Poco::Path(settings_.data_dir, "keys").toString()
+                                         : settings_.signing_keys_dir;
+        registry::check_registry_identity(*database, keys_dir);
         registry_ = std::make_unique<registry::CertificateRegistry>(
-            database,
-            registry::SigningKeys::open(settings_.signing_keys_dir.empty()
-                                            ? Poco::Path(settings_.data_dir, "keys").toString()
-                                            : settings_.signing_keys_dir));
+            database, registry::SigningKeys::open(keys_dir));
+        registry_->audit_writer().set_failure_report(
+            [this](const std::string& what, std::size_t waiting) {
+                // Loud, because lookup audit lines are waiting in memory only.
+                log_.event("error", "audit lines cannot be written; keeping them queued",
+                           {{"what", what}, {"waiting", std::to_string(waiting)}});
+                note_storage_full("audit lines cannot be written: " + what);
+            });
         health_.set("registry", DependencyState::up,
                     database->describe() + ", schema version " +
                         std::to_string(registry_->schema_version()));
@@ -91,10 +106,14 @@ void Service::start() {
             *this, std::make_shared<registry::JobStore>(registry_->database()),
             Poco::Path(settings_.data_dir, "jobs").toString(), chunk_records);
         jobs_->start();
+    } catch (const registry::RegistryRefused& e) {
+        log_.event("error", "refusing to serve from this registry", {{"what", e.what()}});
+        throw StartRefused(std::string("refusing to serve: ") + e.what(), 74);
     } catch (const std::exception& e) {
         health_.set("registry", DependencyState::down, "the registry could not be opened");
         log_.event("error", "registry could not be opened", {{"what", e.what()}});
     }
+    refresh_storage_health();
     health_.set("fonts", DependencyState::starting, "checking the font manifest");
 
     auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
@@ -106,13 +125,19 @@ void Service::start() {
     params->setMaxKeepAliveRequests(settings_.keep_alive_max_requests);
     params->setServerName("examdocs");
 
-    // Stack size 0 keeps the system default (8 MiB): sanitizer builds need far more than
-    // Poco's default, and ICU and HarfBuzz are not frugal either.
-    pool_ = std::make_unique<Poco::ThreadPool>(2, settings_.threads, 60, 0);
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(settings_.host, settings_.port),
-                                   settings_.queue);
-    server_ =
-        std::make_unique<Poco::Net::HTTPServer>(new Dispatcher(*this), *pool_, socket, params);
+    // Listening without SO_REUSEPORT: with it a second instance on the same port would
+    // share the connections of the first. The backlog is generous because the front
+    // accepts at once and answers 503 itself when it has no room.
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(settings_.host, settings_.port), true, false);
+    socket.listen(std::max(settings_.queue, 1024));
+    HttpFrontLimits limits;
+    limits.workers = settings_.threads;
+    limits.queue = settings_.queue;
+    limits.max_connections = settings_.max_connections;
+    limits.head_timeout = settings_.head_timeout;
+    server_ = std::make_unique<HttpFront>(
+        socket, Poco::Net::HTTPRequestHandlerFactory::Ptr(new Dispatcher(*this)), params, limits);
     server_->start();
     bound_port_ = server_->port();
     started_ = true;
@@ -149,28 +174,67 @@ void Service::run_startup_checks() {
 
 std::uint16_t Service::port() const { return bound_port_; }
 
+void Service::note_storage_full(const std::string& detail) {
+    {
+        std::lock_guard lock(storage_mutex_);
+        storage_full_detail_ = detail;
+        storage_full_at_ = std::chrono::steady_clock::now();
+    }
+    health_.set("storage", DependencyState::down, detail);
+}
+
+void Service::refresh_storage_health() {
+    // Below this much free space SQLite's next checkpoint or a job's output may not fit.
+    constexpr unsigned long long kMinFree = 16ULL * 1024 * 1024;
+    struct statvfs fs {};
+    const bool measured = ::statvfs(settings_.data_dir.c_str(), &fs) == 0;
+    const unsigned long long free_bytes =
+        measured ? static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize : 0;
+    std::string detail;
+    {
+        std::lock_guard lock(storage_mutex_);
+        // A refused write counts for a while even when the disk looks fine again: it may
+        // have been the database's disk, which we cannot measure from here.
+        const bool recent_failure =
+            !storage_full_detail_.empty() &&
+            std::chrono::steady_clock::now() - storage_full_at_ < std::chrono::seconds(5);
+        if (recent_failure) detail = storage_full_detail_;
+    }
+    if (measured && free_bytes < kMinFree) {
+        detail = "the data directory has " + std::to_string(free_bytes / 1024) +
+                 " KB free; writes (issuance, jobs) are refused until space is freed";
+    }
+    if (!detail.empty()) {
+        health_.set("storage", DependencyState::down, detail);
+    } else {
+        health_.set("storage", DependencyState::up,
+                    measured ? std::to_string(free_bytes / (1024 * 1024)) + " MB free"
+                             : "free space not measurable");
+    }
+}
+
 void Service::shutdown() {
     if (!started_ || stopped_) return;
     stopped_ = true;
     draining_ = true;
     log_.event("info", "draining", {{"inFlight", std::to_string(in_flight())}});
-    // Stop accepting; connections end after their current request.
-    server_->stopAll(false);
-    {
-        std::unique_lock lock(in_flight_mutex_);
-        in_flight_cv_.wait_for(lock, settings_.drain_timeout, [this] { return in_flight_ == 0; });
-        if (in_flight_ > 0) {
-            log_.event("warn", "drain time is over; aborting requests",
-                       {{"inFlight", std::to_string(in_flight_)}});
-        }
+    // Stop accepting and close idle connections; requests already received finish, each
+    // answered with Connection: close.
+    server_->stop_accepting();
+    if (!server_->wait_idle(settings_.drain_timeout)) {
+        log_.event("warn", "drain time is over; aborting requests",
+                   {{"inFlight", std::to_string(in_flight())}});
     }
-    // Close idle keep-alive connections and whatever outlived the drain time.
-    server_->stopAll(true);
-    pool_->joinAll();
+    // Whatever outlived the drain time is cut off here.
+    server_->stop();
     // Running jobs stop at their next batch and stay queued for the next start.
     if (jobs_) jobs_->stop();
-    // Poco closes the listening socket only when the server is destroyed; until then the
-    // kernel would still accept connections that nobody answers.
+    // Lookup audit lines still queued are written now (the registry's writer would also
+    // flush when destroyed, but the log should say if it could not).
+    if (registry_ && !registry_->audit_writer().flush()) {
+        log_.event("error", "audit lines could not be written before stopping",
+                   {{"waiting", std::to_string(registry_->audit_writer().waiting())}});
+    }
     server_.reset();
     if (startup_.joinable()) startup_.join();
     log_.event("info", "stopped");

@@ -91,7 +91,8 @@ void add_system_routes(Service& service) {
     Health& health = service.health();
 
     // Gotenberg-style: overall status plus the state of each dependency.
-    r.add({"GET", "/health", [&health](Exchange&) {
+    r.add({"GET", "/health", [&health, &service](Exchange&) {
+               service.refresh_storage_health();
                if (!health.ready()) throw ProblemError(not_ready(health));
                Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
                body.set("status", "up");
@@ -99,7 +100,8 @@ void add_system_routes(Service& service) {
                return Response::json(json_text(body));
            }});
     r.add({"GET", "/health/live", [](Exchange&) { return Response::json(R"({"status":"up"})"); }});
-    r.add({"GET", "/health/ready", [&health](Exchange&) {
+    r.add({"GET", "/health/ready", [&health, &service](Exchange&) {
+               service.refresh_storage_health();
                if (!health.ready()) throw ProblemError(not_ready(health));
                return Response::json(R"({"status":"up"})");
            }});

@@ -69,7 +69,7 @@ class Registry : public ::testing::TestWithParam<std::string> {
 
 TEST_P(Registry, IssuesNumberedSignedCertificates) {
     auto registry = open();
-    EXPECT_EQ(registry->schema_version(), 5);
+    EXPECT_EQ(registry->schema_version(), 6);
     auto result = registry->issue(draft(), "key-1");
     ASSERT_EQ(result.outcome, IssueOutcome::created);
     const Certificate& c = result.certificate;
@@ -184,7 +184,7 @@ TEST_P(Registry, ACommittedCertificateSurvivesReopening) {
         number = registry->issue(draft(), "k").certificate.number;
     }
     auto reopened = open();
-    EXPECT_EQ(reopened->schema_version(), 5);  // migrations are not applied twice
+    EXPECT_EQ(reopened->schema_version(), 6);  // migrations are not applied twice
     ASSERT_TRUE(reopened->find(number));
     EXPECT_EQ(reopened->issue(draft(), "k").outcome, IssueOutcome::replayed);
 }
@@ -417,6 +417,36 @@ TEST_P(Registry, TheAuditLogSaysWhoDidWhatAndWhen) {
     EXPECT_EQ(trail[2].detail, "信息有误");
     EXPECT_FALSE(trail[2].at.empty());
     EXPECT_TRUE(registry->audit_trail("S000000000000000000000").empty());
+}
+
+TEST_P(Registry, LookupLinesAreWrittenInBatchesAndNoneIsLost) {
+    auto registry = open();
+    const auto issued = registry->issue(draft(), "audit-batch", "backend").certificate;
+    for (int i = 0; i < 1200; ++i) {
+        registry->record_lookup(issued.number, "client 10.0.0." + std::to_string(i % 250),
+                                "lookup " + std::to_string(i));
+    }
+    // Queued lines count in the trail before they are written, and after.
+    EXPECT_EQ(registry->audit_trail(issued.number).size(), 1201U);
+    EXPECT_TRUE(registry->audit_writer().flush());
+    EXPECT_EQ(registry->audit_writer().waiting(), 0U);
+    const auto trail = registry->audit_trail(issued.number);
+    ASSERT_EQ(trail.size(), 1201U);
+    EXPECT_EQ(trail[1].detail, "lookup 0");
+    EXPECT_EQ(trail[1200].detail, "lookup 1199");
+    EXPECT_EQ(registry->audit_writer().dropped(), 0U);
+}
+
+TEST_P(Registry, QueuedLookupLinesAreWrittenWhenTheRegistryCloses) {
+    std::string number;
+    {
+        auto registry = open();
+        number = registry->issue(draft(), "audit-close", "backend").certificate.number;
+        registry->record_lookup(number, "client 10.0.0.9", "verify: valid");
+    }
+    auto reopened = open();
+    EXPECT_EQ(reopened->audit_writer().waiting(), 0U);
+    EXPECT_EQ(reopened->audit_trail(number).size(), 2U);
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, Registry, ::testing::Values("sqlite", "postgresql"),

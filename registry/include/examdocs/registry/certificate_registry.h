@@ -1,7 +1,6 @@
 #pragma once
 // The certificate registry: the rows that certificates, their QR codes and their
-// verification are views of, in the registry database (database.h). PostgreSQL is the
-// next step (see the issue).
+// verification are views of, in the registry database (database.h: SQLite or PostgreSQL).
 //
 // Thread-safe: every call takes its own session from the pool.
 #include <memory>
@@ -9,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "examdocs/registry/audit_writer.h"
 #include "examdocs/registry/certificate.h"
 #include "examdocs/registry/database.h"
 #include "examdocs/registry/signing_keys.h"
@@ -25,15 +25,6 @@ struct NumberPattern {
 };
 
 enum class IssueOutcome { created, replayed, conflict, number_taken };
-
-// One line of the audit log: who did what to which certificate, when.
-struct AuditEntry {
-    std::string at;      // ISO 8601, UTC
-    std::string actor;   // an API key's name, or "client <address>" for a public lookup
-    std::string action;  // issue, revoke, lookup
-    std::string number;
-    std::string detail;  // the revocation reason; how a lookup was made
-};
 
 struct IssueResult {
     IssueOutcome outcome = IssueOutcome::created;
@@ -62,9 +53,12 @@ class CertificateRegistry {
     bool revoke(const std::string& number, const std::string& reason,
                 const std::string& actor = "");
     // Records that `actor` saw the full record of `number` (the right code was given).
+    // Queued for the audit writer: never waits for the disk, never fails for its sake.
     void record_lookup(const std::string& number, const std::string& actor, const std::string& how);
-    // Every audit line about `number`, oldest first.
+    // Every audit line about `number`, oldest first, lines still queued included.
     std::vector<AuditEntry> audit_trail(const std::string& number) const;
+    // The writer of lookup lines (flush on shutdown, queue depth for metrics and health).
+    AuditWriter& audit_writer() const { return *audit_writer_; }
 
     // Whether the stored signature matches the canonical form of the row.
     bool signature_valid(const Certificate& c) const;
@@ -81,6 +75,7 @@ class CertificateRegistry {
     std::shared_ptr<Database> database_;
     SigningKeys keys_;
     NumberPattern pattern_;
+    std::unique_ptr<AuditWriter> audit_writer_;
 };
 
 }  // namespace examdocs::registry

@@ -11,6 +11,7 @@
 #include <Poco/Data/Session.h>
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace Poco::Data {
@@ -21,17 +22,46 @@ namespace examdocs::registry {
 
 enum class Dialect { sqlite, postgresql };
 
+// A database that does not hold what this service wrote, or cannot keep it durable: a
+// damaged SQLite file, one where WAL or synchronous=FULL do not take, or a registry that
+// is not the one the signing keys were made with. Serving from it would issue numbers
+// already printed on someone's certificate; the caller must not start.
+class RegistryRefused : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Every session is in use and none came free within the wait: answer "busy" (503), not a
+// fault.
+class DatabaseBusy : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// What a database failure means to the people waiting on it.
+enum class StorageFault {
+    none,  // not a storage problem (a bug, a constraint): a fault
+    full,  // the disk (or the database's quota) is full: writes cannot succeed until space
+           // is freed; reads still work
+    io,    // the storage failed to read or write
+};
+StorageFault storage_fault(const std::exception& error);
+
 class Database {
   public:
     // `url`: "postgresql://user:password@host:port/db" or a libpq "host=… dbname=…" string
     // for PostgreSQL; anything else is the path of a SQLite file (created when missing).
-    // Throws Poco::Exception on a database it cannot open or migrate.
-    explicit Database(const std::string& url);
+    // `max_sessions`: the pool's size; callers past it wait for a session (DatabaseBusy
+    // after 10 s). Size it from the threads that may hold one at once.
+    // Throws Poco::Exception on a database it cannot open or migrate, RegistryRefused on
+    // a damaged SQLite file or one that cannot run in WAL mode with synchronous=FULL.
+    explicit Database(const std::string& url, int max_sessions = 32);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    // A session; on SQLite with busy_timeout and synchronous=FULL set.
+    // A session; on SQLite with busy_timeout and synchronous=FULL set. Waits while every
+    // session is taken; throws DatabaseBusy when none comes free in time.
     Poco::Data::Session session();
     int schema_version();
     Dialect dialect() const { return dialect_; }
@@ -40,8 +70,14 @@ class Database {
     // "SQLite" or "PostgreSQL", for /health.
     std::string describe() const;
 
+    // The registry's identity, made once when the database is created: signing keys and
+    // backups name it, so that a registry swapped for another (or for an empty one) is
+    // noticed (registry_identity.h).
+    std::string identity();
+
   private:
     void migrate();
+    void check_sqlite_integrity();
     Dialect dialect_ = Dialect::sqlite;
     std::unique_ptr<Poco::Data::SessionPool> pool_;
 };

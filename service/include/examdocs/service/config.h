@@ -55,6 +55,8 @@ struct Settings {
     std::uint16_t port = 8080;  // 0 picks a free port (tests)
     int threads = 16;
     int queue = 64;
+    int max_connections = 4096;
+    std::chrono::milliseconds head_timeout{10'000};
     std::chrono::seconds read_timeout{30};
     std::chrono::seconds keep_alive_timeout{5};
     int keep_alive_max_requests = 100;
@@ -76,6 +78,8 @@ struct Settings {
     std::string registry_url;      // empty: SQLite under data_dir
     std::string signing_keys_dir;  // empty: data_dir/keys
     std::string public_base_url = "http://127.0.0.1:8080";
+    // public.other-base-urls: earlier addresses whose QR texts /v1/verify still accepts.
+    std::vector<std::string> other_base_urls;
     std::string api_keys;                // name:sha256:rights,…  (see docs/configuration.md)
     double public_rate_per_minute = 60;  // lookups and verifications per client address
     LogFormat log_format = LogFormat::json;

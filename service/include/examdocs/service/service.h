@@ -1,5 +1,5 @@
 #pragma once
-// The examdocs HTTP service: a Poco HTTPServer, the route table, the one place where
+// The examdocs HTTP service: the HTTP front (http_front.h), the route table, the one place where
 // exceptions become problem+json, the access log, metrics and health.
 //
 // Life cycle: construct (routes are added; a broken layout throws LayoutError here), add more
@@ -8,10 +8,12 @@
 // 200 when they pass. Methods are called from one controlling thread; requests are handled on the
 // server's worker threads.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "examdocs/registry/certificate_registry.h"
@@ -24,16 +26,23 @@
 #include "examdocs/service/router.h"
 #include "examdocs/validators/photo_profile.h"
 
-namespace Poco {
-class ThreadPool;
-}
-namespace Poco::Net {
-class HTTPServer;
-}
-
 namespace examdocs::service {
 
+class HttpFront;
 class JobRunner;
+
+// start() refused to serve: the registry is damaged, cannot be made durable, or is not the
+// one the signing keys belong to. `exit_status` is what `examdocs serve` exits with
+// (74, EX_IOERR, from sysexits.h).
+class StartRefused : public std::runtime_error {
+  public:
+    StartRefused(const std::string& what, int exit_status)
+        : std::runtime_error(what), exit_status_(exit_status) {}
+    int exit_status() const { return exit_status_; }
+
+  private:
+    int exit_status_;
+};
 
 class Service {
   public:
@@ -67,6 +76,13 @@ class Service {
     // server.drain-timeout-s, then closes every connection. Idempotent.
     void shutdown();
 
+    // A write failed for want of space (the data directory's disk or the database's):
+    // /health/ready says so until space is back. Thread-safe.
+    void note_storage_full(const std::string& detail);
+    // Measures the data directory's free space into health() as "storage"; /health and
+    // /health/ready call it before they answer. Thread-safe.
+    void refresh_storage_health();
+
     // Used by the dispatcher.
     bool draining() const { return draining_.load(); }
     void request_started();
@@ -87,8 +103,7 @@ class Service {
     Router router_;
     Health health_;
     Metrics metrics_;
-    std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<HttpFront> server_;
     std::thread startup_;
     std::uint16_t bound_port_ = 0;
     std::atomic<bool> draining_{false};
@@ -97,6 +112,9 @@ class Service {
     mutable std::mutex in_flight_mutex_;
     std::condition_variable in_flight_cv_;
     int in_flight_ = 0;
+    std::mutex storage_mutex_;
+    std::string storage_full_detail_;  // the last write refused for want of space
+    std::chrono::steady_clock::time_point storage_full_at_{};
 };
 
 }  // namespace examdocs::service
