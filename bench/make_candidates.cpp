@@ -16,20 +16,23 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
+#include <opencv2/core.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <random>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "examdocs/core/base64.h"
 #include "examdocs/core/id_number.h"
+#include "examdocs/images/decode_image.h"
+#include "examdocs/images/encode_jpeg.h"
 
 namespace {
 
@@ -106,12 +109,22 @@ int main(int argc, char** argv) {
 
     const auto dir = std::filesystem::path(out_path).parent_path();
     cv::Mat fixture;
+    examdocs::images::Pixels fixture_pixels;
     if (!distinct_fixture.empty()) {
-        fixture = cv::imread(distinct_fixture, cv::IMREAD_COLOR);
-        if (fixture.empty()) {
+        std::ifstream in(distinct_fixture, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
+        examdocs::images::DecodeOptions options;
+        options.order = examdocs::images::ChannelOrder::bgr;
+        auto decoded = examdocs::images::decode_image(
+            std::as_bytes(std::span(bytes.data(), bytes.size())), options);
+        if (!decoded) {
             std::cerr << "cannot read " << distinct_fixture << '\n';
             return 66;
         }
+        fixture_pixels = std::move(*decoded.pixels);
+        fixture = cv::Mat(fixture_pixels.height, fixture_pixels.width, CV_8UC3,
+                          fixture_pixels.bytes.data(), fixture_pixels.stride());
         std::filesystem::create_directories(dir / "photos");
     }
 
@@ -161,13 +174,15 @@ int main(int argc, char** argv) {
             fixture.convertTo(variant, -1, 1.0 - 0.002 * (i % 50), static_cast<double>(i % 17));
             char file[48];
             std::snprintf(file, sizeof file, "photos/%06d.jpg", i + 1);
+            const std::string jpeg = examdocs::images::encode_jpeg(
+                examdocs::images::PixelView{variant.data, variant.cols, variant.rows, 3,
+                                            variant.step, examdocs::images::ChannelOrder::bgr},
+                90);
             if (defaults_text.empty()) {
-                cv::imwrite((dir / file).string(), variant, {cv::IMWRITE_JPEG_QUALITY, 90});
+                std::ofstream((dir / file).string(), std::ios::binary) << jpeg;
                 photo = std::string("@") + file;
             } else {
-                std::vector<uchar> jpeg;
-                cv::imencode(".jpg", variant, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
-                photo = examdocs::base64_encode(std::string(jpeg.begin(), jpeg.end()));
+                photo = examdocs::base64_encode(jpeg);
             }
         }
         char code[16];

@@ -112,14 +112,20 @@ int verify_command(int argc, char** argv) {
             }
             const std::string bytes((std::istreambuf_iterator<char>(file)),
                                     std::istreambuf_iterator<char>());
-            auto text =
+            auto reading =
                 validators::read_qr_code(std::as_bytes(std::span(bytes.data(), bytes.size())));
-            if (!text) {
+            if (reading.error) {
+                std::cout << input << ": " << images::to_string(reading.error->code) << ": "
+                          << reading.error->message_en << '\n';
+                note(65);
+                continue;
+            }
+            if (!reading.text) {
                 std::cout << input << ": no QR code could be read\n";
                 note(65);
                 continue;
             }
-            qr = *text;
+            qr = *reading.text;
         }
         Asked asked;
         try {

@@ -1,8 +1,9 @@
 #pragma once
-// Private to renderers/: an uploaded photo made safe to embed. It is decoded (EXIF
-// orientation applied), cropped to the box's shape around its centre, scaled to at most
-// 300 dpi for the box, and encoded again as a baseline JPEG: the uploaded bytes never
-// reach the PDF, and nothing appended to them or hidden in their metadata does either.
+// Private to renderers/: an uploaded photo made safe to embed. It is decoded by the image
+// gate (images/: limits, truncation refused, EXIF orientation applied), cropped to the
+// box's shape around its centre, scaled to at most 300 dpi for the box, and encoded again
+// as a baseline JPEG: the uploaded bytes never reach the PDF, and nothing appended to
+// them or hidden in their metadata does either.
 #include <optional>
 #include <span>
 #include <string>
@@ -15,7 +16,9 @@ struct EmbeddablePhoto {
 };
 
 struct PhotoProblem {
-    std::string code;  // photo-not-image | photo-format | photo-too-large | photo-undecodable
+    // base64, or the image gate's code: not-an-image | image-format | image-too-large |
+    // image-scans | truncated-image
+    std::string code;
     std::string message;
 };
 

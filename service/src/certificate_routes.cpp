@@ -228,16 +228,22 @@ void add_certificate_routes(Service& service) {
              if (type == "image/jpeg" || type == "image/png") {
                  // A photo or scan of the certificate: its QR code is read here.
                  const std::string body = ex.read_body();
-                 auto text =
+                 auto reading =
                      validators::read_qr_code(std::as_bytes(std::span(body.data(), body.size())));
-                 if (!text) {
+                 if (reading.error) {
+                     const std::string code(images::to_string(reading.error->code));
+                     throw ProblemError(
+                         unprocessable("The picture cannot be read: " + reading.error->message_en,
+                                       {{"/image", code, reading.error->message()}}));
+                 }
+                 if (!reading.text) {
                      throw ProblemError(unprocessable(
                          "No QR code could be read in the picture; photograph the code square on, "
                          "in focus, filling a good part of the picture.",
                          {{"/image", "no-qr-code",
                            "图片中未识别到二维码 / No QR code found in the picture."}}));
                  }
-                 qr = *text;
+                 qr = *reading.text;
              } else {
                  Poco::JSON::Parser parser;
                  auto parsed = parser.parse(ex.read_body());

@@ -110,10 +110,14 @@ void refuse_rejected(const validators::PhotoReport& report) {
         throw ProblemError(unsupported_media_type(report.rejection_detail));
     }
     if (report.rejection == validators::Rejection::not_an_image) {
-        Problem p = unprocessable(report.rejection_detail,
-                                  {{"/photo", "not-an-image", report.rejection_detail}});
-        p.slug = "not-an-image";
-        p.title = "Not an image";
+        // The image gate's code (truncated-image, image-scans, image-too-large, …) is both
+        // the field error's code and the problem type, so a caller can branch on either.
+        const std::string code =
+            report.rejection_code.empty() ? "not-an-image" : report.rejection_code;
+        Problem p =
+            unprocessable(report.rejection_detail, {{"/photo", code, report.rejection_detail}});
+        p.slug = code;
+        p.title = code == "not-an-image" ? "Not an image" : "The image was refused";
         throw ProblemError(p);
     }
 }

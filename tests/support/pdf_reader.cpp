@@ -10,8 +10,9 @@
 #include <poppler/cpp/poppler-page.h>
 
 #include <memory>
-#include <opencv2/imgcodecs.hpp>
 #include <stdexcept>
+
+#include "examdocs/images/encode_jpeg.h"
 
 namespace examdocs::test {
 
@@ -89,11 +90,11 @@ std::string render_page_jpeg(const std::string& pdf, int page_index, double dpi)
     poppler::page_renderer renderer;
     renderer.set_image_format(poppler::image::format_gray8);
     poppler::image image = renderer.render_page(page.get(), dpi, dpi);
-    cv::Mat grey(image.height(), image.width(), CV_8UC1, const_cast<char*>(image.const_data()),
-                 static_cast<std::size_t>(image.bytes_per_row()));
-    std::vector<uchar> jpeg;
-    cv::imencode(".jpg", grey, jpeg, {cv::IMWRITE_JPEG_QUALITY, 85});
-    return std::string(jpeg.begin(), jpeg.end());
+    return images::encode_jpeg(
+        images::PixelView{reinterpret_cast<const std::uint8_t*>(image.const_data()), image.width(),
+                          image.height(), 1, static_cast<std::size_t>(image.bytes_per_row()),
+                          images::ChannelOrder::rgb},
+        85);
 }
 
 }  // namespace examdocs::test

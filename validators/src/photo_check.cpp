@@ -8,10 +8,13 @@
 #include <cstdio>
 #include <mutex>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 #include <sstream>
+
+#include "examdocs/images/decode_image.h"
+#include "examdocs/images/encode_jpeg.h"
+#include "opencv_pixels.h"
 
 namespace examdocs::validators {
 
@@ -41,29 +44,6 @@ std::string bytes_text(long long bytes) {
 }
 
 std::string size_text(int w, int h) { return std::to_string(w) + "×" + std::to_string(h); }
-
-// Whether the file reaches its end marker: libjpeg and libpng decode a truncated file
-// into a picture with a grey or black bottom, which must not pass for a photo.
-bool complete(std::span<const std::byte> b, ImageFormat format) {
-    if (format == ImageFormat::png) {
-        const std::string_view text(reinterpret_cast<const char*>(b.data()), b.size());
-        return text.rfind("IEND") != std::string_view::npos;
-    }
-    for (std::size_t i = b.size(); i >= 2; --i) {
-        if (b[i - 2] == std::byte{0xFF} && b[i - 1] == std::byte{0xD9}) return true;
-    }
-    return false;
-}
-
-int jpeg_scan_count(std::span<const std::byte> b) {
-    int scans = 0;
-    for (std::size_t i = 0; i + 1 < b.size(); ++i) {
-        // In entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so
-        // FF DA can only be a start-of-scan marker.
-        if (b[i] == std::byte{0xFF} && b[i + 1] == std::byte{0xDA}) ++scans;
-    }
-    return scans;
-}
 
 const cv::CascadeClassifier& face_detector() {
     static const cv::CascadeClassifier detector = [] {
@@ -103,43 +83,47 @@ std::vector<cv::Rect> detect_faces(const cv::Mat& bgr) {
     return faces;
 }
 
+// An image through the gate, at a size the checks can use: a photo far larger than
+// any profile accepts is still judged (size, colour, background, face), but at most at
+// about kWorkingSide pixels a side, which is plenty for a face detector that works at
+// 240 across and a sharpness measure at 200×200. Full size is never held.
+constexpr int kWorkingSide = 1600;
+
 struct Decoded {
-    cv::Mat bgr;
-    bool ok = false;
+    images::Pixels pixels;                    // what the gate returned, when bgr borrows it
+    cv::Mat bgr;                              // at working size
+    double scale = 1.0;                       // source pixels per working pixel
+    int source_width = 0, source_height = 0;  // as displayed
+    std::optional<images::ImageError> error;
 };
 
-Decoded decode(std::span<const std::byte> bytes, const ImageHeader& header) {
+Decoded decode(std::span<const std::byte> bytes) {
+    images::DecodeOptions options;
+    options.limits.max_pixels = kMaxDecodePixels;
+    options.limits.max_jpeg_scans = kMaxJpegScans;
+    options.order = images::ChannelOrder::bgr;
+    options.min_width = options.min_height = kWorkingSide;
+    auto result = images::decode_image(bytes, options);
     Decoded d;
-    cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<std::byte*>(bytes.data()));
-    try {
-        const bool alpha =
-            header.format == ImageFormat::png && (header.components == 2 || header.components == 4);
-        if (alpha) {
-            // Transparent areas become white, as they would on paper.
-            cv::Mat rgba = cv::imdecode(raw, cv::IMREAD_UNCHANGED);
-            if (rgba.empty()) return d;
-            if (rgba.depth() == CV_16U) rgba.convertTo(rgba, CV_8U, 1.0 / 257);
-            if (rgba.channels() == 2) cv::cvtColor(rgba, rgba, cv::COLOR_GRAY2BGRA);
-            std::vector<cv::Mat> ch;
-            cv::split(rgba, ch);
-            cv::Mat a;
-            ch[3].convertTo(a, CV_32F, 1.0 / 255);
-            cv::Mat out;
-            std::vector<cv::Mat> rgb(3);
-            for (int i = 0; i < 3; ++i) {
-                cv::Mat c;
-                ch[static_cast<std::size_t>(i)].convertTo(c, CV_32F);
-                c = c.mul(a) + (1.0 - a) * 255.0;
-                c.convertTo(rgb[static_cast<std::size_t>(i)], CV_8U);
-            }
-            cv::merge(rgb, d.bgr);
-        } else {
-            d.bgr = cv::imdecode(raw, cv::IMREAD_COLOR);  // applies EXIF orientation
-        }
-    } catch (const cv::Exception&) {
-        d.bgr.release();
+    if (!result) {
+        d.error = std::move(result.error);
+        return d;
     }
-    d.ok = !d.bgr.empty();
+    d.pixels = std::move(*result.pixels);
+    d.source_width = result.source_width;
+    d.source_height = result.source_height;
+    const cv::Mat pixels = as_mat(d.pixels);
+    const int side = std::max(pixels.cols, pixels.rows);
+    if (side > 2 * kWorkingSide) {
+        // The gate reduces by whole factors; bring a still-large image down the rest of
+        // the way before the colour conversions copy it.
+        const double s = static_cast<double>(kWorkingSide) / side;
+        cv::resize(pixels, d.bgr, cv::Size(), s, s, cv::INTER_AREA);
+        d.pixels = {};
+    } else {
+        d.bgr = pixels;
+    }
+    d.scale = static_cast<double>(d.source_width) / d.bgr.cols;
     return d;
 }
 
@@ -158,7 +142,8 @@ std::string formats_text(const PhotoProfile& p) {
     return s;
 }
 
-void check_pixels(PhotoReport& r, const cv::Mat& bgr, const PhotoProfile& p) {
+// `scale`: source pixels per pixel of `bgr`, for the face box reported.
+void check_pixels(PhotoReport& r, const cv::Mat& bgr, double scale, const PhotoProfile& p) {
     if (p.require_colour) {
         // Mean spread between colour channels: near zero for a grey-scale photo, whatever
         // format it is stored in.
@@ -227,7 +212,8 @@ void check_pixels(PhotoReport& r, const cv::Mat& bgr, const PhotoProfile& p) {
                              : "More than one face; only the candidate may be in the photo."));
     if (!one) return;
     const cv::Rect f = faces[0];
-    r.face = FaceBox{f.x, f.y, f.width, f.height};
+    auto to_source = [scale](int v) { return static_cast<int>(std::lround(v * scale)); };
+    r.face = FaceBox{to_source(f.x), to_source(f.y), to_source(f.width), to_source(f.height)};
     const double head_share = f.height * kHeadPerFace / bgr.rows;
     const bool size_ok = head_share >= p.head_share_min && head_share <= p.head_share_max;
     add(r, "face-size", size_ok, fixed(head_share, 2),
@@ -273,28 +259,39 @@ void check_pixels(PhotoReport& r, const cv::Mat& bgr, const PhotoProfile& p) {
 
 }  // namespace
 
-PhotoReport check_photo(std::span<const std::byte> bytes, const PhotoProfile& p) {
-    PhotoReport r;
+namespace {
+
+struct Inspection {
+    PhotoReport report;
+    Decoded decoded;  // empty when the report stops before decoding
+};
+
+Inspection inspect(std::span<const std::byte> bytes, const PhotoProfile& p) {
+    Inspection in;
+    PhotoReport& r = in.report;
     r.profile = p.name;
     r.bytes = static_cast<long long>(bytes.size());
     const ImageHeader header = read_image_header(bytes);
     r.format = header.format;
     if (header.format == ImageFormat::unknown) {
         r.rejection = Rejection::not_an_image;
+        r.rejection_code = "not-an-image";
         r.rejection_detail = "不是图片文件 / The file is not an image (no JPEG or PNG signature).";
-        return r;
+        return in;
     }
     if (header.format != ImageFormat::jpeg && header.format != ImageFormat::png) {
         r.rejection = Rejection::unsupported_type;
+        r.rejection_code = "image-format";
         r.rejection_detail = "不支持" + std::string(to_string(header.format)) +
                              "格式，请上传JPG或PNG / " + std::string(to_string(header.format)) +
                              " is not accepted; upload a JPEG or PNG.";
-        return r;
+        return in;
     }
     if (header.width == 0 || header.height == 0) {
         r.rejection = Rejection::not_an_image;
+        r.rejection_code = "truncated-image";
         r.rejection_detail = "图片文件不完整或已损坏 / The image is truncated or damaged.";
-        return r;
+        return in;
     }
     const bool format_ok =
         std::find(p.formats.begin(), p.formats.end(), header.format) != p.formats.end();
@@ -311,7 +308,8 @@ PhotoReport check_photo(std::span<const std::byte> bytes, const PhotoProfile& p)
             ok ? "文件大小符合要求" : "文件大小应为" + limit,
             ok ? "File size is within bounds." : "The file size must be " + limit + ".");
     }
-    // Refuse to decode what no profile would accept: a bomb is stopped by its header.
+    // What no profile would accept is measured from the header alone: a failed
+    // dimensions check, like any photo of the wrong size, with no decoding at all.
     const std::uint64_t pixels = static_cast<std::uint64_t>(header.width) * header.height;
     const bool over_profile =
         (p.max_width && static_cast<int>(std::max(header.width, header.height)) >
@@ -322,23 +320,21 @@ PhotoReport check_photo(std::span<const std::byte> bytes, const PhotoProfile& p)
         add(r, "dimensions", false, size_text(r.width, r.height),
             "≤ " + size_text(std::max(p.max_width, 1), std::max(p.max_height, 1)), "照片像素过大",
             "The photo has far too many pixels.");
-        return r;
+        return in;
     }
-    if (header.format == ImageFormat::jpeg && jpeg_scan_count(bytes) > kMaxJpegScans) {
-        r.rejection = Rejection::not_an_image;
-        r.rejection_detail = "JPEG文件结构异常 / The JPEG has an abnormal number of scans.";
-        return r;
+    // Anything the gate refuses (truncated, corrupt, too many scans, too much memory) is
+    // not a photo to report on: the caller answers 422 with the gate's code.
+    in.decoded = decode(bytes);
+    if (in.decoded.error) {
+        r.rejection = in.decoded.error->code == images::ImageErrorCode::format
+                          ? Rejection::unsupported_type
+                          : Rejection::not_an_image;
+        r.rejection_code = std::string(images::to_string(in.decoded.error->code));
+        r.rejection_detail = in.decoded.error->message();
+        return in;
     }
-    const Decoded d = complete(bytes, header.format) ? decode(bytes, header) : Decoded{};
-    if (!d.ok) {
-        r.rejection = Rejection::not_an_image;
-        r.rejection_detail =
-            "图片无法解码，文件不完整或已损坏 / The image cannot be decoded; the file is truncated "
-            "or damaged.";
-        return r;
-    }
-    r.width = d.bgr.cols;
-    r.height = d.bgr.rows;
+    r.width = in.decoded.source_width;
+    r.height = in.decoded.source_height;
     {
         const bool ok = (!p.min_width || r.width >= p.min_width) &&
                         (!p.min_height || r.height >= p.min_height) &&
@@ -367,10 +363,16 @@ PhotoReport check_photo(std::span<const std::byte> bytes, const PhotoProfile& p)
             ok ? "Aspect ratio is right."
                : "The width-to-height ratio is wrong; crop to " + fixed(p.aspect, 3) + ".");
     }
-    check_pixels(r, d.bgr, p);
+    check_pixels(r, in.decoded.bgr, in.decoded.scale, p);
     r.passed =
         std::all_of(r.checks.begin(), r.checks.end(), [](const Check& c) { return c.passed; });
-    return r;
+    return in;
+}
+
+}  // namespace
+
+PhotoReport check_photo(std::span<const std::byte> bytes, const PhotoProfile& p) {
+    return inspect(bytes, p).report;
 }
 
 NormalizedPhoto normalize_photo(std::span<const std::byte> bytes, const PhotoProfile& p) {
@@ -381,26 +383,20 @@ NormalizedPhoto normalize_photo(std::span<const std::byte> bytes, const PhotoPro
     container_only.face_checks = false;
     container_only.white_background = false;
     container_only.require_colour = false;
-    out.report = check_photo(bytes, container_only);
+    Inspection in = inspect(bytes, container_only);
+    out.report = in.report;
     if (out.report.rejection != Rejection::none) {
-        out.problem_code = "not-an-image";
+        out.problem_code = out.report.rejection_code;
         out.problem_detail = out.report.rejection_detail;
         return out;
     }
-    const ImageHeader header = read_image_header(bytes);
-    const std::uint64_t pixels = static_cast<std::uint64_t>(header.width) * header.height;
-    if (pixels > kMaxDecodePixels) {
-        out.problem_code = "too-large";
+    if (in.decoded.bgr.empty()) {
+        out.problem_code = "image-too-large";
         out.problem_detail = "照片像素过大，无法处理 / The photo has too many pixels to process.";
         return out;
     }
-    const Decoded d = decode(bytes, header);
-    if (!d.ok) {
-        out.problem_code = "not-an-image";
-        out.problem_detail = "图片无法解码 / The image cannot be decoded.";
-        return out;
-    }
-    cv::Mat image = d.bgr;
+    // At working size: a profile without a target size gets at most about that.
+    cv::Mat image = in.decoded.bgr;
     const int tw = p.target_width ? p.target_width : image.cols;
     const int th = p.target_height ? p.target_height : image.rows;
     if (p.face_checks) {
@@ -467,17 +463,16 @@ NormalizedPhoto normalize_photo(std::span<const std::byte> bytes, const PhotoPro
         }
     }
     // The highest quality whose size is within the profile's bounds.
-    std::vector<uchar> jpeg;
+    std::string result;
     for (int quality = 95; quality >= 50; quality -= 5) {
-        cv::imencode(".jpg", sized, jpeg, {cv::IMWRITE_JPEG_QUALITY, quality});
-        if (!p.max_bytes || static_cast<long long>(jpeg.size()) <= p.max_bytes) break;
+        result = images::encode_jpeg(as_view(sized), quality);
+        if (!p.max_bytes || static_cast<long long>(result.size()) <= p.max_bytes) break;
     }
-    if (p.min_bytes && static_cast<long long>(jpeg.size()) < p.min_bytes) {
+    if (p.min_bytes && static_cast<long long>(result.size()) < p.min_bytes) {
         // Too small even at 95 (a profile with a minimum file size, like 软考's 30 KB):
         // the finest quantisation is the honest way to add bytes.
-        cv::imencode(".jpg", sized, jpeg, {cv::IMWRITE_JPEG_QUALITY, 100});
+        result = images::encode_jpeg(as_view(sized), 100);
     }
-    const std::string result(jpeg.begin(), jpeg.end());
     out.report = check_photo(std::as_bytes(std::span(result.data(), result.size())), p);
     if (!out.report.passed) {
         std::string failing;

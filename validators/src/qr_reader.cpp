@@ -4,31 +4,32 @@
 #include <ZXing/DecodeHints.h>
 #include <ZXing/ReadBarcode.h>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "examdocs/core/image_header.h"
+#include "examdocs/images/decode_image.h"
+#include "opencv_pixels.h"
 
 namespace examdocs::validators {
 
-std::optional<std::string> read_qr_code(std::span<const std::byte> bytes) {
-    const ImageHeader header = read_image_header(bytes);
-    if (header.format != ImageFormat::jpeg && header.format != ImageFormat::png)
-        return std::nullopt;
-    // A phone photo is at most a few tens of megapixels; refuse bombs before decoding.
-    if (static_cast<std::uint64_t>(header.width) * header.height > 50'000'000 ||
-        header.width == 0) {
-        return std::nullopt;
-    }
+namespace {
+
+// Large photos are read at about 2,000 pixels across: plenty for a QR code that fills a
+// tenth of the picture, and a bounded cost.
+constexpr int kReadingWidth = 2000;
+
+}  // namespace
+
+QrReading read_qr_code(std::span<const std::byte> bytes) {
+    images::DecodeOptions options;
+    options.limits.max_pixels = 50'000'000;  // a phone photo is at most a few tens of MP
+    options.channels = 1;
+    options.min_width = kReadingWidth;
+    auto decoded = images::decode_image(bytes, options);
+    if (!decoded) return QrReading{std::nullopt, std::move(decoded.error)};
     try {
-        cv::Mat grey = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1,
-                                            const_cast<std::byte*>(bytes.data())),
-                                    cv::IMREAD_GRAYSCALE);
-        if (grey.empty()) return std::nullopt;
-        // Large photos are scaled to about 2,000 pixels across: plenty for a QR code that
-        // fills a tenth of the picture, and a bounded cost.
-        if (grey.cols > 2400) {
-            const double s = 2000.0 / grey.cols;
+        cv::Mat grey = as_mat(*decoded.pixels);
+        if (grey.cols > kReadingWidth * 6 / 5) {
+            const double s = static_cast<double>(kReadingWidth) / grey.cols;
             cv::resize(grey, grey, cv::Size(), s, s, cv::INTER_AREA);
         }
         ZXing::ImageView view(grey.data, grey.cols, grey.rows, ZXing::ImageFormat::Lum,
@@ -38,13 +39,12 @@ std::optional<std::string> read_qr_code(std::span<const std::byte> bytes) {
         hints.setTryHarder(true);
         hints.setTryRotate(true);
         for (const auto& result : ZXing::ReadBarcodes(view, hints)) {
-            if (result.isValid()) return result.text();
+            if (result.isValid()) return QrReading{result.text(), std::nullopt};
         }
     } catch (const std::exception&) {
-        // cv::Exception on a corrupt file, std::out_of_range from ZXing 1.4 on crafted
-        // codes: either way there is no code to read.
+        // std::out_of_range from ZXing 1.4 on crafted codes: there is no code to read.
     }
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace examdocs::validators

@@ -251,14 +251,14 @@ TEST(Documents, APhotoThatIsNotAnImageIsRefused) {
     auto data = sample_request("admission-ticket");
     root(data)->getObject("candidate")->set("photo", "bm90IGFuIGltYWdlIGF0IGFsbA==");
     auto outcome = render("admission-ticket", data);
-    EXPECT_TRUE(has_error(outcome, "/candidate/photo", "photo-format")) << field_codes(outcome);
+    EXPECT_TRUE(has_error(outcome, "/candidate/photo", "not-an-image")) << field_codes(outcome);
 
     auto truncated = sample_request("admission-ticket");
     const std::string photo = test::photo_base64("good_295x413.jpg");
     root(truncated)->getObject("candidate")->set("photo", photo.substr(0, 400));
     auto outcome2 = render("admission-ticket", truncated);
     EXPECT_FALSE(outcome2.document);
-    EXPECT_TRUE(has_error(outcome2, "/candidate/photo", "photo-undecodable"))
+    EXPECT_TRUE(has_error(outcome2, "/candidate/photo", "truncated-image"))
         << field_codes(outcome2);
 }
 

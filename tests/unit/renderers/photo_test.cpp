@@ -5,11 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <sstream>
 
 #include "examdocs/core/base64.h"
+#include "support/image_files.h"
 #include "support/samples.h"
 
 namespace {
@@ -18,11 +18,7 @@ using examdocs::renderers::prepare_photo;
 
 std::string base64(const std::string& bytes) { return examdocs::base64_encode(bytes); }
 
-cv::Mat decode(const std::string& jpeg) {
-    return cv::imdecode(
-        cv::Mat(1, static_cast<int>(jpeg.size()), CV_8UC1, const_cast<char*>(jpeg.data())),
-        cv::IMREAD_COLOR);
-}
+cv::Mat decode(const std::string& jpeg) { return examdocs::test::decode_to_mat(jpeg); }
 
 // The fixture with an EXIF APP1 segment saying "rotate 90° clockwise to display"
 // (orientation 6), as phone cameras write it.
@@ -78,20 +74,18 @@ TEST(Photo, CroppedToTheBoxAndAtMost300Dpi) {
     EXPECT_EQ(out.cols, result.photo->width);
 }
 
-TEST(Photo, TheFastJpegPathMatchesOpenCv) {
-    // Plain JPEGs are decoded by libjpeg straight to BGR, large ones scaled in the DCT;
-    // what comes out must look like OpenCV's own decoding of the same file, at every size.
+TEST(Photo, ReducedDecodingLooksLikeTheFullImage) {
+    // Large JPEGs are scaled inside the DCT, large PNGs averaged row by row; what comes
+    // out must look like the full-size decoding of the same file, at every size.
     cv::Mat large;
     cv::resize(decode(fixture()), large, cv::Size(), 4, 4, cv::INTER_CUBIC);
-    std::vector<uchar> large_jpeg;
-    cv::imencode(".jpg", large, large_jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
-    std::vector<uchar> grey_jpeg;
+    const std::string large_jpeg = examdocs::test::jpeg_from_mat(large, 90);
+    const std::string large_png = examdocs::test::png_from_mat(large);
     cv::Mat grey;
     cv::cvtColor(decode(fixture()), grey, cv::COLOR_BGR2GRAY);
-    cv::imencode(".jpg", grey, grey_jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
+    const std::string grey_jpeg = examdocs::test::jpeg_from_mat(grey, 90);
     const float box_w = 25 * 72.0F / 25.4F, box_h = 35 * 72.0F / 25.4F;
-    for (const std::string& input : {fixture(), std::string(large_jpeg.begin(), large_jpeg.end()),
-                                     std::string(grey_jpeg.begin(), grey_jpeg.end())}) {
+    for (const std::string& input : {fixture(), large_jpeg, large_png, grey_jpeg}) {
         auto result = prepare_photo(base64(input), box_w, box_h, 200);
         ASSERT_TRUE(result.photo) << result.problem->message;
         EXPECT_EQ(result.photo->width, 196) << "25 mm at 200 dpi";
@@ -115,14 +109,12 @@ TEST(Photo, ADecompressionBombIsRefusedFromItsHeader) {
                            29);
     auto result = prepare_photo(base64(bomb), 70, 99);
     ASSERT_TRUE(result.problem);
-    EXPECT_EQ(result.problem->code, "photo-too-large");
+    EXPECT_EQ(result.problem->code, "image-too-large");
 }
 
 TEST(Photo, PngWithAlphaIsAccepted) {
     cv::Mat rgba(120, 90, CV_8UC4, cv::Scalar(255, 255, 255, 128));
-    std::vector<uchar> png;
-    cv::imencode(".png", rgba, png);
-    auto result = prepare_photo(base64(std::string(png.begin(), png.end())), 70, 99);
+    auto result = prepare_photo(base64(examdocs::test::png_from_mat(rgba)), 70, 99);
     ASSERT_TRUE(result.photo) << result.problem->message;
     EXPECT_EQ(result.photo->jpeg.rfind("\xFF\xD8", 0), 0u);
 }

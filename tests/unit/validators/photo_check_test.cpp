@@ -4,10 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include <jpeglib.h>
-#include <zlib.h>
+#include <png.h>
+
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -15,6 +14,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "support/image_files.h"
 #include "support/samples.h"
 
 namespace {
@@ -28,19 +28,10 @@ std::string fixture(const std::string& name) {
     return test::read_file(test::source_path("tests/data/photos/" + name));
 }
 
-cv::Mat image(const std::string& name) {
-    const std::string bytes = fixture(name);
-    return cv::imdecode(
-        cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data())),
-        cv::IMREAD_COLOR);
-}
+cv::Mat image(const std::string& name) { return test::decode_to_mat(fixture(name)); }
 
 std::string encode(const cv::Mat& m, const std::string& ext = ".jpg", int quality = 95) {
-    std::vector<uchar> out;
-    std::vector<int> params;
-    if (ext == ".jpg") params = {cv::IMWRITE_JPEG_QUALITY, quality};
-    cv::imencode(ext, m, out, params);
-    return std::string(out.begin(), out.end());
+    return ext == ".png" ? test::png_from_mat(m) : test::jpeg_from_mat(m, quality);
 }
 
 PhotoReport check(const std::string& bytes, const std::string& profile_name = "ruankao") {
@@ -172,83 +163,19 @@ TEST(PhotoCheck, SixteenBitPngIsRead) {
     EXPECT_EQ(failing(r), Codes{});
 }
 
-// A palette PNG (colour type 3) written by hand: OpenCV only writes true-colour PNGs.
+// A palette PNG (colour type 3), quantised to 6×6×6 colours.
 std::string palette_png(const cv::Mat& bgr) {
-    // Quantise to 6×6×6 colours.
-    std::string rows;
-    for (int y = 0; y < bgr.rows; ++y) {
-        rows += '\0';  // filter: none
-        for (int x = 0; x < bgr.cols; ++x) {
-            const auto p = bgr.at<cv::Vec3b>(y, x);
-            rows +=
-                static_cast<char>((p[2] * 6 / 256) * 36 + (p[1] * 6 / 256) * 6 + p[0] * 6 / 256);
-        }
-    }
-    uLongf size = compressBound(static_cast<uLong>(rows.size()));
-    std::string z(size, '\0');
-    compress(reinterpret_cast<Bytef*>(z.data()), &size, reinterpret_cast<const Bytef*>(rows.data()),
-             static_cast<uLong>(rows.size()));
-    z.resize(size);
-    auto be32 = [](std::uint32_t v) {
-        return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
-                           static_cast<char>(v >> 8), static_cast<char>(v)};
-    };
-    auto chunk = [&](const std::string& type, const std::string& data) {
-        std::string c = type + data;
-        const auto crc = static_cast<std::uint32_t>(
-            crc32(0, reinterpret_cast<const Bytef*>(c.data()), static_cast<uInt>(c.size())));
-        return be32(static_cast<std::uint32_t>(data.size())) + c + be32(crc);
-    };
-    std::string plte;
-    for (int i = 0; i < 216; ++i) {
-        plte += static_cast<char>((i / 36) * 51);
-        plte += static_cast<char>(((i / 6) % 6) * 51);
-        plte += static_cast<char>((i % 6) * 51);
-    }
-    const std::string ihdr = be32(static_cast<std::uint32_t>(bgr.cols)) +
-                             be32(static_cast<std::uint32_t>(bgr.rows)) +
-                             std::string("\x08\x03\0\0\0", 5);
-    return std::string("\x89PNG\r\n\x1A\n", 8) + chunk("IHDR", ihdr) + chunk("PLTE", plte) +
-           chunk("IDAT", z) + chunk("IEND", "");
+    return test::png_from_rows(
+        bgr.cols, bgr.rows, PNG_COLOR_TYPE_PALETTE, 8, [&](int y, std::uint8_t* row) {
+            for (int x = 0; x < bgr.cols; ++x) {
+                const auto p = bgr.at<cv::Vec3b>(y, x);
+                row[x] = static_cast<std::uint8_t>((p[2] * 6 / 256) * 36 + (p[1] * 6 / 256) * 6 +
+                                                   p[0] * 6 / 256);
+            }
+        });
 }
 
-// A CMYK JPEG through libjpeg, as print shops and some scanners save them.
-std::string cmyk_jpeg(const cv::Mat& bgr) {
-    jpeg_compress_struct cinfo{};
-    jpeg_error_mgr jerr{};
-    cinfo.err = jpeg_std_error(&jerr);
-    jpeg_create_compress(&cinfo);
-    unsigned char* buffer = nullptr;
-    unsigned long size = 0;
-    jpeg_mem_dest(&cinfo, &buffer, &size);
-    cinfo.image_width = static_cast<JDIMENSION>(bgr.cols);
-    cinfo.image_height = static_cast<JDIMENSION>(bgr.rows);
-    cinfo.input_components = 4;
-    cinfo.in_color_space = JCS_CMYK;
-    jpeg_set_defaults(&cinfo);
-    jpeg_set_quality(&cinfo, 95, TRUE);
-    jpeg_start_compress(&cinfo, TRUE);
-    std::vector<unsigned char> row(static_cast<std::size_t>(bgr.cols) * 4);
-    while (cinfo.next_scanline < cinfo.image_height) {
-        const auto* src = bgr.ptr<cv::Vec3b>(static_cast<int>(cinfo.next_scanline));
-        for (int x = 0; x < bgr.cols; ++x) {
-            // Adobe-style inverted CMYK, as libjpeg and OpenCV read it back.
-            const int k = 255 - std::max({src[x][0], src[x][1], src[x][2]});
-            const auto i = static_cast<std::size_t>(x) * 4;
-            row[i] = static_cast<unsigned char>(src[x][2] + k);
-            row[i + 1] = static_cast<unsigned char>(src[x][1] + k);
-            row[i + 2] = static_cast<unsigned char>(src[x][0] + k);
-            row[i + 3] = static_cast<unsigned char>(255 - k);
-        }
-        JSAMPROW rows[1] = {row.data()};
-        jpeg_write_scanlines(&cinfo, rows, 1);
-    }
-    jpeg_finish_compress(&cinfo);
-    jpeg_destroy_compress(&cinfo);
-    std::string out(reinterpret_cast<char*>(buffer), size);
-    std::free(buffer);
-    return out;
-}
+std::string cmyk_jpeg(const cv::Mat& bgr) { return test::cmyk_jpeg_from_mat(bgr); }
 
 TEST(PhotoCheck, PalettePngIsRead) {
     auto r = check(palette_png(image("good_413x579.jpg")), "skill-cert");

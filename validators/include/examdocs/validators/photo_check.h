@@ -40,6 +40,9 @@ struct PhotoReport {
     std::string profile;
     bool passed = false;
     Rejection rejection = Rejection::none;
+    // The image gate's code when it refused the file (not-an-image, image-format,
+    // truncated-image, image-scans, image-too-large), for the problem's field error.
+    std::string rejection_code;
     std::string rejection_detail;
     ImageFormat format = ImageFormat::unknown;
     int width = 0, height = 0;  // after EXIF orientation
@@ -52,7 +55,8 @@ PhotoReport check_photo(std::span<const std::byte> bytes, const PhotoProfile& pr
 
 struct NormalizedPhoto {
     std::string jpeg;            // empty when it could not be fixed
-    std::string problem_code;    // no-face, several-faces, not-an-image, still-failing
+    std::string problem_code;    // no-face, several-faces, still-failing, image-too-large,
+                                 // or the image gate's code (truncated-image, …)
     std::string problem_detail;  // Chinese / English
     PhotoReport report;          // the check of the result (or of the input, on failure)
 };
