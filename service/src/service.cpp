@@ -1,5 +1,6 @@
 #include "examdocs/service/service.h"
 
+#include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -57,18 +58,35 @@ std::string Service::job_instance() const { return jobs_ ? jobs_->instance() : s
 
 void Service::start() {
     if (started_) return;
-    // Data directory: created if missing, and proven writable before we call ourselves up.
+    // Data directory: created if missing, and proven writable before anything else. Without
+    // it nothing works (registry, keys, jobs), so start() fails at once: a supervisor sees
+    // the exit and its message instead of a process that answers 503 forever.
     try {
         Poco::File(settings_.data_dir).createDirectories();
         const std::string probe = Poco::Path(settings_.data_dir, ".write-probe").toString();
         std::ofstream(probe) << "ok";
-        if (!Poco::File(probe).exists()) throw std::runtime_error("not writable");
+        if (!Poco::File(probe).exists()) throw std::runtime_error("a file cannot be created in it");
         Poco::File(probe).remove();
         health_.set("dataDir", DependencyState::up, "writable");
     } catch (const std::exception& e) {
-        health_.set("dataDir", DependencyState::down, "the data directory is not writable");
-        log_.event("error", "data directory is not writable",
-                   {{"dir", settings_.data_dir}, {"what", e.what()}});
+        throw StartError(StartError::Reason::data_dir_not_writable,
+                         "the data directory " + settings_.data_dir +
+                             " (data.dir) is not writable: " + e.what());
+    }
+    // The port next, before the registry and the job workers: a second instance started on
+    // a port in use stops here, before it runs anyone's jobs. Poco's ServerSocket(address)
+    // constructor binds with SO_REUSEPORT as well as SO_REUSEADDR: a second instance would
+    // then share the port, and requests alternate between two registries. SO_REUSEADDR
+    // alone only allows a restart while old connections linger in TIME_WAIT.
+    Poco::Net::ServerSocket socket;
+    try {
+        socket.bind(Poco::Net::SocketAddress(settings_.host, settings_.port), true,
+                    settings_.reuse_port);
+        socket.listen(settings_.queue);
+    } catch (const Poco::Exception& e) {
+        throw StartError(StartError::Reason::cannot_listen,
+                         "cannot listen on " + settings_.host + ":" +
+                             std::to_string(settings_.port) + ": " + e.displayText());
     }
     try {
         auto database = std::make_shared<registry::Database>(
@@ -109,8 +127,6 @@ void Service::start() {
     // Stack size 0 keeps the system default (8 MiB): sanitizer builds need far more than
     // Poco's default, and ICU and HarfBuzz are not frugal either.
     pool_ = std::make_unique<Poco::ThreadPool>(2, settings_.threads, 60, 0);
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(settings_.host, settings_.port),
-                                   settings_.queue);
     server_ =
         std::make_unique<Poco::Net::HTTPServer>(new Dispatcher(*this), *pool_, socket, params);
     server_->start();
@@ -118,7 +134,8 @@ void Service::start() {
     started_ = true;
     log_.event("info", "listening",
                {{"address", settings_.host + ":" + std::to_string(port())},
-                {"threads", std::to_string(settings_.threads)},
+                {"port", port()},
+                {"threads", settings_.threads},
                 {"dataDir", settings_.data_dir}});
     startup_ = std::thread([this] { run_startup_checks(); });
 }
@@ -153,15 +170,14 @@ void Service::shutdown() {
     if (!started_ || stopped_) return;
     stopped_ = true;
     draining_ = true;
-    log_.event("info", "draining", {{"inFlight", std::to_string(in_flight())}});
+    log_.event("info", "draining", {{"inFlight", in_flight()}});
     // Stop accepting; connections end after their current request.
     server_->stopAll(false);
     {
         std::unique_lock lock(in_flight_mutex_);
         in_flight_cv_.wait_for(lock, settings_.drain_timeout, [this] { return in_flight_ == 0; });
         if (in_flight_ > 0) {
-            log_.event("warn", "drain time is over; aborting requests",
-                       {{"inFlight", std::to_string(in_flight_)}});
+            log_.event("warn", "drain time is over; aborting requests", {{"inFlight", in_flight_}});
         }
     }
     // Close idle keep-alive connections and whatever outlived the drain time.

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "examdocs/registry/certificate_registry.h"
@@ -34,6 +36,18 @@ class HTTPServer;
 namespace examdocs::service {
 
 class JobRunner;
+
+// Why start() could not start, for `examdocs serve` to choose its exit status.
+class StartError : public std::runtime_error {
+  public:
+    enum class Reason { cannot_listen, data_dir_not_writable };
+    StartError(Reason reason, const std::string& message)
+        : std::runtime_error(message), reason_(reason) {}
+    Reason reason() const { return reason_; }
+
+  private:
+    Reason reason_;
+};
 
 class Service {
   public:
@@ -60,6 +74,8 @@ class Service {
     }
     const Settings& settings() const { return settings_; }
 
+    // Throws StartError when the data directory is not writable or the address cannot be
+    // bound (in use: no SO_REUSEPORT unless server.reuse-port).
     void start();
     // The port actually bound (useful with server.port = 0).
     std::uint16_t port() const;
