@@ -1,6 +1,7 @@
 # The two commands a newcomer needs:
 #   make run   install packages, build Release, serve on 127.0.0.1:8080 (data in ./var)
 #   make test  install packages, build with ASan+UBSan, run every test
+#   make package  the Debian package, build/examdocs_<version>_amd64.deb
 # CI runs `make test` with CI=true, which picks the ci preset (warnings are errors).
 
 PRESET ?= $(if $(CI),ci,asan)
@@ -9,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 DATA   ?= ./var
 
-.PHONY: run test setup build-release build-test format check-format bench clean
+.PHONY: run test setup build-release build-test package format check-format bench clean
 
 run: setup build-release
 	mkdir -p $(DATA)
@@ -21,6 +22,12 @@ test: setup build-test
 
 setup:
 	scripts/setup
+
+# build/examdocs_<version>_amd64.deb: the Release binary, its configuration file, the
+# systemd unit and the bash completion (see docs/operations.md).
+package: setup build-release
+	cpack --config build/release/CPackConfig.cmake -B build
+	rm -rf build/_CPack_Packages
 
 build-release:
 	cmake --preset release

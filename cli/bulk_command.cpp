@@ -37,32 +37,6 @@ namespace examdocs::cli {
 
 namespace {
 
-int usage() {
-    std::cerr
-        << "usage: examdocs bulk --layout NAME --input FILE --out FILE [options]\n"
-           "  --input FILE        records: .csv (header row of field pointers), .ndjson/.jsonl,\n"
-           "                      or .json (an array); --format csv|ndjson|json overrides\n"
-           "  --defaults FILE     a JSON object merged under every record (exam, centre, notes)\n"
-           "  --out FILE          the merged PDF, or with --zip a ZIP of one PDF per record\n"
-           "  --zip               one PDF per record, named by the layout's file name\n"
-           "  --nup 1|2|4         pages per printed sheet (2: A5 pair on A4 landscape), with\n"
-           "                      cut marks unless --no-cut-marks\n"
-           "  --jobs N            worker threads (default: the number of cores)\n"
-           "  --errors FILE       refused records as JSON lines (record, line, errors)\n"
-           "  --quiet             no progress, no summary\n"
-           "  --issue             certificates: each record is a POST /v1/certificates body,\n"
-           "                      issued through the registry first (once: a rerun of the\n"
-           "                      same record gets the same certificate), then printed\n"
-           "  --data-dir DIR      with --issue: the service's data directory (signing keys,\n"
-           "                      SQLite registry; default ./var)\n"
-           "  --registry-url URL  with --issue: a PostgreSQL registry instead of the SQLite file\n"
-           "  --public-base-url U with --issue: the base of the verification URL in the QR\n"
-           "  --layouts-dir DIR   layouts beyond the built-in ones\n"
-           "  --fixed-time 2026-01-01T00:00:00Z --document-id 32HEX   reproducible output\n"
-           "CSV cells \"@name\" in photo columns are files relative to the input's directory.\n";
-    return 64;
-}
-
 std::string duration_text(double seconds) {
     const auto s = static_cast<long>(seconds + 0.5);
     char buffer[32];
@@ -116,6 +90,8 @@ long peak_memory_mb() {
     return usage.ru_maxrss / 1024;  // kilobytes on Linux
 }
 
+int bulk_print(const ParsedArguments& args);
+
 Poco::JSON::Object::Ptr failure_json(const bulk::RecordFailure& failure) {
     Poco::JSON::Object::Ptr line = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     line->set("record", failure.number);
@@ -126,93 +102,95 @@ Poco::JSON::Object::Ptr failure_json(const bulk::RecordFailure& failure) {
 
 }  // namespace
 
+const CommandSpec& bulk_spec() {
+    static const CommandSpec spec{
+        "bulk",
+        "",
+        "Print many documents from CSV, NDJSON or JSON into one PDF or a ZIP.",
+        "CSV cells \"@name\" in photo columns are files relative to the input's directory.\n"
+        "A record that breaks the layout's rules fails alone (see --errors); the rest print.",
+        {{"layout", 'l', "NAME", "the document kind, e.g. admission-ticket (required)"},
+         {"input", 'i', "FILE",
+          "records: .csv (header row of field pointers), .ndjson/.jsonl or .json\n"
+          "(an array) (required)"},
+         {"format", 0, "csv|ndjson|json", "the input's format when its name does not say"},
+         {"defaults", 0, "FILE", "a JSON object merged under every record (exam, centre, notes)"},
+         {"out", 'o', "FILE",
+          "the merged PDF, or with --zip a ZIP of one PDF per record (required)"},
+         {"zip", 0, "", "one PDF per record, named by the layout's file name"},
+         {"nup", 0, "1|2|4", "pages per printed sheet (2: A5 pair on A4 landscape)"},
+         {"no-cut-marks", 0, "", "no dashed cut lines between the pages of a sheet"},
+         {"jobs", 'j', "N", "worker threads (default: the number of cores)"},
+         {"errors", 0, "FILE", "refused records as JSON lines (record, line, errors)"},
+         {"quiet", 'q', "", "no progress, no summary"},
+         {"issue", 0, "",
+          "certificates: each record is a POST /v1/certificates body, issued\n"
+          "through the registry first (once: a rerun gets the same certificate)"},
+         {"data-dir", 0, "DIR", "with --issue: the data directory (keys, SQLite; default ./var)"},
+         {"registry-url", 0, "URL", "with --issue: a PostgreSQL registry instead of SQLite"},
+         {"public-base-url", 0, "URL", "with --issue: the base of the verification URL in the QR"},
+         {"layouts-dir", 0, "DIR", "layouts beyond the built-in ones"},
+         {"fixed-time", 0, "TIME", "creation time, e.g. 2026-01-01T00:00:00Z (reproducible)"},
+         {"document-id", 0, "HEX", "the PDF /ID, 32 hex digits (reproducible)"}},
+        "0 every record printed, 64 usage, 65 some records were refused or the input is "
+        "malformed, 66 the input (or --defaults) is missing, 74 the output cannot be written.",
+        0,
+        0};
+    return spec;
+}
+
 int bulk_command(int argc, char** argv) {
-    std::string layout_name, input_path, out_path, errors_path, defaults_path, layouts_dir,
-        format_name, document_id;
-    bool zip = false, quiet = false, cut_marks = true, issue = false;
-    std::string data_dir = "./var", registry_url, public_base_url = "http://127.0.0.1:8080";
-    int nup = 1;
-    int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    return run_command(bulk_spec(), argc, argv,
+                       [](const ParsedArguments& args) { return bulk_print(args); });
+}
+
+namespace {
+
+int bulk_print(const ParsedArguments& args) {
+    const std::string layout_name = args.value("layout"), input_path = args.value("input"),
+                      out_path = args.value("out"), errors_path = args.value("errors"),
+                      defaults_path = args.value("defaults"),
+                      layouts_dir = args.value("layouts-dir"), format_name = args.value("format"),
+                      document_id = args.value("document-id");
+    const bool zip = args.has("zip"), quiet = args.has("quiet"),
+               cut_marks = !args.has("no-cut-marks"), issue = args.has("issue");
+    const std::string data_dir = args.value("data-dir", "./var"),
+                      registry_url = args.value("registry-url"),
+                      public_base_url = args.value("public-base-url", "http://127.0.0.1:8080");
+    if (layout_name.empty()) throw UsageError("missing --layout NAME");
+    if (input_path.empty()) throw UsageError("missing --input FILE");
+    if (out_path.empty()) throw UsageError("missing --out FILE");
+    const int nup = static_cast<int>(args.number("nup", 1, 4).value_or(1));
+    if (!renderers::valid_pages_per_sheet(nup)) {
+        throw UsageError("--nup takes 1, 2 or 4, not '" + args.value("nup") + "'");
+    }
+    const int jobs = static_cast<int>(
+        args.number("jobs", 1, 256)
+            .value_or(static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))));
     std::optional<std::chrono::system_clock::time_point> fixed_time;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-        auto number = [&](int& target) {
-            const std::string text = next();
-            try {
-                std::size_t used = 0;
-                target = std::stoi(text, &used);
-                return used == text.size();
-            } catch (const std::exception&) {
-                return false;
-            }
-        };
-        if (arg == "--help" || arg == "-h") {
-            usage();
-            return 0;
-        }
-        if (arg == "--layout") {
-            layout_name = next();
-        } else if (arg == "--input" || arg == "-i") {
-            input_path = next();
-        } else if (arg == "--out" || arg == "-o") {
-            out_path = next();
-        } else if (arg == "--errors") {
-            errors_path = next();
-        } else if (arg == "--defaults") {
-            defaults_path = next();
-        } else if (arg == "--format") {
-            format_name = next();
-        } else if (arg == "--layouts-dir") {
-            layouts_dir = next();
-        } else if (arg == "--issue") {
-            issue = true;
-        } else if (arg == "--data-dir") {
-            data_dir = next();
-        } else if (arg == "--registry-url") {
-            registry_url = next();
-        } else if (arg == "--public-base-url") {
-            public_base_url = next();
-        } else if (arg == "--zip") {
-            zip = true;
-        } else if (arg == "--quiet" || arg == "-q") {
-            quiet = true;
-        } else if (arg == "--no-cut-marks") {
-            cut_marks = false;
-        } else if (arg == "--nup") {
-            if (!number(nup) || !renderers::valid_pages_per_sheet(nup)) return usage();
-        } else if (arg == "--jobs" || arg == "-j") {
-            if (!number(jobs) || jobs < 1 || jobs > 256) return usage();
-        } else if (arg == "--document-id") {
-            document_id = next();
-        } else if (arg == "--fixed-time") {
-            fixed_time = parse_fixed_time(next());
-            if (!fixed_time) return usage();
-        } else {
-            std::cerr << "examdocs bulk: unknown argument '" << arg << "'\n";
-            return usage();
+    if (args.has("fixed-time")) {
+        fixed_time = parse_fixed_time(args.value("fixed-time"));
+        if (!fixed_time) {
+            throw UsageError("--fixed-time takes a UTC time like 2026-01-01T00:00:00Z, not '" +
+                             args.value("fixed-time") + "'");
         }
     }
-    if (layout_name.empty() || input_path.empty() || out_path.empty()) return usage();
-    if (zip && nup != 1) {
-        std::cerr << "examdocs bulk: --nup applies to a merged PDF, not to --zip\n";
-        return 64;
-    }
+    if (zip && nup != 1) throw UsageError("--nup applies to a merged PDF, not to --zip");
 
     auto catalog = renderers::LayoutCatalog::bundled();
-    const renderers::Layout* layout = find_layout(catalog, layout_name, layouts_dir, "bulk");
-    if (!layout) return 64;
+    const renderers::Layout* layout = &find_layout(catalog, layout_name, layouts_dir);
 
     std::optional<bulk::InputFormat> format;
     if (format_name == "csv") format = bulk::InputFormat::csv;
     if (format_name == "ndjson" || format_name == "jsonl") format = bulk::InputFormat::ndjson;
     if (format_name == "json") format = bulk::InputFormat::json_array;
-    if (!format_name.empty() && !format) return usage();
+    if (!format_name.empty() && !format) {
+        throw UsageError("--format takes csv, ndjson or json, not '" + format_name + "'");
+    }
     if (!format) format = bulk::format_from_name(input_path);
     if (!format) {
-        std::cerr << "examdocs bulk: cannot tell the format of " << input_path
-                  << " from its name; say --format csv|ndjson|json\n";
-        return 64;
+        throw UsageError("cannot tell the format of " + input_path +
+                         " from its name; say --format csv|ndjson|json");
     }
     std::ifstream input(input_path, std::ios::binary);
     if (!input) {
@@ -261,8 +239,7 @@ int bulk_command(int argc, char** argv) {
     std::unique_ptr<registry::CertificateRegistry> registry;
     if (issue) {
         if (layout->name != "certificate") {
-            std::cerr << "examdocs bulk: --issue prints certificates: use --layout certificate\n";
-            return 64;
+            throw UsageError("--issue prints certificates: use --layout certificate");
         }
         try {
             registry = std::make_unique<registry::CertificateRegistry>(
@@ -377,5 +354,7 @@ int bulk_command(int argc, char** argv) {
     }
     return summary.refused > 0 ? 65 : 0;
 }
+
+}  // namespace
 
 }  // namespace examdocs::cli

@@ -1,62 +1,41 @@
 // `examdocs serve`: the service as a Poco ServerApplication, which gives us signal
-// handling (SIGINT, SIGTERM → waitForTerminationRequest) and option parsing.
-#include <Poco/Exception.h>
-#include <Poco/Util/HelpFormatter.h>
-#include <Poco/Util/Option.h>
-#include <Poco/Util/OptionSet.h>
+// handling (SIGINT, SIGTERM → waitForTerminationRequest). Arguments are parsed here, like
+// every other command's, so that --help, --version and usage errors behave the same.
 #include <Poco/Util/ServerApplication.h>
 #include <malloc.h>
-#include <unistd.h>
 
+#include <atomic>
 #include <iostream>
-#include <map>
 
 #include "commands.h"
-#include "examdocs/service/config.h"
+#include "examdocs/registry/database.h"
 #include "examdocs/service/log.h"
 #include "examdocs/service/service.h"
+#include "examdocs/service/startup_warnings.h"
+#include "server_config.h"
 
 namespace examdocs::cli {
 
 namespace {
 
-class ServeApplication : public Poco::Util::ServerApplication {
-  protected:
-    void defineOptions(Poco::Util::OptionSet& options) override {
-        // Poco's own --daemon, --pidfile and --umask options stay available.
-        ServerApplication::defineOptions(options);
-        options.addOption(Poco::Util::Option("help", "h", "print the keys and stop")
-                              .required(false)
-                              .repeatable(false)
-                              .callback(Poco::Util::OptionCallback<ServeApplication>(
-                                  this, &ServeApplication::on_help)));
-        options.addOption(Poco::Util::Option("config-file", "c", "properties file to read")
-                              .required(false)
-                              .repeatable(false)
-                              .argument("FILE")
-                              .callback(Poco::Util::OptionCallback<ServeApplication>(
-                                  this, &ServeApplication::on_config_file)));
-        options.addOption(Poco::Util::Option("define", "D", "set a key, e.g. -Dserver.port=9000")
-                              .required(false)
-                              .repeatable(true)
-                              .argument("key=value")
-                              .callback(Poco::Util::OptionCallback<ServeApplication>(
-                                  this, &ServeApplication::on_define)));
-    }
+// The log of the running service, for PostgreSQL's notices (a plain function pointer has
+// nowhere else to find it).
+std::atomic<service::Log*> notice_log{nullptr};
 
-    int main(const std::vector<std::string>& args) override {
-        if (help_requested_) {
-            Poco::Util::HelpFormatter help(options());
-            help.setCommand("examdocs serve");
-            help.setUsage("[--config-file FILE] [-Dkey=value ...]");
-            help.format(std::cout);
-            std::cout << '\n' << service::config_help();
-            return EXIT_OK;
-        }
-        if (!args.empty()) {
-            std::cerr << "examdocs serve: unexpected argument '" << args.front() << "'\n";
-            return EXIT_USAGE;
-        }
+void log_postgresql_notice(std::string_view severity, std::string_view message) {
+    if (auto* log = notice_log.load()) {
+        const bool warning = severity == "WARNING";
+        log->event(warning ? "warn" : "info", "postgresql notice",
+                   {{"severity", severity}, {"notice", message}});
+    }
+}
+
+class ServeApplication : public Poco::Util::ServerApplication {
+  public:
+    explicit ServeApplication(service::Settings settings) : settings_(std::move(settings)) {}
+
+  protected:
+    int main(const std::vector<std::string>&) override {
         // Buffers of a megabyte and more (a shared job's chunk of records, its part of the
         // output) are mapped and unmapped on their own, not carved from the heap: glibc's
         // adaptive threshold otherwise rises past them after the first few are freed, and
@@ -64,55 +43,78 @@ class ServeApplication : public Poco::Util::ServerApplication {
         // bench/bulk: peak RSS 152 MB for 1,000 tickets and 202 MB for 10,000 before, 140
         // and 139 MB after).
         mallopt(M_MMAP_THRESHOLD, 1 << 20);
-        service::Settings settings;
-        try {
-            auto resolved =
-                service::resolve_config(config_file_, service::process_environment(), defines_);
-            settings = service::settings_from(resolved, isatty(STDOUT_FILENO) == 1);
-        } catch (const service::ConfigError& e) {
-            std::cerr << "examdocs serve: configuration: " << e.what() << '\n';
-            return EXIT_CONFIG;
+        service::Log log(std::cout, settings_.log_format);
+        notice_log = &log;
+        registry::set_notice_sink(&log_postgresql_notice);
+        // The log goes before the service and its database sessions do.
+        struct NoticeLogReset {
+            ~NoticeLogReset() { notice_log = nullptr; }
+        } reset;
+        for (const auto& warning : service::startup_warnings(settings_)) {
+            log.event("warn", warning.message, warning.fields);
         }
-        service::Log log(std::cout, settings.log_format);
         try {
-            service::Service service(settings, log);
+            service::Service service(settings_, log);
             service.start();
             waitForTerminationRequest();
             service.shutdown();
-        } catch (const service::StartRefused& e) {
+        } catch (const service::StartError& e) {
+            log.event("error", "cannot start", {{"what", e.what()}});
+            // The same sentence on stderr, for a person who started it by hand with the log
+            // going elsewhere; journald shows both.
             std::cerr << "examdocs serve: " << e.what() << '\n';
-            return e.exit_status();
+            switch (e.reason()) {
+                case service::StartError::Reason::cannot_listen:
+                    return kExitUnavailable;
+                case service::StartError::Reason::data_dir_not_writable:
+                    return kExitCantCreate;
+                case service::StartError::Reason::registry_refused:
+                    return kExitIoErr;
+            }
+            return kExitSoftware;
         } catch (const std::exception& e) {
             log.event("error", "cannot serve", {{"what", e.what()}});
-            return EXIT_SOFTWARE;
+            std::cerr << "examdocs serve: " << e.what() << '\n';
+            return kExitSoftware;
         }
         return EXIT_OK;
     }
 
   private:
-    void on_help(const std::string&, const std::string&) {
-        help_requested_ = true;
-        stopOptionsProcessing();
-    }
-    void on_config_file(const std::string&, const std::string& value) { config_file_ = value; }
-    void on_define(const std::string&, const std::string& value) {
-        auto eq = value.find('=');
-        if (eq == std::string::npos || eq == 0) {
-            throw Poco::InvalidArgumentException("-D takes key=value, got '" + value + "'");
-        }
-        defines_[value.substr(0, eq)] = value.substr(eq + 1);
-    }
-
-    bool help_requested_ = false;
-    std::string config_file_;
-    std::map<std::string, std::string> defines_;
+    service::Settings settings_;
 };
 
 }  // namespace
 
+const CommandSpec& serve_spec() {
+    static const CommandSpec spec = [] {
+        CommandSpec s{
+            "serve",
+            "",
+            "Run the HTTP service (on SIGTERM or SIGINT: drain, then exit 0).",
+            "Settings come from defaults < --config-file < EXAMDOCS_* environment < -D;\n"
+            "'examdocs config' lists the keys and, given the same options, their values.",
+            config_options(),
+            "0 stopped cleanly, 64 usage, 69 the address cannot be bound (in use), 70 an "
+            "internal error, 73 the data directory is not writable, 78 a configuration error.",
+            0,
+            0,
+            &service::config_help};
+        return s;
+    }();
+    return spec;
+}
+
 int serve_command(int argc, char** argv) {
-    ServeApplication app;
-    return app.run(argc, argv);
+    return run_command(serve_spec(), argc, argv, [argv](const ParsedArguments& args) {
+        auto settings = settings_from(args, "serve");
+        if (!settings) return kExitConfig;
+        ServeApplication app(std::move(*settings));
+        // Poco's own options (--daemon and the like) are not offered: a supervisor such as
+        // systemd runs the process in the foreground.
+        char* poco_argv[] = {argv[0], nullptr};
+        return app.run(1, poco_argv);
+    });
 }
 
 }  // namespace examdocs::cli

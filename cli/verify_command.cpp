@@ -16,25 +16,18 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "cli_support.h"
 #include "commands.h"
 #include "examdocs/validators/qr_reader.h"
 
 namespace examdocs::cli {
 
 namespace {
-
-int usage() {
-    std::cerr << "usage: examdocs verify [--server URL] [--json] FILE|TEXT...\n"
-                 "  FILE   a photo or scan of a certificate (JPEG or PNG); its QR code is read\n"
-                 "  TEXT   the text of a certificate's QR code (https://…/verify/…)\n"
-                 "  --server URL   the examdocs service to ask (default http://127.0.0.1:8080)\n"
-                 "  --json         print the service's answer, one JSON object per line\n";
-    return 64;
-}
 
 struct Asked {
     int status = 0;
@@ -63,38 +56,51 @@ Asked ask(const Poco::URI& server, const std::string& qr) {
     return asked;
 }
 
+int verify_each(const std::string& server, Poco::URI server_uri, bool json,
+                const std::vector<std::string>& inputs);
+
 }  // namespace
 
-int verify_command(int argc, char** argv) {
-    std::string server = "http://127.0.0.1:8080";
-    bool json = false;
-    std::vector<std::string> inputs;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "--help" || arg == "-h") {
-            usage();
-            return 0;
-        }
-        if (arg == "--server") {
-            if (i + 1 >= argc) return usage();
-            server = argv[++i];
-        } else if (arg == "--json") {
-            json = true;
-        } else {
-            inputs.push_back(arg);
-        }
-    }
-    if (inputs.empty()) return usage();
-    Poco::URI server_uri;
-    try {
-        server_uri = Poco::URI(server);
-    } catch (const Poco::Exception&) {
-        return usage();
-    }
-    while (!server_uri.getPath().empty() && server_uri.getPath().back() == '/') {
-        server_uri.setPath(server_uri.getPath().substr(0, server_uri.getPath().size() - 1));
-    }
+const CommandSpec& verify_spec() {
+    static const CommandSpec spec{
+        "verify",
+        "FILE|TEXT...",
+        "Check certificates (pictures or QR texts) against the registry.",
+        "FILE is a photo or scan of a certificate (JPEG or PNG); its QR code is read here.\n"
+        "TEXT is the text of a certificate's QR code (https://…/verify/…). The verdict\n"
+        "(valid, revoked, expired, unknown, forged) comes from the service's POST /v1/verify.",
+        {{"server", 's', "URL", "the examdocs service to ask (default http://127.0.0.1:8080)"},
+         {"json", 0, "", "print the service's answer, one JSON object per line"}},
+        "0 every certificate is valid, 1 some are not, 64 usage, 65 a picture has no readable "
+        "QR code, 66 a file is missing, 69 the service cannot be reached or answers with an "
+        "error.",
+        1,
+        SIZE_MAX};
+    return spec;
+}
 
+int verify_command(int argc, char** argv) {
+    return run_command(verify_spec(), argc, argv, [](const ParsedArguments& args) {
+        const std::string server = args.value("server", "http://127.0.0.1:8080");
+        const bool json = args.has("json");
+        Poco::URI server_uri;
+        try {
+            server_uri = Poco::URI(server);
+        } catch (const Poco::Exception&) {
+            throw UsageError("--server takes a URL like http://127.0.0.1:8080, not '" + server +
+                             "'");
+        }
+        if (server_uri.getScheme() != "http" || server_uri.getHost().empty()) {
+            throw UsageError("--server takes an http:// URL, not '" + server + "'");
+        }
+        return verify_each(server, server_uri, json, args.operands());
+    });
+}
+
+namespace {
+
+int verify_each(const std::string& server, Poco::URI server_uri, bool json,
+                const std::vector<std::string>& inputs) {
     int worst = 0;
     auto note = [&](int status) { worst = std::max(worst, status); };
     for (const auto& input : inputs) {
@@ -106,7 +112,9 @@ int verify_command(int argc, char** argv) {
         } else {
             std::ifstream file(input, std::ios::binary);
             if (!file) {
-                std::cout << input << ": missing\n";
+                std::cout << input
+                          << ": no such file (and not the text of a QR code, which starts "
+                             "with https://)\n";
                 note(66);
                 continue;
             }
@@ -136,7 +144,16 @@ int verify_command(int argc, char** argv) {
             return 69;  // EX_UNAVAILABLE
         }
         if (asked.status != 200) {
-            std::cout << input << ": the service answered " << asked.status << '\n';
+            // A problem+json answer says why in its detail; say that rather than the JSON.
+            std::string detail;
+            try {
+                Poco::JSON::Parser parser;
+                auto o = parser.parse(asked.body).extract<Poco::JSON::Object::Ptr>();
+                detail = o->optValue<std::string>("detail", "");
+            } catch (const std::exception&) {
+            }
+            std::cout << input << ": the service answered " << asked.status
+                      << (detail.empty() ? "" : ": " + detail) << '\n';
             note(69);
             continue;
         }
@@ -164,5 +181,7 @@ int verify_command(int argc, char** argv) {
     }
     return worst;
 }
+
+}  // namespace
 
 }  // namespace examdocs::cli

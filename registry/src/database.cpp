@@ -1,15 +1,20 @@
 #include "examdocs/registry/database.h"
 
+#include <Poco/Data/PooledSessionImpl.h>
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/PostgreSQL/PostgreSQLException.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SessionPool.h>
 #include <Poco/String.h>
+#include <libpq-fe.h>
 #include <openssl/rand.h>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -84,7 +89,157 @@ const std::vector<std::string>& migrations() {
 // "ED" "DO").
 constexpr long long kWriteLock = 0x4544444F;
 
+std::atomic<NoticeSink> notice_sink{nullptr};
+
+// The connection inside a pooled session. Poco 1.11 keeps PooledSessionImpl::impl()
+// protected and offers no other way to the PGconn; a pointer to the member, taken in a
+// derived class, is the standard way to call it from outside.
+struct PooledConnection : Poco::Data::PooledSessionImpl {
+    static Poco::Data::SessionImpl* of(const Poco::Data::PooledSessionImpl& pooled) {
+        return (pooled.*(&PooledConnection::impl))();
+    }
+};
+
+// libpq's notice processor: a C callback, so nothing may escape it.
+void forward_notice(void*, const char* text) noexcept {
+    const NoticeSink sink = notice_sink.load();
+    if (!sink || !text) return;
+    try {
+        std::string_view message(text);
+        while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+            message.remove_suffix(1);
+        }
+        std::string_view severity = "NOTICE";
+        const auto colon = message.find(':');
+        if (colon != std::string_view::npos && colon < 10) {
+            severity = message.substr(0, colon);
+            message.remove_prefix(colon + 1);
+            while (!message.empty() && message.front() == ' ') message.remove_prefix(1);
+        }
+        sink(severity, message);
+    } catch (...) {
+    }
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string percent_decoded(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        const int high = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
+        const int low = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+        if (high < 0 || low < 0) {
+            throw std::invalid_argument("registry.url: a '%' not followed by two hex digits");
+        }
+        out += static_cast<char>(high * 16 + low);
+        i += 2;
+    }
+    return out;
+}
+
+// key='value' with the value quoted as libpq's key=value syntax asks.
+void append_keyword(std::string& out, std::string_view key, const std::string& value) {
+    if (value.empty()) return;
+    if (!out.empty()) out += ' ';
+    out += key;
+    out += "='";
+    for (char c : value) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '\'';
+}
+
 }  // namespace
+
+void set_notice_sink(NoticeSink sink) { notice_sink.store(sink); }
+
+std::string libpq_connection_string(std::string_view url) {
+    std::string_view rest;
+    if (url.rfind("postgresql://", 0) == 0) {
+        rest = url.substr(13);
+    } else if (url.rfind("postgres://", 0) == 0) {
+        rest = url.substr(11);
+    } else {
+        return std::string(url);
+    }
+    std::string out;
+    std::string_view query;
+    if (const auto q = rest.find('?'); q != std::string_view::npos) {
+        query = rest.substr(q + 1);
+        rest = rest.substr(0, q);
+    }
+    std::string_view path;
+    if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+        path = rest.substr(slash + 1);
+        rest = rest.substr(0, slash);
+    }
+    if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+        const std::string_view userinfo = rest.substr(0, at);
+        rest = rest.substr(at + 1);
+        const auto colon = userinfo.find(':');
+        append_keyword(out, "user", percent_decoded(userinfo.substr(0, colon)));
+        if (colon != std::string_view::npos) {
+            append_keyword(out, "password", percent_decoded(userinfo.substr(colon + 1)));
+        }
+    }
+    // host, host:port, [v6]:port, or several of them separated by commas.
+    std::string hosts, ports;
+    bool any_port = false;
+    for (bool first = true; !rest.empty(); first = false) {
+        const auto comma = rest.find(',');
+        std::string_view one = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        std::string_view host = one, port;
+        if (!one.empty() && one.front() == '[') {
+            const auto close = one.find(']');
+            if (close == std::string_view::npos) {
+                throw std::invalid_argument("registry.url: an IPv6 address without ']'");
+            }
+            host = one.substr(1, close - 1);
+            if (close + 1 < one.size() && one[close + 1] == ':') port = one.substr(close + 2);
+        } else if (const auto colon = one.rfind(':'); colon != std::string_view::npos) {
+            host = one.substr(0, colon);
+            port = one.substr(colon + 1);
+        }
+        if (port.find_first_not_of("0123456789") != std::string_view::npos) {
+            throw std::invalid_argument("registry.url: the port '" + std::string(port) +
+                                        "' is not a number");
+        }
+        if (!first) {
+            hosts += ',';
+            ports += ',';
+        }
+        hosts += percent_decoded(host);
+        ports += port;
+        any_port = any_port || !port.empty();
+    }
+    append_keyword(out, "host", hosts);
+    if (any_port) append_keyword(out, "port", ports);
+    append_keyword(out, "dbname", percent_decoded(path));
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        const auto eq = pair.find('=');
+        if (eq == std::string_view::npos || eq == 0) {
+            throw std::invalid_argument("registry.url: '" + std::string(pair) +
+                                        "' is not param=value");
+        }
+        append_keyword(out, percent_decoded(pair.substr(0, eq)),
+                       percent_decoded(pair.substr(eq + 1)));
+    }
+    return out;
+}
 
 bool is_postgresql_url(std::string_view url) {
     return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
@@ -151,7 +306,8 @@ Database::Database(const std::string& url, int max_sessions) {
     });
     if (is_postgresql_url(url)) {
         dialect_ = Dialect::postgresql;
-        pool_ = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", url, 1, max_sessions);
+        pool_ = std::make_unique<Poco::Data::SessionPool>(
+            "PostgreSQL", libpq_connection_string(url), 1, max_sessions);
     } else {
         pool_ = std::make_unique<Poco::Data::SessionPool>("SQLite", url, 1, max_sessions);
         try {
@@ -226,6 +382,9 @@ std::string Database::identity() {
     return id;
 }
 
+int Database::sessions_in_use() const { return pool_->used(); }
+int Database::sessions_idle() const { return pool_->idle(); }
+
 std::string Database::describe() const {
     return dialect_ == Dialect::sqlite ? "SQLite" : "PostgreSQL";
 }
@@ -281,6 +440,14 @@ Poco::Data::Session Database::session() {
         // (PostgreSQL commits durably by default.)
         s << "PRAGMA busy_timeout = 10000", now;
         s << "PRAGMA synchronous = FULL", now;
+    } else if (auto* pooled = dynamic_cast<Poco::Data::PooledSessionImpl*>(s.impl())) {
+        // Notices (such as "relation … already exists, skipping") go to the sink instead
+        // of libpq's default, stderr. Setting the processor is two assignments: cheap
+        // enough to do for every session handed out, including new ones.
+        if (auto* pg =
+                dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(PooledConnection::of(*pooled))) {
+            PQsetNoticeProcessor(static_cast<PGconn*>(pg->handle()), forward_notice, nullptr);
+        }
     }
     return s;
 }

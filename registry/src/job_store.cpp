@@ -407,4 +407,16 @@ int JobStore::active_count() {
     return static_cast<int>(count);
 }
 
+std::map<std::string, long long> JobStore::count_by_state() {
+    Poco::Data::Session s = database_->session();
+    std::vector<std::string> states;
+    std::vector<Poco::Int64> counts;
+    s << "SELECT state, COUNT(*) FROM jobs GROUP BY state", into(states), into(counts), now;
+    std::map<std::string, long long> by_state;
+    for (std::size_t i = 0; i < states.size() && i < counts.size(); ++i) {
+        by_state[states[i]] = counts[i];
+    }
+    return by_state;
+}
+
 }  // namespace examdocs::registry

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace examdocs::registry {
@@ -135,11 +136,18 @@ void SigningKeys::rotate() {
     PkeyPtr pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
     if (!pkey) throw std::runtime_error("cannot create an Ed25519 key");
     const std::string id = key_id_of(raw_public_key(pkey.get()));
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+    // Name order is age order: a key made in the same second as the newest (a rotation
+    // right after the first start) still sorts after it.
+    for (Poco::DirectoryIterator it(directory_), end; it != end; ++it) {
+        const std::string name = it.name();
+        const long long existing = std::atoll(name.c_str());
+        if (existing >= now) now = existing + 1;
+    }
     char stamp[32];
-    std::snprintf(stamp, sizeof stamp, "%012lld", static_cast<long long>(now));
+    std::snprintf(stamp, sizeof stamp, "%012lld", now);
     const std::string path =
         Poco::Path(directory_, std::string(stamp) + "-" + id + ".pem").toString();
     // Created with mode 0600 before anything is written into it.

@@ -118,6 +118,9 @@ void add_certificate_routes(Service& service) {
                        "The certificate data is not acceptable; see errors[].", std::move(errors)));
                }
                auto result = registry.issue(c, key, who);
+               if (result.outcome == registry::IssueOutcome::created) {
+                   service.metrics().certificate_issued();
+               }
                if (result.outcome == registry::IssueOutcome::conflict) {
                    throw ProblemError(
                        conflict("This Idempotency-Key was used for different certificate data."));
@@ -168,6 +171,7 @@ void add_certificate_routes(Service& service) {
                if (!registry.revoke(ex.param("number"), reason, who)) {
                    throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
                }
+               service.metrics().certificate_revoked();
                return Response::json(
                    json_text(public_view(service, *registry.find(ex.param("number")), true)));
            }});
@@ -291,12 +295,14 @@ void add_certificate_routes(Service& service) {
              auto& registry = registry_of(service);
              auto c = number.empty() ? std::nullopt : registry.find(number);
              if (!c) {
+                 service.metrics().verification("unknown");
                  verdict.set("verdict", "unknown");
                  verdict.set("detail",
                              "登记库中没有此证书 / The registry has no such certificate.");
                  return Response::json(json_text(verdict));
              }
              const std::string state = registry.verdict(*c, code, kid, sig, today_utc());
+             service.metrics().verification(state);
              const bool genuine = state != "forged";
              if (genuine) {
                  registry.record_lookup(c->number, "client " + ex.client_address(),

@@ -19,6 +19,9 @@ const std::vector<ConfigKey>& config_keys() {
     static const std::vector<ConfigKey> keys = {
         {"server.host", "127.0.0.1", "Address to listen on. 0.0.0.0 listens on every interface."},
         {"server.port", "8080", "TCP port to listen on; 0 picks a free one."},
+        {"server.reuse-port", "false",
+         "Let several processes listen on the same port (SO_REUSEPORT), the kernel spreading "
+         "connections between them. Off: a port in use stops the start (exit status 69)."},
         {"server.threads", "16",
          "Worker threads: requests handled at once. A request reaches one only when its "
          "head has arrived whole; a slow body upload holds one while it is read."},
@@ -138,6 +141,14 @@ long long parse_integer(const ResolvedConfig& c, std::string_view key, long long
     return value;
 }
 
+bool parse_flag(const ResolvedConfig& c, std::string_view key) {
+    const std::string& text = c.values.find(key)->second;
+    if (text == "true" || text == "yes" || text == "on" || text == "1") return true;
+    if (text == "false" || text == "no" || text == "off" || text == "0") return false;
+    throw ConfigError(std::string(key) + " = '" + text + "' (from " + c.sources.find(key)->second +
+                      "): must be true or false");
+}
+
 }  // namespace
 
 ResolvedConfig resolve_config(const std::string& config_file,
@@ -165,7 +176,7 @@ ResolvedConfig resolve_config(const std::string& config_file,
                 if (file->has(full)) {
                     if (!find_key(full)) {
                         throw ConfigError("unknown key '" + full + "' in " + config_file +
-                                          " (examdocs --help lists the keys)");
+                                          " (examdocs config lists the keys)");
                     }
                     c.values[full] = file->getRawString(full);
                     c.sources[full] = "file";
@@ -184,7 +195,7 @@ ResolvedConfig resolve_config(const std::string& config_file,
     }
     for (const auto& [key, value] : overrides) {
         if (!find_key(key)) {
-            throw ConfigError("unknown key '" + key + "' in -D (examdocs --help lists the keys)");
+            throw ConfigError("unknown key '" + key + "' in -D (examdocs config lists the keys)");
         }
         c.values[key] = value;
         c.sources[key] = "command line";
@@ -209,6 +220,7 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.host = c.values.find("server.host")->second;
     if (s.host.empty()) throw ConfigError("server.host must not be empty");
     s.port = static_cast<std::uint16_t>(parse_integer(c, "server.port", 0, 65535));
+    s.reuse_port = parse_flag(c, "server.reuse-port");
     s.threads = static_cast<int>(parse_integer(c, "server.threads", 1, 1024));
     s.queue = static_cast<int>(parse_integer(c, "server.queue", 1, 65536));
     s.max_connections = static_cast<int>(parse_integer(c, "server.max-connections", 1, 1000000));

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
+#include <chrono>
 #include <sstream>
 
 #include "examdocs/core/problem.h"
@@ -69,39 +70,44 @@ void add_document_routes(Service& service) {
                return Response::json(renderers::describe_layout(*layout));
            }});
 
-    r.add({"POST", "/v1/documents/{layout}", [&catalog](Exchange& ex) {
-               const auto* layout = catalog.find(ex.param("layout"));
-               if (!layout) {
-                   throw ProblemError(not_found("There is no layout named '" + ex.param("layout") +
-                                                "'; GET /v1/layouts lists them."));
-               }
-               if (!is_json(ex.header("Content-Type"))) {
-                   throw ProblemError(unsupported_media_type(
-                       "Send the document data as application/json (photos as base64 strings)."));
-               }
-               const std::string body = ex.read_body();
-               Poco::JSON::Parser parser;
-               Poco::Dynamic::Var data = parser.parse(body);  // JSONException → 400, mapped once
-               auto outcome = renderers::render_document(*layout, data);
-               if (!outcome.document) {
-                   const auto count = outcome.errors.size();
-                   throw ProblemError(unprocessable(
-                       std::to_string(count) + (count == 1 ? " field is" : " fields are") +
-                           " not acceptable for the layout " + layout->name + "; see errors[].",
-                       std::move(outcome.errors)));
-               }
-               Response reply;
-               reply.content_type = "application/pdf";
-               reply.body = std::move(outcome.document->pdf);
-               const auto disposition = ex.query("disposition").value_or("attachment");
-               reply.headers.emplace_back(
-                   "Content-Disposition",
-                   content_disposition(disposition == "inline" ? "inline" : "attachment",
-                                       outcome.document->filename));
-               reply.headers.emplace_back("X-Page-Count",
-                                          std::to_string(outcome.document->page_count));
-               return reply;
-           }});
+    r.add(
+        {"POST", "/v1/documents/{layout}", [&catalog, &service](Exchange& ex) {
+             const auto* layout = catalog.find(ex.param("layout"));
+             if (!layout) {
+                 throw ProblemError(not_found("There is no layout named '" + ex.param("layout") +
+                                              "'; GET /v1/layouts lists them."));
+             }
+             if (!is_json(ex.header("Content-Type"))) {
+                 throw ProblemError(unsupported_media_type(
+                     "Send the document data as application/json (photos as base64 strings)."));
+             }
+             const std::string body = ex.read_body();
+             Poco::JSON::Parser parser;
+             Poco::Dynamic::Var data = parser.parse(body);  // JSONException → 400, mapped once
+             const auto started = std::chrono::steady_clock::now();
+             auto outcome = renderers::render_document(*layout, data);
+             if (!outcome.document) {
+                 const auto count = outcome.errors.size();
+                 throw ProblemError(unprocessable(
+                     std::to_string(count) + (count == 1 ? " field is" : " fields are") +
+                         " not acceptable for the layout " + layout->name + "; see errors[].",
+                     std::move(outcome.errors)));
+             }
+             service.metrics().document_rendered(
+                 layout->name,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+             Response reply;
+             reply.content_type = "application/pdf";
+             reply.body = std::move(outcome.document->pdf);
+             const auto disposition = ex.query("disposition").value_or("attachment");
+             reply.headers.emplace_back(
+                 "Content-Disposition",
+                 content_disposition(disposition == "inline" ? "inline" : "attachment",
+                                     outcome.document->filename));
+             reply.headers.emplace_back("X-Page-Count",
+                                        std::to_string(outcome.document->page_count));
+             return reply;
+         }});
 }
 
 }  // namespace examdocs::service

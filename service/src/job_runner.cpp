@@ -251,9 +251,8 @@ void JobRunner::run(const std::string& id) {
 
     const registry::JobRow job = *store_->find(id);
     if (is_shared && job.chunks >= 0) return;  // split before a restart; the chunks carry on
-    service_.log().event(
-        "info", is_shared ? "bulk job splitting" : "bulk job started",
-        {{"job", id}, {"layout", job.layout}, {"attempt", std::to_string(job.attempts)}});
+    service_.log().event("info", is_shared ? "bulk job splitting" : "bulk job started",
+                         {{"job", id}, {"layout", job.layout}, {"attempt", job.attempts}});
     const auto options = parse_json(job.options).extract<Object::Ptr>();
     const std::string dir = dir_of(id);
     const bool zip = options->optValue<std::string>("output", "pdf") == "zip";
@@ -265,6 +264,7 @@ void JobRunner::run(const std::string& id) {
     auto fail = [&](const std::string& message) {
         Poco::File(partial).remove();
         store_->finish(id, "failed", counts, message);
+        service_.metrics().job_ended("failed");
         service_.log().event("warn", "bulk job failed", {{"job", id}, {"what", message}});
         queue_callback(*options, id);
     };
@@ -348,6 +348,8 @@ void JobRunner::run(const std::string& id) {
         if (stopping) return;
         store_->progress(id, counts.done, counts.printed, counts.refused, pending);
         store_->finish(id, "cancelled", counts);
+        service_.metrics().job_ended("cancelled");
+        service_.metrics().records_printed(counts.printed, counts.refused);
         service_.log().event("info", "bulk job cancelled", {{"job", id}});
     } else {
         store_->progress(id, counts.done, counts.printed, counts.refused, pending);
@@ -356,11 +358,13 @@ void JobRunner::run(const std::string& id) {
             return;
         }
         store_->finish(id, "done", counts);
+        service_.metrics().job_ended("done");
+        service_.metrics().records_printed(counts.printed, counts.refused);
         service_.log().event("info", "bulk job done",
                              {{"job", id},
-                              {"printed", std::to_string(counts.printed)},
-                              {"refused", std::to_string(counts.refused)},
-                              {"seconds", std::to_string(summary.seconds)}});
+                              {"printed", counts.printed},
+                              {"refused", counts.refused},
+                              {"seconds", summary.seconds}});
     }
     queue_callback(*options, id);
 }
@@ -387,8 +391,7 @@ void JobRunner::split(const registry::JobRow& job, bulk::ChunkSplitter& splitter
         wake_.notify_all();
     }
     store_->split_done(job.id, chunk);
-    service_.log().event("info", "bulk job split",
-                         {{"job", job.id}, {"chunks", std::to_string(chunk)}});
+    service_.log().event("info", "bulk job split", {{"job", job.id}, {"chunks", chunk}});
     if (chunk == 0) finish_shared(job.id);  // no records: nothing for anyone to claim
 }
 
@@ -405,6 +408,7 @@ bool JobRunner::run_next_chunk() {
         // Instances sharing jobs must know the same layouts.
         store_->finish(job->id, "failed", *job,
                        "the layout " + job->layout + " is not known on every instance");
+        service_.metrics().job_ended("failed");
         queue_callback(*options, job->id);
         return true;
     }
@@ -440,6 +444,7 @@ bool JobRunner::run_next_chunk() {
         store_->finish(
             job->id, "failed", *job,
             "chunk " + std::to_string(claim->chunk) + " could not be printed: " + e.what());
+        service_.metrics().job_ended("failed");
         service_.log().event("warn", "bulk job failed", {{"job", job->id}, {"what", e.what()}});
         queue_callback(*options, job->id);
         return true;
@@ -453,11 +458,12 @@ bool JobRunner::run_next_chunk() {
     result.output = out.str();
     result.manifest = summary.part_manifest;
     if (!store_->complete_chunk(job->id, claim->chunk, instance_, result, epoch_now())) return true;
+    service_.metrics().records_printed(result.printed, result.refused);
     service_.log().event("info", "bulk chunk done",
                          {{"job", job->id},
-                          {"chunk", std::to_string(claim->chunk)},
-                          {"records", std::to_string(claim->records)},
-                          {"seconds", std::to_string(summary.seconds)}});
+                          {"chunk", claim->chunk},
+                          {"records", claim->records},
+                          {"seconds", summary.seconds}});
     const auto ready = store_->assemblable(epoch_now(), 0);
     if (std::find(ready.begin(), ready.end(), job->id) != ready.end()) finish_shared(job->id);
     return true;
@@ -475,16 +481,18 @@ void JobRunner::finish_shared(const std::string& id) {
     } catch (const std::exception& e) {
         store_->finish(id, "failed", counts,
                        std::string("assembling the result failed: ") + e.what());
+        service_.metrics().job_ended("failed");
         service_.log().event("warn", "bulk job failed", {{"job", id}, {"what", e.what()}});
         queue_callback(*options, id);
         return;
     }
     if (!store_->complete(id, counts)) return;  // cancelled, or finished by another instance
+    service_.metrics().job_ended("done");
     service_.log().event("info", "bulk job done",
                          {{"job", id},
-                          {"printed", std::to_string(counts.printed)},
-                          {"refused", std::to_string(counts.refused)},
-                          {"chunks", std::to_string(job->chunks)}});
+                          {"printed", counts.printed},
+                          {"refused", counts.refused},
+                          {"chunks", job->chunks}});
     queue_callback(*options, id);
 }
 
@@ -630,10 +638,9 @@ void JobRunner::deliver_callbacks() {
                     send_callback(due->first);
                     delivered = true;
                 } catch (const std::exception& e) {
-                    service_.log().event("warn", "job callback failed",
-                                         {{"job", due->first},
-                                          {"attempt", std::to_string(due->second)},
-                                          {"what", e.what()}});
+                    service_.log().event(
+                        "warn", "job callback failed",
+                        {{"job", due->first}, {"attempt", due->second}, {"what", e.what()}});
                 }
                 const std::int64_t retry_at = delivered || due->second >= kAttempts
                                                   ? 0

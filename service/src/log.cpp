@@ -6,6 +6,7 @@
 #include <Poco/Timestamp.h>
 
 #include <sstream>
+#include <type_traits>
 
 namespace examdocs::service {
 
@@ -23,6 +24,25 @@ std::string to_json(const Poco::JSON::Object& o) {
 }
 
 }  // namespace
+
+std::string LogValue::text() const {
+    return std::visit(
+        [](const auto& v) -> std::string {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::string>) {
+                return v;
+            } else if constexpr (std::is_same_v<T, bool>) {
+                return v ? "true" : "false";
+            } else if constexpr (std::is_same_v<T, double>) {
+                std::ostringstream s;
+                s << v;
+                return s.str();
+            } else {
+                return std::to_string(v);
+            }
+        },
+        value_);
+}
 
 void Log::access(const AccessEntry& e) {
     const double ms = static_cast<double>(e.duration.count()) / 1000.0;
@@ -47,8 +67,7 @@ void Log::access(const AccessEntry& e) {
     }
 }
 
-void Log::event(std::string_view level, std::string_view message,
-                const std::vector<std::pair<std::string, std::string>>& fields,
+void Log::event(std::string_view level, std::string_view message, const LogFields& fields,
                 std::string_view request_id) {
     if (format_ == LogFormat::json) {
         Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -56,12 +75,14 @@ void Log::event(std::string_view level, std::string_view message,
         o.set("level", std::string(level));
         o.set("msg", std::string(message));
         if (!request_id.empty()) o.set("requestId", std::string(request_id));
-        for (const auto& [k, v] : fields) o.set(k, v);
+        for (const auto& [k, v] : fields) {
+            std::visit([&o, &key = k](const auto& value) { o.set(key, value); }, v.value());
+        }
         write_line(to_json(o));
     } else {
         std::ostringstream s;
         s << now_iso8601() << "  " << level << "  " << message;
-        for (const auto& [k, v] : fields) s << "  " << k << '=' << v;
+        for (const auto& [k, v] : fields) s << "  " << k << '=' << v.text();
         if (!request_id.empty()) s << "  [" << request_id << ']';
         write_line(s.str());
     }

@@ -144,6 +144,11 @@ void add_photo_routes(Service& service) {
                auto report = validators::check_photo(
                    std::as_bytes(std::span(bytes.data(), bytes.size())), profile);
                refuse_rejected(report);
+               std::vector<std::string> failed;
+               for (const auto& c : report.checks) {
+                   if (!c.passed) failed.push_back(c.code);
+               }
+               service.metrics().photo_checked(report.passed ? "pass" : "fail", failed);
                return Response::json(validators::report_to_json(report));
            }});
 

@@ -1,5 +1,6 @@
 #include "examdocs/service/service.h"
 
+#include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
@@ -59,18 +60,36 @@ std::string Service::job_instance() const { return jobs_ ? jobs_->instance() : s
 
 void Service::start() {
     if (started_) return;
-    // Data directory: created if missing, and proven writable before we call ourselves up.
+    // Data directory: created if missing, and proven writable before anything else. Without
+    // it nothing works (registry, keys, jobs), so start() fails at once: a supervisor sees
+    // the exit and its message instead of a process that answers 503 forever.
     try {
         Poco::File(settings_.data_dir).createDirectories();
         const std::string probe = Poco::Path(settings_.data_dir, ".write-probe").toString();
         std::ofstream(probe) << "ok";
-        if (!Poco::File(probe).exists()) throw std::runtime_error("not writable");
+        if (!Poco::File(probe).exists()) throw std::runtime_error("a file cannot be created in it");
         Poco::File(probe).remove();
         health_.set("dataDir", DependencyState::up, "writable");
     } catch (const std::exception& e) {
-        health_.set("dataDir", DependencyState::down, "the data directory is not writable");
-        log_.event("error", "data directory is not writable",
-                   {{"dir", settings_.data_dir}, {"what", e.what()}});
+        throw StartError(StartError::Reason::data_dir_not_writable,
+                         "the data directory " + settings_.data_dir +
+                             " (data.dir) is not writable: " + e.what());
+    }
+    // The port next, before the registry and the job workers: a second instance started on
+    // a port in use stops here, before it runs anyone's jobs. Poco's ServerSocket(address)
+    // constructor binds with SO_REUSEPORT as well as SO_REUSEADDR: a second instance would
+    // then share the port, and requests alternate between two registries. SO_REUSEADDR
+    // alone only allows a restart while old connections linger in TIME_WAIT.
+    Poco::Net::ServerSocket socket;
+    try {
+        socket.bind(Poco::Net::SocketAddress(settings_.host, settings_.port), true,
+                    settings_.reuse_port);
+        // Generous: the front accepts at once and answers 503 itself when it has no room.
+        socket.listen(std::max(settings_.queue, 1024));
+    } catch (const Poco::Exception& e) {
+        throw StartError(StartError::Reason::cannot_listen,
+                         "cannot listen on " + settings_.host + ":" +
+                             std::to_string(settings_.port) + ": " + e.displayText());
     }
     try {
         // Every worker thread may hold a session at once, and so may the job workers, the
@@ -92,7 +111,7 @@ void Service::start() {
             [this](const std::string& what, std::size_t waiting) {
                 // Loud, because lookup audit lines are waiting in memory only.
                 log_.event("error", "audit lines cannot be written; keeping them queued",
-                           {{"what", what}, {"waiting", std::to_string(waiting)}});
+                           {{"what", what}, {"waiting", static_cast<long long>(waiting)}});
                 note_storage_full("audit lines cannot be written: " + what);
             });
         health_.set("registry", DependencyState::up,
@@ -107,8 +126,8 @@ void Service::start() {
             Poco::Path(settings_.data_dir, "jobs").toString(), chunk_records);
         jobs_->start();
     } catch (const registry::RegistryRefused& e) {
-        log_.event("error", "refusing to serve from this registry", {{"what", e.what()}});
-        throw StartRefused(std::string("refusing to serve: ") + e.what(), 74);
+        throw StartError(StartError::Reason::registry_refused,
+                         std::string("refusing to serve: ") + e.what());
     } catch (const std::exception& e) {
         health_.set("registry", DependencyState::down, "the registry could not be opened");
         log_.event("error", "registry could not be opened", {{"what", e.what()}});
@@ -125,12 +144,6 @@ void Service::start() {
     params->setMaxKeepAliveRequests(settings_.keep_alive_max_requests);
     params->setServerName("examdocs");
 
-    // Listening without SO_REUSEPORT: with it a second instance on the same port would
-    // share the connections of the first. The backlog is generous because the front
-    // accepts at once and answers 503 itself when it has no room.
-    Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress(settings_.host, settings_.port), true, false);
-    socket.listen(std::max(settings_.queue, 1024));
     HttpFrontLimits limits;
     limits.workers = settings_.threads;
     limits.queue = settings_.queue;
@@ -143,7 +156,8 @@ void Service::start() {
     started_ = true;
     log_.event("info", "listening",
                {{"address", settings_.host + ":" + std::to_string(port())},
-                {"threads", std::to_string(settings_.threads)},
+                {"port", port()},
+                {"threads", settings_.threads},
                 {"dataDir", settings_.data_dir}});
     startup_ = std::thread([this] { run_startup_checks(); });
 }
@@ -217,13 +231,12 @@ void Service::shutdown() {
     if (!started_ || stopped_) return;
     stopped_ = true;
     draining_ = true;
-    log_.event("info", "draining", {{"inFlight", std::to_string(in_flight())}});
+    log_.event("info", "draining", {{"inFlight", in_flight()}});
     // Stop accepting and close idle connections; requests already received finish, each
     // answered with Connection: close.
     server_->stop_accepting();
     if (!server_->wait_idle(settings_.drain_timeout)) {
-        log_.event("warn", "drain time is over; aborting requests",
-                   {{"inFlight", std::to_string(in_flight())}});
+        log_.event("warn", "drain time is over; aborting requests", {{"inFlight", in_flight()}});
     }
     // Whatever outlived the drain time is cut off here.
     server_->stop();
@@ -233,7 +246,7 @@ void Service::shutdown() {
     // flush when destroyed, but the log should say if it could not).
     if (registry_ && !registry_->audit_writer().flush()) {
         log_.event("error", "audit lines could not be written before stopping",
-                   {{"waiting", std::to_string(registry_->audit_writer().waiting())}});
+                   {{"waiting", static_cast<long long>(registry_->audit_writer().waiting())}});
     }
     server_.reset();
     if (startup_.joinable()) startup_.join();

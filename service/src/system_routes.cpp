@@ -15,6 +15,7 @@
 #include "examdocs/core/build_info.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/service/service.h"
+#include "job_runner.h"
 #include "json_text.h"
 
 namespace examdocs::embedded {
@@ -114,6 +115,14 @@ void add_system_routes(Service& service) {
                return Response::json(json_text(body));
            }});
     r.add({"GET", "/metrics", [&service](Exchange&) {
+               // What lives in the database is read when asked for, not kept in step.
+               if (auto* jobs = service.jobs()) {
+                   service.metrics().observe_jobs(jobs->store().count_by_state());
+               }
+               if (auto* registry = service.registry()) {
+                   service.metrics().observe_database(registry->database()->sessions_in_use(),
+                                                      registry->database()->sessions_idle());
+               }
                return Response::text(service.metrics().render(),
                                      "text/plain; version=0.0.4; charset=utf-8");
            }});

@@ -142,11 +142,13 @@ void add_verify_page_routes(Service& service) {
                auto c = registry->find(ex.param("number"));
                std::string body;
                if (!c) {
+                   service.metrics().verification("unknown");
                    body = verdict_box("unknown");
                } else {
                    const std::string state =
                        registry->verdict(*c, ex.query("c").value_or(""), ex.query("k").value_or(""),
                                          ex.query("s").value_or(""), today_utc());
+                   service.metrics().verification(state);
                    const bool genuine = state != "forged";
                    if (genuine) {
                        registry->record_lookup(c->number, "client " + ex.client_address(),

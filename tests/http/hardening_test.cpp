@@ -403,9 +403,10 @@ int refused_start_status(const std::string& data_dir, std::string& message) {
     svc::Service service(settings, log);
     try {
         service.start();
-    } catch (const svc::StartRefused& e) {
+    } catch (const svc::StartError& e) {
         message = e.what();
-        return e.exit_status();
+        // What `examdocs serve` exits with for each reason (EX_IOERR for the registry).
+        return e.reason() == svc::StartError::Reason::registry_refused ? 74 : 1;
     }
     return 0;
 }

@@ -78,10 +78,10 @@ TEST(ServeProcess, BadConfigurationIsRefusedWithTheKeyNamed) {
     EXPECT_NE(text.find("'http'"), std::string::npos) << text;
 }
 
-TEST(ServeProcess, HelpListsEveryKeyWithItsEnvironmentVariable) {
+TEST(ServeProcess, ServeHelpListsEveryKeyWithItsEnvironmentVariable) {
     Poco::Pipe out_pipe;
-    Poco::ProcessHandle handle =
-        Poco::Process::launch(EXAMDOCS_BINARY, {"--help"}, "", nullptr, &out_pipe, nullptr);
+    Poco::ProcessHandle handle = Poco::Process::launch(EXAMDOCS_BINARY, {"serve", "--help"}, "",
+                                                       nullptr, &out_pipe, nullptr);
     Poco::PipeInputStream out(out_pipe);
     std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
     EXPECT_EQ(handle.wait(), 0);
@@ -128,7 +128,7 @@ TEST(RenderCommand, ExitStatusesSayWhatWentWrong) {
     std::ofstream(bad.path()) << R"({"exam":{"title":"x"}})";
     auto refused = run_examdocs({"render", "score-notice", bad.path(), "-o", pdf.path()});
     EXPECT_EQ(refused.status, 65);  // EX_DATAERR
-    EXPECT_NE(refused.err.find("\"pointer\":\"/ticketNumber\""), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("/ticketNumber: "), std::string::npos) << refused.err;
 
     auto missing = run_examdocs({"render", "score-notice", "/nonexistent.json", "-o", pdf.path()});
     EXPECT_EQ(missing.status, 66);  // EX_NOINPUT
@@ -637,6 +637,43 @@ TEST(BulkCommand, IssueModeIssuesEachCertificateOnceAcrossReruns) {
                             dir.path() + "/x.pdf", "--issue"})
                   .status,
               64);
+}
+
+}  // namespace
+
+#include "support/serve_process.h"
+
+namespace {
+
+// registry.url in the documented URL form, and PostgreSQL's notices (a second start's
+// "relation … already exists, skipping") as JSON log lines, never as plain text.
+TEST(ServeProcess, PostgresqlUrlFormServesAndNoticesGoThroughTheJsonLog) {
+    const std::string url = examdocs::test::PostgresServer::shared().fresh_database(true);
+    ASSERT_EQ(url.rfind("postgresql://", 0), 0u) << url;
+    Poco::TemporaryFile data_dir;
+    const std::vector<std::string> args{"-Dserver.port=0", "-Ddata.dir=" + data_dir.path(),
+                                        "-Dregistry.url=" + url};
+    for (int start = 0; start < 2; ++start) {
+        examdocs::test::ServeProcess server(EXAMDOCS_BINARY, args);
+        ASSERT_NE(server.port(), 0) << server.stderr_text();
+        auto health = examdocs::test::http_request(server.port(), "GET", "/health");
+        EXPECT_NE(health.body.find("PostgreSQL, schema version"), std::string::npos) << health.body;
+        EXPECT_EQ(server.stop(), 0);
+        EXPECT_EQ(server.stderr_text().find("NOTICE"), std::string::npos) << server.stderr_text();
+        bool notice_logged = false;
+        Poco::JSON::Parser parser;
+        for (const auto& line : server.lines()) {
+            Poco::JSON::Object::Ptr entry;
+            ASSERT_NO_THROW(entry = parser.parse(line).extract<Poco::JSON::Object::Ptr>())
+                << "not JSON: " << line;
+            parser.reset();
+            if (entry->optValue<std::string>("msg", "") == "postgresql notice") {
+                notice_logged = true;
+                EXPECT_EQ(entry->getValue<std::string>("severity"), "NOTICE");
+            }
+        }
+        if (start == 1) EXPECT_TRUE(notice_logged) << "the second start's migration notices";
+    }
 }
 
 }  // namespace

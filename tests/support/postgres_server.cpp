@@ -94,11 +94,23 @@ std::string PostgresServer::url(const std::string& database) const {
            " user=postgres dbname=" + database;
 }
 
-std::string PostgresServer::fresh_database() {
+std::string PostgresServer::url_form(const std::string& database) const {
+    std::string host;
+    for (char c : root_ + "/socket") {
+        if (c == '/') {
+            host += "%2F";
+        } else {
+            host += c;
+        }
+    }
+    return "postgresql://postgres@" + host + ":" + std::to_string(port_) + "/" + database;
+}
+
+std::string PostgresServer::fresh_database(bool as_url) {
     const std::string name = "test_" + std::to_string(++databases_);
     Poco::Data::Session admin("PostgreSQL", url());
     admin << "CREATE DATABASE " + name, Poco::Data::Keywords::now;
-    return url(name);
+    return as_url ? url_form(name) : url(name);
 }
 
 PostgresServer& PostgresServer::shared() {

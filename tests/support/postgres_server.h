@@ -18,8 +18,11 @@ class PostgresServer {
 
     // A libpq connection string for `database`.
     std::string url(const std::string& database = "postgres") const;
-    // Creates an empty database and returns its connection string.
-    std::string fresh_database();
+    // The same as a URL, postgresql://postgres@<socket dir, percent-encoded>:port/database,
+    // the form operators write in registry.url.
+    std::string url_form(const std::string& database = "postgres") const;
+    // Creates an empty database and returns its connection string (as_url: in URL form).
+    std::string fresh_database(bool as_url = false);
 
     // One server per test program, started on first use.
     static PostgresServer& shared();

@@ -51,9 +51,11 @@ class Registry : public ::testing::TestWithParam<std::string> {
     // The database of this test: a SQLite file, or a fresh database on the test server.
     std::string db() {
         if (url_.empty()) {
-            url_ = GetParam() == "postgresql"
-                       ? examdocs::test::PostgresServer::shared().fresh_database()
-                       : Poco::Path(dir_.path(), "registry.sqlite").toString();
+            // "postgresql_url": the same server named by a postgresql:// URL, the form the
+            // documentation gives for registry.url.
+            url_ = GetParam() == "sqlite" ? Poco::Path(dir_.path(), "registry.sqlite").toString()
+                                          : examdocs::test::PostgresServer::shared().fresh_database(
+                                                GetParam() == "postgresql_url");
         }
         return url_;
     }
@@ -449,7 +451,23 @@ TEST_P(Registry, QueuedLookupLinesAreWrittenWhenTheRegistryCloses) {
     EXPECT_EQ(reopened->audit_trail(number).size(), 2U);
 }
 
-INSTANTIATE_TEST_SUITE_P(Databases, Registry, ::testing::Values("sqlite", "postgresql"),
+TEST(PostgresUrl, BecomesLibpqKeywords) {
+    using examdocs::registry::libpq_connection_string;
+    EXPECT_EQ(libpq_connection_string("postgresql://examdocs@db.example.org:5433/registry"),
+              "user='examdocs' host='db.example.org' port='5433' dbname='registry'");
+    EXPECT_EQ(libpq_connection_string("postgres://u:p%40ss'w%5Cd@[::1]/db?sslmode=require"),
+              "user='u' password='p@ss\\'w\\\\d' host='::1' dbname='db' sslmode='require'");
+    EXPECT_EQ(libpq_connection_string("postgresql://%2Frun%2Fpostgresql/examdocs"),
+              "host='/run/postgresql' dbname='examdocs'");
+    EXPECT_EQ(libpq_connection_string("postgresql://a:1,b:2/db"),
+              "host='a,b' port='1,2' dbname='db'");
+    EXPECT_EQ(libpq_connection_string("host=/tmp dbname=x"), "host=/tmp dbname=x");
+    EXPECT_THROW(libpq_connection_string("postgresql://h:port/db"), std::invalid_argument);
+    EXPECT_THROW(libpq_connection_string("postgresql://h/db%zz"), std::invalid_argument);
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, Registry,
+                         ::testing::Values("sqlite", "postgresql", "postgresql_url"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace

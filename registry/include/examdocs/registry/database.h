@@ -69,6 +69,9 @@ class Database {
     std::string sql(std::string_view statement) const;
     // "SQLite" or "PostgreSQL", for /health.
     std::string describe() const;
+    // Sessions of the pool handed out now, and open but idle (for /metrics).
+    int sessions_in_use() const;
+    int sessions_idle() const;
 
     // The registry's identity, made once when the database is created: signing keys and
     // backups name it, so that a registry swapped for another (or for an empty one) is
@@ -84,6 +87,20 @@ class Database {
 
 // Whether `url` names a PostgreSQL database.
 bool is_postgresql_url(std::string_view url);
+
+// A PostgreSQL URL (postgresql://user:password@host:port/db?param=value, RFC 3986 with
+// percent-encoding) as a libpq key=value string ("user='u' host='h' port='5432'
+// dbname='db'"); a key=value string is returned as it is. Poco 1.11 appends
+// " connect_timeout=…" to the connection string, which only the key=value form survives.
+// Throws std::invalid_argument for a URL it cannot read.
+std::string libpq_connection_string(std::string_view url);
+
+// Where the notices and warnings of PostgreSQL (libpq's NOTICE: lines) go: by default
+// nowhere (libpq's own default prints them on stderr, between the JSON log lines). The
+// service sends them to its log. `severity` is "NOTICE", "WARNING", …; `message` has no
+// trailing newline. Called on the thread of the statement; must not throw.
+using NoticeSink = void (*)(std::string_view severity, std::string_view message);
+void set_notice_sink(NoticeSink sink);
 
 // What a write transaction locks on PostgreSQL: the whole database (an advisory lock, so
 // that writers go one at a time as on SQLite), or only the rows it selects FOR UPDATE (for

@@ -9,6 +9,7 @@
 // and hands back with its part of the output; a claim not renewed within its lease can be
 // taken over by another instance. Whoever completes the last chunk assembles the result.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -82,6 +83,8 @@ class JobStore {
     // Jobs a restart must pick up again: queued or running, oldest first.
     std::vector<std::string> unfinished();
     int active_count();  // queued or running
+    // How many jobs are in each state (for /metrics).
+    std::map<std::string, long long> count_by_state();
 
     // The database server's time in epoch seconds: the one clock instances share.
     std::int64_t clock();

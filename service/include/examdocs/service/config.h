@@ -53,6 +53,7 @@ enum class LogFormat { json, text };
 struct Settings {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;  // 0 picks a free port (tests)
+    bool reuse_port = false;    // SO_REUSEPORT: share the port with other processes
     int threads = 16;
     int queue = 64;
     int max_connections = 4096;

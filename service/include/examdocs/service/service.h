@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "examdocs/registry/certificate_registry.h"
@@ -31,17 +32,18 @@ namespace examdocs::service {
 class HttpFront;
 class JobRunner;
 
-// start() refused to serve: the registry is damaged, cannot be made durable, or is not the
-// one the signing keys belong to. `exit_status` is what `examdocs serve` exits with
-// (74, EX_IOERR, from sysexits.h).
-class StartRefused : public std::runtime_error {
+// Why start() could not start, for `examdocs serve` to choose its exit status:
+// registry_refused when the registry is damaged, cannot be made durable, or is not the
+// one the signing keys belong to.
+class StartError : public std::runtime_error {
   public:
-    StartRefused(const std::string& what, int exit_status)
-        : std::runtime_error(what), exit_status_(exit_status) {}
-    int exit_status() const { return exit_status_; }
+    enum class Reason { cannot_listen, data_dir_not_writable, registry_refused };
+    StartError(Reason reason, const std::string& message)
+        : std::runtime_error(message), reason_(reason) {}
+    Reason reason() const { return reason_; }
 
   private:
-    int exit_status_;
+    Reason reason_;
 };
 
 class Service {
@@ -69,6 +71,8 @@ class Service {
     }
     const Settings& settings() const { return settings_; }
 
+    // Throws StartError when the data directory is not writable or the address cannot be
+    // bound (in use: no SO_REUSEPORT unless server.reuse-port).
     void start();
     // The port actually bound (useful with server.port = 0).
     std::uint16_t port() const;

@@ -1,0 +1,99 @@
+#include "support/serve_process.h"
+
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <signal.h>
+
+#include <chrono>
+#include <iterator>
+
+namespace examdocs::test {
+
+CommandRun run_examdocs(const std::string& binary, const std::vector<std::string>& args,
+                        const std::map<std::string, std::string>& env) {
+    Poco::Pipe out_pipe, err_pipe;
+    Poco::Process::Env process_env(env.begin(), env.end());
+    Poco::ProcessHandle handle =
+        Poco::Process::launch(binary, args, "", nullptr, &out_pipe, &err_pipe, process_env);
+    Poco::PipeInputStream out(out_pipe), err(err_pipe);
+    // stderr on a thread of its own, so that neither pipe can fill up and block the child.
+    std::string err_text;
+    std::thread err_reader([&] {
+        err_text.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+    });
+    std::string out_text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+    err_reader.join();
+    return {handle.wait(), out_text, err_text};
+}
+
+ServeProcess::ServeProcess(const std::string& binary, const std::vector<std::string>& args,
+                           const std::map<std::string, std::string>& env) {
+    Poco::Pipe out_pipe, err_pipe;
+    Poco::Process::Env process_env{{"EXAMDOCS_LOG_FORMAT", "json"}};
+    for (const auto& [k, v] : env) process_env[k] = v;
+    std::vector<std::string> all{"serve"};
+    all.insert(all.end(), args.begin(), args.end());
+    handle_ = std::make_unique<Poco::ProcessHandle>(
+        Poco::Process::launch(binary, all, "", nullptr, &out_pipe, &err_pipe, process_env));
+    auto out = std::make_shared<Poco::PipeInputStream>(out_pipe);
+    auto err = std::make_shared<Poco::PipeInputStream>(err_pipe);
+    reader_ = std::thread([this, out] {
+        std::string line;
+        while (std::getline(*out, line)) {
+            std::lock_guard lock(mutex_);
+            lines_.push_back(line);
+            changed_.notify_all();
+        }
+        std::lock_guard lock(mutex_);
+        ended_ = true;
+        changed_.notify_all();
+    });
+    err_reader_ = std::thread([this, err] {
+        err_.assign(std::istreambuf_iterator<char>(*err), std::istreambuf_iterator<char>());
+    });
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::minutes(2), [this] {
+        for (const auto& l : lines_) {
+            if (l.find("\"msg\":\"listening\"") != std::string::npos) {
+                const auto at = l.find("\"port\":");
+                if (at != std::string::npos)
+                    port_ = static_cast<std::uint16_t>(std::stoi(l.substr(at + 7)));
+                return true;
+            }
+        }
+        return ended_;
+    });
+}
+
+ServeProcess::~ServeProcess() {
+    if (status_ < 0 && handle_) {
+        ::kill(handle_->id(), SIGKILL);
+        status_ = handle_->wait();
+    }
+    if (reader_.joinable()) reader_.join();
+    if (err_reader_.joinable()) err_reader_.join();
+}
+
+std::vector<std::string> ServeProcess::lines() const {
+    std::lock_guard lock(mutex_);
+    return lines_;
+}
+
+int ServeProcess::stop() {
+    if (status_ < 0) {
+        ::kill(handle_->id(), SIGTERM);
+        status_ = handle_->wait();
+    }
+    if (reader_.joinable()) reader_.join();
+    if (err_reader_.joinable()) err_reader_.join();
+    return status_;
+}
+
+int ServeProcess::exit_status() {
+    if (status_ < 0) status_ = handle_->wait();
+    if (reader_.joinable()) reader_.join();
+    if (err_reader_.joinable()) err_reader_.join();
+    return status_;
+}
+
+}  // namespace examdocs::test
