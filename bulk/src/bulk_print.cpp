@@ -142,9 +142,8 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
     std::string title = options.title.empty() ? layout.title : options.title;
     std::string zip_manifest;  // ZIP part: one line per entry
     if (options.output == OutputKind::merged_pdf) {
-        merged.emplace(
-            out, fonts::bundled_font_set(), options.sheets,
-            options.part ? renderers::StreamOutput::part : renderers::StreamOutput::document);
+        merged.emplace(out, fonts::bundled_font_set(), options.sheets,
+                       options.part ? renderers::PdfOutput::part : renderers::PdfOutput::document);
     } else if (!options.part) {
         zip.emplace(out, false);
     }
@@ -216,7 +215,7 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
     }
 
     if (merged && options.part) {
-        summary.part_manifest = merged->finish_part();
+        summary.part_manifest = merged->finish_part().to_text();
         summary.sheets = merged->sheet_count();
         summary.bytes = merged->bytes_written();
     } else if (options.part) {
@@ -254,7 +253,7 @@ struct PartAssembler::State {
     std::ostream& out;
     std::streamoff start;
     FileInfo info;
-    std::optional<renderers::PdfAssembler> pdf;
+    std::optional<renderers::PartAssembler> pdf;
     std::optional<Poco::Zip::Compress> zip;
     std::set<std::string> names;
 };
@@ -272,7 +271,10 @@ PartAssembler::~PartAssembler() = default;
 
 void PartAssembler::add(std::string_view bytes, std::string_view manifest) {
     if (state_->pdf) {
-        state_->pdf->add(bytes, manifest);
+        std::string error;
+        const auto parsed = renderers::PartManifest::parse(manifest, error);
+        if (!parsed) throw std::runtime_error("a PDF part's manifest is damaged: " + error);
+        state_->pdf->add(bytes, *parsed);
         return;
     }
     const std::string_view header = kZipPartHeader;

@@ -10,6 +10,8 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string>
+#include <string_view>
 #include <variant>
 
 #include "codes.h"
@@ -138,9 +140,21 @@ class Composer {
                 out += t.substr(i);
                 break;
             }
-            out += t.substr(i, open - i);
+            std::string_view literal(t.data() + i, open - i);
             auto v = resolve_pointer(data_, scope + t.substr(open + 1, close - open - 1));
-            if (v) out += apply_format(value_text(*v), s.format);
+            const std::string value = v ? apply_format(value_text(*v), s.format) : std::string();
+            // A value that starts with the word before it stands for both: "{/from} 至 {/to}"
+            // with the end "至今" (to the present) reads "2021.06 至今", not "至 至今".
+            const auto word_end = literal.find_last_not_of(' ');
+            if (word_end != std::string_view::npos) {
+                const auto word_start = literal.find_last_of(' ', word_end) + 1;
+                const auto word = literal.substr(word_start, word_end + 1 - word_start);
+                if (std::string_view(value).substr(0, word.size()) == word) {
+                    literal = literal.substr(0, word_start);
+                }
+            }
+            out += literal;
+            out += value;
             i = close + 1;
         }
         return out;

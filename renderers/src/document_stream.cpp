@@ -10,13 +10,12 @@ namespace examdocs::renderers {
 bool valid_pages_per_sheet(int n) { return n == 1 || n == 2 || n == 4; }
 
 DocumentStream::DocumentStream(std::ostream& out, const fonts::FontSet& fonts, SheetOptions options,
-                               StreamOutput output)
+                               PdfOutput output)
     : options_(options) {
     if (!valid_pages_per_sheet(options.pages_per_sheet)) {
         throw std::invalid_argument("pages per sheet must be 1, 2 or 4");
     }
-    writer_ = std::make_unique<PdfWriter>(
-        out, fonts, output == StreamOutput::part ? WriterMode::part : WriterMode::document);
+    writer_ = std::make_unique<PdfWriter>(out, fonts, output);
 }
 
 DocumentStream::~DocumentStream() = default;
@@ -31,8 +30,12 @@ void DocumentStream::add(const ComposedDocument& doc) {
         const ComposedPages& first = *pending_pages_.front().first;
         if (first.width != composed.width || first.height != composed.height) flush_sheet();
     }
-    pending_docs_.push_back(doc.pages);
     for (std::size_t i = 0; i < composed.pages.size(); ++i) {
+        // Kept alive for every sheet its pages wait on: a document of three pages 2-up
+        // leaves its third for the next sheet, after flush_sheet() let go of the first.
+        if (pending_docs_.empty() || pending_docs_.back() != doc.pages) {
+            pending_docs_.push_back(doc.pages);
+        }
         pending_pages_.emplace_back(&composed, i);
         ++pages_added_;
         if (static_cast<int>(pending_pages_.size()) == options_.pages_per_sheet) flush_sheet();
@@ -104,23 +107,24 @@ void DocumentStream::finish(const StreamInfo& info) {
     writer_->finish(document_info(info));
 }
 
-std::string DocumentStream::finish_part() {
+PartManifest DocumentStream::finish_part() {
     flush_sheet();
     return writer_->finish_part();
 }
 
-PdfAssembler::PdfAssembler(std::ostream& out, const fonts::FontSet& fonts)
-    : writer_(std::make_unique<PdfWriter>(out, fonts, WriterMode::assembly)) {}
+PartAssembler::PartAssembler(std::ostream& out, const fonts::FontSet& fonts)
+    : writer_(
+          std::make_unique<PdfWriter>(out, fonts, PdfOutput::document, CharacterIds::glyph_ids)) {}
 
-PdfAssembler::~PdfAssembler() = default;
+PartAssembler::~PartAssembler() = default;
 
-void PdfAssembler::add(std::string_view objects, std::string_view manifest) {
+void PartAssembler::add(std::string_view objects, const PartManifest& manifest) {
     writer_->add_part(objects, manifest);
 }
 
-void PdfAssembler::finish(const StreamInfo& info) { writer_->finish(document_info(info)); }
+void PartAssembler::finish(const StreamInfo& info) { writer_->finish(document_info(info)); }
 
-int PdfAssembler::sheet_count() const { return writer_->page_count(); }
-std::uint64_t PdfAssembler::bytes_written() const { return writer_->bytes_written(); }
+int PartAssembler::sheet_count() const { return writer_->page_count(); }
+std::uint64_t PartAssembler::bytes_written() const { return writer_->bytes_written(); }
 
 }  // namespace examdocs::renderers

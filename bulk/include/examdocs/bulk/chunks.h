@@ -1,9 +1,9 @@
 #pragma once
 // The records of a job split into chunks, so that instances sharing the job can each print
-// some (see registry/job_store.h): one JSON line per record that keeps what one run over
-// the whole input would have known of it — its number among all records, its input line,
-// the defaults merged in, CSV cells already typed, and for a record that could not be
-// read, its errors. A chunk then prints on any instance exactly as in one run.
+// some (see registry/job_store.h). A chunk starts with a mark line saying what it holds and
+// where it sits in the input, so that its records are numbered and lined as in one run over
+// the whole input; the job's defaults are merged in when the chunk is read. A chunk then
+// prints on any instance exactly as in one run.
 #include <istream>
 #include <memory>
 #include <optional>

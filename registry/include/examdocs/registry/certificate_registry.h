@@ -1,6 +1,7 @@
 #pragma once
 // The certificate registry: the rows that certificates, their QR codes and their
-// verification are views of, in the registry database (database.h: SQLite or PostgreSQL).
+// verification are views of, in the registry database (database.h): SQLite, or PostgreSQL
+// shared by several instances.
 //
 // Thread-safe: every call takes its own session from the pool.
 #include <memory>

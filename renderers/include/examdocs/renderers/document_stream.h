@@ -15,6 +15,7 @@
 
 #include "examdocs/fonts/font_set.h"
 #include "examdocs/renderers/document.h"
+#include "examdocs/renderers/part_manifest.h"
 
 namespace examdocs::renderers {
 
@@ -37,15 +38,15 @@ struct StreamInfo {
     std::string document_id;  // empty: random
 };
 
-// What a DocumentStream writes: a whole PDF, or a part of one that PdfAssembler joins
-// with other parts (made on other threads, processes or machines) into one PDF.
-enum class StreamOutput { document, part };
+// What a PDF writer makes: a whole PDF, or a part of one that a PartAssembler joins with
+// other parts (made on other threads, processes or machines) into one PDF.
+enum class PdfOutput { document, part };
 
 class DocumentStream {
   public:
     // Throws std::invalid_argument for an unsupported pages_per_sheet.
     DocumentStream(std::ostream& out, const fonts::FontSet& fonts, SheetOptions options = {},
-                   StreamOutput output = StreamOutput::document);
+                   PdfOutput output = PdfOutput::document);
     ~DocumentStream();
     DocumentStream(const DocumentStream&) = delete;
     DocumentStream& operator=(const DocumentStream&) = delete;
@@ -55,8 +56,8 @@ class DocumentStream {
     // Writes the rest: a partly filled last sheet, the fonts, the trailer.
     void finish(const StreamInfo& info);
     // Part output: writes a partly filled last sheet and returns the part's manifest, which
-    // goes to PdfAssembler::add with the bytes written to `out`.
-    std::string finish_part();
+    // goes to PartAssembler::add with the bytes written to `out`.
+    PartManifest finish_part();
 
     int page_count() const { return pages_added_; }
     int sheet_count() const;
@@ -76,16 +77,17 @@ class DocumentStream {
 
 // Joins parts into one PDF, in the order they are added: their objects are copied with
 // new numbers, and each font is written once, subset to the characters of every part.
-// Parts are read one at a time, so memory does not grow with their number.
-class PdfAssembler {
+// Parts are read one at a time, so memory does not grow with their number. The PDF half
+// of bulk::PartAssembler, which joins the parts of a job's PDF or ZIP.
+class PartAssembler {
   public:
-    PdfAssembler(std::ostream& out, const fonts::FontSet& fonts);
-    ~PdfAssembler();
-    PdfAssembler(const PdfAssembler&) = delete;
-    PdfAssembler& operator=(const PdfAssembler&) = delete;
+    PartAssembler(std::ostream& out, const fonts::FontSet& fonts);
+    ~PartAssembler();
+    PartAssembler(const PartAssembler&) = delete;
+    PartAssembler& operator=(const PartAssembler&) = delete;
 
-    // Throws PdfError when the part and its manifest do not agree.
-    void add(std::string_view objects, std::string_view manifest);
+    // Throws a std::runtime_error (PdfError) when the part and its manifest do not agree.
+    void add(std::string_view objects, const PartManifest& manifest);
     void finish(const StreamInfo& info);
 
     int sheet_count() const;
