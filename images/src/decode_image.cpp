@@ -58,8 +58,8 @@ DecodeResult refused(DecodeResult r, ImageError e) {
     return r;
 }
 
-// The largest reduction `factor` out of `candidates` that keeps both sides at least the
-// minimum the caller needs; 1 when the caller needs full size.
+// The largest reduction factor (2, 3, 4… or 2, 4, 8 up to `max_factor`) that keeps both
+// sides at least the minimum the caller needs; 1 when the caller needs full size.
 int reduction(int width, int height, int min_width, int min_height, int max_factor,
               bool powers_of_two) {
     if (min_width <= 0 && min_height <= 0) return 1;
