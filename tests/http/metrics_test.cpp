@@ -74,8 +74,8 @@ TEST(Metrics, MoveWithWhatTheServiceDoes) {
         examdocs::test::source_path("tests/data/photos/grey_background.jpg"));
     http_request(port, "POST", "/v1/photos/check?profile=ruankao", grey,
                  {{"Content-Type", "image/jpeg"}});
-    const std::string ticket = examdocs::test::read_file(
-        examdocs::test::source_path("samples/admission-ticket.json"));
+    const std::string ticket =
+        examdocs::test::read_file(examdocs::test::source_path("samples/admission-ticket.json"));
     ASSERT_EQ(http_request(port, "POST", "/v1/documents/admission-ticket", ticket, auth).status,
               200);
 
@@ -90,8 +90,8 @@ TEST(Metrics, MoveWithWhatTheServiceDoes) {
     }
     auto job_headers = auth;
     job_headers["Content-Type"] = "application/x-ndjson";
-    const auto created = http_request(port, "POST", "/v1/jobs?layout=admission-ticket", compact,
-                                      job_headers);
+    const auto created =
+        http_request(port, "POST", "/v1/jobs?layout=admission-ticket", compact, job_headers);
     ASSERT_EQ(created.status, 202) << created.body;
     const std::string id = parse_object(created.body)->getValue<std::string>("id");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);

@@ -684,7 +684,9 @@ TEST(ServeProcess, PostgresqlUrlFormServesAndNoticesGoThroughTheJsonLog) {
                 EXPECT_EQ(entry->getValue<std::string>("severity"), "NOTICE");
             }
         }
-        if (start == 1) EXPECT_TRUE(notice_logged) << "the second start's migration notices";
+        if (start == 1) {
+            EXPECT_TRUE(notice_logged) << "the second start's migration notices";
+        }
     }
 }
 
