@@ -14,6 +14,7 @@
 #include "examdocs/core/id_number.h"
 #include "examdocs/core/masking.h"
 #include "examdocs/core/problem.h"
+#include "examdocs/core/verification_code.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/document.h"
 #include "examdocs/service/service.h"
@@ -124,7 +125,7 @@ void add_certificate_routes(Service& service) {
                service.public_rate_limiter().take(ex.client_address());
                auto c = registry_of(service).find(ex.param("number"));
                const auto code = ex.query("code");
-               if (!c || (code && *code != c->verification_code))
+               if (!c || (code && !verification_codes_match(*code, c->verification_code)))
                    throw ProblemError(not_found_certificate());
                if (code) {
                    registry_of(service).record_lookup(c->number, "client " + ex.client_address(),
