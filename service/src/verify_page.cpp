@@ -14,7 +14,9 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <optional>
 #include <span>
 
@@ -267,9 +269,8 @@ std::string forms(const std::string& number, bool code_first) {
         "autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" value=\"" +
         escape(number) + "\"><label for=\"code\">验证码 " + en("Verification code") +
         "</label><input id=\"code\" name=\"code\" maxlength=\"64\" autocomplete=\"off\" "
-        "autocapitalize=\"characters\" spellcheck=\"false\" aria-describedby=\"code-hint\"" +
-        (code_first ? " autofocus" : "") +
-        "><p class=\"hint\" "
+        "autocapitalize=\"characters\" spellcheck=\"false\" aria-describedby=\"code-hint\">"
+        "<p class=\"hint\" "
         "id=\"code-hint\">证书上印的16位验证码，不区分大小写，空格和横线可省略。" +
         en("The 16 characters printed on the certificate; case, spaces and dashes do not "
            "matter.") +
@@ -327,14 +328,18 @@ Response html(int status, const Verdict& verdict, const std::string& rest, bool 
 Response problem_page(const Problem& problem) {
     Verdict v;
     if (problem.status == 429) {
-        std::string seconds = "60";
+        int seconds = 60;
         for (const auto& [name, value] : problem.headers) {
-            if (name == "Retry-After") seconds = value;
+            if (name == "Retry-After") seconds = std::max(1, std::atoi(value.c_str()));
         }
+        // Two minutes and more read better in minutes.
+        const bool minutes = seconds >= 120;
+        const std::string wait = std::to_string(minutes ? (seconds + 59) / 60 : seconds);
         v = {"rate-limited", "查询过于频繁", "Too many lookups",
-             "<p>来自您所在网络的查询过多，请在 " + escape(seconds) + " 秒后再试。" +
-                 en("There were too many lookups from your network. Please try again in " +
-                    escape(seconds) + " seconds.") +
+             "<p>来自您所在网络的查询过多，请在 " + wait + (minutes ? " 分钟" : " 秒") +
+                 "后再试。" +
+                 en("There were too many lookups from your network. Please try again in " + wait +
+                    (minutes ? " minutes." : " seconds.")) +
                  "</p>"};
     } else if (problem.status == 413) {
         v = {"trouble", "图片太大", "The picture is too large",

@@ -212,11 +212,10 @@ TEST(VerifyPage, EveryStateIsAPageThatWorksWithoutScriptsAndPassesAxe) {
     examdocs::test::RunningService service(
         [](examdocs::service::Settings& s) { s.public_rate_per_minute = 100000; });
     // A second service with a tight limit, for the page that says "too many".
-    examdocs::test::RunningService limited(
-        [](examdocs::service::Settings& s) {
-            // Below what the configuration allows (1): no token comes back during the test.
-            s.public_rate_per_minute = 0.01;
-        });
+    examdocs::test::RunningService limited([](examdocs::service::Settings& s) {
+        // Below what the configuration allows (1): no token comes back during the test.
+        s.public_rate_per_minute = 0.2;
+    });
     auto& registry = *service->registry();
 
     const Certificate valid = registry.issue(person("2026-01-15"), "valid").certificate;
@@ -389,6 +388,7 @@ TEST(VerifyPage, EveryStateIsAPageThatWorksWithoutScriptsAndPassesAxe) {
     EXPECT_FALSE(reports["verify-too-many"].headers["retry-after"].empty());
     EXPECT_TRUE(has(html("verify-too-many"), "查询过于频繁"));
     EXPECT_TRUE(has(html("verify-too-many"), "Too many lookups"));
+    EXPECT_TRUE(has(html("verify-too-many"), " minutes."));  // minutes, not 300 seconds
 
     EXPECT_EQ(verdict("typed-with-code"), "valid");
     EXPECT_EQ(verdict("enhanced-picture"), "valid");
