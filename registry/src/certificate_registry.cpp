@@ -1,5 +1,7 @@
 #include "examdocs/registry/certificate_registry.h"
 
+#include "examdocs/core/verification_code.h"
+
 #include <Poco/Data/Session.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -250,11 +252,17 @@ bool CertificateRegistry::revoke(const std::string& number, const std::string& r
 std::string CertificateRegistry::verdict(const Certificate& row, const std::string& code,
                                          const std::string& key_id, const std::string& signature,
                                          const std::string& today) const {
-    const bool genuine = code == row.verification_code && key_id == row.key_id &&
-                         signature == row.signature && signature_valid(row);
+    const bool genuine = verification_codes_match(code, row.verification_code) &&
+                         key_id == row.key_id && signature == row.signature && signature_valid(row);
     if (!genuine) return "forged";
+    return standing(row, today);
+}
+
+std::string CertificateRegistry::standing(const Certificate& row, const std::string& today) {
     if (row.status == "revoked") return "revoked";
     if (!row.expiry_date.empty() && row.expiry_date < today) return "expired";
+    // Dates are YYYY-MM-DD, so comparing the text compares the days.
+    if (row.issue_date > today) return "not-yet-valid";
     return "valid";
 }
 

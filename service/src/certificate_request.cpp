@@ -1,5 +1,7 @@
 #include "examdocs/service/certificate_request.h"
 
+#include <Poco/String.h>
+
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/id_number.h"
@@ -116,6 +118,22 @@ registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
         }
     }
     return c;
+}
+
+bool is_verification_link(const Poco::URI& link, const std::string& public_base_url,
+                          const std::vector<std::string>& other_base_urls) {
+    std::vector<std::string> base_urls = other_base_urls;
+    base_urls.push_back(public_base_url);
+    for (const auto& base_text : base_urls) {
+        const Poco::URI base(base_text);
+        if (link.getScheme() == base.getScheme() &&
+            Poco::icompare(link.getHost(), base.getHost()) == 0 &&
+            link.getPort() == base.getPort() &&
+            link.getPath().rfind(base.getPath() + "/verify/", 0) == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 std::string certificate_verification_url(const std::string& public_base_url,

@@ -15,6 +15,7 @@
 #include "examdocs/core/id_number.h"
 #include "examdocs/core/masking.h"
 #include "examdocs/core/problem.h"
+#include "examdocs/core/verification_code.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/document.h"
 #include "examdocs/service/service.h"
@@ -66,23 +67,6 @@ Object public_view(const Service& service, const registry::Certificate& c, bool 
             o.set("photo", "data:image/jpeg;base64," + base64_encode(c.photo_jpeg));
     }
     return o;
-}
-
-// Whether `link` is under one of our verification pages: same scheme, host (any case) and
-// port as a base URL, and a path below its /verify/.
-bool is_verification_link(const Poco::URI& link, const Settings& settings) {
-    std::vector<std::string> base_urls = settings.other_base_urls;
-    base_urls.push_back(settings.public_base_url);
-    for (const auto& base_text : base_urls) {
-        const Poco::URI base(base_text);
-        if (link.getScheme() == base.getScheme() &&
-            Poco::icompare(link.getHost(), base.getHost()) == 0 &&
-            link.getPort() == base.getPort() &&
-            link.getPath().rfind(base.getPath() + "/verify/", 0) == 0) {
-            return true;
-        }
-    }
-    return false;
 }
 
 Problem not_found_certificate() {
@@ -145,7 +129,7 @@ void add_certificate_routes(Service& service) {
                service.public_rate_limiter().take(ex.client_address());
                auto c = registry_of(service).find(ex.param("number"));
                const auto code = ex.query("code");
-               if (!c || (code && *code != c->verification_code))
+               if (!c || (code && !verification_codes_match(*code, c->verification_code)))
                    throw ProblemError(not_found_certificate());
                if (code) {
                    registry_of(service).record_lookup(c->number, "client " + ex.client_address(),
@@ -275,7 +259,8 @@ void add_certificate_routes(Service& service) {
                        "二维码内容不是证书验证链接 / Not a certificate's verification link."}}));
              }
              Object verdict(Poco::JSON_PRESERVE_KEY_ORDER);
-             if (!is_verification_link(uri, service.settings())) {
+             if (!is_verification_link(uri, service.settings().public_base_url,
+                                       service.settings().other_base_urls)) {
                  // A genuine code copied under a look-alike host must not lend that site our
                  // word: nothing about the certificate is looked up or shown.
                  verdict.set("verdict", "foreign");

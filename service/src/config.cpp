@@ -3,6 +3,7 @@
 #include "examdocs/service/access_control.h"
 
 #include <Poco/AutoPtr.h>
+#include <Poco/String.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
 #include <algorithm>
@@ -42,6 +43,14 @@ const std::vector<ConfigKey>& config_keys() {
          "again across instances behind a balancer."},
         {"server.drain-timeout-s", "20",
          "On SIGTERM/SIGINT: seconds in-flight requests get to finish before exit."},
+        {"server.trusted-proxies", "",
+         "Reverse proxies (addresses or CIDR ranges, IPv4 and IPv6, comma-separated) whose "
+         "forwarding header names the client. Only requests from these peers have their client "
+         "address (rate limits, audit and access logs) taken from server.forwarded-header, read "
+         "right to left past trusted hops. Empty: the socket's peer is always the client."},
+        {"server.forwarded-header", "X-Forwarded-For",
+         "The header the trusted proxies write the client into: X-Forwarded-For or Forwarded "
+         "(RFC 7239). Only this one is read, so a client cannot slip in the other."},
         {"limits.max-body-bytes", "8388608",
          "Largest request body accepted, checked from Content-Length before reading and "
          "counted while reading chunked bodies (413 past it)."},
@@ -231,6 +240,20 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.keep_alive_max_requests =
         static_cast<int>(parse_integer(c, "server.keep-alive-max-requests", 1, 1000000));
     s.drain_timeout = std::chrono::seconds(parse_integer(c, "server.drain-timeout-s", 0, 3600));
+    const std::string& forwarded_header = c.values.find("server.forwarded-header")->second;
+    ForwardingHeader header = ForwardingHeader::x_forwarded_for;
+    if (Poco::icompare(forwarded_header, "forwarded") == 0) {
+        header = ForwardingHeader::forwarded;
+    } else if (Poco::icompare(forwarded_header, "x-forwarded-for") != 0) {
+        throw ConfigError("server.forwarded-header = '" + forwarded_header +
+                          "': must be X-Forwarded-For or Forwarded");
+    }
+    try {
+        s.trusted_proxies =
+            TrustedProxies::parse(c.values.find("server.trusted-proxies")->second, header);
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError(std::string("server.trusted-proxies: ") + e.what());
+    }
     s.max_body_bytes = parse_integer(c, "limits.max-body-bytes", 1024, 1LL << 34);
     s.max_photo_bytes = parse_integer(c, "limits.max-photo-bytes", 1024, 1LL << 30);
     s.max_job_bytes = parse_integer(c, "limits.max-job-bytes", 1024, 1LL << 40);

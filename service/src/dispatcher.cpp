@@ -147,6 +147,7 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
         if (!acceptable_request_id(request_id)) {
             request_id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
         }
+        const std::string client = client_address_of(request, service_.settings().trusted_proxies);
         std::string path = request.getURI();
         std::string route_label = "unmatched";
         Response reply;
@@ -167,7 +168,8 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
                 throw ProblemError(not_found("No resource at " + path + "."));
             }
             route_label = match.route->pattern;
-            Exchange exchange(request, request_id, path, std::move(match.params), max_body_bytes_);
+            Exchange exchange(request, request_id, path, std::move(match.params), max_body_bytes_,
+                              client);
             try {
                 reply = match.route->handler(exchange);
             } catch (...) {
@@ -176,11 +178,19 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
             }
             if (!exchange.body_consumed()) keep_alive = false;
         } catch (...) {
-            const Problem problem = problem_for(std::current_exception(), service_, request_id);
-            reply.status = problem.status;
-            reply.content_type = "application/problem+json";
-            reply.body = problem_to_json(problem, path, request_id);
-            reply.headers = problem.headers;
+            const Problem problem =
+                problem_for(std::current_exception(), service_, request_id);
+            // A page a person opened answers its problems as a page too (the 413 is thrown
+            // before the route is looked up, hence the second look).
+            const Route* route = service_.router().match(request.getMethod(), path).route;
+            if (route && route->problem_page) {
+                reply = route->problem_page(problem);
+            } else {
+                reply.status = problem.status;
+                reply.content_type = "application/problem+json";
+                reply.body = problem_to_json(problem, path, request_id);
+                reply.headers = problem.headers;
+            }
             if (problem.status == 413 || problem.status == 408 || problem.status == 400) {
                 keep_alive = false;  // the rest of the body is unread or unreadable
             }
@@ -211,9 +221,9 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
         const auto elapsed = std::chrono::steady_clock::now() - started;
         const double seconds = std::chrono::duration<double>(elapsed).count();
         service_.metrics().observe_request(route_label, request.getMethod(), reply.status, seconds);
-        service_.log().access({request_id, request.getMethod(), path, reply.status,
-                               static_cast<long long>(length),
-                               std::chrono::duration_cast<std::chrono::microseconds>(elapsed)});
+        service_.log().access(
+            {request_id, request.getMethod(), path, reply.status, static_cast<long long>(length),
+             std::chrono::duration_cast<std::chrono::microseconds>(elapsed), client});
     }
 
   private:

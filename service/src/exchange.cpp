@@ -7,6 +7,7 @@
 #include <streambuf>
 
 #include "examdocs/core/problem.h"
+#include "examdocs/service/client_address.h"
 
 namespace examdocs::service {
 
@@ -44,12 +45,13 @@ class Exchange::LimitedBuffer : public std::streambuf {
 
 Exchange::Exchange(Poco::Net::HTTPServerRequest& request, std::string request_id, std::string path,
                    std::map<std::string, std::string, std::less<>> path_params,
-                   long long max_body_bytes)
+                   long long max_body_bytes, std::string client_address)
     : request_(request),
       request_id_(std::move(request_id)),
       path_(std::move(path)),
       params_(std::move(path_params)),
-      max_body_bytes_(max_body_bytes) {
+      max_body_bytes_(max_body_bytes),
+      client_address_(std::move(client_address)) {
     for (auto& [k, v] : Poco::URI(request.getURI()).getQueryParameters()) {
         query_.emplace_back(k, v);
     }
@@ -76,7 +78,13 @@ const std::string& Exchange::param(std::string_view name) const {
     return it->second;
 }
 
-std::string Exchange::client_address() const { return request_.clientAddress().host().toString(); }
+std::string client_address_of(const Poco::Net::HTTPServerRequest& request,
+                              const TrustedProxies& proxies) {
+    const std::string peer = request.clientAddress().host().toString();
+    if (proxies.empty()) return peer;
+    return proxies.client_address(peer, request.get("X-Forwarded-For", ""),
+                                  request.get("Forwarded", ""));
+}
 
 std::istream& Exchange::body_stream() {
     if (!stream_) {

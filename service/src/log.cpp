@@ -52,6 +52,7 @@ void Log::access(const AccessEntry& e) {
         o.set("level", "info");
         o.set("msg", "request");
         o.set("requestId", e.request_id);
+        o.set("client", e.client);
         o.set("method", e.method);
         o.set("path", e.path);
         o.set("status", e.status);
@@ -61,8 +62,9 @@ void Log::access(const AccessEntry& e) {
     } else {
         std::ostringstream s;
         s.precision(3);
-        s << now_iso8601() << "  " << e.status << ' ' << e.method << ' ' << e.path << "  "
-          << e.bytes << " B  " << std::fixed << ms << " ms  [" << e.request_id << ']';
+        s << now_iso8601() << "  " << e.client << "  " << e.status << ' ' << e.method << ' '
+          << e.path << "  " << e.bytes << " B  " << std::fixed << ms << " ms  [" << e.request_id
+          << ']';
         write_line(s.str());
     }
 }

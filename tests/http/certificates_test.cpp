@@ -36,7 +36,7 @@ class CertificatesApi : public ::testing::Test {
         return R"({"holder":{"name":")" + name + R"(","idNumber":"120105199003071230","photo":")" +
                examdocs::test::photo_base64("good_413x579.jpg") +
                R"("},"occupation":{"code":"4-04-05-02","name":"信息通信网络运行管理员","job":"网络运行管理"},)"
-               R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-11-20"})";
+               R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-06-30"})";
     }
 
     examdocs::test::HttpReply verify(const std::string& qr) {
@@ -204,7 +204,8 @@ TEST_F(CertificatesApi, TheVerificationPageIsLockedDown) {
     EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
     const std::string csp = page.headers.at("Content-Security-Policy");
     // Nothing from elsewhere: the photo is inline (data:), everything else from us.
-    EXPECT_NE(csp.find("default-src 'self'"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("default-src 'none'"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
     EXPECT_NE(csp.find("img-src 'self' data:"), std::string::npos) << csp;
     EXPECT_EQ(csp.find('*'), std::string::npos) << csp;
     EXPECT_EQ(page.headers.at("Cache-Control"), "private, no-store");
@@ -243,7 +244,7 @@ namespace {
 TEST_F(CertificatesApi, ACertificateWithoutAPhotoStillPrints) {
     const auto issued = issue(
         R"({"holder":{"name":"李四","idNumber":"120105199003071230"},"occupation":{"name":"电工"},)"
-        R"("level":3,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-11-20"})",
+        R"("level":3,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-06-30"})",
         "no-photo");
     ASSERT_EQ(issued.status, 201) << issued.body;
     const std::string number = parse_object(issued.body)->getValue<std::string>("number");

@@ -369,7 +369,7 @@ TEST_P(Jobs, ACertificateJobIssuesEachRecordThenPrintsIt) {
         Object::Ptr issuer = new Object;
         issuer->set("name", "天津市软件行业协会");
         r->set("issuer", issuer);
-        r->set("issueDate", "2026-11-20");
+        r->set("issueDate", "2026-06-30");
         return r;
     };
     Object request;

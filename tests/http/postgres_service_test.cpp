@@ -52,7 +52,7 @@ TEST(PostgresRegistry, TwoInstancesShareCertificatesAndJobs) {
         R"({"holder":{"name":"张晓明","idNumber":"120105199003071230","photo":")" +
         examdocs::test::photo_base64("good_413x579.jpg") +
         R"("},"occupation":{"code":"4-04-05-02","name":"信息通信网络运行管理员"},)"
-        R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-11-20"})";
+        R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-06-30"})";
     const auto issued = http_request(a.port(), "POST", "/v1/certificates", request, headers);
     ASSERT_EQ(issued.status, 201) << issued.body;
     const auto number = parse_object(issued.body)->getValue<std::string>("number");

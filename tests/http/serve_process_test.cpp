@@ -241,7 +241,7 @@ TEST(Durability, AcknowledgedCertificatesSurviveKillMinus9) {
                 const std::string body =
                     R"({"holder":{"name":"考生)" + std::to_string(n) +
                     R"(","idNumber":"120105199003071230"},"occupation":{"name":"电工"},"level":4,)"
-                    R"("issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-11-20"})";
+                    R"("issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-06-30"})";
                 try {
                     auto reply = examdocs::test::http_request(
                         server.port, "POST", "/v1/certificates", body,
@@ -485,7 +485,7 @@ TEST(VerifyCommand, ScansAndQrTextsGetTheRegistrysVerdict) {
         R"({"holder":{"name":"张晓明","idNumber":"120105199003071230","photo":")" +
             examdocs::test::photo_base64("good_413x579.jpg") +
             R"("},"occupation":{"code":"6-31-01-03","name":"电工","job":"维修电工"},)"
-            R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-11-20"})",
+            R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-06-30"})",
         headers);
     ASSERT_EQ(issued.status, 201) << issued.body;
     const auto cert = object_of(issued.body);
@@ -621,11 +621,11 @@ TEST(BulkCommand, IssueModeIssuesEachCertificateOnceAcrossReruns) {
     const std::string input = dir.path() + "/certificates.ndjson";
     std::ofstream(input) << R"({"holder":{"name":"赵一","idNumber":"120105199003071230"},)"
                             R"("occupation":{"name":"电工"},"level":3,)"
-                            R"("issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-11-20"})"
+                            R"("issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-06-30"})"
                          << "\n"
                          << R"({"holder":{"name":"钱二","idNumber":"120105199003071230"},)"
                             R"("occupation":{"name":"电工"},"level":3,)"
-                            R"("issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-11-20"})"
+                            R"("issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-06-30"})"
                          << "\n";
     auto print = [&](const std::string& out) {
         return run_examdocs({"bulk", "--layout", "certificate", "--input", input, "--out", out,

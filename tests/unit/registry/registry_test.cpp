@@ -9,7 +9,9 @@
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
+
 #include <sys/stat.h>
+#include <cctype>
 
 #include <mutex>
 #include <set>
@@ -202,6 +204,16 @@ TEST_P(Registry, VerdictsFollowTheRowAndWhatThePaperShows) {
               "expired");
     EXPECT_EQ(registry->verdict(c, "0000000000000000", c.key_id, c.signature, "2027-01-01"),
               "forged");
+    // The code as a person may type it: lower case, in groups, O for 0 and L for 1.
+    std::string typed;
+    for (std::size_t i = 0; i < c.verification_code.size(); ++i) {
+        if (i > 0 && i % 4 == 0) typed += '-';
+        const char ch = c.verification_code[i];
+        typed += ch == '0' ? 'o' : ch == '1' ? 'l' : static_cast<char>(std::tolower(ch));
+    }
+    EXPECT_EQ(registry->verdict(c, typed, c.key_id, c.signature, "2027-01-01"), "valid") << typed;
+    EXPECT_EQ(registry->verdict(c, c.verification_code, c.key_id, c.signature, "2000-01-01"),
+              "not-yet-valid");
     std::string other_signature = c.signature;
     other_signature[10] = other_signature[10] == 'A' ? 'B' : 'A';
     EXPECT_EQ(registry->verdict(c, c.verification_code, c.key_id, other_signature, "2027-01-01"),

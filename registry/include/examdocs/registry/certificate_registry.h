@@ -64,10 +64,13 @@ class CertificateRegistry {
     // Whether the stored signature matches the canonical form of the row.
     bool signature_valid(const Certificate& c) const;
     // The verdict on a certificate as presented by its QR code (code, key id and signature
-    // as printed): "forged" when they do not match the row, else "revoked", "expired"
-    // (against `today`, YYYY-MM-DD) or "valid".
+    // as printed): "forged" when they do not match the row, else its standing(). The code
+    // is compared after normalisation (core/verification_code.h).
     std::string verdict(const Certificate& row, const std::string& code, const std::string& key_id,
                         const std::string& signature, const std::string& today) const;
+    // What the row says on `today` (YYYY-MM-DD): "revoked", "expired" (past its expiry
+    // date), "not-yet-valid" (issue date still ahead) or "valid".
+    static std::string standing(const Certificate& row, const std::string& today);
     const SigningKeys& keys() const { return keys_; }
     int schema_version() const;
     const std::shared_ptr<Database>& database() const { return database_; }

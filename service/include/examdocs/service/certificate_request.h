@@ -5,6 +5,8 @@
 // that issue. certificate_from_request has a fuzz target.
 #include <Poco/JSON/Object.h>
 
+#include <Poco/URI.h>
+
 #include <string>
 #include <vector>
 
@@ -24,6 +26,12 @@ registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
                                         const validators::PhotoProfile& profile,
                                         std::vector<FieldError>& errors);
 // What the certificate's QR holds (see docs/certificates.md).
+// Whether `link` is under one of our verification pages: the scheme, host (any case) and
+// port of `public_base_url` or one of `other_base_urls`, and a path below its /verify/.
+// A genuine code copied under a look-alike host must not lend that site our word.
+bool is_verification_link(const Poco::URI& link, const std::string& public_base_url,
+                          const std::vector<std::string>& other_base_urls);
+
 std::string certificate_verification_url(const std::string& public_base_url,
                                          const registry::Certificate& c);
 // The certificate layout's data for a registry row.

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "examdocs/service/client_address.h"
+
 namespace examdocs::service {
 
 struct ConfigKey {
@@ -62,6 +64,7 @@ struct Settings {
     std::chrono::seconds keep_alive_timeout{5};
     int keep_alive_max_requests = 100;
     std::chrono::seconds drain_timeout{20};
+    TrustedProxies trusted_proxies;  // empty: the client is the socket's peer
     long long max_body_bytes = 8LL * 1024 * 1024;
     long long max_photo_bytes = 10LL * 1024 * 1024;
     long long max_job_bytes = 2LL * 1024 * 1024 * 1024;

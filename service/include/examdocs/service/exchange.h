@@ -20,6 +20,8 @@ class HTTPServerRequest;
 
 namespace examdocs::service {
 
+class TrustedProxies;
+
 struct Response {
     int status = 200;
     std::string content_type = "application/json";
@@ -47,8 +49,10 @@ struct Response {
 
 class Exchange {
   public:
+    // `client_address` as client_address_of() found it.
     Exchange(Poco::Net::HTTPServerRequest& request, std::string request_id, std::string path,
-             std::map<std::string, std::string, std::less<>> path_params, long long max_body_bytes);
+             std::map<std::string, std::string, std::less<>> path_params, long long max_body_bytes,
+             std::string client_address);
     ~Exchange();
     Exchange(const Exchange&) = delete;
     Exchange& operator=(const Exchange&) = delete;
@@ -62,7 +66,8 @@ class Exchange {
     // A {name} segment of the route pattern; throws std::out_of_range for a name the
     // pattern does not have (a programming error).
     const std::string& param(std::string_view name) const;
-    std::string client_address() const;
+    // Who asked: the socket's peer, or the client a trusted proxy forwarded for.
+    const std::string& client_address() const { return client_address_; }
 
     // The whole body, at most limits.max-body-bytes; past that throws ProblemError(413).
     std::string read_body();
@@ -81,8 +86,13 @@ class Exchange {
     std::map<std::string, std::string, std::less<>> params_;
     std::vector<std::pair<std::string, std::string>> query_;
     long long max_body_bytes_;
+    std::string client_address_;
     std::unique_ptr<LimitedBuffer> buffer_;
     std::unique_ptr<std::istream> stream_;
 };
+
+// The client of `request` (client_address.h): for rate limits and both logs alike.
+std::string client_address_of(const Poco::Net::HTTPServerRequest& request,
+                              const TrustedProxies& proxies);
 
 }  // namespace examdocs::service

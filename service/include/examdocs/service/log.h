@@ -23,6 +23,7 @@ struct AccessEntry {
     int status = 0;
     long long bytes = 0;  // response body bytes
     std::chrono::microseconds duration{0};
+    std::string client;  // the client's address (client_address.h)
 };
 
 // A field's value: text, or a number or flag that a JSON line writes as a JSON number or

@@ -11,9 +11,16 @@
 
 #include "examdocs/service/exchange.h"
 
+namespace examdocs {
+struct Problem;
+}
+
 namespace examdocs::service {
 
 using Handler = std::function<Response(Exchange&)>;
+// How a route answers a problem when problem+json is not what its callers read (the HTML
+// pages a person opens): the same status and headers, another body.
+using ProblemPage = std::function<Response(const Problem&)>;
 
 struct Route {
     Route(std::string method_, std::string pattern_, Handler handler_, long long max_body = 0)
@@ -26,6 +33,7 @@ struct Route {
     std::string pattern;  // "/v1/layouts/{name}"
     Handler handler;
     long long max_body_bytes = 0;  // 0: limits.max-body-bytes
+    ProblemPage problem_page;      // empty: problem+json
 };
 
 struct RouteMatch {
