@@ -101,8 +101,7 @@ std::string icon(std::string_view state) {
         paths =
             R"(<path d="M6 2.5h12M6 21.5h12M7 2.5c0 6 10 5 10 9.5S7 15.5 7 21.5M17 2.5c0 6-10 5-10 9.5s10 3.5 10 9.5"/>)";
     } else if (state == "start") {
-        paths =
-            R"(<path d="M12 2.5l8 3v6c0 5-3.5 8.5-8 10-4.5-1.5-8-5-8-10v-6z"/><path d="M8.5 12l2.5 2.5 4.5-4.5"/>)";
+        paths = R"(<circle cx="10.5" cy="10.5" r="7"/><path d="M15.5 15.5l6 6"/>)";
     } else {  // trouble: the check could not be made
         paths =
             R"(<circle cx="12" cy="12" r="10"/><path d="M12 6.5v7"/><circle cx="12" cy="17" r=".6"/>)";
