@@ -105,6 +105,8 @@ TEST(CommandLine, UsageErrorsNameWhatIsWrong) {
         {{"render", "score-notice", sample, "extra", "-o", "x.pdf"}, "unexpected argument 'extra'"},
         {{"render", "diploma", sample, "-o", "x.pdf"}, "no layout 'diploma'"},
         {{"render", "score-notice", sample, "-o"}, "-o needs a value"},
+        {{"render", "score-notice", sample, "-o", "x.pdf", "--document-id", "not-hex"},
+         "--document-id takes 32 hex digits"},
         {{"bulk", "--layout", "admission-ticket", "--input", "x.csv"}, "missing --out"},
         {{"bulk", "--layout", "admission-ticket", "--input", "x.csv", "--out", "x.pdf", "--nup",
           "3"},
