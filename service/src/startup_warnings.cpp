@@ -55,7 +55,10 @@ std::vector<StartupWarning> startup_warnings(const Settings& settings) {
              "makes one",
              {{"key", "auth.api-keys"}}});
     }
-    if (settings.host == "0.0.0.0" || settings.host == "::" || settings.host == "[::]") {
+    // With trusted proxies configured the operator has said who stands in front.
+    const bool every_interface =
+        settings.host == "0.0.0.0" || settings.host == "::" || settings.host == "[::]";
+    if (every_interface && settings.trusted_proxies.empty()) {
         warnings.push_back(
             {"server.host listens on every interface: clients reach the service directly, "
              "without the TLS front, and the rate limits count each client address as seen "
