@@ -96,6 +96,13 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                        "Registry database sessions of this process's pool, by state.");
     db_in_use_ = &pool.Add({{"state", "in_use"}});
     db_idle_ = &pool.Add({{"state", "idle"}});
+    audit_waiting_ = &gauge(r, "examdocs_audit_lines_waiting",
+                            "Lookup audit lines queued for the database (growing: it refuses "
+                            "them, e.g. a full disk).")
+                          .Add({});
+    audit_dropped_ = &gauge(r, "examdocs_audit_lines_dropped",
+                            "Lookup audit lines dropped since start because the queue was full.")
+                          .Add({});
 
     resident_ =
         &gauge(r, "process_resident_memory_bytes", "Resident memory size in bytes.").Add({});
@@ -170,6 +177,11 @@ void Metrics::observe_jobs(const std::map<std::string, long long>& by_state) {
     }
     auto queued = by_state.find("queued");
     queue_depth_->Set(queued == by_state.end() ? 0 : static_cast<double>(queued->second));
+}
+
+void Metrics::observe_audit(long long waiting, long long dropped) {
+    audit_waiting_->Set(static_cast<double>(waiting));
+    audit_dropped_->Set(static_cast<double>(dropped));
 }
 
 void Metrics::observe_database(int sessions_in_use, int sessions_idle) {

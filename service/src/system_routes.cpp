@@ -122,6 +122,9 @@ void add_system_routes(Service& service) {
                if (auto* registry = service.registry()) {
                    service.metrics().observe_database(registry->database()->sessions_in_use(),
                                                       registry->database()->sessions_idle());
+                   service.metrics().observe_audit(
+                       static_cast<long long>(registry->audit_writer().waiting()),
+                       static_cast<long long>(registry->audit_writer().dropped()));
                }
                return Response::text(service.metrics().render(),
                                      "text/plain; version=0.0.4; charset=utf-8");

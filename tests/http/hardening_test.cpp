@@ -375,6 +375,10 @@ TEST(Storage, AFullDiskRefusesWritesClearlyWhileVerificationKeepsAnswering) {
         if (d.name == "storage") queued = d.detail.find("audit lines") != std::string::npos;
     }
     EXPECT_TRUE(queued) << "no audit batch was refused: was the disk full?";
+    const auto metrics = http_request(port, "GET", "/metrics").body;
+    const auto at = metrics.find("\nexamdocs_audit_lines_waiting ");
+    ASSERT_NE(at, std::string::npos) << metrics;
+    EXPECT_GT(std::stod(metrics.substr(at + 30, 20)), 0.0) << "operators see the queue";
 
     // Space comes back: the queued lines land, writes work, the service is ready again.
     Poco::File(disk.path() + "/filler").remove();

@@ -49,6 +49,8 @@ class Metrics {
     // What is read when /metrics is asked for.
     void observe_jobs(const std::map<std::string, long long>& by_state);
     void observe_database(int sessions_in_use, int sessions_idle);
+    // Lookup audit lines waiting for the database, and those dropped for room.
+    void observe_audit(long long waiting, long long dropped);
 
     // The Prometheus text exposition format (version 0.0.4), with process_* read now.
     std::string render();
@@ -75,6 +77,8 @@ class Metrics {
     prometheus::Gauge* queue_depth_;
     prometheus::Gauge* db_in_use_;
     prometheus::Gauge* db_idle_;
+    prometheus::Gauge* audit_waiting_;
+    prometheus::Gauge* audit_dropped_;
     prometheus::Gauge* resident_;
     prometheus::Gauge* virtual_;
     prometheus::Gauge* open_fds_;
