@@ -68,10 +68,9 @@ int render_command(int argc, char** argv) {
         if (fixed_time) context.now = *fixed_time;
         context.document_id = args.value("document-id");
         // The writer refuses anything else as a fault; a person gets a usage error first.
-        if (!context.document_id.empty() &&
-            (context.document_id.size() != 32 ||
-             context.document_id.find_first_not_of("0123456789abcdefABCDEF") !=
-                 std::string::npos)) {
+        if (!context.document_id.empty() && (context.document_id.size() != 32 ||
+                                             context.document_id.find_first_not_of(
+                                                 "0123456789abcdefABCDEF") != std::string::npos)) {
             throw UsageError("--document-id takes 32 hex digits, not '" + context.document_id +
                              "'");
         }

@@ -7,7 +7,7 @@
 #include "examdocs/core/base64.h"
 #include "examdocs/images/decode_image.h"
 #include "examdocs/images/encode_jpeg.h"
-#include "opencv_pixels.h"
+#include "examdocs/images/opencv_view.h"
 
 namespace examdocs::renderers {
 
@@ -44,7 +44,7 @@ PhotoResult prepare_photo(const std::string& base64, float box_w_pt, float box_h
     if (!result) {
         return fail(std::string(images::to_string(result.error->code)), result.error->message());
     }
-    const cv::Mat image = as_mat(*result.pixels);
+    const cv::Mat image = images::as_mat(*result.pixels);
     // Crop to the box's aspect ratio around the centre.
     const double aspect = static_cast<double>(image.cols) / image.rows;
     cv::Rect crop(0, 0, image.cols, image.rows);
@@ -70,7 +70,7 @@ PhotoResult prepare_photo(const std::string& base64, float box_w_pt, float box_h
     }
     // The encoder reads rows through the view's stride: a crop needs no copy.
     return PhotoResult{
-        EmbeddablePhoto{images::encode_jpeg(as_view(scaled), 80), scaled.cols, scaled.rows},
+        EmbeddablePhoto{images::encode_jpeg(images::as_view(scaled), 80), scaled.cols, scaled.rows},
         std::nullopt};
 }
 

@@ -178,8 +178,7 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
             }
             if (!exchange.body_consumed()) keep_alive = false;
         } catch (...) {
-            const Problem problem =
-                problem_for(std::current_exception(), service_, request_id);
+            const Problem problem = problem_for(std::current_exception(), service_, request_id);
             // A page a person opened answers its problems as a page too (the 413 is thrown
             // before the route is looked up, hence the second look).
             const Route* route = service_.router().match(request.getMethod(), path).route;

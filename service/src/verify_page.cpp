@@ -511,11 +511,11 @@ void add_verify_page_routes(Service& service) {
             const auto reading =
                 validators::read_qr_code(std::as_bytes(std::span(image->data(), image->size())));
             if (reading.error) {
-                return html(422,
-                            unreadable_verdict("图片无法读取：" + reading.error->message_zh,
-                                               "The picture cannot be read: " +
-                                                   reading.error->message_en),
-                            forms("", false), true);
+                return html(
+                    422,
+                    unreadable_verdict("图片无法读取：" + reading.error->message_zh,
+                                       "The picture cannot be read: " + reading.error->message_en),
+                    forms("", false), true);
             }
             if (!reading.text) {
                 return html(422,

@@ -14,7 +14,7 @@
 
 #include "examdocs/images/decode_image.h"
 #include "examdocs/images/encode_jpeg.h"
-#include "opencv_pixels.h"
+#include "examdocs/images/opencv_view.h"
 
 namespace examdocs::validators {
 
@@ -112,7 +112,7 @@ Decoded decode(std::span<const std::byte> bytes) {
     d.pixels = std::move(*result.pixels);
     d.source_width = result.source_width;
     d.source_height = result.source_height;
-    const cv::Mat pixels = as_mat(d.pixels);
+    const cv::Mat pixels = images::as_mat(d.pixels);
     const int side = std::max(pixels.cols, pixels.rows);
     if (side > 2 * kWorkingSide) {
         // The gate reduces by whole factors; bring a still-large image down the rest of
@@ -465,13 +465,13 @@ NormalizedPhoto normalize_photo(std::span<const std::byte> bytes, const PhotoPro
     // The highest quality whose size is within the profile's bounds.
     std::string result;
     for (int quality = 95; quality >= 50; quality -= 5) {
-        result = images::encode_jpeg(as_view(sized), quality);
+        result = images::encode_jpeg(images::as_view(sized), quality);
         if (!p.max_bytes || static_cast<long long>(result.size()) <= p.max_bytes) break;
     }
     if (p.min_bytes && static_cast<long long>(result.size()) < p.min_bytes) {
         // Too small even at 95 (a profile with a minimum file size, like 软考's 30 KB):
         // the finest quantisation is the honest way to add bytes.
-        result = images::encode_jpeg(as_view(sized), 100);
+        result = images::encode_jpeg(images::as_view(sized), 100);
     }
     out.report = check_photo(std::as_bytes(std::span(result.data(), result.size())), p);
     if (!out.report.passed) {

@@ -7,7 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "examdocs/images/decode_image.h"
-#include "opencv_pixels.h"
+#include "examdocs/images/opencv_view.h"
 
 namespace examdocs::validators {
 
@@ -27,7 +27,7 @@ QrReading read_qr_code(std::span<const std::byte> bytes) {
     auto decoded = images::decode_image(bytes, options);
     if (!decoded) return QrReading{std::nullopt, std::move(decoded.error)};
     try {
-        cv::Mat grey = as_mat(*decoded.pixels);
+        cv::Mat grey = images::as_mat(*decoded.pixels);
         if (grey.cols > kReadingWidth * 6 / 5) {
             const double s = static_cast<double>(kReadingWidth) / grey.cols;
             cv::resize(grey, grey, cv::Size(), s, s, cv::INTER_AREA);
