@@ -174,12 +174,12 @@ class CsvReader : public RecordReader {
             }
             // A misspelt optional column would print nothing in every record.
             if (auto unknown = renderers::check_field_known(layout, pointer)) {
-                throw InputError("the CSV header names " + name +
-                                     ", which is not a field of the layout " + layout.name +
-                                     (unknown->nearest
-                                          ? "; did you mean " + unknown->nearest->substr(1) + "?"
+                throw InputError(
+                    "the CSV header names " + name + ", which is not a field of the layout " +
+                        layout.name +
+                        (unknown->nearest ? "; did you mean " + unknown->nearest->substr(1) + "?"
                                           : std::string()),
-                                 line);
+                    line);
             }
             column.type = declared_type(layout, column.tokens);
             columns_.push_back(std::move(column));

@@ -32,8 +32,7 @@ class SyntaxScan {
     char peek() const { return text_[at_]; }
 
     void skip_space() {
-        while (!at_end() &&
-               (peek() == ' ' || peek() == '\t' || peek() == '\n' || peek() == '\r')) {
+        while (!at_end() && (peek() == ' ' || peek() == '\t' || peek() == '\n' || peek() == '\r')) {
             ++at_;
         }
     }

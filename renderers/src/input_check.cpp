@@ -329,9 +329,9 @@ void check_known(const Var& v, const std::string& pointer, const std::string& pa
         if (std::find(keys.begin(), keys.end(), token) != keys.end()) {
             check_known(value, pointer_append(pointer, key), child_pattern, known, errors);
         } else {
-            errors.push_back(unknown_field(pointer_append(pointer, key), pointer,
-                                           nearest_name(token, keys))
-                                 .error());
+            errors.push_back(
+                unknown_field(pointer_append(pointer, key), pointer, nearest_name(token, keys))
+                    .error());
         }
     }
 }

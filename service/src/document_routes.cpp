@@ -51,10 +51,9 @@ void check_query(const Exchange& ex,
         if (known == allowed.end()) {
             std::string names;
             for (const auto& a : allowed) names += (names.empty() ? "" : ", ") + a.first;
-            Problem p = bad_request(
-                "Unknown query parameter '" + name + "'; " +
-                (names.empty() ? std::string("this route takes none.")
-                               : "this route takes only: " + names + "."));
+            Problem p = bad_request("Unknown query parameter '" + name + "'; " +
+                                    (names.empty() ? std::string("this route takes none.")
+                                                   : "this route takes only: " + names + "."));
             p.slug = "unknown-parameter";
             throw ProblemError(std::move(p));
         }

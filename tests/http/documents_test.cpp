@@ -165,8 +165,7 @@ TEST_F(DocumentsApi, AJsonSyntaxErrorGivesLineAndColumn) {
     ASSERT_EQ(reply.status, 400) << reply.body;
     auto problem = parse_object(reply.body);
     EXPECT_EQ(problem->getValue<std::string>("type"), "urn:examdocs:problem:malformed-request");
-    EXPECT_NE(problem->getValue<std::string>("detail").find("line 3, column 14"),
-              std::string::npos)
+    EXPECT_NE(problem->getValue<std::string>("detail").find("line 3, column 14"), std::string::npos)
         << reply.body;
     EXPECT_EQ(problem->getValue<int>("line"), 3);
     EXPECT_EQ(problem->getValue<int>("column"), 14);
@@ -189,8 +188,7 @@ TEST_F(DocumentsApi, UnknownQueryParametersAndValuesAre400) {
     auto listing = http_request(port_, "GET", "/v1/layouts?page=2");
     EXPECT_EQ(listing.status, 400) << listing.body;
     EXPECT_EQ(http_request(port_, "GET", "/v1/layouts/certificate?x=1").status, 400);
-    EXPECT_EQ(post_json("/v1/documents/admission-ticket?disposition=attachment", body).status,
-              200);
+    EXPECT_EQ(post_json("/v1/documents/admission-ticket?disposition=attachment", body).status, 200);
 }
 
 // Every field seed 000's system names, filled as it fills them, and nothing more.

@@ -91,9 +91,11 @@ TEST(CsvRecords, ARowWithTheWrongCellCountFailsAlone) {
 
 TEST(CsvRecords, WholeInputProblemsAreInputErrors) {
     EXPECT_THROW(read_all("", InputFormat::csv), InputError);
-    EXPECT_THROW(read_all("candidate/name,,level\n1,2,3\n", InputFormat::csv), InputError);  // empty name
-    EXPECT_THROW(read_all("level,level\n1,2\n", InputFormat::csv), InputError);     // twice
-    EXPECT_THROW(read_all("notes,notes/0\n1,2\n", InputFormat::csv), InputError);   // through a value
+    EXPECT_THROW(read_all("candidate/name,,level\n1,2,3\n", InputFormat::csv),
+                 InputError);                                                    // empty name
+    EXPECT_THROW(read_all("level,level\n1,2\n", InputFormat::csv), InputError);  // twice
+    EXPECT_THROW(read_all("notes,notes/0\n1,2\n", InputFormat::csv),
+                 InputError);  // through a value
     // A list and an object at once (found by fuzzing: it used to throw from stoul).
     EXPECT_THROW(read_all("sessions/0/seat,sessions/m\n1,2\n", InputFormat::csv), InputError);
     try {

@@ -79,8 +79,8 @@ TEST(UnknownFields, InsideArraysAndWithoutANearName) {
 }
 
 TEST(UnknownFields, EveryBundledSampleUsesOnlyKnownFields) {
-    for (const char* name : {"admission-ticket", "application-form", "certificate",
-                             "score-notice"}) {
+    for (const char* name :
+         {"admission-ticket", "application-form", "certificate", "score-notice"}) {
         auto data = sample_request(name);
         auto checked = check_input(layout(name), data, kToday);
         EXPECT_TRUE(checked.errors.empty()) << name << "\n" << all_errors(checked);
