@@ -8,7 +8,8 @@
 
 namespace examdocs {
 
-// Levenshtein distance counted in bytes (names here are ASCII JSON pointers and CSV headers).
+// Edits between two names, a swap of neighbours counting one (optimal string alignment),
+// in bytes: the names here are ASCII JSON pointers and CSV headers.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate nearest to `name`, when it is close enough to be a likely typing error:
