@@ -15,6 +15,7 @@
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/json_pointer.h"
+#include "examdocs/renderers/input_check.h"
 
 namespace examdocs::bulk {
 
@@ -170,6 +171,15 @@ class CsvReader : public RecordReader {
                 throw InputError("the CSV header names " + name +
                                      ", which is not a field pointer (a '~' must be ~0 or ~1)",
                                  line);
+            }
+            // A misspelt optional column would print nothing in every record.
+            if (auto unknown = renderers::check_field_known(layout, pointer)) {
+                throw InputError(
+                    "the CSV header names " + name + ", which is not a field of the layout " +
+                        layout.name +
+                        (unknown->nearest ? "; did you mean " + unknown->nearest->substr(1) + "?"
+                                          : std::string()),
+                    line);
             }
             column.type = declared_type(layout, column.tokens);
             columns_.push_back(std::move(column));

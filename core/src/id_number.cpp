@@ -72,6 +72,26 @@ IdNumberCheck check_id_number(std::string_view text, std::string_view today) {
     return IdNumberCheck{IdNumber{id, birth, sex}, std::nullopt};
 }
 
+IdNumberCheck check_residence_permit_number(std::string_view text, std::string_view today) {
+    auto check = check_id_number(text, today);
+    if (check.problem) return check;
+    const std::string_view region = std::string_view(check.id->normalized).substr(0, 2);
+    if (region != "81" && region != "82" && region != "83") {
+        return fail("id-number-region",
+                    "港澳台居民居住证号码应以81、82或83开头 / A residence permit number starts "
+                    "with 81 (Hong Kong), 82 (Macao) or 83 (Taiwan), not " +
+                        std::string(region) + ".");
+    }
+    return check;
+}
+
+IdNumberCheck check_id_number_of_type(std::string_view id_type, std::string_view number,
+                                      std::string_view today) {
+    if (id_type.empty() || id_type == kResidentIdType) return check_id_number(number, today);
+    if (id_type == kResidencePermitType) return check_residence_permit_number(number, today);
+    return {};
+}
+
 std::string_view sex_label(Sex sex) { return sex == Sex::male ? "男" : "女"; }
 
 }  // namespace examdocs

@@ -9,6 +9,7 @@
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/id_number.h"
 #include "examdocs/core/json_pointer.h"
+#include "examdocs/core/nearest_name.h"
 
 namespace examdocs::renderers {
 
@@ -108,6 +109,21 @@ void set_at(Var& root, const std::string& pointer, const std::string& value) {
     }
 }
 
+// Replaces the value at `pointer`, which exists; the parent may be an object or an array.
+void set_value(Var& root, const std::string& pointer, const std::string& value) {
+    const auto slash = pointer.rfind('/');
+    auto parent = resolve_pointer(root, pointer.substr(0, slash));
+    if (!parent) return;
+    const std::string last = split_pointer(pointer).back();
+    if (is_object(*parent)) {
+        Object::Ptr object = parent->extract<Object::Ptr>();
+        object->set(last, value);
+    } else if (is_array(*parent)) {
+        Array::Ptr array = parent->extract<Array::Ptr>();
+        array->set(static_cast<unsigned>(std::stoul(last)), value);
+    }
+}
+
 // Objects and arrays are copied; strings and numbers are values already. (Copying through
 // stringify and parse cost as much as drawing the page, base64 photo included.)
 Var deep_copy(const Var& v) {
@@ -178,6 +194,9 @@ void check_value(const FieldRule& f, const std::string& pointer, const Var& v,
     if (!v.isString()) return error("type", name + "应为文本 / Must be a string.");
     const std::string& s = v.extract<std::string>();
     if (!is_valid_utf8(s)) return;  // reported by check_shape
+    if (std::find(f.also_accepts.begin(), f.also_accepts.end(), s) != f.also_accepts.end()) {
+        return;
+    }
     if (f.max_length && static_cast<int>(utf8_length(s)) > f.max_length) {
         error("too-long", name + "最多" + std::to_string(f.max_length) + "个字 / At most " +
                               std::to_string(f.max_length) + " characters.");
@@ -189,7 +208,16 @@ void check_value(const FieldRule& f, const std::string& pointer, const Var& v,
     }
     if (!f.pattern.empty()) {
         Poco::RegularExpression re("^(?:" + f.pattern + ")$", Poco::RegularExpression::RE_UTF8);
-        if (!re.match(s)) error("pattern", name + "格式不正确 / Does not have the expected form.");
+        if (!re.match(s)) {
+            error("pattern", name + "格式不正确，应为" + f.expected_cn + "，例如" + f.example +
+                                 " / Expected " + f.expected_en + ", e.g. " + f.example + ".");
+        }
+    }
+    if (f.normalize == "year-month" && s.size() == 10 && s[4] == '-') {
+        if (!is_calendar_date(s)) {
+            return error("date", name + "不是有效的日期 / " + s + " is not a day of the calendar.");
+        }
+        set_value(data, pointer, s.substr(0, 4) + "." + s.substr(5, 2));
     }
     if (f.type == "date" || f.rule == "date") {
         if (!is_calendar_date(s)) {
@@ -209,8 +237,16 @@ void check_value(const FieldRule& f, const std::string& pointer, const Var& v,
         error("url", name + "应以http://或https://开头 / Must start with http:// or https://.");
     }
     if (f.rule == "id-number") {
-        auto check = check_id_number(s, today);
+        // The type the rule applies to decides the check: a residence permit number must
+        // also carry region 81, 82 or 83.
+        std::string id_type;
+        if (!f.applies_when_pointer.empty()) {
+            auto t = resolve_pointer(data, f.applies_when_pointer);
+            if (t && t->isString()) id_type = t->extract<std::string>();
+        }
+        auto check = check_id_number_of_type(id_type, s, today);
         if (check.problem) return error(check.problem->code, check.problem->message);
+        if (!check.id) return;
         if (check.id->normalized != s) set_at(data, pointer, check.id->normalized);
         auto derive = [&](const std::string& target, const std::string& value, const char* what_cn,
                           const char* what_en) {
@@ -233,7 +269,102 @@ void check_value(const FieldRule& f, const std::string& pointer, const Var& v,
     }
 }
 
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
+
+bool is_index(std::string_view token) {
+    return !token.empty() &&
+           std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The keys the layout knows directly below `pattern` ("/sessions/*" → "room", "time", …).
+std::vector<std::string> known_keys(const std::vector<std::string>& known,
+                                    const std::string& pattern) {
+    std::vector<std::string> keys;
+    const std::string prefix = pattern + "/";
+    for (const auto& k : known) {
+        if (!starts_with(k, prefix)) continue;
+        const auto rest = std::string_view(k).substr(prefix.size());
+        keys.emplace_back(rest.substr(0, rest.find('/')));
+    }
+    return keys;
+}
+
+// A known value with nothing known inside it (a photo object, a free-form list) is taken
+// as a whole, whatever it holds.
+bool is_known_whole(const std::vector<std::string>& known, const std::vector<std::string>& keys,
+                    const std::string& pattern) {
+    return keys.empty() && std::binary_search(known.begin(), known.end(), pattern);
+}
+
+UnknownField unknown_field(const std::string& pointer, const std::string& parent,
+                           const std::optional<std::string>& near) {
+    UnknownField u;
+    u.pointer = pointer;
+    if (near) u.nearest = parent + "/" + *near;
+    return u;
+}
+
+// Refuses the fields a layout neither checks nor prints: a misspelt optional field would
+// otherwise vanish from the document without a word. `pattern` is the pointer with array
+// indices written as "*", as the layout writes them; `pointer` is the concrete one.
+void check_known(const Var& v, const std::string& pointer, const std::string& pattern,
+                 const std::vector<std::string>& known, std::vector<FieldError>& errors) {
+    if (errors.size() > 50) return;
+    if (is_array(v)) {
+        auto a = v.extract<Array::Ptr>();
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            check_known(a->get(static_cast<unsigned>(i)), pointer + "/" + std::to_string(i),
+                        pattern + "/*", known, errors);
+        }
+        return;
+    }
+    if (!is_object(v)) return;
+    const auto keys = known_keys(known, pattern);
+    if (is_known_whole(known, keys, pattern)) return;
+    for (const auto& [key, value] : *v.extract<Object::Ptr>()) {
+        const std::string child_pattern = pointer_append(pattern, key);
+        const std::string token = child_pattern.substr(pattern.size() + 1);
+        if (std::find(keys.begin(), keys.end(), token) != keys.end()) {
+            check_known(value, pointer_append(pointer, key), child_pattern, known, errors);
+        } else {
+            errors.push_back(
+                unknown_field(pointer_append(pointer, key), pointer, nearest_name(token, keys))
+                    .error());
+        }
+    }
+}
+
 }  // namespace
+
+FieldError UnknownField::error() const {
+    std::string message = "没有这个字段 / `" + pointer + "`: no such field";
+    if (nearest) {
+        message += "; did you mean `" + *nearest + "`?";
+    } else {
+        message += " in this layout (GET /v1/layouts/{name} lists its fields).";
+    }
+    return {pointer, "unknown-field", std::move(message)};
+}
+
+std::optional<UnknownField> check_field_known(const Layout& layout, std::string_view pointer) {
+    if (layout.passthrough) return std::nullopt;
+    const auto& known = layout.known_pointers;
+    std::string pattern, concrete;
+    for (const auto& token : split_pointer(pointer)) {
+        const auto keys = known_keys(known, pattern);
+        if (is_known_whole(known, keys, pattern)) return std::nullopt;
+        const std::string key = is_index(token) ? "*" : pointer_append("", token).substr(1);
+        const std::string child = pointer_append(concrete, token);
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+            return unknown_field(child, concrete, nearest_name(key, keys));
+        }
+        pattern += "/" + key;
+        concrete = child;
+    }
+    return std::nullopt;
+}
 
 CheckedInput check_input(const Layout& layout, const Var& input, std::string_view today,
                          const InputLimits& limits) {
@@ -245,6 +376,9 @@ CheckedInput check_input(const Layout& layout, const Var& input, std::string_vie
     }
     check_shape(input, "", 0, limits, result.errors);
     if (!result.errors.empty()) return result;
+    if (!layout.passthrough) {
+        check_known(input, "", "", layout.known_pointers, result.errors);
+    }
     // Work on a deep copy, so that derived values never alter the caller's tree.
     result.data = deep_copy(input);
 

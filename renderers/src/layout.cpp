@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
@@ -214,10 +215,30 @@ FieldRule field(const Object& o, const std::string& where) {
     f.min_items = o.optValue<int>("minItems", 0);
     f.max_items = o.optValue<int>("maxItems", 0);
     f.pattern = text(o, "pattern");
+    if (auto expected = o.getObject("expected")) {
+        f.expected_cn = text(*expected, "zh");
+        f.expected_en = text(*expected, "en");
+        f.example = text(*expected, "example");
+    }
+    if (!f.pattern.empty() &&
+        (f.expected_cn.empty() || f.expected_en.empty() || f.example.empty())) {
+        fail(where + ".expected",
+             "a pattern needs expected.zh, expected.en and expected.example, so that an error "
+             "can say what form is wanted");
+    }
     if (auto values = o.getArray("oneOf")) {
         for (std::size_t i = 0; i < values->size(); ++i) {
             f.one_of.push_back(values->getElement<std::string>(static_cast<unsigned>(i)));
         }
+    }
+    if (auto values = o.getArray("alsoAccepts")) {
+        for (std::size_t i = 0; i < values->size(); ++i) {
+            f.also_accepts.push_back(values->getElement<std::string>(static_cast<unsigned>(i)));
+        }
+    }
+    f.normalize = text(o, "normalize");
+    if (!f.normalize.empty() && f.normalize != "year-month") {
+        fail(where + ".normalize", "the only normalisation is year-month");
     }
     f.rule = text(o, "rule");
     static const std::vector<std::string> rules{"",      "id-number", "phone", "postcode",
@@ -244,6 +265,48 @@ FieldRule field(const Object& o, const std::string& where) {
         f.derive_birth_date = text(*derive, "birthDate");
     }
     return f;
+}
+
+void add_source_pointers(const TextSource& s, const std::string& base,
+                         std::vector<std::string>& out) {
+    if (!s.pointer.empty()) out.push_back(base + s.pointer);
+    for (std::size_t open = s.template_text.find("{/"); open != std::string::npos;
+         open = s.template_text.find("{/", open + 1)) {
+        const auto close = s.template_text.find('}', open);
+        if (close == std::string::npos) break;
+        out.push_back(base + s.template_text.substr(open + 1, close - open - 1));
+    }
+}
+
+void add_element_pointers(const std::vector<Element>& elements, std::vector<std::string>& out) {
+    for (const auto& e : elements) {
+        if (!e.when.empty()) out.push_back(e.when);
+        if (!e.when_not.empty()) out.push_back(e.when_not);
+        add_source_pointers(e.source, "", out);
+        if (!e.rows.empty()) {
+            out.push_back(e.rows);
+            for (const auto& c : e.columns) add_source_pointers(c.value, e.rows + "/*", out);
+        }
+    }
+}
+
+std::vector<std::string> known_pointers(const Layout& l) {
+    std::vector<std::string> out;
+    add_source_pointers(l.document_title, "", out);
+    add_source_pointers(l.author, "", out);
+    add_source_pointers(l.filename, "", out);
+    for (const auto& f : l.fields) {
+        out.push_back(f.pointer);
+        if (!f.applies_when_pointer.empty()) out.push_back(f.applies_when_pointer);
+        const std::string base = f.pointer.substr(0, f.pointer.rfind('/'));
+        if (!f.derive_sex.empty()) out.push_back(base + f.derive_sex);
+        if (!f.derive_birth_date.empty()) out.push_back(base + f.derive_birth_date);
+    }
+    for (const auto& page : l.pages) add_element_pointers(page.elements, out);
+    add_element_pointers(l.continuation_elements, out);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 }  // namespace
@@ -297,6 +360,8 @@ Layout parse_layout(std::string_view json) {
             l.continuation_elements = elements(*cont, where + ".continuation");
             l.continuation_table = box(*cont->getObject("table"), where + ".continuation.table");
         }
+        l.passthrough = root->optValue<bool>("passthrough", false);
+        l.known_pointers = known_pointers(l);
     } catch (const LayoutError&) {
         throw;
     } catch (const Poco::Exception& e) {

@@ -48,11 +48,13 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
     require("/occupation/name", c.occupation_name, "职业");
     require("/issuer/name", c.issuer, "发证机构");
     require("/issueDate", c.issue_date, "发证日期");
-    if (!c.id_number.empty() && text_at(holder, "idType").empty()) {
-        auto check = check_id_number(c.id_number, today_utc());
+    // A resident ID (the default) and a residence permit are checked whatever the request
+    // says of its type; only documents without a checkable number format skip it.
+    if (!c.id_number.empty()) {
+        auto check = check_id_number_of_type(text_at(holder, "idType"), c.id_number, today_utc());
         if (check.problem) {
             errors.push_back({"/holder/idNumber", check.problem->code, check.problem->message});
-        } else {
+        } else if (check.id) {
             c.id_number = check.id->normalized;
         }
     }

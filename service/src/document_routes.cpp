@@ -1,13 +1,16 @@
 #include "document_routes.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
+#include "examdocs/core/json_syntax.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/renderers/document.h"
 #include "examdocs/renderers/layout_catalog.h"
@@ -38,13 +41,60 @@ bool is_json(const std::string& content_type) {
            (base.size() > 5 && base.substr(base.size() - 5) == "+json");
 }
 
+// Refuses a query parameter the route does not take, or a value it does not know, rather
+// than quietly doing something else (?disposition=inlin would download the file).
+void check_query(const Exchange& ex,
+                 const std::vector<std::pair<std::string, std::vector<std::string>>>& allowed) {
+    for (const auto& [name, value] : ex.query_parameters()) {
+        auto known = std::find_if(allowed.begin(), allowed.end(),
+                                  [&](const auto& a) { return a.first == name; });
+        if (known == allowed.end()) {
+            std::string names;
+            for (const auto& a : allowed) names += (names.empty() ? "" : ", ") + a.first;
+            Problem p = bad_request("Unknown query parameter '" + name + "'; " +
+                                    (names.empty() ? std::string("this route takes none.")
+                                                   : "this route takes only: " + names + "."));
+            p.slug = "unknown-parameter";
+            throw ProblemError(std::move(p));
+        }
+        const auto& values = known->second;
+        if (std::find(values.begin(), values.end(), value) == values.end()) {
+            std::string list;
+            for (const auto& v : values) list += (list.empty() ? "" : ", ") + v;
+            Problem p = bad_request("The query parameter '" + name + "' is '" + value +
+                                    "'; it takes one of: " + list + ".");
+            p.slug = "unknown-parameter";
+            throw ProblemError(std::move(p));
+        }
+    }
+}
+
+// Poco says what it disliked but not where; the position comes from a scan of our own.
+Poco::Dynamic::Var parse_json_body(const std::string& body) {
+    try {
+        Poco::JSON::Parser parser;
+        return parser.parse(body);
+    } catch (const Poco::JSON::JSONException& e) {
+        auto where = find_json_syntax_error(body);
+        if (!where) throw;  // the dispatcher words it without a position
+        Problem p = bad_request("The body is not valid JSON: " + where->what + " at line " +
+                                std::to_string(where->line) + ", column " +
+                                std::to_string(where->column) + " (" + e.message() + ").");
+        if (!p.extensions) p.extensions = new Poco::JSON::Object;
+        p.extensions->set("line", static_cast<Poco::UInt64>(where->line));
+        p.extensions->set("column", static_cast<Poco::UInt64>(where->column));
+        throw ProblemError(std::move(p));
+    }
+}
+
 }  // namespace
 
 void add_document_routes(Service& service) {
     Router& r = service.router();
     const renderers::LayoutCatalog& catalog = service.layouts();
 
-    r.add({"GET", "/v1/layouts", [&catalog](Exchange&) {
+    r.add({"GET", "/v1/layouts", [&catalog](Exchange& ex) {
+               check_query(ex, {});
                Poco::JSON::Array list;
                for (const auto* layout : catalog.all()) {
                    Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -62,6 +112,7 @@ void add_document_routes(Service& service) {
            }});
 
     r.add({"GET", "/v1/layouts/{name}", [&catalog](Exchange& ex) {
+               check_query(ex, {});
                const auto* layout = catalog.find(ex.param("name"));
                if (!layout) {
                    throw ProblemError(not_found("There is no layout named '" + ex.param("name") +
@@ -77,13 +128,13 @@ void add_document_routes(Service& service) {
                  throw ProblemError(not_found("There is no layout named '" + ex.param("layout") +
                                               "'; GET /v1/layouts lists them."));
              }
+             check_query(ex, {{"disposition", {"attachment", "inline"}}});
              if (!is_json(ex.header("Content-Type"))) {
                  throw ProblemError(unsupported_media_type(
                      "Send the document data as application/json (photos as base64 strings)."));
              }
              const std::string body = ex.read_body();
-             Poco::JSON::Parser parser;
-             Poco::Dynamic::Var data = parser.parse(body);  // JSONException → 400, mapped once
+             Poco::Dynamic::Var data = parse_json_body(body);
              const auto started = std::chrono::steady_clock::now();
              auto outcome = renderers::render_document(*layout, data);
              if (!outcome.document) {
@@ -99,10 +150,9 @@ void add_document_routes(Service& service) {
              Response reply;
              reply.content_type = "application/pdf";
              reply.body = std::move(outcome.document->pdf);
-             const auto disposition = ex.query("disposition").value_or("attachment");
              reply.headers.emplace_back(
                  "Content-Disposition",
-                 content_disposition(disposition == "inline" ? "inline" : "attachment",
+                 content_disposition(ex.query("disposition").value_or("attachment"),
                                      outcome.document->filename));
              reply.headers.emplace_back("X-Page-Count",
                                         std::to_string(outcome.document->page_count));

@@ -4,6 +4,8 @@
 #include <Poco/SHA2Engine.h>
 #include <gtest/gtest.h>
 
+#include "examdocs/core/id_number.h"
+
 #include "examdocs/core/field_rules.h"
 
 #include "support/http_client.h"
@@ -284,6 +286,34 @@ TEST_F(CertificatesApi, DatesThatWouldVerifyWronglyAreRefused) {
     // Same day expiry is a certificate valid for one day, and today is never "future".
     EXPECT_EQ(issue(with_dates("2025-06-01", "2025-06-01"), "dates-3").status, 201);
     EXPECT_EQ(issue(with_dates(examdocs::today_utc(), "2099-12-31"), "dates-4").status, 201);
+}
+
+TEST_F(CertificatesApi, TheIdNumberIsCheckedWheneverItsTypeHasACheck) {
+    auto with_id = [](const std::string& id_type, const std::string& id_number) {
+        std::string body = request();
+        body.replace(body.find("120105199003071230"), 18, id_number);
+        body.insert(body.find("\"idNumber\""), "\"idType\":\"" + id_type + "\",");
+        return body;
+    };
+    const std::string first17 = "81000019900307123";
+    const std::string permit = first17 + examdocs::id_number_check_char(first17);
+    std::string mistyped_permit = permit;
+    mistyped_permit.back() = permit.back() == '0' ? '1' : '0';
+
+    // Sending the type used to skip the check altogether.
+    auto resident = issue(with_id("居民身份证", "120105199003071231"), "id-1");
+    ASSERT_EQ(resident.status, 422) << resident.body;
+    EXPECT_NE(resident.body.find("id-number-checksum"), std::string::npos) << resident.body;
+    auto bad_permit = issue(with_id("港澳台居民居住证", mistyped_permit), "id-2");
+    ASSERT_EQ(bad_permit.status, 422) << bad_permit.body;
+    auto mainland_as_permit = issue(with_id("港澳台居民居住证", "120105199003071230"), "id-3");
+    ASSERT_EQ(mainland_as_permit.status, 422) << mainland_as_permit.body;
+    EXPECT_NE(mainland_as_permit.body.find("id-number-region"), std::string::npos);
+
+    EXPECT_EQ(issue(with_id("港澳台居民居住证", permit), "id-4").status, 201);
+    EXPECT_EQ(issue(with_id("居民身份证", "120105199003071230"), "id-5").status, 201);
+    // A passport number has no check digit to test.
+    EXPECT_EQ(issue(with_id("护照", "E12345678"), "id-6").status, 201);
 }
 
 TEST_F(CertificatesApi, OnlyOurOwnVerificationLinksVerify) {

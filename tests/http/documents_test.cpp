@@ -101,7 +101,6 @@ TEST_F(DocumentsApi, FieldProblemsAreA422WithPointers) {
     auto data = examdocs::test::sample_request("admission-ticket");
     auto candidate = data.extract<Poco::JSON::Object::Ptr>()->getObject("candidate");
     candidate->set("idNumber", "12010519900307123x");  // lower-case x, wrong check character
-    candidate->set("phone", "123");
     std::ostringstream body;
     data.extract<Poco::JSON::Object::Ptr>()->stringify(body);
     auto reply = post_json("/v1/documents/admission-ticket", body.str());
@@ -141,6 +140,67 @@ TEST_F(DocumentsApi, MalformedBodiesAreRefusedClearly) {
     EXPECT_TRUE(invalid_utf8.status == 400 || invalid_utf8.status == 422) << invalid_utf8.status;
     // And the server is still there.
     EXPECT_EQ(http_request(port_, "GET", "/health/live").status, 200);
+}
+
+TEST_F(DocumentsApi, AMisspeltFieldIsA422NamingItAndTheNearestName) {
+    auto data = examdocs::test::sample_request("admission-ticket");
+    auto candidate = data.extract<Poco::JSON::Object::Ptr>()->getObject("candidate");
+    candidate->set("nmae", "张晓明");
+    std::ostringstream body;
+    data.extract<Poco::JSON::Object::Ptr>()->stringify(body);
+    auto reply = post_json("/v1/documents/admission-ticket", body.str());
+    ASSERT_EQ(reply.status, 422) << reply.body;
+    auto error = parse_object(reply.body)->getArray("errors")->getObject(0);
+    EXPECT_EQ(error->getValue<std::string>("pointer"), "/candidate/nmae");
+    EXPECT_EQ(error->getValue<std::string>("code"), "unknown-field");
+    EXPECT_NE(error->getValue<std::string>("message").find("did you mean `/candidate/name`?"),
+              std::string::npos)
+        << reply.body;
+}
+
+TEST_F(DocumentsApi, AJsonSyntaxErrorGivesLineAndColumn) {
+    auto reply = post_json("/v1/documents/admission-ticket",
+                           "{\n  \"ticketNumber\": \"2026110120034\",\n  \"level\": 4,,\n}");
+    ASSERT_EQ(reply.status, 400) << reply.body;
+    auto problem = parse_object(reply.body);
+    EXPECT_EQ(problem->getValue<std::string>("type"), "urn:examdocs:problem:malformed-request");
+    EXPECT_NE(problem->getValue<std::string>("detail").find("line 3, column 14"), std::string::npos)
+        << reply.body;
+    EXPECT_EQ(problem->getValue<int>("line"), 3);
+    EXPECT_EQ(problem->getValue<int>("column"), 14);
+}
+
+TEST_F(DocumentsApi, UnknownQueryParametersAndValuesAre400) {
+    const std::string body =
+        examdocs::test::read_file(examdocs::test::source_path("samples/admission-ticket.json"));
+    auto bad_value = post_json("/v1/documents/admission-ticket?disposition=foo", body);
+    ASSERT_EQ(bad_value.status, 400) << bad_value.body;
+    auto detail = parse_object(bad_value.body)->getValue<std::string>("detail");
+    EXPECT_NE(detail.find("'disposition' is 'foo'"), std::string::npos) << detail;
+    EXPECT_NE(detail.find("attachment, inline"), std::string::npos) << detail;
+
+    auto bad_name = post_json("/v1/documents/admission-ticket?dispositon=inline", body);
+    ASSERT_EQ(bad_name.status, 400) << bad_name.body;
+    EXPECT_NE(parse_object(bad_name.body)->getValue<std::string>("detail").find("'dispositon'"),
+              std::string::npos);
+
+    auto listing = http_request(port_, "GET", "/v1/layouts?page=2");
+    EXPECT_EQ(listing.status, 400) << listing.body;
+    EXPECT_EQ(http_request(port_, "GET", "/v1/layouts/certificate?x=1").status, 400);
+    EXPECT_EQ(post_json("/v1/documents/admission-ticket?disposition=attachment", body).status, 200);
+}
+
+// Every field seed 000's system names, filled as it fills them, and nothing more.
+TEST_F(DocumentsApi, TheSkillLevelFormTakesASeed000Record) {
+    const std::string body = examdocs::test::read_file(
+        examdocs::test::source_path("tests/data/seed-000-application.json"));
+    auto reply = post_json("/v1/documents/application-form", body);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto text = examdocs::test::squeeze(examdocs::test::read_pdf(reply.body).all_text);
+    for (const char* value : {"王小明", "120101199204156016", "中国共产党党员", "2016年3月21日",
+                              "天津市和平区某某街某某道1号", "2018.03至2023.03", "示例a高级"}) {
+        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
+    }
 }
 
 }  // namespace

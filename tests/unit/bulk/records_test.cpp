@@ -91,9 +91,11 @@ TEST(CsvRecords, ARowWithTheWrongCellCountFailsAlone) {
 
 TEST(CsvRecords, WholeInputProblemsAreInputErrors) {
     EXPECT_THROW(read_all("", InputFormat::csv), InputError);
-    EXPECT_THROW(read_all("a,,b\n1,2,3\n", InputFormat::csv), InputError);  // empty name
-    EXPECT_THROW(read_all("a,a\n1,2\n", InputFormat::csv), InputError);     // twice
-    EXPECT_THROW(read_all("a,a/b\n1,2\n", InputFormat::csv), InputError);   // through a value
+    EXPECT_THROW(read_all("candidate/name,,level\n1,2,3\n", InputFormat::csv),
+                 InputError);                                                    // empty name
+    EXPECT_THROW(read_all("level,level\n1,2\n", InputFormat::csv), InputError);  // twice
+    EXPECT_THROW(read_all("notes,notes/0\n1,2\n", InputFormat::csv),
+                 InputError);  // through a value
     // A list and an object at once (found by fuzzing: it used to throw from stoul).
     EXPECT_THROW(read_all("sessions/0/seat,sessions/m\n1,2\n", InputFormat::csv), InputError);
     try {
@@ -104,8 +106,22 @@ TEST(CsvRecords, WholeInputProblemsAreInputErrors) {
     }
     examdocs::bulk::ReadOptions small;
     small.max_record_bytes = 100;
-    EXPECT_THROW(read_all("a\n" + std::string(500, 'x') + "\n", InputFormat::csv, small),
+    EXPECT_THROW(read_all("organizer\n" + std::string(500, 'x') + "\n", InputFormat::csv, small),
                  InputError);
+}
+
+TEST(CsvRecords, AMisspeltHeaderIsRefusedBeforeAnyRecordNamingTheNearestField) {
+    try {
+        read_all("candidate/name,candidate/nmae\n张三,李四\n", InputFormat::csv);
+        FAIL() << "a header the layout does not know must be refused";
+    } catch (const InputError& e) {
+        EXPECT_EQ(e.line(), 1U);
+        const std::string message = e.what();
+        EXPECT_NE(message.find("candidate/nmae"), std::string::npos) << message;
+        EXPECT_NE(message.find("did you mean candidate/name?"), std::string::npos) << message;
+    }
+    EXPECT_THROW(read_all("sessions/0/rooom\n101\n", InputFormat::csv), InputError);
+    EXPECT_EQ(read_all("sessions/0/room,notes/1\n101,带笔\n", InputFormat::csv).size(), 1U);
 }
 
 TEST(CsvRecords, DefaultsGoUnderEveryRecordAndTheRecordWins) {
@@ -299,7 +315,7 @@ TEST(ChunkSplitter, WholeInputProblemsAreFoundWhenSplitting) {
         while (splitter.next()) {
         }
     };
-    EXPECT_THROW(split_all("a,a\n1,2\n", InputFormat::csv), InputError) << "a column twice";
+    EXPECT_THROW(split_all("level,level\n1,2\n", InputFormat::csv), InputError) << "a column twice";
     EXPECT_THROW(split_all("ticketNumber\n\"0012\n", InputFormat::csv), InputError);
     EXPECT_THROW(split_all("{}\n" + std::string(100, 'x') + "\n", InputFormat::ndjson), InputError);
     EXPECT_THROW(split_all("{", InputFormat::json_array), InputError);

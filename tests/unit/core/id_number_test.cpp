@@ -49,3 +49,44 @@ TEST(IdNumber, NamesWhatIsWrong) {
 }
 
 }  // namespace
+
+namespace {
+
+// A well-formed number for `first17` with its check character appended.
+std::string with_check(const std::string& first17) {
+    return first17 + examdocs::id_number_check_char(first17);
+}
+
+TEST(ResidencePermit, AcceptsHongKongMacaoAndTaiwanRegionsOnly) {
+    using namespace examdocs;
+    for (const char* region : {"81", "82", "83"}) {
+        const auto id = with_check(std::string(region) + "000019900307123");
+        auto check = check_residence_permit_number(id, kToday);
+        ASSERT_TRUE(check.id) << id;
+        EXPECT_EQ(check.id->birth_date, "1990-03-07");
+    }
+    auto mainland = check_residence_permit_number(with_check("12010519900307123"), kToday);
+    ASSERT_TRUE(mainland.problem);
+    EXPECT_EQ(mainland.problem->code, "id-number-region");
+    EXPECT_NE(mainland.problem->message.find("81"), std::string::npos);
+    // The check character is checked as for a resident ID.
+    auto typo = with_check("81000019900307123");
+    typo.back() = typo.back() == '0' ? '1' : '0';
+    auto mistyped = check_residence_permit_number(typo, kToday);
+    ASSERT_TRUE(mistyped.problem);
+    EXPECT_EQ(mistyped.problem->code, "id-number-checksum");
+}
+
+TEST(ResidencePermit, TheTypeDecidesWhichCheckRuns) {
+    using namespace examdocs;
+    const auto resident = with_check("12010519900307123");
+    EXPECT_TRUE(check_id_number_of_type("", resident, kToday).id);
+    EXPECT_TRUE(check_id_number_of_type("居民身份证", resident, kToday).id);
+    EXPECT_TRUE(check_id_number_of_type("居民身份证", "120105199003071231", kToday).problem);
+    EXPECT_TRUE(check_id_number_of_type("港澳台居民居住证", resident, kToday).problem);
+    auto passport = check_id_number_of_type("护照", "E12345678", kToday);
+    EXPECT_FALSE(passport.id);
+    EXPECT_FALSE(passport.problem);
+}
+
+}  // namespace

@@ -5,6 +5,7 @@
 // Pure function; thread-safe.
 #include <Poco/Dynamic/Var.h>
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +26,17 @@ struct CheckedInput {
     std::vector<FieldError> errors;  // empty when the input is good
     Poco::Dynamic::Var data;         // the input with derived values added
 };
+
+// Whether the layout checks or prints the field at `pointer` (array indices as numbers:
+// "/sessions/0/room"): nothing when it does or when the layout is "passthrough", else an
+// unknown field naming it and, when one is close, the nearest known field. The
+// bulk reader refuses a CSV header with it before any record prints.
+struct UnknownField {
+    std::string pointer;                 // "/candidate/nmae"
+    std::optional<std::string> nearest;  // "/candidate/name", when one is close
+    FieldError error() const;            // code "unknown-field"
+};
+std::optional<UnknownField> check_field_known(const Layout& layout, std::string_view pointer);
 
 // `data` is what Poco::JSON::Parser produced; `today` is "YYYY-MM-DD".
 CheckedInput check_input(const Layout& layout, const Poco::Dynamic::Var& data,

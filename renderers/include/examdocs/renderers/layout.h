@@ -85,7 +85,15 @@ struct FieldRule {
     int max_length = 0;  // code points; 0 = no limit
     int min_items = 0, max_items = 0;
     std::string pattern;  // ECMAScript regex the whole value must match
+    // What the pattern means, for the error message: in Chinese, in English, and an example
+    // value. A layout with a pattern must give all three.
+    std::string expected_cn, expected_en, example;
     std::vector<std::string> one_of;
+    // Words accepted in place of a value of the type, unchecked: "未工作" for a date.
+    std::vector<std::string> also_accepts;
+    // "year-month": "YYYY-MM-DD" is rewritten "YYYY.MM", so that dates given either way
+    // print one way.
+    std::string normalize;
     std::string rule;                           // id-number | phone | postcode | email | date | url
     std::optional<long long> minimum, maximum;  // integers
     // The rule is checked only when the value at applies_when_pointer is one of these
@@ -111,6 +119,11 @@ struct Layout {
     // element's box is replaced by continuation_table) added after the page of the table.
     std::vector<Element> continuation_elements;
     std::optional<Box> continuation_table;
+    // Every input pointer the layout checks or prints ("/sessions/*/room"); a request field
+    // outside them is refused as misspelt unless the layout lets unknown fields pass through
+    // ("passthrough": true) for backends that send more than it prints.
+    std::vector<std::string> known_pointers;
+    bool passthrough = false;
 };
 
 class LayoutError : public std::runtime_error {

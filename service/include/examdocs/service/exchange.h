@@ -63,6 +63,11 @@ class Exchange {
     // The value of a request header, or "" when absent.
     std::string header(std::string_view name) const;
     std::optional<std::string> query(std::string_view name) const;
+    // Every query parameter in the order sent, so that a route can refuse the ones it
+    // does not know.
+    const std::vector<std::pair<std::string, std::string>>& query_parameters() const {
+        return query_;
+    }
     // A {name} segment of the route pattern; throws std::out_of_range for a name the
     // pattern does not have (a programming error).
     const std::string& param(std::string_view name) const;
