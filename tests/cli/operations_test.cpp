@@ -152,7 +152,7 @@ TEST(ApiKey, NewKeyIsAcceptedByAServerConfiguredWithItsEntry) {
     ASSERT_NE(server.port(), 0);
     const std::string body =
         R"({"holder":{"name":"张三","idNumber":"120105199003071230"},"occupation":{"name":"电工"},)"
-        R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})";
+        R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-06-30"})";
     auto issued = http_request(server.port(), "POST", "/v1/certificates", body,
                                {{"Content-Type", "application/json"},
                                 {"Authorization", "Bearer " + key},
@@ -187,7 +187,7 @@ std::string issue(std::uint16_t port, int n) {
     const std::string body = R"({"holder":{"name":"考生)" + std::to_string(n) +
                              R"(","idNumber":"120105199003071230"},"occupation":{"name":"电工"},)"
                              R"("level":4,"issuer":{"name":"天津市软件行业协会"},)"
-                             R"("issueDate":"2026-12-31"})";
+                             R"("issueDate":"2026-06-30"})";
     auto reply = http_request(port, "POST", "/v1/certificates", body,
                               {{"Content-Type", "application/json"},
                                {"Authorization", "Bearer " + kKey},

@@ -261,7 +261,7 @@ TEST_F(CertificatesApi, ACertificateWithoutAPhotoStillPrints) {
 TEST_F(CertificatesApi, DatesThatWouldVerifyWronglyAreRefused) {
     auto with_dates = [](const std::string& issue_date, const std::string& expiry_date) {
         std::string body = request();
-        body.replace(body.find("2026-11-20"), 10, issue_date);
+        body.replace(body.find("\"issueDate\":\"") + 13, 10, issue_date);
         body.insert(body.size() - 1, R"(,"expiryDate":")" + expiry_date + "\"");
         return body;
     };

@@ -81,7 +81,7 @@ class ImageDoors : public ::testing::Test {
         return R"({"holder":{"name":"张晓明","idNumber":"120105199003071230","photo":")" +
                examdocs::base64_encode(photo) +
                R"("},"occupation":{"code":"4-04-05-02","name":"信息通信网络运行管理员","job":"网络运行管理"},)"
-               R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})";
+               R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-06-30"})";
     }
 
     // The problem's first field error, after checking that it is a 422 problem+json.

@@ -53,7 +53,7 @@ TEST(Metrics, MoveWithWhatTheServiceDoes) {
     headers["Idempotency-Key"] = "metrics-1";
     const std::string request =
         R"({"holder":{"name":"张三","idNumber":"120105199003071230"},"occupation":{"name":"电工"},)"
-        R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-12-31"})";
+        R"("level":4,"issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-06-30"})";
     const auto issued = http_request(port, "POST", "/v1/certificates", request, headers);
     ASSERT_EQ(issued.status, 201) << issued.body;
     ASSERT_EQ(http_request(port, "POST", "/v1/certificates", request, headers).status, 200);
