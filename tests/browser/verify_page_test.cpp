@@ -66,7 +66,8 @@ std::string certificate_picture(examdocs::service::Service& service, const Certi
     const auto* layout = service.layouts().find("certificate");
     auto outcome = examdocs::renderers::render_document(
         *layout, Poco::Dynamic::Var(
-                     examdocs::service::certificate_document_data(c, "https://cert.example")));
+                     examdocs::service::certificate_document_data(
+                         c, service.settings().public_base_url)));
     if (!outcome.document) return {};
     const std::string file = Poco::TemporaryFile::tempName() + ".jpg";
     std::ofstream(file, std::ios::binary)
