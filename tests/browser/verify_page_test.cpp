@@ -65,9 +65,8 @@ std::string qr_path(const Certificate& c, const std::string& code) {
 std::string certificate_picture(examdocs::service::Service& service, const Certificate& c) {
     const auto* layout = service.layouts().find("certificate");
     auto outcome = examdocs::renderers::render_document(
-        *layout, Poco::Dynamic::Var(
-                     examdocs::service::certificate_document_data(
-                         c, service.settings().public_base_url)));
+        *layout, Poco::Dynamic::Var(examdocs::service::certificate_document_data(
+                     c, service.settings().public_base_url)));
     if (!outcome.document) return {};
     const std::string file = Poco::TemporaryFile::tempName() + ".jpg";
     std::ofstream(file, std::ios::binary)
