@@ -119,6 +119,7 @@ bool AuditWriter::write_waiting(std::unique_lock<std::mutex>& lock) {
         back_off_ = std::chrono::milliseconds(0);
     }
     written_.notify_all();
+    wake_.notify_one();  // the writer thread may be waiting for this batch to be out
     return failure.empty();
 }
 
@@ -137,8 +138,11 @@ bool AuditWriter::flush() {
 void AuditWriter::run() {
     std::unique_lock lock(mutex_);
     while (true) {
-        wake_.wait_for(lock, options_.interval,
-                       [this] { return stopping_ || waiting_.size() >= options_.batch; });
+        // Not while a flush() on another thread is writing: the batch it took may leave
+        // a full batch waiting, and waking for it then would spin.
+        wake_.wait_for(lock, options_.interval, [this] {
+            return stopping_ || (!writing_ && waiting_.size() >= options_.batch);
+        });
         if (stopping_) break;
         // Write what waits, a batch at a time, unless the database just refused.
         while (!waiting_.empty() && !writing_ && !stopping_ &&
