@@ -110,15 +110,15 @@ std::optional<Certificate> select(const Database& db, Poco::Data::Session& s,
 }  // namespace
 
 CertificateRegistry::CertificateRegistry(const std::string& sqlite_path, SigningKeys keys,
-                                         NumberPattern pattern)
+                                         IssuerIdentity issuer)
     : CertificateRegistry(std::make_shared<Database>(sqlite_path), std::move(keys),
-                          std::move(pattern)) {}
+                          std::move(issuer)) {}
 
 CertificateRegistry::CertificateRegistry(std::shared_ptr<Database> database, SigningKeys keys,
-                                         NumberPattern pattern)
+                                         IssuerIdentity issuer)
     : database_(std::move(database)),
       keys_(std::move(keys)),
-      pattern_(std::move(pattern)),
+      issuer_(std::move(issuer)),
       audit_writer_(std::make_unique<AuditWriter>(database_)) {}
 
 CertificateRegistry::~CertificateRegistry() = default;
@@ -160,6 +160,9 @@ std::vector<AuditEntry> CertificateRegistry::audit_trail(const std::string& numb
 
 IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempotency_key,
                                        const std::string& actor) {
+    // Before the hash: a retry that leaves the issuer out is the same request.
+    if (c.issuer.empty()) c.issuer = issuer_.name;
+    if (c.issuer != issuer_.name) return {IssueOutcome::other_issuer, {}};
     Poco::Data::Session s = database_->session();
     const std::string hash = request_hash(c);
     WriteTransaction tx(*database_, s);
@@ -177,9 +180,9 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
     if (c.number.empty()) {
         // Serial within prefix: the transaction holds SQLite's write lock, so no other
         // issuance can take the same one.
-        const std::string prefix = std::string(1, pattern_.letter) + pattern_.body_code +
-                                   pattern_.province + pattern_.site + c.issue_date.substr(0, 4) +
-                                   std::to_string(c.level);
+        const std::string prefix = std::string(1, issuer_.letter) + issuer_.body_code +
+                                   issuer_.province_code + issuer_.site_code +
+                                   c.issue_date.substr(0, 4) + std::to_string(c.level);
         std::string like = prefix + "____";
         Poco::Nullable<std::string> highest;
         s << database_->sql("SELECT MAX(number) FROM certificates WHERE number LIKE ?"),

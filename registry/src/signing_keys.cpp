@@ -3,6 +3,7 @@
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
@@ -20,20 +21,36 @@ namespace {
 struct PkeyDeleter {
     void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
 };
+struct PkeyCtxDeleter {
+    void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
+};
 struct MdCtxDeleter {
     void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
-std::string raw_public_key(EVP_PKEY* key) {
-    std::size_t length = 32;
-    std::string out(length, '\0');
-    if (EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(out.data()), &length) !=
-        1) {
-        throw std::runtime_error("cannot read an Ed25519 public key");
+// Ed25519: the raw 32 bytes. SM2: the uncompressed point 04||x||y, 65 bytes.
+std::string public_key_bytes(EVP_PKEY* key, SigningAlgorithm algorithm) {
+    if (algorithm == SigningAlgorithm::ed25519) {
+        std::size_t length = 32;
+        std::string out(length, '\0');
+        if (EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(out.data()),
+                                        &length) != 1) {
+            throw std::runtime_error("cannot read an Ed25519 public key");
+        }
+        out.resize(length);
+        return out;
     }
-    out.resize(length);
+    std::string out(65, '\0');
+    std::size_t length = 0;
+    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY,
+                                        reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                                        &length) != 1 ||
+        length != 65 || out[0] != 0x04) {
+        throw std::runtime_error("cannot read an SM2 public key as an uncompressed point");
+    }
     return out;
 }
 
@@ -50,11 +67,42 @@ std::string key_id_of(const std::string& public_key) {
     return hex;
 }
 
+// A digest context for signing or verifying with `key`. SM2 signs SM3(Z || message), where
+// Z hashes the distinguishing identifier with the curve and the public key; the identifier
+// is set on a key context that the digest context then uses (the order OpenSSL's SM2(7)
+// shows). `key_ctx` must outlive `md_ctx`: the digest context does not own it.
+bool init_digest(EVP_MD_CTX* md_ctx, PkeyCtxPtr& key_ctx, EVP_PKEY* key, SigningAlgorithm algorithm,
+                 bool for_signing) {
+    const EVP_MD* digest = nullptr;
+    if (algorithm == SigningAlgorithm::sm2) {
+        key_ctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+        if (!key_ctx || EVP_PKEY_CTX_set1_id(key_ctx.get(), kSm2DistinguishingId.data(),
+                                             static_cast<int>(kSm2DistinguishingId.size())) <= 0) {
+            return false;
+        }
+        EVP_MD_CTX_set_pkey_ctx(md_ctx, key_ctx.get());
+        digest = EVP_sm3();
+    }
+    return for_signing ? EVP_DigestSignInit(md_ctx, nullptr, digest, nullptr, key) == 1
+                       : EVP_DigestVerifyInit(md_ctx, nullptr, digest, nullptr, key) == 1;
+}
+
 }  // namespace
+
+std::string_view algorithm_name(SigningAlgorithm algorithm) {
+    return algorithm == SigningAlgorithm::sm2 ? "sm2" : "ed25519";
+}
+
+std::optional<SigningAlgorithm> algorithm_named(std::string_view name) {
+    if (name == "ed25519") return SigningAlgorithm::ed25519;
+    if (name == "sm2") return SigningAlgorithm::sm2;
+    return std::nullopt;
+}
 
 struct SigningKeys::Key {
     std::string id;
-    std::string public_key;  // raw 32 bytes
+    SigningAlgorithm algorithm = SigningAlgorithm::ed25519;
+    std::string public_key;  // see public_key_bytes
     PkeyPtr pkey;
 };
 
@@ -102,9 +150,10 @@ SigningKeys::SigningKeys(SigningKeys&&) noexcept = default;
 SigningKeys& SigningKeys::operator=(SigningKeys&&) noexcept = default;
 SigningKeys::~SigningKeys() = default;
 
-SigningKeys SigningKeys::open(const std::string& directory) {
+SigningKeys SigningKeys::open(const std::string& directory, SigningAlgorithm new_keys) {
     SigningKeys keys;
     keys.directory_ = directory;
+    keys.new_keys_ = new_keys;
     Poco::File(directory).createDirectories();
     std::vector<std::string> files;
     for (Poco::DirectoryIterator it(directory), end; it != end; ++it) {
@@ -122,20 +171,29 @@ void SigningKeys::add_key_from_file(const std::string& path) {
     if (!file) throw std::runtime_error("cannot read the signing key " + path);
     PkeyPtr pkey(PEM_read_PrivateKey(file, nullptr, nullptr, nullptr));
     std::fclose(file);
-    if (!pkey || EVP_PKEY_id(pkey.get()) != EVP_PKEY_ED25519) {
-        throw std::runtime_error("not an Ed25519 private key: " + path);
-    }
     auto key = std::make_unique<Key>();
-    key->public_key = raw_public_key(pkey.get());
+    // OpenSSL 3 reads a key on the SM2 curve as an SM2 key (not a generic EC one).
+    if (pkey && EVP_PKEY_is_a(pkey.get(), "ED25519")) {
+        key->algorithm = SigningAlgorithm::ed25519;
+    } else if (pkey && EVP_PKEY_is_a(pkey.get(), "SM2")) {
+        key->algorithm = SigningAlgorithm::sm2;
+    } else {
+        throw std::runtime_error("not an Ed25519 or SM2 private key: " + path);
+    }
+    key->public_key = public_key_bytes(pkey.get(), key->algorithm);
     key->id = key_id_of(key->public_key);
     key->pkey = std::move(pkey);
     keys_.push_back(std::move(key));
 }
 
 void SigningKeys::rotate() {
-    PkeyPtr pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
-    if (!pkey) throw std::runtime_error("cannot create an Ed25519 key");
-    const std::string id = key_id_of(raw_public_key(pkey.get()));
+    PkeyPtr pkey(EVP_PKEY_Q_keygen(nullptr, nullptr,
+                                   new_keys_ == SigningAlgorithm::sm2 ? "SM2" : "ED25519"));
+    if (!pkey) {
+        throw std::runtime_error("cannot create an " + std::string(algorithm_name(new_keys_)) +
+                                 " key");
+    }
+    const std::string id = key_id_of(public_key_bytes(pkey.get(), new_keys_));
     long long now = std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();
@@ -164,16 +222,31 @@ void SigningKeys::rotate() {
 
 const std::string& SigningKeys::current_key_id() const { return keys_.back()->id; }
 
+SigningAlgorithm SigningKeys::current_algorithm() const { return keys_.back()->algorithm; }
+
+std::optional<SigningAlgorithm> SigningKeys::algorithm_of(std::string_view key_id) const {
+    for (const auto& k : keys_) {
+        if (k->id == key_id) return k->algorithm;
+    }
+    return std::nullopt;
+}
+
 std::string SigningKeys::sign(std::string_view message) const {
+    const Key& key = *keys_.back();
+    PkeyCtxPtr key_ctx;  // declared first: destroyed after the digest context using it
     MdCtxPtr ctx(EVP_MD_CTX_new());
-    std::size_t length = 64;
+    const auto* data = reinterpret_cast<const unsigned char*>(message.data());
+    std::size_t length = 0;
+    // The first call with no buffer gives the largest length (64 for Ed25519, 72 for an
+    // SM2 DER signature); the second the actual one.
+    if (!ctx || !init_digest(ctx.get(), key_ctx, key.pkey.get(), key.algorithm, true) ||
+        EVP_DigestSign(ctx.get(), nullptr, &length, data, message.size()) != 1) {
+        throw std::runtime_error(std::string(algorithm_name(key.algorithm)) + " signing failed");
+    }
     std::string signature(length, '\0');
-    if (!ctx ||
-        EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, keys_.back()->pkey.get()) != 1 ||
-        EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
-                       reinterpret_cast<const unsigned char*>(message.data()),
+    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, data,
                        message.size()) != 1) {
-        throw std::runtime_error("Ed25519 signing failed");
+        throw std::runtime_error(std::string(algorithm_name(key.algorithm)) + " signing failed");
     }
     signature.resize(length);
     return signature;
@@ -184,9 +257,9 @@ bool SigningKeys::verify(std::string_view key_id, std::string_view message,
     auto it =
         std::find_if(keys_.begin(), keys_.end(), [&](const auto& k) { return k->id == key_id; });
     if (it == keys_.end()) return false;
+    PkeyCtxPtr key_ctx;
     MdCtxPtr ctx(EVP_MD_CTX_new());
-    return ctx &&
-           EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, (*it)->pkey.get()) == 1 &&
+    return ctx && init_digest(ctx.get(), key_ctx, (*it)->pkey.get(), (*it)->algorithm, false) &&
            EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                             signature.size(),
                             reinterpret_cast<const unsigned char*>(message.data()),
@@ -196,11 +269,19 @@ bool SigningKeys::verify(std::string_view key_id, std::string_view message,
 std::string SigningKeys::public_keys_json() const {
     std::string out = "{\"keys\":[";
     for (std::size_t i = 0; i < keys_.size(); ++i) {
+        const Key& k = *keys_[i];
         if (i) out += ',';
-        out += "{\"kid\":\"" + keys_[i]->id +
-               "\",\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"alg\":\"EdDSA\",\"x\":\"" +
-               base64url(keys_[i]->public_key) +
-               "\",\"current\":" + (i + 1 == keys_.size() ? "true" : "false") + "}";
+        out += "{\"kid\":\"" + k.id + "\",";
+        if (k.algorithm == SigningAlgorithm::ed25519) {
+            out += "\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"alg\":\"EdDSA\",\"x\":\"" +
+                   base64url(k.public_key) + "\"";
+        } else {
+            // After the 04 that marks an uncompressed point: x, then y, 32 bytes each.
+            out += "\"kty\":\"EC\",\"crv\":\"SM2\",\"alg\":\"SM2SM3\",\"x\":\"" +
+                   base64url(std::string_view(k.public_key).substr(1, 32)) + "\",\"y\":\"" +
+                   base64url(std::string_view(k.public_key).substr(33, 32)) + "\"";
+        }
+        out += std::string(",\"current\":") + (i + 1 == keys_.size() ? "true" : "false") + "}";
     }
     return out + "]}";
 }

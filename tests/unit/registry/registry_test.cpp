@@ -181,6 +181,110 @@ TEST_P(Registry, KeysRotateAndOldSignaturesStillVerify) {
     }
 }
 
+TEST_P(Registry, AMixedRegistryVerifiesEd25519AndSm2Certificates) {
+    // An Ed25519 registry switched to SM2: a rotation with the new algorithm. The old
+    // certificate keeps verifying with its Ed25519 key, the new one is signed with SM2;
+    // the key id stored with each (and printed in its QR) picks the algorithm.
+    std::string old_number;
+    {
+        auto registry = open();
+        old_number = registry->issue(draft(), "k").certificate.number;
+    }
+    auto keys = SigningKeys::open(keys_dir(), SigningAlgorithm::sm2);
+    EXPECT_EQ(keys.current_algorithm(), SigningAlgorithm::ed25519);  // opening makes no key
+    keys.rotate();
+    EXPECT_EQ(keys.current_algorithm(), SigningAlgorithm::sm2);
+    CertificateRegistry registry(db(), std::move(keys));
+    auto old = registry.find(old_number);
+    ASSERT_TRUE(old);
+    EXPECT_EQ(registry.keys().algorithm_of(old->key_id), SigningAlgorithm::ed25519);
+    EXPECT_TRUE(registry.signature_valid(*old));
+    auto fresh = registry.issue(draft("新证书"), "k2").certificate;
+    EXPECT_EQ(registry.keys().algorithm_of(fresh.key_id), SigningAlgorithm::sm2);
+    EXPECT_TRUE(registry.signature_valid(fresh));
+    // A DER SEQUENCE of two INTEGERs, not a raw 64-byte pair.
+    const std::string der = base64url_decode(fresh.signature);
+    ASSERT_GE(der.size(), 8u);
+    EXPECT_EQ(static_cast<unsigned char>(der[0]), 0x30);
+    EXPECT_EQ(static_cast<std::size_t>(static_cast<unsigned char>(der[1])) + 2, der.size());
+    EXPECT_EQ(der[2], 0x02);
+    Certificate tampered = fresh;
+    tampered.level = 3;
+    EXPECT_FALSE(registry.signature_valid(tampered));
+    // An SM2 signature under the Ed25519 key's id (and the reverse) is no signature.
+    Certificate swapped = fresh;
+    swapped.key_id = old->key_id;
+    EXPECT_FALSE(registry.signature_valid(swapped));
+    swapped = *old;
+    swapped.key_id = fresh.key_id;
+    EXPECT_FALSE(registry.signature_valid(swapped));
+
+    const std::string json = registry.keys().public_keys_json();
+    EXPECT_NE(json.find("{\"kid\":\"" + old->key_id + "\",\"kty\":\"OKP\",\"crv\":\"Ed25519\""),
+              std::string::npos)
+        << json;
+    const auto sm2 = json.find("{\"kid\":\"" + fresh.key_id + "\",\"kty\":\"EC\",\"crv\":\"SM2\"");
+    ASSERT_NE(sm2, std::string::npos) << json;
+    // x and y: 32 bytes each, 43 characters of base64url.
+    const auto x = json.find("\"x\":\"", sm2) + 5;
+    const auto y = json.find("\"y\":\"", sm2) + 5;
+    EXPECT_EQ(json.find('"', x) - x, 43u);
+    EXPECT_EQ(json.find('"', y) - y, 43u);
+    EXPECT_NE(json.find("\"current\":true", sm2), std::string::npos);
+}
+
+TEST_P(Registry, SignaturesVerifyAfterTheKeysAreReadBackFromTheirFiles) {
+    std::string ed_signature_key;
+    Certificate sm2_certificate;
+    {
+        auto keys = SigningKeys::open(keys_dir(), SigningAlgorithm::sm2);
+        EXPECT_EQ(keys.current_algorithm(), SigningAlgorithm::sm2);  // the first key is SM2
+        CertificateRegistry registry(db(), std::move(keys));
+        sm2_certificate = registry.issue(draft(), "k").certificate;
+    }
+    // Another process (an instance sharing the keys) reads the PEM files back.
+    CertificateRegistry again(db(), SigningKeys::open(keys_dir()));
+    EXPECT_EQ(again.keys().current_algorithm(), SigningAlgorithm::sm2);
+    auto stored = again.find(sm2_certificate.number);
+    ASSERT_TRUE(stored);
+    EXPECT_TRUE(again.signature_valid(*stored));
+    // Two SM2 signatures of the same bytes differ (a random k each) and both verify.
+    const std::string message = canonical_form(*stored);
+    const std::string a = again.keys().sign(message), b = again.keys().sign(message);
+    EXPECT_NE(a, b);
+    EXPECT_TRUE(again.keys().verify(stored->key_id, message, a));
+    EXPECT_TRUE(again.keys().verify(stored->key_id, message, b));
+    EXPECT_FALSE(again.keys().verify(stored->key_id, message + "x", a));
+}
+
+TEST_P(Registry, NumbersAndTheIssuerComeFromTheIssuerIdentity) {
+    IssuerIdentity issuer;
+    issuer.name = "上海市职业技能鉴定中心";
+    issuer.body_code = "000034";
+    issuer.province_code = "31";
+    issuer.site_code = "0007";
+    Poco::File(dir_.path()).createDirectories();
+    CertificateRegistry registry(std::make_shared<Database>(db()), SigningKeys::open(keys_dir()),
+                                 issuer);
+    Certificate unnamed = draft();
+    unnamed.issuer.clear();
+    auto first = registry.issue(unnamed, "a");
+    ASSERT_EQ(first.outcome, IssueOutcome::created);
+    EXPECT_EQ(first.certificate.number, "S000034310007202640001");
+    EXPECT_EQ(first.certificate.issuer, "上海市职业技能鉴定中心");  // signed and stored
+    EXPECT_TRUE(registry.signature_valid(first.certificate));
+    EXPECT_EQ(registry.find(first.certificate.number)->issuer, "上海市职业技能鉴定中心");
+    // The same request naming the issuer is the same request.
+    Certificate named = draft();
+    named.issuer = issuer.name;
+    EXPECT_EQ(registry.issue(named, "a").outcome, IssueOutcome::replayed);
+    auto second = registry.issue(named, "b");
+    EXPECT_EQ(second.certificate.number, "S000034310007202640002");
+    // Another body's name is refused, and takes no number.
+    EXPECT_EQ(registry.issue(draft(), "c").outcome, IssueOutcome::other_issuer);
+    EXPECT_EQ(registry.issue(named, "d").certificate.number, "S000034310007202640003");
+}
+
 TEST_P(Registry, ACommittedCertificateSurvivesReopening) {
     std::string number;
     {

@@ -16,16 +16,21 @@
 
 namespace examdocs::registry {
 
-struct NumberPattern {
-    // The national skill-certificate form: a letter, then 21 digits.
+// Who issues: the name every certificate carries as its issuer (printed and signed), and
+// the codes of the national skill-certificate number, a letter and 21 digits:
+// S, body (6), province (2), site (4), then year (4) from the issue date, level (1) and a
+// serial (4) per year and level. The defaults are an example (a body in Tianjin, 12);
+// the service takes them from issuer.* and checks their form at start.
+struct IssuerIdentity {
+    std::string name = "天津市软件行业协会";
     char letter = 'S';
     std::string body_code = "000012";  // 6 digits: the certifying body
-    std::string province = "12";       // 2 digits (12 = 天津)
-    std::string site = "0001";         // 4 digits: the assessment site
-    // then year (4) from the issue date, level (1), serial (4)
+    std::string province_code = "12";  // 2 digits (12 = 天津)
+    std::string site_code = "0001";    // 4 digits: the assessment site
 };
 
-enum class IssueOutcome { created, replayed, conflict, number_taken };
+// other_issuer: the draft names an issuer other than the registry's (IssuerIdentity).
+enum class IssueOutcome { created, replayed, conflict, number_taken, other_issuer };
 
 struct IssueResult {
     IssueOutcome outcome = IssueOutcome::created;
@@ -37,12 +42,13 @@ class CertificateRegistry {
     // `sqlite_path` is created when missing. Throws Poco::Exception on a database it cannot
     // open or migrate.
     CertificateRegistry(const std::string& sqlite_path, SigningKeys keys,
-                        NumberPattern pattern = {});
+                        IssuerIdentity issuer = {});
     CertificateRegistry(std::shared_ptr<Database> database, SigningKeys keys,
-                        NumberPattern pattern = {});
+                        IssuerIdentity issuer = {});
     ~CertificateRegistry();
 
-    // Issues `draft` (number empty: allocated from the pattern). The same idempotency key
+    // Issues `draft` (number empty: allocated from the issuer's codes; issuer empty: the
+    // registry's issuer's name, any other name is other_issuer). The same idempotency key
     // with the same data returns the first certificate (replayed); with other data,
     // conflict. The row, the key and the audit line (`actor`) are committed together
     // before this returns.
@@ -72,13 +78,14 @@ class CertificateRegistry {
     // date), "not-yet-valid" (issue date still ahead) or "valid".
     static std::string standing(const Certificate& row, const std::string& today);
     const SigningKeys& keys() const { return keys_; }
+    const IssuerIdentity& issuer() const { return issuer_; }
     int schema_version() const;
     const std::shared_ptr<Database>& database() const { return database_; }
 
   private:
     std::shared_ptr<Database> database_;
     SigningKeys keys_;
-    NumberPattern pattern_;
+    IssuerIdentity issuer_;
     std::unique_ptr<AuditWriter> audit_writer_;
 };
 
