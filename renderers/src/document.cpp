@@ -56,6 +56,15 @@ std::string apply_format(const std::string& text, const std::string& format) {
         return std::to_string(std::stoi(text.substr(8, 2))) + " " + kMonthsEn[month - 1] + " " +
                text.substr(0, 4);
     }
+    if (format == "groups-4") {
+        // A code read off paper and typed in: K7QX 2M9P 4RBW 6TZA.
+        std::string grouped;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (i > 0 && i % 4 == 0) grouped += ' ';
+            grouped += text[i];
+        }
+        return grouped;
+    }
     if ((format == "level-cn" || format == "level-en") && text.size() == 1 && text[0] >= '1' &&
         text[0] <= '5') {
         const auto i = static_cast<std::size_t>(text[0] - '1');

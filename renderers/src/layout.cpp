@@ -89,7 +89,7 @@ TextSource source(const Object& o, const std::string& where) {
         fail(where + ".value", "a value is a JSON pointer such as /candidate/name");
     }
     if (!s.format.empty() && s.format != "date-cn" && s.format != "date-en" &&
-        s.format != "level-cn" && s.format != "level-en") {
+        s.format != "level-cn" && s.format != "level-en" && s.format != "groups-4") {
         fail(where + ".format", "unknown format '" + s.format + "'");
     }
     return s;

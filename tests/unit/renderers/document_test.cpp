@@ -138,8 +138,9 @@ TEST(Documents, CertificateQrDecodesThroughItsBackgroundPattern) {
     EXPECT_GT(facts.page_width, facts.page_height) << "landscape";
     for (const char* value :
          {"职业技能等级证书", "CertificateofOccupationalSkillLevel", "张晓明", "120105199003071230",
-          "四级/中级工", "Level4/IntermediateWorker", "S000012000002026420001", "2026年12月31日",
-          "31December2026", "天津市软件行业协会", "https://verify.example.org"}) {
+          "四级/中级工", "Level4/IntermediateWorker", "S000012120001202640001", "2026年12月31日",
+          "31December2026", "天津市软件行业协会", "https://verify.example.org",
+          "职业编码4-04-05-02", "有效期至Validuntil：长期有效", "K7QX2M9P4RBW6TZA"}) {
         EXPECT_NE(facts.all_text.find(value), std::string::npos) << value;
     }
     const auto qr = decode_codes(outcome.document->pdf, 0, ZXing::BarcodeFormat::QRCode, 150);
