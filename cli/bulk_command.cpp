@@ -32,6 +32,7 @@
 #include "examdocs/renderers/layout_catalog.h"
 #include "examdocs/service/certificate_request.h"
 #include "examdocs/validators/photo_profile.h"
+#include "server_config.h"
 
 namespace examdocs::cli {
 
@@ -126,9 +127,14 @@ const CommandSpec& bulk_spec() {
          {"issue", 0, "",
           "certificates: each record is a POST /v1/certificates body, issued\n"
           "through the registry first (once: a rerun gets the same certificate)"},
-         {"data-dir", 0, "DIR", "with --issue: the data directory (keys, SQLite; default ./var)"},
+         {"data-dir", 0, "DIR",
+          "with --issue: the data directory (keys, SQLite; default data.dir)"},
          {"registry-url", 0, "URL", "with --issue: a PostgreSQL registry instead of SQLite"},
          {"public-base-url", 0, "URL", "with --issue: the base of the verification URL in the QR"},
+         {"config-file", 'c', "FILE",
+          "with --issue: the server's properties file, for the issuer (issuer.*), the\n"
+          "signing keys (signing.*) and the defaults of the three options above"},
+         {"define", 'D', "key=value", "with --issue: set a configuration key", true},
          {"layouts-dir", 0, "DIR", "layouts beyond the built-in ones"},
          {"fixed-time", 0, "TIME", "creation time, e.g. 2026-01-01T00:00:00Z (reproducible)"},
          {"document-id", 0, "HEX", "the PDF /ID, 32 hex digits (reproducible)"}},
@@ -154,9 +160,18 @@ int bulk_print(const ParsedArguments& args) {
                       document_id = args.value("document-id");
     const bool zip = args.has("zip"), quiet = args.has("quiet"),
                cut_marks = !args.has("no-cut-marks"), issue = args.has("issue");
-    const std::string data_dir = args.value("data-dir", "./var"),
-                      registry_url = args.value("registry-url"),
-                      public_base_url = args.value("public-base-url", "http://127.0.0.1:8080");
+    // With --issue, the server's configuration (defaults < file < environment < -D): the
+    // certificates are the issuer's, numbered and signed as the server would.
+    service::Settings config;
+    if (issue) {
+        auto settings = settings_from(args, "bulk");
+        if (!settings) return kExitConfig;
+        config = *settings;
+    }
+    const std::string data_dir = args.value("data-dir", config.data_dir),
+                      registry_url = args.value("registry-url", config.registry_url),
+                      public_base_url = args.value("public-base-url", config.public_base_url);
+    config.data_dir = data_dir;
     if (layout_name.empty()) throw UsageError("missing --layout NAME");
     if (input_path.empty()) throw UsageError("missing --input FILE");
     if (out_path.empty()) throw UsageError("missing --out FILE");
@@ -242,10 +257,21 @@ int bulk_print(const ParsedArguments& args) {
             throw UsageError("--issue prints certificates: use --layout certificate");
         }
         try {
+            auto keys =
+                registry::SigningKeys::open(signing_keys_dir(config), config.signing_algorithm);
+            if (keys.current_algorithm() != config.signing_algorithm) {
+                // As `examdocs serve` refuses to start: the setting must not be ignored.
+                std::cerr << "examdocs bulk: signing.algorithm = "
+                          << registry::algorithm_name(config.signing_algorithm)
+                          << " but the newest signing key " << keys.current_key_id() << " is "
+                          << registry::algorithm_name(keys.current_algorithm())
+                          << ": run 'examdocs signing-key rotate' with the same configuration\n";
+                return kExitConfig;
+            }
             registry = std::make_unique<registry::CertificateRegistry>(
                 std::make_shared<registry::Database>(
                     registry_url.empty() ? data_dir + "/registry.sqlite" : registry_url),
-                registry::SigningKeys::open(data_dir + "/keys"));
+                std::move(keys), config.issuer);
         } catch (const std::exception& e) {
             std::cerr << "examdocs bulk: cannot open the registry: " << e.what() << '\n';
             return 74;
@@ -273,6 +299,10 @@ int bulk_print(const ParsedArguments& args) {
             if (issued.outcome == registry::IssueOutcome::number_taken) {
                 errors.push_back(
                     {"/number", "taken", "证书编号已被使用 / This number is already issued."});
+                return {};
+            }
+            if (issued.outcome == registry::IssueOutcome::other_issuer) {
+                errors.push_back(service::other_issuer_error(registry->issuer().name));
                 return {};
             }
             return service::certificate_document_data(issued.certificate, public_base_url);

@@ -335,7 +335,7 @@ const CommandSpec& signing_key_spec() {
     static const CommandSpec spec{
         "signing-key",
         "list|rotate",
-        "List the signing keys, or add one that signs from the next start.",
+        "List the signing keys, or add one (of signing.algorithm) that signs from the next start.",
         "Old keys stay in the directory and in /.well-known/examdocs/keys.json, so that\n"
         "certificates they signed keep verifying. Restart every instance after a rotation\n"
         "(see docs/operations.md).",
@@ -356,12 +356,16 @@ int signing_key_command(int argc, char** argv) {
         if (!settings) return kExitConfig;
         const std::string dir = signing_keys_dir(*settings);
         try {
-            auto keys = registry::SigningKeys::open(dir);
+            auto keys = registry::SigningKeys::open(dir, settings->signing_algorithm);
             if (action == "rotate") {
                 const std::string previous = keys.current_key_id();
-                keys.rotate();
-                std::cout << "new signing key " << keys.current_key_id() << " in " << dir
-                          << " (was " << previous << "); it signs once the service is restarted\n";
+                const auto previous_algorithm = keys.current_algorithm();
+                keys.rotate();  // of signing.algorithm
+                std::cout << "new signing key " << keys.current_key_id() << " ("
+                          << registry::algorithm_name(keys.current_algorithm()) << ") in " << dir
+                          << " (was " << previous << ", "
+                          << registry::algorithm_name(previous_algorithm)
+                          << "); it signs once the service is restarted\n";
                 return 0;
             }
             Poco::JSON::Parser parser;
@@ -370,7 +374,8 @@ int signing_key_command(int argc, char** argv) {
                             ->getArray("keys");
             for (std::size_t i = 0; list && i < list->size(); ++i) {
                 auto k = list->getObject(static_cast<unsigned>(i));
-                std::cout << k->getValue<std::string>("kid")
+                std::cout << k->getValue<std::string>("kid") << "  "
+                          << (k->getValue<std::string>("crv") == "SM2" ? "sm2" : "ed25519")
                           << (k->optValue<bool>("current", false) ? "  current" : "") << '\n';
             }
         } catch (const std::exception& e) {

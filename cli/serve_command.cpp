@@ -82,6 +82,8 @@ class ServeApplication : public Poco::Util::ServerApplication {
                     return kExitCantCreate;
                 case service::StartError::Reason::registry_refused:
                     return kExitIoErr;
+                case service::StartError::Reason::configuration:
+                    return kExitConfig;
             }
             return kExitSoftware;
         } catch (const std::exception& e) {

@@ -46,7 +46,8 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
     require("/holder/name", c.holder_name, "姓名");
     require("/holder/idNumber", c.id_number, "证件号码");
     require("/occupation/name", c.occupation_name, "职业");
-    require("/issuer/name", c.issuer, "发证机构");
+    // The issuer is the service's (issuer.name): the registry fills it in when it is left
+    // out and refuses another one.
     require("/issueDate", c.issue_date, "发证日期");
     // A resident ID (the default) and a residence permit are checked whatever the request
     // says of its type; only documents without a checkable number format skip it.
@@ -138,6 +139,12 @@ bool is_verification_link(const Poco::URI& link, const std::string& public_base_
     return false;
 }
 
+FieldError other_issuer_error(const std::string& issuer_name) {
+    return {"/issuer/name", "other-issuer",
+            "本服务只为“" + issuer_name + "”发证，请不填或填写此名称 / This service issues for " +
+                issuer_name + " only: leave the issuer out or send this name."};
+}
+
 std::string certificate_verification_url(const std::string& public_base_url,
                                          const registry::Certificate& c) {
     return public_base_url + "/verify/" + c.number + "?c=" + c.verification_code +
@@ -165,6 +172,8 @@ Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c
     issuer->set("name", c.issuer);
     data->set("issuer", issuer);
     data->set("issueDate", c.issue_date);
+    if (!c.expiry_date.empty()) data->set("expiryDate", c.expiry_date);
+    data->set("verificationCode", c.verification_code);
     data->set("lookupUrl", public_base_url + "/verify");
     data->set("verificationUrl", certificate_verification_url(public_base_url, c));
     return data;

@@ -2,6 +2,8 @@
 
 #include "examdocs/service/access_control.h"
 
+#include "examdocs/core/field_rules.h"
+
 #include <Poco/AutoPtr.h>
 #include <Poco/String.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
@@ -62,9 +64,28 @@ const std::vector<ConfigKey>& config_keys() {
          "skill-cert, ga461, attachment). Read at start."},
         {"data.dir", "./var", "Directory for the SQLite registry, signing keys and job output."},
         {"signing.keys-dir", "",
-         "Directory of the Ed25519 signing keys (PEM, mode 0600; the newest signs). Empty: "
+         "Directory of the signing keys (PEM, mode 0600; the newest signs). Empty: "
          "data.dir/keys, created with a new key on first start. Instances sharing a registry "
          "share this directory (e.g. a mounted secret)."},
+        {"signing.algorithm", "ed25519",
+         "The algorithm of new signing keys, hence of new certificates' QR signatures: ed25519, "
+         "or sm2 (SM2 with SM3, GB/T 32918, distinguishing identifier 1234567812345678). Keys "
+         "of the other one keep verifying what they signed. Changing it takes a new key: "
+         "'examdocs signing-key rotate' with the new value; the service refuses to start while "
+         "the newest key is of another algorithm."},
+        {"issuer.name", "天津市软件行业协会",
+         "The issuing body's name, printed on every certificate as 发证机构 and signed as its "
+         "issuer (at most 40 characters). A request may leave the issuer out, or must name this "
+         "one. The default is an example."},
+        {"issuer.body-code", "000012",
+         "The certifying body's code, 6 digits: characters 2-7 of every certificate number "
+         "(S + body + province + site + year + level + serial). The default is an example."},
+        {"issuer.province-code", "12",
+         "The province's code, 2 digits (GB/T 2260: 11 Beijing, 12 Tianjin, 31 Shanghai, ...): "
+         "characters 8-9 of the certificate number. The default is an example."},
+        {"issuer.site-code", "0001",
+         "The assessment site's code, 4 digits: characters 10-13 of the certificate number. The "
+         "default is an example."},
         {"registry.url", "",
          "The registry database. Empty: a SQLite file in data.dir. postgresql://user:pass@host/db "
          "(or a libpq 'host=… dbname=…' string): PostgreSQL, which several instances can share."},
@@ -148,6 +169,30 @@ long long parse_integer(const ResolvedConfig& c, std::string_view key, long long
                           std::to_string(min) + " to " + std::to_string(max));
     }
     return value;
+}
+
+// A code of the certificate number: exactly `count` ASCII digits (leading zeros kept).
+std::string digits(const ResolvedConfig& c, std::string_view key, std::size_t count,
+                   const char* what) {
+    const std::string& text = c.values.find(key)->second;
+    const bool ok = text.size() == count && std::all_of(text.begin(), text.end(), [](char ch) {
+                        return ch >= '0' && ch <= '9';
+                    });
+    if (!ok) {
+        throw ConfigError(std::string(key) + " = '" + text + "' (from " +
+                          c.sources.find(key)->second + "): must be exactly " +
+                          std::to_string(count) + " digits (" + what +
+                          " in the certificate number)");
+    }
+    return text;
+}
+
+// At most 40 characters of valid UTF-8, without control characters (one printed line).
+bool valid_name(const std::string& text) {
+    return is_valid_utf8(text) && utf8_length(text) <= 40 &&
+           std::none_of(text.begin(), text.end(), [](char ch) {
+               return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F;
+           });
 }
 
 bool parse_flag(const ResolvedConfig& c, std::string_view key) {
@@ -274,6 +319,24 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.layouts_dir = c.values.find("layouts.dir")->second;
     s.registry_url = c.values.find("registry.url")->second;
     s.signing_keys_dir = c.values.find("signing.keys-dir")->second;
+    const std::string& algorithm = c.values.find("signing.algorithm")->second;
+    const auto named = registry::algorithm_named(algorithm);
+    if (!named) {
+        throw ConfigError("signing.algorithm = '" + algorithm + "' (from " +
+                          c.sources.find("signing.algorithm")->second +
+                          "): must be ed25519 or sm2");
+    }
+    s.signing_algorithm = *named;
+    s.issuer.name = c.values.find("issuer.name")->second;
+    if (s.issuer.name.empty() || !valid_name(s.issuer.name)) {
+        throw ConfigError("issuer.name = '" + s.issuer.name + "' (from " +
+                          c.sources.find("issuer.name")->second +
+                          "): must be the issuing body's name, 1 to 40 characters of UTF-8 on "
+                          "one line");
+    }
+    s.issuer.body_code = digits(c, "issuer.body-code", 6, "the certifying body's code");
+    s.issuer.province_code = digits(c, "issuer.province-code", 2, "the province's code");
+    s.issuer.site_code = digits(c, "issuer.site-code", 4, "the assessment site's code");
     s.api_keys = c.values.find("auth.api-keys")->second;
     try {
         parse_api_keys(s.api_keys);

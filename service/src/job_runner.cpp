@@ -583,6 +583,10 @@ bulk::PrintOptions JobRunner::print_options(const registry::JobRow& job, const O
                     {"/number", "taken", "证书编号已被使用 / This number is already issued."});
                 return {};
             }
+            if (issued.outcome == registry::IssueOutcome::other_issuer) {
+                errors.push_back(other_issuer_error(registry->issuer().name));
+                return {};
+            }
             if (issued.outcome == registry::IssueOutcome::conflict) {
                 errors.push_back(
                     {"", "idempotency-conflict",

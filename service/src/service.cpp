@@ -105,8 +105,21 @@ void Service::start() {
                                          ? Poco::Path(settings_.data_dir, "keys").toString()
                                          : settings_.signing_keys_dir;
         registry::check_registry_identity(*database, keys_dir);
-        registry_ = std::make_unique<registry::CertificateRegistry>(
-            database, registry::SigningKeys::open(keys_dir));
+        auto keys = registry::SigningKeys::open(keys_dir, settings_.signing_algorithm);
+        if (keys.current_algorithm() != settings_.signing_algorithm) {
+            // Signing on with the old algorithm would quietly ignore the setting; making a
+            // key here would give every instance sharing the directory its own.
+            throw StartError(
+                StartError::Reason::configuration,
+                "signing.algorithm = " + std::string(algorithm_name(settings_.signing_algorithm)) +
+                    " but the newest signing key " + keys.current_key_id() + " in " + keys_dir +
+                    " is " + std::string(algorithm_name(keys.current_algorithm())) +
+                    ": run 'examdocs signing-key rotate' with the same configuration to add a "
+                    "key of that algorithm (the old one keeps verifying what it signed), then "
+                    "start again");
+        }
+        registry_ = std::make_unique<registry::CertificateRegistry>(database, std::move(keys),
+                                                                    settings_.issuer);
         registry_->audit_writer().set_failure_report(
             [this](const std::string& what, std::size_t waiting) {
                 // Loud, because lookup audit lines are waiting in memory only.
@@ -125,6 +138,8 @@ void Service::start() {
             *this, std::make_shared<registry::JobStore>(registry_->database()),
             Poco::Path(settings_.data_dir, "jobs").toString(), chunk_records);
         jobs_->start();
+    } catch (const StartError&) {
+        throw;
     } catch (const registry::RegistryRefused& e) {
         throw StartError(StartError::Reason::registry_refused,
                          std::string("refusing to serve: ") + e.what());

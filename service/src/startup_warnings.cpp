@@ -55,6 +55,16 @@ std::vector<StartupWarning> startup_warnings(const Settings& settings) {
              "makes one",
              {{"key", "auth.api-keys"}}});
     }
+    const registry::IssuerIdentity example;
+    if (settings.issuer.name == example.name && settings.issuer.body_code == example.body_code &&
+        settings.issuer.province_code == example.province_code &&
+        settings.issuer.site_code == example.site_code) {
+        warnings.push_back(
+            {"the issuer (issuer.name, issuer.body-code, issuer.province-code, issuer.site-code) "
+             "is the built-in example: certificates are numbered and signed as " +
+                 example.name + "'s; set your body's name and codes",
+             {{"key", "issuer.name"}, {"value", settings.issuer.name}}});
+    }
     // With trusted proxies configured the operator has said who stands in front.
     const bool every_interface =
         settings.host == "0.0.0.0" || settings.host == "::" || settings.host == "[::]";

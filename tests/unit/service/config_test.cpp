@@ -3,6 +3,9 @@
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
 
+#include <tuple>
+#include <vector>
+
 #include <fstream>
 
 namespace {
@@ -57,6 +60,40 @@ TEST(Config, BadValuesNameTheKeyTheValueAndTheRule) {
                  ConfigError);
     EXPECT_THROW(settings_from(resolve_config("", {}, {{"public.base-url", "ftp://x"}}), false),
                  ConfigError);
+}
+
+TEST(Config, TheIssuerAndTheSigningAlgorithmAreCheckedByForm) {
+    auto settings = settings_from(resolve_config("", {},
+                                                 {{"issuer.name", "上海市职业技能鉴定中心"},
+                                                  {"issuer.body-code", "000034"},
+                                                  {"issuer.province-code", "31"},
+                                                  {"issuer.site-code", "0007"},
+                                                  {"signing.algorithm", "sm2"}}),
+                                  false);
+    EXPECT_EQ(settings.issuer.name, "上海市职业技能鉴定中心");
+    EXPECT_EQ(settings.issuer.body_code, "000034");
+    EXPECT_EQ(settings.issuer.province_code, "31");
+    EXPECT_EQ(settings.issuer.site_code, "0007");
+    EXPECT_EQ(settings.signing_algorithm, examdocs::registry::SigningAlgorithm::sm2);
+    for (const auto& [key, value, rule] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"issuer.body-code", "00034", "exactly 6 digits"},
+             {"issuer.body-code", "0000３4", "exactly 6 digits"},  // a full-width digit
+             {"issuer.province-code", "310", "exactly 2 digits"},
+             {"issuer.site-code", "00a7", "exactly 4 digits"},
+             {"issuer.name", "", "1 to 40 characters"},
+             {"issuer.name", std::string(41, 'x'), "1 to 40 characters"},
+             {"issuer.name", "两行\n名称", "one line"},
+             {"signing.algorithm", "ecdsa", "ed25519 or sm2"}}) {
+        try {
+            settings_from(resolve_config("", {}, {{key, value}}), false);
+            ADD_FAILURE() << key << " = " << value << " was accepted";
+        } catch (const ConfigError& e) {
+            const std::string what = e.what();
+            EXPECT_NE(what.find(key), std::string::npos) << what;
+            EXPECT_NE(what.find(rule), std::string::npos) << what;
+        }
+    }
 }
 
 TEST(Config, AutoLogFormatFollowsTheTerminal) {

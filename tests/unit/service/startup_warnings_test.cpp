@@ -24,11 +24,12 @@ TEST(StartupWarnings, DefaultsThatAreWrongInProduction) {
     Settings defaults;
     defaults.data_dir = ".";
     EXPECT_EQ(keys_warned(defaults),
-              (std::vector<std::string>{"public.base-url", "auth.api-keys"}));
+              (std::vector<std::string>{"public.base-url", "auth.api-keys", "issuer.name"}));
 
     Settings production = defaults;
     production.public_base_url = "https://verify.example.org";
     production.api_keys = "backend:" + std::string(64, 'a') + ":read";
+    production.issuer.body_code = "000034";  // any one of the issuer's values set
     EXPECT_TRUE(keys_warned(production).empty());
 
     production.host = "0.0.0.0";

@@ -32,6 +32,10 @@ registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
 bool is_verification_link(const Poco::URI& link, const std::string& public_base_url,
                           const std::vector<std::string>& other_base_urls);
 
+// The field error of a request that names an issuer other than `issuer_name` (the
+// registry's IssueOutcome::other_issuer).
+FieldError other_issuer_error(const std::string& issuer_name);
+
 std::string certificate_verification_url(const std::string& public_base_url,
                                          const registry::Certificate& c);
 // The certificate layout's data for a registry row.

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "examdocs/registry/certificate_registry.h"
+#include "examdocs/registry/signing_keys.h"
 #include "examdocs/service/client_address.h"
 
 namespace examdocs::service {
@@ -81,6 +83,8 @@ struct Settings {
     std::string layouts_dir;       // extra layouts; empty: the built-in ones only
     std::string registry_url;      // empty: SQLite under data_dir
     std::string signing_keys_dir;  // empty: data_dir/keys
+    registry::SigningAlgorithm signing_algorithm = registry::SigningAlgorithm::ed25519;
+    registry::IssuerIdentity issuer;  // issuer.*: the name and the codes of the numbers
     std::string public_base_url = "http://127.0.0.1:8080";
     // public.other-base-urls: earlier addresses whose QR texts /v1/verify still accepts.
     std::vector<std::string> other_base_urls;

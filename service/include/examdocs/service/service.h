@@ -34,10 +34,11 @@ class JobRunner;
 
 // Why start() could not start, for `examdocs serve` to choose its exit status:
 // registry_refused when the registry is damaged, cannot be made durable, or is not the
-// one the signing keys belong to.
+// one the signing keys belong to; configuration when the settings contradict the data
+// (signing.algorithm and the newest signing key).
 class StartError : public std::runtime_error {
   public:
-    enum class Reason { cannot_listen, data_dir_not_writable, registry_refused };
+    enum class Reason { cannot_listen, data_dir_not_writable, registry_refused, configuration };
     StartError(Reason reason, const std::string& message)
         : std::runtime_error(message), reason_(reason) {}
     Reason reason() const { return reason_; }
