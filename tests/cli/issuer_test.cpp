@@ -9,6 +9,8 @@
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -160,6 +162,43 @@ TEST(IssuerInstance, SwitchingToSm2TakesARotationAndOldCertificatesKeepVerifying
     EXPECT_EQ(verdict(sm2.port(), old_qr), "valid");  // Ed25519, by its key id
     EXPECT_EQ(verdict(sm2.port(), new_qr), "valid");  // SM2
     EXPECT_EQ(sm2.stop(), 0);
+}
+
+TEST(IssuerInstance, BulkIssueNumbersAndSignsAsTheConfiguredIssuer) {
+    // `examdocs bulk --issue` on the issuer's machine reads the same configuration as the
+    // server: its numbers and its algorithm, not the built-in example.
+    Poco::TemporaryFile dir;
+    dir.createDirectories();
+    const std::string config = dir.path() + "/examdocs.properties";
+    std::ofstream(config) << "data.dir = " << dir.path() << "/var\n"
+                          << "issuer.name = 上海市职业技能鉴定中心\nissuer.body-code = 000034\n"
+                          << "issuer.province-code = 31\nissuer.site-code = 0007\n"
+                          << "signing.algorithm = sm2\n";
+    const std::string input = dir.path() + "/certificates.ndjson";
+    std::ofstream(input) << R"({"holder":{"name":"赵一","idNumber":"120105199003071230"},)"
+                            R"("occupation":{"name":"电工"},"level":3,"issueDate":"2026-06-30"})"
+                         << "\n"
+                         << R"({"holder":{"name":"钱二","idNumber":"120105199003071230"},)"
+                            R"("occupation":{"name":"电工"},"level":3,)"
+                            R"("issuer":{"name":"天津市软件行业协会"},"issueDate":"2026-06-30"})"
+                         << "\n";
+    auto printed = run_examdocs(
+        EXAMDOCS_BINARY,
+        {"bulk", "--layout", "certificate", "--input", input, "--out", dir.path() + "/out.pdf",
+         "--issue", "--quiet", "--config-file", config, "--errors", dir.path() + "/refused.jsonl"});
+    EXPECT_EQ(printed.status, 65) << printed.err;  // the second names another issuer
+    std::ifstream refused_file(dir.path() + "/refused.jsonl");
+    std::string refused((std::istreambuf_iterator<char>(refused_file)),
+                        std::istreambuf_iterator<char>());
+    EXPECT_NE(refused.find("other-issuer"), std::string::npos) << refused;
+
+    ServeProcess server(EXAMDOCS_BINARY, {"--config-file", config, "-Dserver.port=0", api_keys()});
+    ASSERT_NE(server.port(), 0) << server.stderr_text();
+    auto looked_up = http_request(server.port(), "GET", "/v1/certificates/S000034310007202630001");
+    ASSERT_EQ(looked_up.status, 200) << looked_up.body;
+    EXPECT_EQ(object_of(looked_up.body)->getValue<std::string>("issuer"), "上海市职业技能鉴定中心");
+    EXPECT_EQ(key_curves(server.port()), std::vector<std::string>{"SM2"});
+    EXPECT_EQ(server.stop(), 0);
 }
 
 }  // namespace
