@@ -252,9 +252,9 @@ CertificatePage CertificateRegistry::list(const CertificateQuery& query) const {
         values.push_back(query.after->number);
     }
     const int limit = std::max(1, query.limit);
-    std::vector<std::string> number, holder_name, id_number, occupation_code, occupation_name,
-        job, issuer, issue_date, expiry_date, status, revoked_reason, revoked_at,
-        verification_code, key_id, signature, created_at;
+    std::vector<std::string> number, holder_name, id_number, occupation_code, occupation_name, job,
+        issuer, issue_date, expiry_date, status, revoked_reason, revoked_at, verification_code,
+        key_id, signature, created_at;
     std::vector<int> level;
     Poco::Data::Session s = database_->session();
     Poco::Data::Statement st(s);

@@ -470,7 +470,8 @@ TEST_P(Registry, ListsNewestFirstFilteredAndPagedByKeyset) {
     std::vector<std::string> wang;
     for (int i = 0; i < 23; ++i) {
         Certificate c = draft(i % 5 == 0 ? "王芳" : "张晓明" + std::to_string(i));
-        c.id_number = i % 5 == 0 ? "11010519491231002X" : "12010519900307" + std::to_string(1000 + i);
+        c.id_number =
+            i % 5 == 0 ? "11010519491231002X" : "12010519900307" + std::to_string(1000 + i);
         c.issue_date = i < 8 ? "2026-03-01" : i < 16 ? "2026-06-15" : "2026-12-31";
         const auto issued = registry->issue(c, "list-" + std::to_string(i)).certificate;
         if (i % 5 == 0) wang.push_back(issued.number);
@@ -493,9 +494,9 @@ TEST_P(Registry, ListsNewestFirstFilteredAndPagedByKeyset) {
     EXPECT_EQ(pages, 5);
     ASSERT_EQ(all.size(), 23U);
     for (std::size_t i = 1; i < all.size(); ++i) {
-        const bool ordered = all[i - 1].issue_date > all[i].issue_date ||
-                             (all[i - 1].issue_date == all[i].issue_date &&
-                              all[i - 1].number > all[i].number);
+        const bool ordered =
+            all[i - 1].issue_date > all[i].issue_date ||
+            (all[i - 1].issue_date == all[i].issue_date && all[i - 1].number > all[i].number);
         EXPECT_TRUE(ordered) << all[i - 1].number << " before " << all[i].number;
     }
     EXPECT_EQ(all.front().issue_date, "2026-12-31");
