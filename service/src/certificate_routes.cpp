@@ -8,7 +8,10 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+#include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
@@ -17,6 +20,7 @@
 #include "examdocs/core/problem.h"
 #include "examdocs/core/verification_code.h"
 #include "examdocs/registry/certificate_registry.h"
+#include "examdocs/registry/signing_keys.h"
 #include "examdocs/renderers/document.h"
 #include "examdocs/service/service.h"
 #include "examdocs/validators/photo_check.h"
@@ -42,7 +46,15 @@ std::string verification_url(const Service& service, const registry::Certificate
     return certificate_verification_url(service.settings().public_base_url, c);
 }
 
-Object public_view(const Service& service, const registry::Certificate& c, bool full) {
+// Who sees how much of a row: the public a masked view; whoever gave the right code (the
+// holder, a verifier with the paper) the full record; a backend key with `read` the full
+// record with what the registry keeps besides (the code, when it was registered), and in a
+// listing all of that but the photo.
+enum class View { masked, full, backend, listing };
+
+Object certificate_view(const Service& service, const registry::Certificate& c, View view) {
+    const bool full = view != View::masked;
+    const bool backend = view == View::backend || view == View::listing;
     Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("number", c.number);
     o.set("status", c.status);
@@ -63,10 +75,200 @@ Object public_view(const Service& service, const registry::Certificate& c, bool 
         o.set("keyId", c.key_id);
         o.set("signature", c.signature);
         o.set("verificationUrl", verification_url(service, c));
-        if (!c.photo_jpeg.empty())
-            o.set("photo", "data:image/jpeg;base64," + base64_encode(c.photo_jpeg));
     }
+    if (backend) {
+        o.set("verificationCode", c.verification_code);
+        o.set("createdAt", c.created_at);
+    }
+    if (full && view != View::listing && !c.photo_jpeg.empty())
+        o.set("photo", "data:image/jpeg;base64," + base64_encode(c.photo_jpeg));
     return o;
+}
+
+Object public_view(const Service& service, const registry::Certificate& c, bool full) {
+    return certificate_view(service, c, full ? View::full : View::masked);
+}
+
+// ---- the backend's listing: GET /v1/certificates and /v1/certificates.csv ----
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+// Rows fetched per statement while a CSV streams: no session is held between them.
+constexpr int kCsvBatch = 500;
+
+struct Listing {
+    registry::CertificateQuery query;
+    std::optional<long long> limit;  // as asked; CSV: all rows when absent
+};
+
+// Opaque to callers; inside, the position of the last row of the page: a version, the
+// issue date and the number, base64url so that it travels in a URL untouched.
+std::string encode_cursor(const registry::ListPosition& at) {
+    return registry::base64url("1\n" + at.issue_date + "\n" + at.number);
+}
+
+std::optional<registry::ListPosition> decode_cursor(const std::string& cursor) {
+    std::string text;
+    try {
+        text = registry::base64url_decode(cursor);
+    } catch (const std::invalid_argument&) {
+        return std::nullopt;
+    }
+    const auto first = text.find('\n');
+    const auto second = text.find('\n', first == std::string::npos ? first : first + 1);
+    if (first == std::string::npos || second == std::string::npos || text.substr(0, first) != "1")
+        return std::nullopt;
+    registry::ListPosition at{text.substr(first + 1, second - first - 1), text.substr(second + 1)};
+    const bool number_ok =
+        !at.number.empty() && at.number.size() <= 32 &&
+        at.number.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == std::string::npos;
+    if (!is_calendar_date(at.issue_date) || !number_ok) return std::nullopt;
+    return at;
+}
+
+// The query string of a listing, checked: an unknown or repeated parameter is a 400
+// naming it; a value that cannot be is a 422 with every such parameter in errors[]. An
+// empty value is the same as leaving the parameter out.
+Listing parse_listing(const Exchange& ex) {
+    static const std::vector<std::string> known = {"idNumber", "name",   "issuedFrom", "issuedTo",
+                                                   "status",   "cursor", "limit"};
+    std::map<std::string, std::string> given;
+    for (const auto& [name, value] : ex.query_parameters()) {
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+            Problem p = bad_request(
+                "Unknown query parameter '" + name +
+                "'; this route takes only: idNumber, name, issuedFrom, issuedTo, status, "
+                "cursor, limit.");
+            p.slug = "unknown-parameter";
+            throw ProblemError(std::move(p));
+        }
+        if (!given.emplace(name, value).second) {
+            Problem p = bad_request("The query parameter '" + name + "' is given twice.");
+            p.slug = "unknown-parameter";
+            throw ProblemError(std::move(p));
+        }
+    }
+    const auto value = [&](const std::string& name) {
+        auto it = given.find(name);
+        return it == given.end() ? std::string() : it->second;
+    };
+    Listing l;
+    std::vector<FieldError> errors;
+    const auto text = [&](const std::string& name, std::size_t max_chars, const char* zh) {
+        std::string v = value(name);
+        if (v.empty()) return v;
+        const bool control = std::any_of(
+            v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+        if (!is_valid_utf8(v) || control || utf8_length(v) > max_chars) {
+            errors.push_back({"/" + name, "invalid",
+                              std::string(zh) + " / At most " + std::to_string(max_chars) +
+                                  " characters of text."});
+            return std::string();
+        }
+        return v;
+    };
+    l.query.id_number = text("idNumber", 24, "证件号码至多24个字符");
+    // Resident ID numbers are stored with a capital X, as issuance normalised them.
+    if (l.query.id_number.size() == 18 && l.query.id_number.back() == 'x')
+        l.query.id_number.back() = 'X';
+    l.query.holder_name = text("name", 30, "姓名至多30个字符");
+    for (const auto& [name, target] :
+         {std::pair<std::string, std::string*>{"issuedFrom", &l.query.issued_from},
+          {"issuedTo", &l.query.issued_to}}) {
+        const std::string v = value(name);
+        if (v.empty()) continue;
+        if (!is_calendar_date(v)) {
+            errors.push_back({"/" + name, "date",
+                              "日期格式应为 YYYY-MM-DD / A date as YYYY-MM-DD, e.g. 2026-06-30."});
+        } else {
+            *target = v;
+        }
+    }
+    if (!l.query.issued_from.empty() && !l.query.issued_to.empty() &&
+        l.query.issued_to < l.query.issued_from) {
+        errors.push_back(
+            {"/issuedTo", "range", "结束日期早于开始日期 / issuedTo is before issuedFrom."});
+    }
+    if (const std::string v = value("status"); !v.empty()) {
+        if (v != "valid" && v != "revoked") {
+            errors.push_back(
+                {"/status", "one-of", "状态应为 valid 或 revoked / valid or revoked."});
+        } else {
+            l.query.status = v;
+        }
+    }
+    if (const std::string v = value("cursor"); !v.empty()) {
+        l.query.after = decode_cursor(v);
+        if (!l.query.after) {
+            errors.push_back({"/cursor", "invalid",
+                              "翻页标记无效 / Not a cursor this service gave out (pass `next` of "
+                              "the previous page as it is)."});
+        }
+    }
+    if (const std::string v = value("limit"); !v.empty()) {
+        const bool digits = v.size() <= 9 && v.find_first_not_of("0123456789") == std::string::npos;
+        const long long n = digits ? std::stoll(v) : 0;
+        if (n < 1 || n > kMaxPageSize) {
+            errors.push_back(
+                {"/limit", "range", "每页条数应为1至500 / A whole number from 1 to 500."});
+        } else {
+            l.limit = n;
+        }
+    }
+    if (!errors.empty()) {
+        throw ProblemError(unprocessable(
+            "The listing's parameters are not acceptable; see errors[].", std::move(errors)));
+    }
+    return l;
+}
+
+// A CSV cell (RFC 4180), made safe to open in a spreadsheet: a cell that a spreadsheet
+// would take for a formula (= + - @, or a tab or carriage return first) gets a leading
+// apostrophe, so that it shows as the text it is and never runs.
+void append_csv_cell(std::string& line, const std::string& value) {
+    std::string cell = value;
+    if (!cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos)
+        cell.insert(cell.begin(), '\'');
+    if (cell.find_first_of(",\"\r\n'") != std::string::npos) {
+        std::string quoted = "\"";
+        for (char c : cell) {
+            if (c == '"') quoted += '"';
+            quoted += c;
+        }
+        cell = quoted + "\"";
+    }
+    if (!line.empty()) line += ',';
+    line += cell;
+}
+
+const std::vector<std::string>& csv_columns() {
+    static const std::vector<std::string> columns = {
+        "number",         "status",    "holderName",    "idNumber",         "occupationCode",
+        "occupationName", "job",       "level",         "issuer",           "issueDate",
+        "expiryDate",     "revokedAt", "revokedReason", "verificationCode", "verificationUrl",
+        "createdAt"};
+    return columns;
+}
+
+std::string csv_line(const Service& service, const registry::Certificate& c) {
+    std::string line;
+    for (const std::string& v :
+         {c.number, c.status, c.holder_name, c.id_number, c.occupation_code, c.occupation_name,
+          c.job, std::to_string(c.level), c.issuer, c.issue_date, c.expiry_date, c.revoked_at,
+          c.revoked_reason, c.verification_code, verification_url(service, c), c.created_at}) {
+        append_csv_cell(line, v);
+    }
+    return line + "\r\n";
+}
+
+// The query string of the page after this one: the same filters, the next cursor.
+std::string next_href(const Exchange& ex, const std::string& cursor) {
+    Poco::URI uri("/v1/certificates");
+    for (const auto& [name, value] : ex.query_parameters()) {
+        if (name != "cursor" && !value.empty()) uri.addQueryParameter(name, value);
+    }
+    uri.addQueryParameter("cursor", cursor);
+    return uri.toString();
 }
 
 Problem not_found_certificate() {
@@ -125,7 +327,87 @@ void add_certificate_routes(Service& service) {
                return reply;
            }});
 
+    r.add({"GET", "/v1/certificates", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "read");
+               Listing listing = parse_listing(ex);
+               listing.query.limit = static_cast<int>(listing.limit.value_or(kDefaultPageSize));
+               const auto page = registry_of(service).list(listing.query);
+               Poco::JSON::Array items;
+               for (const auto& c : page.certificates)
+                   items.add(certificate_view(service, c, View::listing));
+               Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+               body.set("certificates", items);
+               Response reply;
+               if (page.more) {
+                   const auto& last = page.certificates.back();
+                   const std::string cursor = encode_cursor({last.issue_date, last.number});
+                   body.set("next", cursor);
+                   reply.headers.emplace_back("Link",
+                                              "<" + next_href(ex, cursor) + ">; rel=\"next\"");
+               }
+               reply.body = json_text(body);
+               reply.headers.emplace_back("Cache-Control", "private, no-store");
+               return reply;
+           }});
+
+    r.add({"GET", "/v1/certificates.csv", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "read");
+               Listing listing = parse_listing(ex);
+               auto& registry = registry_of(service);
+               Response reply;
+               reply.content_type = "text/csv; charset=utf-8; header=present";
+               reply.headers.emplace_back(
+                   "Content-Disposition",
+                   "attachment; filename=\"certificates-" + today_utc() + ".csv\"");
+               reply.headers.emplace_back("Cache-Control", "private, no-store");
+               // Rows are read a batch at a time as the client takes them, each batch a
+               // statement of its own, so that an export of the whole registry neither
+               // sits in memory nor holds a database session while the client reads.
+               reply.stream = [&service, &registry, listing](std::ostream& out) {
+                   // The byte order mark tells Excel the file is UTF-8; without it, Excel
+                   // in a Chinese locale reads the names as GBK and garbles them.
+                   std::string head;
+                   for (const auto& column : csv_columns()) append_csv_cell(head, column);
+                   head = "\xEF\xBB\xBF" + head + "\r\n";
+                   out << head;
+                   std::uint64_t written = head.size();
+                   registry::CertificateQuery query = listing.query;
+                   long long left = listing.limit.value_or(-1);
+                   while (left != 0) {
+                       query.limit = left < 0
+                                         ? kCsvBatch
+                                         : static_cast<int>(std::min<long long>(left, kCsvBatch));
+                       const auto page = registry.list(query);
+                       std::string chunk;
+                       for (const auto& c : page.certificates) chunk += csv_line(service, c);
+                       out << chunk;
+                       if (!out) throw std::runtime_error("the client stopped reading");
+                       written += chunk.size();
+                       if (left > 0) left -= static_cast<long long>(page.certificates.size());
+                       if (!page.more || page.certificates.empty()) break;
+                       query.after = registry::ListPosition{page.certificates.back().issue_date,
+                                                            page.certificates.back().number};
+                   }
+                   return written;
+               };
+               return reply;
+           }});
+
     r.add({"GET", "/v1/certificates/{number}", [&service](Exchange& ex) {
+               // A backend key with `read` sees the whole row and is not rate-limited like
+               // the public; a key that is wrong is refused, not served as the public.
+               if (const auto who = service.authorizer().identify(ex, "read")) {
+                   auto& registry = registry_of(service);
+                   auto c = registry.find(ex.param("number"));
+                   if (!c) {
+                       throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
+                   }
+                   registry.record_lookup(c->number, *who, "lookup by the backend");
+                   Response reply =
+                       Response::json(json_text(certificate_view(service, *c, View::backend)));
+                   reply.headers.emplace_back("Cache-Control", "private, no-store");
+                   return reply;
+               }
                service.public_rate_limiter().take(ex.client_address());
                auto c = registry_of(service).find(ex.param("number"));
                const auto code = ex.query("code");
