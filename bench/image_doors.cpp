@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
     settings.port = 0;
     settings.threads = 4;
     settings.data_dir = data_dir.path();
-    settings.api_keys = "bench:" + sha256_hex(kKey) + ":print+issue+read";
+    settings.api_keys = "bench:" + sha256_hex(kKey) + ":print+issue+read+render";
     settings.public_rate_per_minute = 1'000'000;
     settings.job_threads = 1;
     settings.job_poll = std::chrono::milliseconds(10);

@@ -10,6 +10,7 @@
 #include <Poco/Timestamp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
@@ -230,6 +231,75 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
 std::optional<Certificate> CertificateRegistry::find(const std::string& number) const {
     Poco::Data::Session s = database_->session();
     return select(*database_, s, number);
+}
+
+CertificatePage CertificateRegistry::list(const CertificateQuery& query) const {
+    // The statement grows with the filters given; every value is bound, never spliced.
+    std::string where;
+    std::vector<std::string> values;
+    const auto add = [&](const std::string& condition, const std::string& value) {
+        where += where.empty() ? " WHERE " : " AND ";
+        where += condition;
+        values.push_back(value);
+    };
+    if (!query.id_number.empty()) add("id_number = ?", query.id_number);
+    if (!query.holder_name.empty()) add("holder_name = ?", query.holder_name);
+    if (!query.issued_from.empty()) add("issue_date >= ?", query.issued_from);
+    if (!query.issued_to.empty()) add("issue_date <= ?", query.issued_to);
+    if (!query.status.empty()) add("status = ?", query.status);
+    if (query.after) {
+        // Spelt out rather than as a row value, (issue_date, number) < (?, ?), which older
+        // SQLite builds do not take through an index.
+        add("(issue_date < ? OR (issue_date = ? AND number < ?))", query.after->issue_date);
+        values.push_back(query.after->issue_date);
+        values.push_back(query.after->number);
+    }
+    const int limit = std::max(1, query.limit);
+    std::vector<std::string> number, holder_name, id_number, occupation_code, occupation_name, job,
+        issuer, issue_date, expiry_date, status, revoked_reason, revoked_at, verification_code,
+        key_id, signature, created_at;
+    std::vector<int> level;
+    Poco::Data::Session s = database_->session();
+    Poco::Data::Statement st(s);
+    // One row past the page says whether another page follows.
+    st << database_->sql(
+        "SELECT number, holder_name, id_number, occupation_code, occupation_name, job, level,"
+        " issuer, issue_date, expiry_date, status, revoked_reason, revoked_at,"
+        " verification_code, key_id, signature, created_at FROM certificates" +
+        where + " ORDER BY issue_date DESC, number DESC LIMIT " + std::to_string(limit + 1)),
+        into(number), into(holder_name), into(id_number), into(occupation_code),
+        into(occupation_name), into(job), into(level), into(issuer), into(issue_date),
+        into(expiry_date), into(status), into(revoked_reason), into(revoked_at),
+        into(verification_code), into(key_id), into(signature), into(created_at);
+    for (auto& v : values) st.addBind(use(v));
+    st.execute();
+    CertificatePage page;
+    for (std::size_t i = 0; i < number.size(); ++i) {
+        if (static_cast<int>(i) == limit) {
+            page.more = true;
+            break;
+        }
+        Certificate c;
+        c.number = number[i];
+        c.holder_name = holder_name[i];
+        c.id_number = id_number[i];
+        c.occupation_code = occupation_code[i];
+        c.occupation_name = occupation_name[i];
+        c.job = job[i];
+        c.level = level[i];
+        c.issuer = issuer[i];
+        c.issue_date = issue_date[i];
+        c.expiry_date = expiry_date[i];
+        c.status = status[i];
+        c.revoked_reason = revoked_reason[i];
+        c.revoked_at = revoked_at[i];
+        c.verification_code = verification_code[i];
+        c.key_id = key_id[i];
+        c.signature = signature[i];
+        c.created_at = created_at[i];
+        page.certificates.push_back(std::move(c));
+    }
+    return page;
 }
 
 bool CertificateRegistry::revoke(const std::string& number, const std::string& reason,

@@ -81,6 +81,13 @@ const std::vector<std::string>& migrations() {
         // keys' directory records, so that a lost or emptied registry cannot pass for the
         // one the keys signed for
         "CREATE TABLE registry_identity (id TEXT NOT NULL);",
+        // 7: the backend's listing (GET /v1/certificates): one index per filter, each
+        // ending in the listing's order, so that a page is read in order from the index
+        // instead of sorting every match
+        "CREATE INDEX certificates_by_issue ON certificates (issue_date, number);"
+        "CREATE INDEX certificates_by_id_number ON certificates (id_number, issue_date, number);"
+        "CREATE INDEX certificates_by_holder ON certificates (holder_name, issue_date, number);"
+        "CREATE INDEX certificates_by_status ON certificates (status, issue_date, number);",
     };
     return list;
 }

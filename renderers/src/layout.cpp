@@ -361,6 +361,10 @@ Layout parse_layout(std::string_view json) {
             l.continuation_table = box(*cont->getObject("table"), where + ".continuation.table");
         }
         l.passthrough = root->optValue<bool>("passthrough", false);
+        if (root->has("official") && !root->get("official").isBoolean()) {
+            fail(where + ".official", "true or false");
+        }
+        l.official = root->optValue<bool>("official", false);
         l.known_pointers = known_pointers(l);
     } catch (const LayoutError&) {
         throw;

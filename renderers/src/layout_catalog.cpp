@@ -72,6 +72,7 @@ std::string describe_layout(const Layout& layout) {
     o.set("description", layout.description);
     o.set("pages", static_cast<int>(layout.pages.size()));
     o.set("continues", layout.continuation_table.has_value());
+    o.set("official", layout.official);
     Poco::JSON::Array fields;
     for (const auto& f : layout.fields) {
         Poco::JSON::Object field(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -27,9 +27,9 @@ std::vector<ApiKey> parse_api_keys(std::string_view text) {
         ApiKey key{parts[0], parts[1], {}};
         Poco::StringTokenizer rights(parts[2], "+", Poco::StringTokenizer::TOK_TRIM);
         for (const auto& r : rights) {
-            if (r != "issue" && r != "revoke" && r != "read" && r != "print") {
+            if (r != "issue" && r != "revoke" && r != "read" && r != "print" && r != "render") {
                 throw std::invalid_argument("auth.api-keys: unknown right '" + r +
-                                            "' (issue, revoke, read, print)");
+                                            "' (issue, revoke, read, print, render)");
             }
             key.rights.insert(r);
         }
@@ -55,6 +55,12 @@ std::string Authorizer::require(const Exchange& exchange, std::string_view right
         return key.name;
     }
     throw ProblemError(unauthorized("The API key is not known."));
+}
+
+std::optional<std::string> Authorizer::identify(const Exchange& exchange,
+                                                std::string_view right) const {
+    if (exchange.header("Authorization").empty()) return std::nullopt;
+    return require(exchange, right);
 }
 
 void RateLimiter::take(const std::string& client) {

@@ -1,5 +1,6 @@
 #include "certificate_routes.h"
 
+#include "examdocs/service/certificate_listing.h"
 #include "examdocs/service/certificate_request.h"
 
 #include <Poco/JSON/Array.h>
@@ -8,7 +9,10 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+#include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
@@ -17,6 +21,7 @@
 #include "examdocs/core/problem.h"
 #include "examdocs/core/verification_code.h"
 #include "examdocs/registry/certificate_registry.h"
+#include "examdocs/registry/signing_keys.h"
 #include "examdocs/renderers/document.h"
 #include "examdocs/service/service.h"
 #include "examdocs/validators/photo_check.h"
@@ -42,7 +47,15 @@ std::string verification_url(const Service& service, const registry::Certificate
     return certificate_verification_url(service.settings().public_base_url, c);
 }
 
-Object public_view(const Service& service, const registry::Certificate& c, bool full) {
+// Who sees how much of a row: the public a masked view; whoever gave the right code (the
+// holder, a verifier with the paper) the full record; a backend key with `read` the full
+// record with what the registry keeps besides (the code, when it was registered), and in a
+// listing all of that but the photo.
+enum class View { masked, full, backend, listing };
+
+Object certificate_view(const Service& service, const registry::Certificate& c, View view) {
+    const bool full = view != View::masked;
+    const bool backend = view == View::backend || view == View::listing;
     Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("number", c.number);
     o.set("status", c.status);
@@ -63,10 +76,52 @@ Object public_view(const Service& service, const registry::Certificate& c, bool 
         o.set("keyId", c.key_id);
         o.set("signature", c.signature);
         o.set("verificationUrl", verification_url(service, c));
-        if (!c.photo_jpeg.empty())
-            o.set("photo", "data:image/jpeg;base64," + base64_encode(c.photo_jpeg));
     }
+    if (backend) {
+        o.set("verificationCode", c.verification_code);
+        o.set("createdAt", c.created_at);
+    }
+    if (full && view != View::listing && !c.photo_jpeg.empty())
+        o.set("photo", "data:image/jpeg;base64," + base64_encode(c.photo_jpeg));
     return o;
+}
+
+Object public_view(const Service& service, const registry::Certificate& c, bool full) {
+    return certificate_view(service, c, full ? View::full : View::masked);
+}
+
+constexpr int kDefaultPageSize = 50;
+// Rows fetched per statement while a CSV streams: no session is held between them.
+constexpr int kCsvBatch = 500;
+
+const std::vector<std::string>& csv_columns() {
+    static const std::vector<std::string> columns = {
+        "number",         "status",    "holderName",    "idNumber",         "occupationCode",
+        "occupationName", "job",       "level",         "issuer",           "issueDate",
+        "expiryDate",     "revokedAt", "revokedReason", "verificationCode", "verificationUrl",
+        "createdAt"};
+    return columns;
+}
+
+std::string csv_line(const Service& service, const registry::Certificate& c) {
+    std::string line;
+    for (const std::string& v :
+         {c.number, c.status, c.holder_name, c.id_number, c.occupation_code, c.occupation_name,
+          c.job, std::to_string(c.level), c.issuer, c.issue_date, c.expiry_date, c.revoked_at,
+          c.revoked_reason, c.verification_code, verification_url(service, c), c.created_at}) {
+        append_csv_cell(line, v);
+    }
+    return line + "\r\n";
+}
+
+// The query string of the page after this one: the same filters, the next cursor.
+std::string next_href(const Exchange& ex, const std::string& cursor) {
+    Poco::URI uri("/v1/certificates");
+    for (const auto& [name, value] : ex.query_parameters()) {
+        if (name != "cursor" && !value.empty()) uri.addQueryParameter(name, value);
+    }
+    uri.addQueryParameter("cursor", cursor);
+    return uri.toString();
 }
 
 Problem not_found_certificate() {
@@ -131,7 +186,87 @@ void add_certificate_routes(Service& service) {
                return reply;
            }});
 
+    r.add({"GET", "/v1/certificates", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "read");
+               ListingRequest listing = parse_listing_query(ex.query_parameters());
+               listing.query.limit = static_cast<int>(listing.limit.value_or(kDefaultPageSize));
+               const auto page = registry_of(service).list(listing.query);
+               Poco::JSON::Array items;
+               for (const auto& c : page.certificates)
+                   items.add(certificate_view(service, c, View::listing));
+               Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+               body.set("certificates", items);
+               Response reply;
+               if (page.more) {
+                   const auto& last = page.certificates.back();
+                   const std::string cursor = encode_cursor({last.issue_date, last.number});
+                   body.set("next", cursor);
+                   reply.headers.emplace_back("Link",
+                                              "<" + next_href(ex, cursor) + ">; rel=\"next\"");
+               }
+               reply.body = json_text(body);
+               reply.headers.emplace_back("Cache-Control", "private, no-store");
+               return reply;
+           }});
+
+    r.add({"GET", "/v1/certificates.csv", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "read");
+               ListingRequest listing = parse_listing_query(ex.query_parameters());
+               auto& registry = registry_of(service);
+               Response reply;
+               reply.content_type = "text/csv; charset=utf-8; header=present";
+               reply.headers.emplace_back(
+                   "Content-Disposition",
+                   "attachment; filename=\"certificates-" + today_utc() + ".csv\"");
+               reply.headers.emplace_back("Cache-Control", "private, no-store");
+               // Rows are read a batch at a time as the client takes them, each batch a
+               // statement of its own, so that an export of the whole registry neither
+               // sits in memory nor holds a database session while the client reads.
+               reply.stream = [&service, &registry, listing](std::ostream& out) {
+                   // The byte order mark tells Excel the file is UTF-8; without it, Excel
+                   // in a Chinese locale reads the names as GBK and garbles them.
+                   std::string head;
+                   for (const auto& column : csv_columns()) append_csv_cell(head, column);
+                   head = "\xEF\xBB\xBF" + head + "\r\n";
+                   out << head;
+                   std::uint64_t written = head.size();
+                   registry::CertificateQuery query = listing.query;
+                   long long left = listing.limit.value_or(-1);
+                   while (left != 0) {
+                       query.limit = left < 0
+                                         ? kCsvBatch
+                                         : static_cast<int>(std::min<long long>(left, kCsvBatch));
+                       const auto page = registry.list(query);
+                       std::string chunk;
+                       for (const auto& c : page.certificates) chunk += csv_line(service, c);
+                       out << chunk;
+                       if (!out) throw std::runtime_error("the client stopped reading");
+                       written += chunk.size();
+                       if (left > 0) left -= static_cast<long long>(page.certificates.size());
+                       if (!page.more || page.certificates.empty()) break;
+                       query.after = registry::ListPosition{page.certificates.back().issue_date,
+                                                            page.certificates.back().number};
+                   }
+                   return written;
+               };
+               return reply;
+           }});
+
     r.add({"GET", "/v1/certificates/{number}", [&service](Exchange& ex) {
+               // A backend key with `read` sees the whole row and is not rate-limited like
+               // the public; a key that is wrong is refused, not served as the public.
+               if (const auto who = service.authorizer().identify(ex, "read")) {
+                   auto& registry = registry_of(service);
+                   auto c = registry.find(ex.param("number"));
+                   if (!c) {
+                       throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
+                   }
+                   registry.record_lookup(c->number, *who, "lookup by the backend");
+                   Response reply =
+                       Response::json(json_text(certificate_view(service, *c, View::backend)));
+                   reply.headers.emplace_back("Cache-Control", "private, no-store");
+                   return reply;
+               }
                service.public_rate_limiter().take(ex.client_address());
                auto c = registry_of(service).find(ex.param("number"));
                const auto code = ex.query("code");

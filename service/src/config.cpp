@@ -100,8 +100,12 @@ const std::vector<ConfigKey>& config_keys() {
          "host, so that a look-alike site's codes never verify."},
         {"auth.api-keys", "",
          "API keys of the backends, as name:<sha256 of the key, hex>:rights, comma-separated; "
-         "rights are issue, revoke, read and print (bulk jobs) joined by +. Only hashes are "
-         "configured."},
+         "rights are issue, revoke, read, print (bulk jobs) and render (POST /v1/documents) "
+         "joined by +. Only hashes are configured."},
+        {"documents.public", "false",
+         "Whether POST /v1/documents/{layout} renders for callers without an API key. false: "
+         "every layout needs a key with the right render. true: only official layouts (the "
+         "certificate, and any layout marked \"official\": true) need it."},
         {"limits.public-rate-per-minute", "60",
          "Certificate lookups and verifications per client address per minute (429 past it)."},
         {"limits.max-job-bytes", "2147483648",
@@ -275,6 +279,7 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     if (s.host.empty()) throw ConfigError("server.host must not be empty");
     s.port = static_cast<std::uint16_t>(parse_integer(c, "server.port", 0, 65535));
     s.reuse_port = parse_flag(c, "server.reuse-port");
+    s.public_documents = parse_flag(c, "documents.public");
     s.threads = static_cast<int>(parse_integer(c, "server.threads", 1, 1024));
     s.queue = static_cast<int>(parse_integer(c, "server.queue", 1, 65536));
     s.max_connections = static_cast<int>(parse_integer(c, "server.max-connections", 1, 1000000));

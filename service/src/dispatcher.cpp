@@ -5,8 +5,10 @@
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 #include <Poco/UUIDGenerator.h>
 
@@ -123,6 +125,18 @@ void send_file_range(std::ostream& out, const std::string& path, std::uint64_t o
     }
 }
 
+// Ends a streamed response without its last chunk: closing the stream normally would
+// write the terminating chunk and make a cut-off answer look complete.
+void cut_connection(Poco::Net::HTTPServerRequest& request) {
+    if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) {
+        try {
+            impl->socket().shutdown();
+        } catch (const Poco::Exception&) {
+            // Already broken: nothing more will reach the client either way.
+        }
+    }
+}
+
 void drain_briefly(std::istream& body) {
     constexpr std::streamsize limit = 1 << 20;
     std::array<char, 16384> sink{};
@@ -199,14 +213,28 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
         response.setStatusAndReason(status);
         response.setContentType(reply.content_type);
         const bool from_file = !reply.file.empty();
-        const auto length = from_file ? reply.file_length : reply.body.size();
-        response.setContentLength64(static_cast<Poco::Int64>(length));
+        const bool streamed = static_cast<bool>(reply.stream);
+        auto length = from_file ? reply.file_length : reply.body.size();
+        if (streamed) {
+            response.setChunkedTransferEncoding(true);
+        } else {
+            response.setContentLength64(static_cast<Poco::Int64>(length));
+        }
         for (const auto& [name, value] : reply.headers) response.set(name, value);
         response.set("X-Request-Id", request_id);
         if (!keep_alive) response.setKeepAlive(false);
         try {
             std::ostream& out = response.send();
-            if (from_file) {
+            if (streamed) {
+                try {
+                    length = reply.stream(out);
+                    out.flush();
+                } catch (const std::exception& e) {
+                    service_.log().event("error", "a streamed response was cut short",
+                                         {{"what", e.what()}}, request_id);
+                    cut_connection(request);
+                }
+            } else if (from_file) {
                 send_file_range(out, reply.file, reply.file_offset, reply.file_length);
             } else {
                 out.write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));

@@ -69,6 +69,12 @@ void check_query(const Exchange& ex,
     }
 }
 
+// The certificate is official by name too: a replacement in layouts.dir that forgets the
+// flag must not open it to everyone.
+bool is_official(const renderers::Layout& layout) {
+    return layout.official || layout.name == "certificate";
+}
+
 // Poco says what it disliked but not where; the position comes from a scan of our own.
 Poco::Dynamic::Var parse_json_body(const std::string& body) {
     try {
@@ -124,6 +130,12 @@ void add_document_routes(Service& service) {
     r.add(
         {"POST", "/v1/documents/{layout}", [&catalog, &service](Exchange& ex) {
              const auto* layout = catalog.find(ex.param("layout"));
+             // An official document comes from the registry or from a key holder; the
+             // others too unless documents.public says anyone may render them. The key is
+             // checked before the name, so that without one nothing is learnt.
+             if (!service.settings().public_documents || (layout && is_official(*layout))) {
+                 service.authorizer().require(ex, "render");
+             }
              if (!layout) {
                  throw ProblemError(not_found("There is no layout named '" + ex.param("layout") +
                                               "'; GET /v1/layouts lists them."));

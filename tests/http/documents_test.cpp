@@ -18,6 +18,8 @@ using examdocs::test::http_request;
 
 namespace {
 
+const std::string kRenderKey = "render-secret-key-0003";
+
 Poco::JSON::Object::Ptr parse_object(const std::string& body) {
     Poco::JSON::Parser parser;
     return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
@@ -30,6 +32,7 @@ class DocumentsApi : public ::testing::Test {
         settings.port = 0;
         settings.threads = 4;
         settings.data_dir = data_dir_.path();
+        settings.api_keys = "backend:" + examdocs::test::sha256_hex(kRenderKey) + ":render";
         service_ = std::make_unique<svc::Service>(settings, log_);
         service_->start();
         port_ = service_->port();
@@ -37,7 +40,9 @@ class DocumentsApi : public ::testing::Test {
     void TearDown() override { service_->shutdown(); }
 
     examdocs::test::HttpReply post_json(const std::string& path, const std::string& body) {
-        return http_request(port_, "POST", path, body, {{"Content-Type", "application/json"}});
+        return http_request(
+            port_, "POST", path, body,
+            {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + kRenderKey}});
     }
 
     Poco::TemporaryFile data_dir_;
@@ -124,7 +129,8 @@ TEST_F(DocumentsApi, MalformedBodiesAreRefusedClearly) {
     EXPECT_EQ(not_object.status, 422) << not_object.body;
 
     auto wrong_type = http_request(port_, "POST", "/v1/documents/admission-ticket", "a=b",
-                                   {{"Content-Type", "application/x-www-form-urlencoded"}});
+                                   {{"Content-Type", "application/x-www-form-urlencoded"},
+                                    {"Authorization", "Bearer " + kRenderKey}});
     EXPECT_EQ(wrong_type.status, 415);
 
     auto unknown = post_json("/v1/documents/diploma", "{}");

@@ -114,7 +114,7 @@ class ImageDoors : public ::testing::Test {
     }
 
     examdocs::test::RunningService service_{[](svc::Settings& s) {
-        s.api_keys = "all:" + examdocs::test::sha256_hex(kKey) + ":print+issue+revoke+read";
+        s.api_keys = "all:" + examdocs::test::sha256_hex(kKey) + ":print+issue+revoke+read+render";
         s.public_base_url = "https://verify.example.org";
         s.public_rate_per_minute = 600;
         s.job_threads = 1;

@@ -31,7 +31,8 @@ double sample(const std::string& exposition, const std::string& series) {
 
 TEST(Metrics, MoveWithWhatTheServiceDoes) {
     examdocs::test::RunningService service([](examdocs::service::Settings& s) {
-        s.api_keys = "backend:" + examdocs::test::sha256_hex(kKey) + ":issue+revoke+read+print";
+        s.api_keys =
+            "backend:" + examdocs::test::sha256_hex(kKey) + ":issue+revoke+read+print+render";
         s.public_base_url = "https://verify.example.org";
         s.job_threads = 1;
     });

@@ -4,6 +4,7 @@
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/registry/job_store.h"
 
+#include <Poco/Data/Session.h>
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -73,7 +74,7 @@ class Registry : public ::testing::TestWithParam<std::string> {
 
 TEST_P(Registry, IssuesNumberedSignedCertificates) {
     auto registry = open();
-    EXPECT_EQ(registry->schema_version(), 6);
+    EXPECT_EQ(registry->schema_version(), 7);
     auto result = registry->issue(draft(), "key-1");
     ASSERT_EQ(result.outcome, IssueOutcome::created);
     const Certificate& c = result.certificate;
@@ -292,7 +293,7 @@ TEST_P(Registry, ACommittedCertificateSurvivesReopening) {
         number = registry->issue(draft(), "k").certificate.number;
     }
     auto reopened = open();
-    EXPECT_EQ(reopened->schema_version(), 6);  // migrations are not applied twice
+    EXPECT_EQ(reopened->schema_version(), 7);  // migrations are not applied twice
     ASSERT_TRUE(reopened->find(number));
     EXPECT_EQ(reopened->issue(draft(), "k").outcome, IssueOutcome::replayed);
 }
@@ -565,6 +566,120 @@ TEST_P(Registry, QueuedLookupLinesAreWrittenWhenTheRegistryCloses) {
     auto reopened = open();
     EXPECT_EQ(reopened->audit_writer().waiting(), 0U);
     EXPECT_EQ(reopened->audit_trail(number).size(), 2U);
+}
+
+TEST_P(Registry, ListsNewestFirstFilteredAndPagedByKeyset) {
+    auto registry = open();
+    // 23 certificates over three issue dates, two holders among the others.
+    std::vector<std::string> wang;
+    for (int i = 0; i < 23; ++i) {
+        Certificate c = draft(i % 5 == 0 ? "王芳" : "张晓明" + std::to_string(i));
+        c.id_number =
+            i % 5 == 0 ? "11010519491231002X" : "12010519900307" + std::to_string(1000 + i);
+        c.issue_date = i < 8 ? "2026-03-01" : i < 16 ? "2026-06-15" : "2026-12-31";
+        const auto issued = registry->issue(c, "list-" + std::to_string(i)).certificate;
+        if (i % 5 == 0) wang.push_back(issued.number);
+    }
+    registry->revoke(wang[1], "信息有误");
+
+    // Every row once, newest issue date first, then number descending, across pages of 5.
+    std::vector<Certificate> all;
+    CertificateQuery q;
+    q.limit = 5;
+    int pages = 0;
+    while (true) {
+        const auto page = registry->list(q);
+        ++pages;
+        ASSERT_LE(page.certificates.size(), 5U);
+        for (const auto& c : page.certificates) all.push_back(c);
+        if (!page.more) break;
+        q.after = ListPosition{all.back().issue_date, all.back().number};
+    }
+    EXPECT_EQ(pages, 5);
+    ASSERT_EQ(all.size(), 23U);
+    for (std::size_t i = 1; i < all.size(); ++i) {
+        const bool ordered =
+            all[i - 1].issue_date > all[i].issue_date ||
+            (all[i - 1].issue_date == all[i].issue_date && all[i - 1].number > all[i].number);
+        EXPECT_TRUE(ordered) << all[i - 1].number << " before " << all[i].number;
+    }
+    EXPECT_EQ(all.front().issue_date, "2026-12-31");
+    EXPECT_TRUE(all.front().photo_jpeg.empty()) << "listings leave the photo out";
+    EXPECT_FALSE(all.front().verification_code.empty());
+    EXPECT_TRUE(registry->signature_valid(all.front()));
+
+    // A row issued between two pages does not disturb the walk: it sorts before the cursor.
+    CertificateQuery by_holder;
+    by_holder.holder_name = "王芳";
+    by_holder.limit = 2;
+    const auto first = registry->list(by_holder);
+    ASSERT_EQ(first.certificates.size(), 2U);
+    EXPECT_TRUE(first.more);
+    Certificate late = draft("王芳");
+    late.issue_date = "2026-12-31";
+    registry->issue(late, "list-late");
+    by_holder.after =
+        ListPosition{first.certificates.back().issue_date, first.certificates.back().number};
+    by_holder.limit = 50;
+    const auto rest = registry->list(by_holder);
+    EXPECT_FALSE(rest.more);
+    std::set<std::string> seen;
+    for (const auto& c : first.certificates) seen.insert(c.number);
+    for (const auto& c : rest.certificates) EXPECT_TRUE(seen.insert(c.number).second) << c.number;
+    EXPECT_EQ(seen.size(), wang.size());
+    for (const auto& n : wang) EXPECT_TRUE(seen.count(n)) << n;
+
+    CertificateQuery by_id;
+    by_id.id_number = "11010519491231002X";
+    EXPECT_EQ(registry->list(by_id).certificates.size(), wang.size());
+    CertificateQuery revoked;
+    revoked.status = "revoked";
+    const auto revoked_page = registry->list(revoked);
+    ASSERT_EQ(revoked_page.certificates.size(), 1U);
+    EXPECT_EQ(revoked_page.certificates[0].number, wang[1]);
+    EXPECT_EQ(revoked_page.certificates[0].revoked_reason, "信息有误");
+    CertificateQuery june;
+    june.issued_from = "2026-06-01";
+    june.issued_to = "2026-06-15";  // inclusive
+    const auto june_page = registry->list(june);
+    EXPECT_EQ(june_page.certificates.size(), 8U);
+    for (const auto& c : june_page.certificates) EXPECT_EQ(c.issue_date, "2026-06-15");
+    CertificateQuery nobody;
+    nobody.holder_name = "无此人";
+    nobody.status = "valid";
+    EXPECT_TRUE(registry->list(nobody).certificates.empty());
+    EXPECT_FALSE(registry->list(nobody).more);
+}
+
+TEST_P(Registry, TheListingsFiltersAreIndexed) {
+    auto registry = open();
+    auto s = registry->database()->session();
+    std::vector<std::string> names;
+    if (GetParam() == "sqlite") {
+        s << "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'certificates'",
+            Poco::Data::Keywords::into(names), Poco::Data::Keywords::now;
+    } else {
+        s << "SELECT indexname FROM pg_indexes WHERE tablename = 'certificates'",
+            Poco::Data::Keywords::into(names), Poco::Data::Keywords::now;
+    }
+    const std::set<std::string> have(names.begin(), names.end());
+    for (const char* index : {"certificates_by_issue", "certificates_by_id_number",
+                              "certificates_by_holder", "certificates_by_status"}) {
+        EXPECT_TRUE(have.count(index)) << index;
+    }
+    if (GetParam() != "sqlite") return;
+    // SQLite's plan for a holder's listing reads the holder's index in order: no sort step.
+    std::vector<int> id, parent, unused;
+    std::vector<std::string> detail;
+    s << "EXPLAIN QUERY PLAN SELECT number FROM certificates WHERE id_number = '1'"
+         " ORDER BY issue_date DESC, number DESC LIMIT 51",
+        Poco::Data::Keywords::into(id), Poco::Data::Keywords::into(parent),
+        Poco::Data::Keywords::into(unused), Poco::Data::Keywords::into(detail),
+        Poco::Data::Keywords::now;
+    std::string plan;
+    for (const auto& d : detail) plan += d + "\n";
+    EXPECT_NE(plan.find("certificates_by_id_number"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
 }
 
 TEST(PostgresUrl, BecomesLibpqKeywords) {

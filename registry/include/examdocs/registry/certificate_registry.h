@@ -32,6 +32,33 @@ struct IssuerIdentity {
 // other_issuer: the draft names an issuer other than the registry's (IssuerIdentity).
 enum class IssueOutcome { created, replayed, conflict, number_taken, other_issuer };
 
+// Where a listing stands: the (issue date, number) of the last row of a page. The next
+// page starts strictly after it in the listing's order (keyset pagination: a row issued
+// meanwhile neither repeats nor hides a row, and a deep page costs what the first does).
+struct ListPosition {
+    std::string issue_date;  // YYYY-MM-DD
+    std::string number;
+};
+
+// Which certificates a listing takes. An empty member does not filter; the values are
+// compared as stored (the caller normalises an ID number as issuance did).
+struct CertificateQuery {
+    std::string id_number;
+    std::string holder_name;
+    std::string issued_from;  // YYYY-MM-DD, inclusive
+    std::string issued_to;    // YYYY-MM-DD, inclusive
+    std::string status;       // valid | revoked
+    std::optional<ListPosition> after;
+    int limit = 50;  // rows at most; the caller bounds it
+};
+
+// A page of a listing: newest issue date first, then number descending. Rows carry
+// every field but the photo.
+struct CertificatePage {
+    std::vector<Certificate> certificates;
+    bool more = false;  // rows follow the last one
+};
+
 struct IssueResult {
     IssueOutcome outcome = IssueOutcome::created;
     Certificate certificate;  // the stored row (for replayed: the first one)
@@ -56,6 +83,9 @@ class CertificateRegistry {
                       const std::string& actor = "");
 
     std::optional<Certificate> find(const std::string& number) const;
+    // The certificates `query` takes, a page at a time, through indexes on each filter
+    // (schema 7).
+    CertificatePage list(const CertificateQuery& query) const;
     // False when there is no such certificate; revoking twice keeps the first reason.
     bool revoke(const std::string& number, const std::string& reason,
                 const std::string& actor = "");

@@ -124,6 +124,10 @@ struct Layout {
     // ("passthrough": true) for backends that send more than it prints.
     std::vector<std::string> known_pointers;
     bool passthrough = false;
+    // An official document ("official": true), such as the certificate: one that carries
+    // an issuing body's word, so the service renders it only for a key with the right
+    // `render` (the registry prints its own rows).
+    bool official = false;
 };
 
 class LayoutError : public std::runtime_error {

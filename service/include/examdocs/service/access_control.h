@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -18,7 +19,7 @@ class Exchange;
 struct ApiKey {
     std::string name;
     std::string sha256_hex;
-    std::set<std::string> rights;  // issue, revoke, read, print
+    std::set<std::string> rights;  // issue, revoke, read, print, render
 };
 
 // "backend:<sha256 hex>:issue+revoke+read,printer:<sha256 hex>:read". Throws
@@ -31,6 +32,10 @@ class Authorizer {
     // Throws ProblemError 401 without a known key, 403 for a key without `right`.
     // Returns the key's name, for the log.
     std::string require(const Exchange& exchange, std::string_view right) const;
+    // For routes the public may call too: nullopt without an Authorization header (a public
+    // caller); with one, as require() (a key that is wrong is refused, never taken for the
+    // public).
+    std::optional<std::string> identify(const Exchange& exchange, std::string_view right) const;
 
   private:
     std::vector<ApiKey> keys_;

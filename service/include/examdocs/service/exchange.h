@@ -5,6 +5,8 @@
 // dispatcher writes it. Handlers signal a problem by throwing ProblemError; anything else
 // they throw becomes a 500 in the one place that maps exceptions (dispatcher.cpp).
 // An Exchange belongs to one request on one thread.
+#include <cstdint>
+#include <functional>
 #include <istream>
 #include <map>
 #include <memory>
@@ -32,6 +34,12 @@ struct Response {
     std::string file;
     std::uint64_t file_offset = 0;
     std::uint64_t file_length = 0;
+    // Instead of `body` or `file`: written to the connection as it is made, with chunked
+    // transfer encoding, for an answer too long to hold (a listing of every certificate).
+    // Returns the bytes it wrote. Runs after the status and headers are sent, so it cannot
+    // answer a problem: when it throws, the connection is cut before the last chunk, and
+    // the client sees a body that did not end rather than one that looks complete.
+    std::function<std::uint64_t(std::ostream&)> stream;
 
     static Response json(std::string body, int status = 200) {
         Response r;
