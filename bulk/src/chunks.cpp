@@ -158,7 +158,9 @@ ChunkSplitter::ChunkSplitter(std::istream& in, InputFormat format, const rendere
     State& s = *state_;
     s.per_chunk = std::max<std::size_t>(1, records_per_chunk);
     s.format = format;
-    if (format == InputFormat::json_array) {
+    // A JSON array or a workbook has no text to cut between records: its records are
+    // read here and written into the chunks encoded.
+    if (format == InputFormat::json_array || format == InputFormat::xlsx) {
         s.array = open_records(in, format, layout);
         return;
     }
