@@ -189,9 +189,13 @@ TEST(InputFormats, FromNamesAndMediaTypes) {
     EXPECT_EQ(format_from_name("考生.CSV"), InputFormat::csv);
     EXPECT_EQ(format_from_name("a.jsonl"), InputFormat::ndjson);
     EXPECT_EQ(format_from_name("a.json"), InputFormat::json_array);
-    EXPECT_FALSE(format_from_name("a.xlsx"));
+    EXPECT_EQ(format_from_name("考生名单.xlsx"), InputFormat::xlsx);
+    EXPECT_FALSE(format_from_name("a.xls")) << "the binary format of Excel 97-2003";
     EXPECT_EQ(format_from_media_type("text/csv; charset=utf-8"), InputFormat::csv);
     EXPECT_EQ(format_from_media_type("application/x-ndjson"), InputFormat::ndjson);
+    EXPECT_EQ(format_from_media_type(
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              InputFormat::xlsx);
     EXPECT_FALSE(format_from_media_type("text/plain"));
 }
 
