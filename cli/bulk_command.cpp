@@ -116,6 +116,9 @@ const CommandSpec& bulk_spec() {
           "or .json (an array) (required)"},
          {"format", 0, "csv|xlsx|ndjson|json", "the input's format when its name does not say"},
          {"sheet", 0, "NAME", "the sheet of an .xlsx workbook to read (default: the first)"},
+         {"photos", 0, "DIR|ZIP",
+          "where \"@name\" cells find photos: a folder or a .zip (default: the\n"
+          "input's folder)"},
          {"defaults", 0, "FILE", "a JSON object merged under every record (exam, centre, notes)"},
          {"out", 'o', "FILE",
           "the merged PDF, or with --zip a ZIP of one PDF per record (required)"},
@@ -205,6 +208,17 @@ int bulk_print(const ParsedArguments& args) {
     bulk::ReadOptions read_options;
     read_options.files_dir = Poco::Path(input_path).makeAbsolute().parent().toString();
     read_options.sheet = args.value("sheet");
+    if (args.has("photos")) {
+        const std::string photos = args.value("photos");
+        Poco::File where(photos);
+        if (!where.exists()) {
+            std::cerr << "examdocs bulk: cannot read " << photos << '\n';
+            return 66;
+        }
+        read_options.files_dir.clear();
+        (where.isDirectory() ? read_options.files_dir : read_options.files_zip) =
+            Poco::Path(photos).makeAbsolute().toString();
+    }
     if (!read_options.sheet.empty() && format != bulk::InputFormat::xlsx) {
         throw UsageError("--sheet applies to an .xlsx workbook");
     }

@@ -232,6 +232,7 @@ std::unique_ptr<RecordReader> open_chunk(std::istream& in, const renderers::Layo
     }
     if (kind == "records") return open_encoded_records(in, options.defaults);
     options.files_dir.clear();
+    options.files_zip.clear();
     options.line_offset = line_offset;
     // The chunk's own first record number comes from its records: set by the caller.
     if (kind == "csv") return open_records(in, InputFormat::csv, layout, std::move(options));

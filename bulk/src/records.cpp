@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "examdocs/bulk/zip_entries.h"
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/json_pointer.h"
@@ -422,35 +423,89 @@ class TableReader : public RecordReader {
 
     std::optional<std::string> read_file_cell(const std::string& name, const std::string& pointer,
                                               Record& record) {
-        if (options_.files_dir.empty()) {
+        if (options_.files_dir.empty() && options_.files_zip.empty()) {
             record.errors.push_back({pointer, "file-reference",
                                      "此处不能引用文件 / A cell cannot name a file here; send "
-                                     "the photo as base64."});
+                                     "the photo as base64, or the photos as a ZIP."});
             return std::nullopt;
         }
         // Only names inside the files directory: no absolute paths, no "..".
         Poco::Path path(name, Poco::Path::PATH_UNIX);
-        bool inside = !name.empty() && name.front() != '/';
+        bool inside = !name.empty() && name.front() != '/' && name.find('\\') == std::string::npos;
         for (int i = 0; i < path.depth(); ++i) inside = inside && path[i] != "..";
         if (!inside) {
             record.errors.push_back(
                 {pointer, "file-reference",
-                 "文件名无效 / " + name + " is not a name inside the input's directory."});
+                 "文件名无效 / " + name + " is not a name inside the photos' folder."});
             return std::nullopt;
         }
-        std::ifstream file(options_.files_dir + "/" + name, std::ios::binary);
-        std::ostringstream bytes;
-        bytes << file.rdbuf();
-        if (!file || bytes.str().empty()) {
+        std::string bytes;
+        try {
+            bytes = options_.files_zip.empty() ? file_in_directory(name) : file_in_zip(name);
+        } catch (const InputError& e) {
+            record.errors.push_back({pointer, "file-unreadable",
+                                     "无法读取文件 / Cannot read " + name + ": " + e.what()});
+            return std::nullopt;
+        }
+        if (bytes.empty()) {
             record.errors.push_back(
-                {pointer, "file-missing", "找不到文件 / Cannot read the file " + name + "."});
+                {pointer, "file-missing",
+                 "找不到文件 / There is no file " + name +
+                     (options_.files_zip.empty() ? "." : " in the photos ZIP.")});
             return std::nullopt;
         }
-        return base64_encode(bytes.str());
+        return base64_encode(bytes);
+    }
+
+    std::string read_bounded(std::istream& in, const std::string& name) const {
+        std::string bytes(options_.max_file_bytes + 1, '\0');
+        in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        bytes.resize(static_cast<std::size_t>(in.gcount()));
+        if (bytes.size() > options_.max_file_bytes) {
+            throw InputError(
+                name + " is larger than " + std::to_string(options_.max_file_bytes / 1024) + " KB",
+                0);
+        }
+        return bytes;
+    }
+
+    std::string file_in_directory(const std::string& name) const {
+        std::ifstream file(options_.files_dir + "/" + name, std::ios::binary);
+        if (!file) {
+            const std::string last = Poco::Path(name, Poco::Path::PATH_UNIX).getFileName();
+            file.open(options_.files_dir + "/" + last, std::ios::binary);
+        }
+        return file ? read_bounded(file, name) : std::string();
+    }
+
+    std::string file_in_zip(const std::string& name) {
+        if (!zip_) {
+            zip_file_.open(options_.files_zip, std::ios::binary);
+            if (!zip_file_) throw InputError("the photos ZIP cannot be opened", 0);
+            ZipLimits limits;
+            limits.max_entry_bytes = options_.max_file_bytes;
+            zip_ = std::make_unique<ZipEntries>(zip_file_, "the photos ZIP", limits);
+            for (const auto& entry : zip_->names()) {
+                const std::string last = Poco::Path(entry, Poco::Path::PATH_UNIX).getFileName();
+                auto [it, inserted] = zip_by_last_part_.emplace(last, entry);
+                if (!inserted) it->second.clear();  // two entries of that name: ambiguous
+            }
+        }
+        std::string entry = name;
+        if (!zip_->has(entry)) {
+            const auto it =
+                zip_by_last_part_.find(Poco::Path(name, Poco::Path::PATH_UNIX).getFileName());
+            if (it == zip_by_last_part_.end() || it->second.empty()) return {};
+            entry = it->second;
+        }
+        return zip_->read(entry, options_.max_file_bytes);
     }
 
     std::unique_ptr<RowSource> rows_;
     ReadOptions options_;
+    std::ifstream zip_file_;
+    std::unique_ptr<ZipEntries> zip_;
+    std::map<std::string, std::string> zip_by_last_part_;
     std::vector<Column> columns_;
     std::size_t header_line_ = 0;
     std::size_t count_ = 0;

@@ -7,7 +7,7 @@ Debian: openpyxl (python3-openpyxl, writes inline strings) and XlsxWriter
 
 Writes into OUT_DIR:
   candidates.xlsx      (openpyxl) the CSV's rows as an office types them: ticket numbers as text
-                       ("0012" stays), levels and seats as numbers, session dates as real
+                       ("000123" stays), levels and seats as numbers, session dates as real
                        dates (date serials in a date format), a second sheet "补考", the
                        exam centre's name in a column merged down over three rows, an
                        empty cell
@@ -48,7 +48,7 @@ def write_candidates(rows, path):
     for i, row in enumerate(rows[1:21]):
         values = [typed(h, v) for h, v in zip(rows[0], row)]
         if i == 0:
-            values[0] = "0012"  # a ticket number with leading zeros, typed as text
+            values[0] = "000123"  # a ticket number with leading zeros, typed as text
         if i == 2:
             values[header.index("occupation/job")] = None  # an empty cell
         centre = "天津市第一考点" if i < 3 else "天津市第二考点"

@@ -8,8 +8,8 @@
 // slash ("candidate/name", "sessions/0/subject"); a UTF-8 byte-order mark is skipped;
 // quoted cells may hold commas, quotes ("") and line breaks. A cell becomes a number or
 // a boolean where the layout declares that type for its field, and stays text otherwise
-// ("0012" stays "0012"). An empty cell leaves the field out. With a files directory, a
-// cell "@photos/a.jpg" is that file, base64-encoded (how the CLI takes photos from CSV).
+// ("0012" stays "0012"). An empty cell leaves the field out. With a files directory or a
+// ZIP of photos, a cell "@photos/a.jpg" is that file, base64-encoded.
 //
 // XLSX: the first sheet (or a named one) read like CSV, its first row the header; a
 // spreadsheet's number becomes a number where the layout wants one and its text
@@ -66,8 +66,14 @@ struct Record {
 
 struct ReadOptions {
     Poco::Dynamic::Var defaults;  // an object, or empty
-    std::string files_dir;        // empty: "@file" cells are refused
-    std::string sheet;            // .xlsx: the sheet's name; empty: the first sheet
+    // Where "@name" cells in photo columns find their files: a directory, or a ZIP
+    // archive (`files_zip`, read in place, never unpacked). A name that is not there as
+    // given is looked for by its last part ("@photos/a.jpg" finds a.jpg at the top), if
+    // only one file has that name. Neither set: "@file" cells are refused.
+    std::string files_dir;
+    std::string files_zip;
+    std::size_t max_file_bytes = 2 * 1024 * 1024;
+    std::string sheet;  // .xlsx: the sheet's name; empty: the first sheet
     std::size_t max_record_bytes = 4 * 1024 * 1024;
     // Added to every record's number and line: the input is a chunk of a larger one.
     std::size_t number_offset = 0;
