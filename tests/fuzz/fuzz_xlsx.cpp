@@ -23,9 +23,9 @@ constexpr const char* kRelationships =
 std::string package(int fuzzed_part, const std::string& text) {
     const std::string main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     std::array<std::pair<std::string, std::string>, 6> parts{{
-        {"_rels/.rels",
-         std::string("<Relationships><Relationship Id=\"r\" Type=\"") + kRelationships +
-             "/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"},
+        {"_rels/.rels", std::string("<Relationships><Relationship Id=\"r\" Type=\"") +
+                            kRelationships +
+                            "/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"},
         {"xl/_rels/workbook.xml.rels",
          std::string("<Relationships><Relationship Id=\"s1\" Type=\"") + kRelationships +
              "/worksheet\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"ss\" Type=\"" +
