@@ -89,6 +89,8 @@ TEST_F(DocumentsApi, RendersAPdfWithItsFileName) {
     EXPECT_NE(disposition.find("filename*=UTF-8''%E5%87%86%E8%80%83%E8%AF%81-2026110120034.pdf"),
               std::string::npos)
         << disposition;
+    EXPECT_NE(disposition.find("filename=\"zhunkaozheng-2026110120034.pdf\""), std::string::npos)
+        << "an ASCII name that reads, for clients without filename*: " << disposition;
     EXPECT_EQ(reply.headers.at("X-Page-Count"), "1");
     auto facts = examdocs::test::read_pdf(reply.body);
     EXPECT_NE(facts.all_text.find("张晓明"), std::string::npos);
