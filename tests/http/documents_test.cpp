@@ -47,7 +47,7 @@ class DocumentsApi : public ::testing::Test {
     std::uint16_t port_ = 0;
 };
 
-TEST_F(DocumentsApi, ListsTheFourLayouts) {
+TEST_F(DocumentsApi, ListsEveryLayout) {
     auto reply = http_request(port_, "GET", "/v1/layouts");
     ASSERT_EQ(reply.status, 200);
     auto layouts = parse_object(reply.body)->getArray("layouts");
@@ -56,7 +56,8 @@ TEST_F(DocumentsApi, ListsTheFourLayouts) {
         names.insert(layouts->getObject(i)->getValue<std::string>("name"));
     }
     EXPECT_EQ(names, (std::set<std::string>{"admission-ticket", "application-form", "certificate",
-                                            "score-notice"}));
+                                            "score-notice", "ruankao-admission-ticket",
+                                            "ruankao-commitment", "ruankao-score-notice"}));
 }
 
 TEST_F(DocumentsApi, DescribesTheFieldsOfALayout) {
