@@ -65,16 +65,28 @@ TEST_F(DocumentsApi, DescribesTheFieldsOfALayout) {
     ASSERT_EQ(reply.status, 200);
     auto body = parse_object(reply.body);
     EXPECT_EQ(body->getValue<std::string>("title"), "准考证");
+    EXPECT_FALSE(body->getValue<bool>("passthrough")) << "unknown fields are refused";
     auto fields = body->getArray("fields");
-    bool id_rule = false;
+    bool id_rule = false, ticket_expected = false, level_bounds = false;
     for (unsigned i = 0; i < fields->size(); ++i) {
         auto f = fields->getObject(i);
-        if (f->getValue<std::string>("pointer") == "/candidate/idNumber" &&
+        const auto pointer = f->getValue<std::string>("pointer");
+        if (pointer == "/candidate/idNumber" &&
             f->optValue<std::string>("rule", "") == "id-number") {
-            id_rule = true;
+            id_rule = f->has("appliesWhen");
+        }
+        // What a pattern means, as its error message says it.
+        if (pointer == "/ticketNumber" && f->has("expected")) {
+            ticket_expected =
+                f->getObject("expected")->getValue<std::string>("example") == "2026110120034";
+        }
+        if (pointer == "/level") {
+            level_bounds = f->getValue<int>("minimum") == 1 && f->getValue<int>("maximum") == 5;
         }
     }
     EXPECT_TRUE(id_rule);
+    EXPECT_TRUE(ticket_expected);
+    EXPECT_TRUE(level_bounds);
     EXPECT_EQ(http_request(port_, "GET", "/v1/layouts/nope").status, 404);
 }
 
