@@ -29,7 +29,7 @@
 #include "examdocs/bulk/bulk_print.h"
 #include "examdocs/bulk/chunks.h"
 #include "examdocs/bulk/records.h"
-#include "examdocs/service/certificate_request.h"
+#include "examdocs/certificates/issuance.h"
 #include "examdocs/service/service.h"
 #include "json_text.h"
 
@@ -565,32 +565,11 @@ bulk::PrintOptions JobRunner::print_options(const registry::JobRow& job, const O
         // Each record is a certificate request, issued through the registry first. The
         // idempotency key is the job and the record's number: a job that runs again after a
         // crash gets the certificates it issued before, never second ones.
-        auto* registry = service_.registry();
-        const auto& profile = service_.photo_profiles().at("skill-cert");
-        const std::string base_url = service_.settings().public_base_url;
-        const std::string actor =
-            options.optValue<std::string>("submittedBy", "") + " (job " + job.id + ")";
-        print.prepare = [registry, &profile, base_url, actor, id = job.id](
-                            const bulk::Record& record,
-                            std::vector<FieldError>& errors) -> Poco::Dynamic::Var {
-            const auto body = record.data.extract<Object::Ptr>();
-            registry::Certificate draft = certificate_draft(body, profile, errors);
-            if (!errors.empty()) return {};
-            auto issued =
-                registry->issue(draft, "job:" + id + ":" + std::to_string(record.number), actor);
-            if (issued.outcome == registry::IssueOutcome::number_taken) {
-                errors.push_back(
-                    {"/number", "taken", "证书编号已被使用 / This number is already issued."});
-                return {};
-            }
-            if (issued.outcome == registry::IssueOutcome::conflict) {
-                errors.push_back(
-                    {"", "idempotency-conflict",
-                     "该记录已以其他内容发证 / This record was issued before with other data."});
-                return {};
-            }
-            return certificate_document_data(issued.certificate, base_url);
-        };
+        print.prepare = certificates::issue_before_printing(
+            {service_.registry(), &service_.photo_profiles().at("skill-cert"),
+             service_.settings().public_base_url,
+             options.optValue<std::string>("submittedBy", "") + " (job " + job.id + ")",
+             certificates::key_by_job_record(job.id)});
     }
 
     return print;

@@ -1,17 +1,22 @@
-#include "examdocs/service/certificate_request.h"
+#include "examdocs/certificates/certificate_request.h"
 
 #include <Poco/String.h>
 
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/id_number.h"
-#include "json_text.h"
 
-namespace examdocs::service {
+namespace examdocs::certificates {
 
 namespace {
 
 using Poco::JSON::Object;
+
+// The string at `key`, or "" when `o` is null, lacks it, or holds something else there.
+std::string text_at(const Object::Ptr& o, const std::string& key) {
+    return o && o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key)
+                                                      : std::string();
+}
 
 }  // namespace
 
@@ -170,4 +175,4 @@ Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c
     return data;
 }
 
-}  // namespace examdocs::service
+}  // namespace examdocs::certificates

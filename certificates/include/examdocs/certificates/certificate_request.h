@@ -15,7 +15,7 @@
 #include "examdocs/validators/photo_check.h"
 #include "examdocs/validators/photo_profile.h"
 
-namespace examdocs::service {
+namespace examdocs::certificates {
 
 // The fields only (no photo).
 registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& body,
@@ -38,4 +38,4 @@ std::string certificate_verification_url(const std::string& public_base_url,
 Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c,
                                                   const std::string& public_base_url);
 
-}  // namespace examdocs::service
+}  // namespace examdocs::certificates
