@@ -14,8 +14,8 @@
 
 #include "examdocs/core/build_info.h"
 #include "examdocs/core/problem.h"
+#include "examdocs/jobs/job_queue.h"
 #include "examdocs/service/service.h"
-#include "job_runner.h"
 #include "json_text.h"
 
 namespace examdocs::embedded {
