@@ -28,9 +28,9 @@
 #include "examdocs/bulk/bulk_print.h"
 #include "examdocs/bulk/records.h"
 #include "examdocs/certificates/issuance.h"
+#include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/layout_catalog.h"
-#include "examdocs/validators/photo_profile.h"
 
 namespace examdocs::cli {
 
@@ -250,7 +250,7 @@ int bulk_print(const ParsedArguments& args) {
             return 74;
         }
     }
-    const auto profiles = validators::builtin_photo_profiles();
+    const auto profiles = photos::builtin_photo_profiles();
 
     bulk::PrintOptions options;
     if (registry) {

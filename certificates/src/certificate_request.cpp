@@ -109,15 +109,15 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
 }
 
 registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
-                                        const validators::PhotoProfile& profile,
+                                        const photos::PhotoProfile& profile,
                                         std::vector<FieldError>& errors) {
     registry::Certificate c = certificate_from_request(body, errors);
     const std::string photo = text_at(body->getObject("holder"), "photo");
     if (!photo.empty() && errors.empty()) {
         // Not base64 at all reads as no image, which normalisation refuses.
         const std::string bytes = base64_decode(photo).value_or("");
-        auto normalized = validators::normalize_photo(
-            std::as_bytes(std::span(bytes.data(), bytes.size())), profile);
+        auto normalized =
+            photos::normalize_photo(std::as_bytes(std::span(bytes.data(), bytes.size())), profile);
         if (normalized.jpeg.empty()) {
             errors.push_back({"/holder/photo", normalized.problem_code, normalized.problem_detail});
         } else {

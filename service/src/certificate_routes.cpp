@@ -17,10 +17,10 @@
 #include "examdocs/core/masking.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/core/verification_code.h"
+#include "examdocs/photos/photo_check.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/document.h"
 #include "examdocs/service/service.h"
-#include "examdocs/validators/photo_check.h"
 #include "json_text.h"
 
 namespace examdocs::service {

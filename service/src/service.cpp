@@ -63,7 +63,7 @@ Service::Service(Settings settings, Log& log)
       public_rate_limiter_(settings_.public_rate_per_minute,
                            settings_.public_rate_per_minute / 2 + 5) {
     if (!settings_.layouts_dir.empty()) layouts_.add_directory(settings_.layouts_dir);
-    photo_profiles_ = validators::builtin_photo_profiles();
+    photo_profiles_ = photos::builtin_photo_profiles();
     if (!settings_.photo_profiles_file.empty()) {
         std::ifstream in(settings_.photo_profiles_file);
         if (!in)
@@ -71,7 +71,7 @@ Service::Service(Settings settings, Log& log)
                                      settings_.photo_profiles_file);
         std::ostringstream text;
         text << in.rdbuf();
-        photo_profiles_ = validators::load_photo_profiles(text.str());
+        photo_profiles_ = photos::load_photo_profiles(text.str());
     }
     add_system_routes(*this);
     add_document_routes(*this);

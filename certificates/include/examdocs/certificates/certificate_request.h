@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "examdocs/core/problem.h"
+#include "examdocs/photos/photo_check.h"
+#include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate.h"
-#include "examdocs/validators/photo_check.h"
-#include "examdocs/validators/photo_profile.h"
 
 namespace examdocs::certificates {
 
@@ -23,7 +23,7 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
 // The fields and the photo, normalised to `profile` (a photo that cannot be fixed is an
 // error at /holder/photo).
 registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
-                                        const validators::PhotoProfile& profile,
+                                        const photos::PhotoProfile& profile,
                                         std::vector<FieldError>& errors);
 // What the certificate's QR holds (see docs/certificates.md).
 // Whether `link` is under one of our verification pages: the scheme, host (any case) and

@@ -12,8 +12,8 @@
 
 #include "examdocs/bulk/records.h"
 #include "examdocs/core/problem.h"
+#include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
-#include "examdocs/validators/photo_profile.h"
 
 namespace examdocs::certificates {
 
@@ -29,7 +29,7 @@ RecordKey key_by_job_record(std::string job_id);
 struct Issuance {
     registry::CertificateRegistry* registry = nullptr;
     // The holder's photo is normalised to this profile before it is stored.
-    const validators::PhotoProfile* photo_profile = nullptr;
+    const photos::PhotoProfile* photo_profile = nullptr;
     std::string public_base_url;  // the base of the verification URL in the QR
     std::string actor;            // who issues, for the audit log
     RecordKey key;

@@ -43,9 +43,9 @@
 
 #include "examdocs/jobs/job_options.h"
 #include "examdocs/jobs/job_store.h"
+#include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/layout_catalog.h"
-#include "examdocs/validators/photo_profile.h"
 
 namespace examdocs::jobs {
 
@@ -82,7 +82,7 @@ struct JobQueueSettings {
 // What jobs that issue certificates need (options.issue).
 struct Issuer {
     registry::CertificateRegistry* registry = nullptr;
-    const validators::PhotoProfile* photo_profile = nullptr;
+    const photos::PhotoProfile* photo_profile = nullptr;
     std::string public_base_url;
 };
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/layout_catalog.h"
 #include "examdocs/service/access_control.h"
@@ -25,7 +26,6 @@
 #include "examdocs/service/log.h"
 #include "examdocs/service/metrics.h"
 #include "examdocs/service/router.h"
-#include "examdocs/validators/photo_profile.h"
 
 namespace examdocs::jobs {
 class JobQueue;
@@ -70,7 +70,7 @@ class Service {
     std::string job_instance() const;
     const Authorizer& authorizer() const { return authorizer_; }
     RateLimiter& public_rate_limiter() { return public_rate_limiter_; }
-    const std::map<std::string, validators::PhotoProfile, std::less<>>& photo_profiles() const {
+    const std::map<std::string, photos::PhotoProfile, std::less<>>& photo_profiles() const {
         return photo_profiles_;
     }
     const Settings& settings() const { return settings_; }
@@ -106,7 +106,7 @@ class Service {
     Authorizer authorizer_;
     RateLimiter public_rate_limiter_;
     std::unique_ptr<registry::CertificateRegistry> registry_;
-    std::map<std::string, validators::PhotoProfile, std::less<>> photo_profiles_;
+    std::map<std::string, photos::PhotoProfile, std::less<>> photo_profiles_;
     // The queue reports to the listener (log and metrics): declared first, it outlives it.
     std::unique_ptr<jobs::JobListener> job_listener_;
     std::unique_ptr<jobs::JobQueue> jobs_;
