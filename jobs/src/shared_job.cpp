@@ -65,7 +65,7 @@ bool SharedJob::print_next_chunk() {
         return true;
     }
     bulk::PrintOptions print = queue_.print_options(*job, cancel.get());
-    print.part = true;
+    print.scope = bulk::OutputScope::part;
 
     ChunkResult result;
     bulk::PrintCallbacks callbacks;
