@@ -10,7 +10,6 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
-#include <Poco/SHA2Engine.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -28,10 +27,10 @@
 #include "commands.h"
 #include "examdocs/bulk/bulk_print.h"
 #include "examdocs/bulk/records.h"
+#include "examdocs/certificates/issuance.h"
+#include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/layout_catalog.h"
-#include "examdocs/service/certificate_request.h"
-#include "examdocs/validators/photo_profile.h"
 
 namespace examdocs::cli {
 
@@ -273,32 +272,15 @@ int bulk_print(const ParsedArguments& args) {
             return 74;
         }
     }
-    const auto profiles = validators::builtin_photo_profiles();
+    const auto profiles = photos::builtin_photo_profiles();
 
     bulk::PrintOptions options;
     if (registry) {
         // The idempotency key is the record itself: running the same file again returns the
         // certificates issued the first time, never second ones.
-        options.prepare = [&registry, &profiles, public_base_url](
-                              const bulk::Record& record,
-                              std::vector<FieldError>& errors) -> Poco::Dynamic::Var {
-            const auto body = record.data.extract<Poco::JSON::Object::Ptr>();
-            registry::Certificate draft =
-                service::certificate_draft(body, profiles.at("skill-cert"), errors);
-            if (!errors.empty()) return {};
-            std::ostringstream text;
-            body->stringify(text);
-            Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-            sha.update(text.str());
-            auto issued = registry->issue(
-                draft, "bulk:" + Poco::DigestEngine::digestToHex(sha.digest()), "examdocs bulk");
-            if (issued.outcome == registry::IssueOutcome::number_taken) {
-                errors.push_back(
-                    {"/number", "taken", "证书编号已被使用 / This number is already issued."});
-                return {};
-            }
-            return service::certificate_document_data(issued.certificate, public_base_url);
-        };
+        options.prepare = certificates::issue_before_printing(
+            {registry.get(), &profiles.at("skill-cert"), public_base_url, "examdocs bulk",
+             certificates::key_by_content()});
     }
     options.output = zip ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
     options.sheets.pages_per_sheet = nup;

@@ -178,8 +178,9 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
     std::string zip_manifest;  // ZIP part: one line per entry
     if (options.output == OutputKind::merged_pdf) {
         merged.emplace(out, fonts::bundled_font_set(), options.sheets,
-                       options.part ? renderers::PdfOutput::part : renderers::PdfOutput::document);
-    } else if (!options.part) {
+                       options.scope == OutputScope::part ? renderers::PdfOutput::part
+                                                          : renderers::PdfOutput::document);
+    } else if (options.scope == OutputScope::whole_file) {
         zip.emplace(out, false);
     }
     const Poco::DateTime zip_time = zip_time_of(options.now);
@@ -202,7 +203,7 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
                 merged->add(*slot.composed);
                 summary.pages += slot.composed->page_count;
                 slot.composed.reset();
-            } else if (options.part) {
+            } else if (options.scope == OutputScope::part) {
                 out.write(slot.rendered->pdf.data(),
                           static_cast<std::streamsize>(slot.rendered->pdf.size()));
                 zip_manifest +=
@@ -249,11 +250,11 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
         current = std::move(next);
     }
 
-    if (merged && options.part) {
+    if (merged && options.scope == OutputScope::part) {
         summary.part_manifest = merged->finish_part().to_text();
         summary.sheets = merged->sheet_count();
         summary.bytes = merged->bytes_written();
-    } else if (options.part) {
+    } else if (options.scope == OutputScope::part) {
         out.flush();
         summary.part_manifest = kZipPartHeader + zip_manifest;
         const std::streamoff end = out.tellp();

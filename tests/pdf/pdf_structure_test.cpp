@@ -141,7 +141,7 @@ TEST_P(PdfStructure, TwoUpAndFourUpSheetsAreClean) {
 TEST_P(PdfStructure, PartsJoinedByTheAssemblerAreClean) {
     for (const int nup : {1, 2}) {
         auto options = fixed_options();
-        options.part = true;
+        options.scope = examdocs::bulk::OutputScope::part;
         options.sheets.pages_per_sheet = nup;
         const auto first = print(GetParam(), 2, options);
         const auto second = print(GetParam(), 1, options);

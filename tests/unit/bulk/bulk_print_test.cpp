@@ -191,7 +191,7 @@ TEST(BulkPrint, CancellingStopsBetweenBatchesWithAValidFile) {
 // A job's records printed as parts (as instances sharing a job print its chunks) and
 // joined: the same pages in the same order as one run, one font, codes that decode.
 std::string assemble(const std::vector<std::vector<std::string>>& chunks, PrintOptions options) {
-    options.part = true;
+    options.scope = examdocs::bulk::OutputScope::part;
     std::ostringstream out;
     examdocs::bulk::PartAssembler assembler(
         out, options.output,
@@ -326,7 +326,7 @@ TEST(BulkPrint, ZipEntryNamesCannotLeaveTheFolderTheyUnpackTo) {
 
 TEST(BulkPrint, APartThatDoesNotMatchItsManifestIsRefused) {
     PrintOptions options;
-    options.part = true;
+    options.scope = examdocs::bulk::OutputScope::part;
     const auto part = print(ndjson({"赵一"}), options);
     std::ostringstream out;
     examdocs::bulk::PartAssembler assembler(out, OutputKind::merged_pdf, {});

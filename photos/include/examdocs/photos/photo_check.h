@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "examdocs/core/image_header.h"
-#include "examdocs/validators/photo_profile.h"
+#include "examdocs/photos/photo_profile.h"
 
-namespace examdocs::validators {
+namespace examdocs::photos {
 
 struct Check {
     std::string code;  // format, file-size, dimensions, aspect-ratio, colour, background,
@@ -70,4 +70,4 @@ NormalizedPhoto normalize_photo(std::span<const std::byte> bytes, const PhotoPro
 // A report as JSON, for the HTTP API and `examdocs check-photo --json`.
 std::string report_to_json(const PhotoReport& report);
 
-}  // namespace examdocs::validators
+}  // namespace examdocs::photos

@@ -1,12 +1,18 @@
-#include "examdocs/registry/job_store.h"
+#include "examdocs/jobs/job_store.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
 
+#include <stdexcept>
+
 using namespace Poco::Data::Keywords;
 
-namespace examdocs::registry {
+namespace examdocs::jobs {
+
+using registry::Dialect;
+using registry::TransactionLock;
+using registry::WriteTransaction;
 
 namespace {
 
@@ -20,28 +26,33 @@ void JobStore::create(const JobRow& job) {
     Poco::Data::Session s = database_->session();
     JobRow j = job;
     j.created_at = now_iso();
+    std::string state(to_string(j.state)), options = to_json(j.options);
     s << database_->sql(
         "INSERT INTO jobs (id, layout, state, options, total, done, printed, refused, pages,"
         " bytes, error, attempts, created_at, started_at, finished_at, callback)"
         " VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0, '', 0, ?, '', '', ?)"),
-        use(j.id), use(j.layout), use(j.state), use(j.options), use(j.total), use(j.created_at),
+        use(j.id), use(j.layout), use(state), use(options), use(j.total), use(j.created_at),
         use(j.callback), now;
 }
 
 std::optional<JobRow> JobStore::find(const std::string& id) {
     Poco::Data::Session s = database_->session();
     JobRow j;
-    std::string key = id;
+    std::string key = id, state, options;
     Poco::Data::Statement st(s);
     st << database_->sql(
         "SELECT id, layout, state, options, total, done, printed, refused, pages, bytes, error,"
         " attempts, created_at, started_at, finished_at, chunks, callback, callback_attempts"
         " FROM jobs WHERE id = ?"),
-        into(j.id), into(j.layout), into(j.state), into(j.options), into(j.total), into(j.done),
+        into(j.id), into(j.layout), into(state), into(options), into(j.total), into(j.done),
         into(j.printed), into(j.refused), into(j.pages), into(j.bytes), into(j.error),
         into(j.attempts), into(j.created_at), into(j.started_at), into(j.finished_at),
         into(j.chunks), into(j.callback), into(j.callback_attempts), use(key), limit(1);
     if (st.execute() == 0) return std::nullopt;
+    const auto known = job_state_named(state);
+    if (!known) throw std::runtime_error("job " + id + " is in an unknown state: " + state);
+    j.state = *known;
+    j.options = job_options_from_json(options);
     return j;
 }
 
@@ -343,14 +354,14 @@ void JobStore::progress(const std::string& id, std::int64_t done, std::int64_t p
     tx.commit();
 }
 
-void JobStore::finish(const std::string& id, const std::string& state, const JobRow& counts,
+void JobStore::finish(const std::string& id, JobState state, const JobRow& counts,
                       const std::string& error) {
     Poco::Data::Session s = database_->session();
-    if (state != "done") {
+    if (state != JobState::done) {
         // A job that failed or was cancelled will not be assembled: its chunks go.
         delete_chunks(s, id);
     }
-    std::string key = id, new_state = state, message = error, finished = now_iso();
+    std::string key = id, new_state(to_string(state)), message = error, finished = now_iso();
     std::int64_t total = counts.total, done = counts.done, printed = counts.printed,
                  refused = counts.refused, pages = counts.pages, bytes = counts.bytes;
     s << database_->sql(
@@ -419,4 +430,4 @@ std::map<std::string, long long> JobStore::count_by_state() {
     return by_state;
 }
 
-}  // namespace examdocs::registry
+}  // namespace examdocs::jobs

@@ -1,17 +1,22 @@
-#include "examdocs/service/certificate_request.h"
+#include "examdocs/certificates/certificate_request.h"
 
 #include <Poco/String.h>
 
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/id_number.h"
-#include "json_text.h"
 
-namespace examdocs::service {
+namespace examdocs::certificates {
 
 namespace {
 
 using Poco::JSON::Object;
+
+// The string at `key`, or "" when `o` is null, lacks it, or holds something else there.
+std::string text_at(const Object::Ptr& o, const std::string& key) {
+    return o && o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key)
+                                                      : std::string();
+}
 
 }  // namespace
 
@@ -104,15 +109,15 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
 }
 
 registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
-                                        const validators::PhotoProfile& profile,
+                                        const photos::PhotoProfile& profile,
                                         std::vector<FieldError>& errors) {
     registry::Certificate c = certificate_from_request(body, errors);
     const std::string photo = text_at(body->getObject("holder"), "photo");
     if (!photo.empty() && errors.empty()) {
         // Not base64 at all reads as no image, which normalisation refuses.
         const std::string bytes = base64_decode(photo).value_or("");
-        auto normalized = validators::normalize_photo(
-            std::as_bytes(std::span(bytes.data(), bytes.size())), profile);
+        auto normalized =
+            photos::normalize_photo(std::as_bytes(std::span(bytes.data(), bytes.size())), profile);
         if (normalized.jpeg.empty()) {
             errors.push_back({"/holder/photo", normalized.problem_code, normalized.problem_detail});
         } else {
@@ -170,4 +175,4 @@ Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c
     return data;
 }
 
-}  // namespace examdocs::service
+}  // namespace examdocs::certificates

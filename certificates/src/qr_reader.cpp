@@ -1,5 +1,5 @@
 #define ZX_USE_UTF8 1  // ZXing 1.4: Result::text() as UTF-8
-#include "examdocs/validators/qr_reader.h"
+#include "examdocs/certificates/qr_reader.h"
 
 #include <ZXing/DecodeHints.h>
 #include <ZXing/ReadBarcode.h>
@@ -9,7 +9,7 @@
 #include "examdocs/images/decode_image.h"
 #include "examdocs/images/opencv_view.h"
 
-namespace examdocs::validators {
+namespace examdocs::certificates {
 
 namespace {
 
@@ -47,4 +47,4 @@ QrReading read_qr_code(std::span<const std::byte> bytes) {
     return {};
 }
 
-}  // namespace examdocs::validators
+}  // namespace examdocs::certificates

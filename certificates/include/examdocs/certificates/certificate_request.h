@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "examdocs/core/problem.h"
+#include "examdocs/photos/photo_check.h"
+#include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate.h"
-#include "examdocs/validators/photo_check.h"
-#include "examdocs/validators/photo_profile.h"
 
-namespace examdocs::service {
+namespace examdocs::certificates {
 
 // The fields only (no photo).
 registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& body,
@@ -23,7 +23,7 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
 // The fields and the photo, normalised to `profile` (a photo that cannot be fixed is an
 // error at /holder/photo).
 registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
-                                        const validators::PhotoProfile& profile,
+                                        const photos::PhotoProfile& profile,
                                         std::vector<FieldError>& errors);
 // What the certificate's QR holds (see docs/certificates.md).
 // Whether `link` is under one of our verification pages: the scheme, host (any case) and
@@ -38,4 +38,4 @@ std::string certificate_verification_url(const std::string& public_base_url,
 Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c,
                                                   const std::string& public_base_url);
 
-}  // namespace examdocs::service
+}  // namespace examdocs::certificates

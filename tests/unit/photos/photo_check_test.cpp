@@ -1,6 +1,6 @@
 // Photo checks on the fixtures and on photos derived from them in the test, each case
 // asserting exactly which checks fail.
-#include "examdocs/validators/photo_check.h"
+#include "examdocs/photos/photo_check.h"
 
 #include <gtest/gtest.h>
 
@@ -20,7 +20,7 @@
 namespace {
 
 using namespace examdocs;
-using namespace examdocs::validators;
+using namespace examdocs::photos;
 
 const PhotoProfile& profile(const std::string& name) { return builtin_photo_profiles().at(name); }
 

@@ -1,4 +1,4 @@
-#include "examdocs/validators/photo_profile.h"
+#include "examdocs/photos/photo_profile.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -7,7 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace examdocs::validators {
+namespace examdocs::photos {
 
 namespace {
 
@@ -192,4 +192,4 @@ std::string describe_profile(const PhotoProfile& p) {
     return out.str();
 }
 
-}  // namespace examdocs::validators
+}  // namespace examdocs::photos

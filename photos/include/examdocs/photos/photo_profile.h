@@ -11,7 +11,7 @@
 
 #include "examdocs/core/image_header.h"
 
-namespace examdocs::validators {
+namespace examdocs::photos {
 
 struct PhotoProfile {
     std::string name;
@@ -49,4 +49,4 @@ std::map<std::string, PhotoProfile, std::less<>> load_photo_profiles(std::string
 // JSON description of a profile's rules, for GET /v1/photo-profiles.
 std::string describe_profile(const PhotoProfile& profile);
 
-}  // namespace examdocs::validators
+}  // namespace examdocs::photos

@@ -10,7 +10,7 @@
 
 #include "examdocs/images/image_error.h"
 
-namespace examdocs::validators {
+namespace examdocs::certificates {
 
 struct QrReading {
     std::optional<std::string> text;          // the first readable QR code
@@ -21,4 +21,4 @@ struct QrReading {
 // read but holds no readable code.
 QrReading read_qr_code(std::span<const std::byte> image_bytes);
 
-}  // namespace examdocs::validators
+}  // namespace examdocs::certificates

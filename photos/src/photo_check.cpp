@@ -1,4 +1,4 @@
-#include "examdocs/validators/photo_check.h"
+#include "examdocs/photos/photo_check.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -16,7 +16,7 @@
 #include "examdocs/images/encode_jpeg.h"
 #include "examdocs/images/opencv_view.h"
 
-namespace examdocs::validators {
+namespace examdocs::photos {
 
 namespace {
 
@@ -523,4 +523,4 @@ std::string report_to_json(const PhotoReport& r) {
     return out.str();
 }
 
-}  // namespace examdocs::validators
+}  // namespace examdocs::photos

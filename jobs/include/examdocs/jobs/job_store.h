@@ -1,5 +1,5 @@
 #pragma once
-// Bulk printing jobs in the registry database: what was asked (layout, options), where it
+// Bulk printing jobs in the registry's database: what was asked (layout, options), where it
 // stands (state, counts), and the records it refused. The input and the result are files
 // in the data directory; the rows say what happened to them, so that a job survives a
 // restart. Thread-safe.
@@ -15,9 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "examdocs/jobs/job_options.h"
 #include "examdocs/registry/database.h"
 
-namespace examdocs::registry {
+namespace examdocs::jobs {
 
 struct JobFailureRow {
     std::int64_t record = 0;
@@ -28,8 +29,8 @@ struct JobFailureRow {
 struct JobRow {
     std::string id;
     std::string layout;
-    std::string state;        // queued, running, done, failed, cancelled
-    std::string options;      // JSON, as the service stores it
+    JobState state = JobState::queued;
+    JobOptions options;
     std::int64_t total = -1;  // records in the input; -1 while unknown
     std::int64_t done = 0, printed = 0, refused = 0, pages = 0, bytes = 0;
     std::string error;
@@ -66,7 +67,8 @@ struct ChunkOutput {
 
 class JobStore {
   public:
-    explicit JobStore(std::shared_ptr<Database> database) : database_(std::move(database)) {}
+    explicit JobStore(std::shared_ptr<registry::Database> database)
+        : database_(std::move(database)) {}
 
     void create(const JobRow& job);
     std::optional<JobRow> find(const std::string& id);
@@ -75,7 +77,7 @@ class JobStore {
     bool start(const std::string& id);
     void progress(const std::string& id, std::int64_t done, std::int64_t printed,
                   std::int64_t refused, const std::vector<JobFailureRow>& new_failures);
-    void finish(const std::string& id, const std::string& state, const JobRow& counts,
+    void finish(const std::string& id, JobState state, const JobRow& counts,
                 const std::string& error = "");
     // queued or running → cancelled. False when it had already ended (or is unknown).
     bool cancel(const std::string& id);
@@ -138,7 +140,7 @@ class JobStore {
     void add_failures(Poco::Data::Session& s, const std::string& id,
                       const std::vector<JobFailureRow>& failures);
 
-    std::shared_ptr<Database> database_;
+    std::shared_ptr<registry::Database> database_;
 };
 
-}  // namespace examdocs::registry
+}  // namespace examdocs::jobs
