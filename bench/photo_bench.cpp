@@ -5,11 +5,11 @@
 #include <fstream>
 #include <iterator>
 
-#include "examdocs/validators/photo_check.h"
+#include "examdocs/photos/photo_check.h"
 
 namespace {
 
-using namespace examdocs::validators;
+using namespace examdocs::photos;
 
 std::string fixture(const std::string& name) {
     std::ifstream in(std::string(EXAMDOCS_SOURCE_DIR) + "/tests/data/photos/" + name,

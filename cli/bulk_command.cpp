@@ -10,7 +10,6 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
-#include <Poco/SHA2Engine.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -28,10 +27,10 @@
 #include "commands.h"
 #include "examdocs/bulk/bulk_print.h"
 #include "examdocs/bulk/records.h"
+#include "examdocs/certificates/issuance.h"
+#include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/layout_catalog.h"
-#include "examdocs/service/certificate_request.h"
-#include "examdocs/validators/photo_profile.h"
 #include "server_config.h"
 
 namespace examdocs::cli {
@@ -107,14 +106,19 @@ const CommandSpec& bulk_spec() {
     static const CommandSpec spec{
         "bulk",
         "",
-        "Print many documents from CSV, NDJSON or JSON into one PDF or a ZIP.",
-        "CSV cells \"@name\" in photo columns are files relative to the input's directory.\n"
+        "Print many documents from CSV, Excel (.xlsx), NDJSON or JSON into one PDF or a ZIP.",
+        "CSV and sheet cells \"@name\" in photo columns are files relative to the input's\n"
+        "directory.\n"
         "A record that breaks the layout's rules fails alone (see --errors); the rest print.",
         {{"layout", 'l', "NAME", "the document kind, e.g. admission-ticket (required)"},
          {"input", 'i', "FILE",
-          "records: .csv (header row of field pointers), .ndjson/.jsonl or .json\n"
-          "(an array) (required)"},
-         {"format", 0, "csv|ndjson|json", "the input's format when its name does not say"},
+          "records: .csv or .xlsx (header row of field pointers), .ndjson/.jsonl\n"
+          "or .json (an array) (required)"},
+         {"format", 0, "csv|xlsx|ndjson|json", "the input's format when its name does not say"},
+         {"sheet", 0, "NAME", "the sheet of an .xlsx workbook to read (default: the first)"},
+         {"photos", 0, "DIR|ZIP",
+          "where \"@name\" cells find photos: a folder or a .zip (default: the\n"
+          "input's folder)"},
          {"defaults", 0, "FILE", "a JSON object merged under every record (exam, centre, notes)"},
          {"out", 'o', "FILE",
           "the merged PDF, or with --zip a ZIP of one PDF per record (required)"},
@@ -138,7 +142,8 @@ const CommandSpec& bulk_spec() {
          {"layouts-dir", 0, "DIR", "layouts beyond the built-in ones"},
          {"fixed-time", 0, "TIME", "creation time, e.g. 2026-01-01T00:00:00Z (reproducible)"},
          {"document-id", 0, "HEX", "the PDF /ID, 32 hex digits (reproducible)"}},
-        "0 every record printed, 64 usage, 65 some records were refused or the input is "
+        "0 every record printed, 64 usage, 65 some records were refused (or all: no output is "
+        "written) or the input is "
         "malformed, 66 the input (or --defaults) is missing, 74 the output cannot be written.",
         0,
         0};
@@ -199,13 +204,14 @@ int bulk_print(const ParsedArguments& args) {
     if (format_name == "csv") format = bulk::InputFormat::csv;
     if (format_name == "ndjson" || format_name == "jsonl") format = bulk::InputFormat::ndjson;
     if (format_name == "json") format = bulk::InputFormat::json_array;
+    if (format_name == "xlsx") format = bulk::InputFormat::xlsx;
     if (!format_name.empty() && !format) {
-        throw UsageError("--format takes csv, ndjson or json, not '" + format_name + "'");
+        throw UsageError("--format takes csv, xlsx, ndjson or json, not '" + format_name + "'");
     }
     if (!format) format = bulk::format_from_name(input_path);
     if (!format) {
         throw UsageError("cannot tell the format of " + input_path +
-                         " from its name; say --format csv|ndjson|json");
+                         " from its name; say --format csv|xlsx|ndjson|json");
     }
     std::ifstream input(input_path, std::ios::binary);
     if (!input) {
@@ -215,6 +221,21 @@ int bulk_print(const ParsedArguments& args) {
 
     bulk::ReadOptions read_options;
     read_options.files_dir = Poco::Path(input_path).makeAbsolute().parent().toString();
+    read_options.sheet = args.value("sheet");
+    if (args.has("photos")) {
+        const std::string photos = args.value("photos");
+        Poco::File where(photos);
+        if (!where.exists()) {
+            std::cerr << "examdocs bulk: cannot read " << photos << '\n';
+            return 66;
+        }
+        read_options.files_dir.clear();
+        (where.isDirectory() ? read_options.files_dir : read_options.files_zip) =
+            Poco::Path(photos).makeAbsolute().toString();
+    }
+    if (!read_options.sheet.empty() && format != bulk::InputFormat::xlsx) {
+        throw UsageError("--sheet applies to an .xlsx workbook");
+    }
     if (!defaults_path.empty()) {
         std::ifstream defaults(defaults_path, std::ios::binary);
         if (!defaults) {
@@ -277,36 +298,15 @@ int bulk_print(const ParsedArguments& args) {
             return 74;
         }
     }
-    const auto profiles = validators::builtin_photo_profiles();
+    const auto profiles = photos::builtin_photo_profiles();
 
     bulk::PrintOptions options;
     if (registry) {
         // The idempotency key is the record itself: running the same file again returns the
         // certificates issued the first time, never second ones.
-        options.prepare = [&registry, &profiles, public_base_url](
-                              const bulk::Record& record,
-                              std::vector<FieldError>& errors) -> Poco::Dynamic::Var {
-            const auto body = record.data.extract<Poco::JSON::Object::Ptr>();
-            registry::Certificate draft =
-                service::certificate_draft(body, profiles.at("skill-cert"), errors);
-            if (!errors.empty()) return {};
-            std::ostringstream text;
-            body->stringify(text);
-            Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-            sha.update(text.str());
-            auto issued = registry->issue(
-                draft, "bulk:" + Poco::DigestEngine::digestToHex(sha.digest()), "examdocs bulk");
-            if (issued.outcome == registry::IssueOutcome::number_taken) {
-                errors.push_back(
-                    {"/number", "taken", "证书编号已被使用 / This number is already issued."});
-                return {};
-            }
-            if (issued.outcome == registry::IssueOutcome::other_issuer) {
-                errors.push_back(service::other_issuer_error(registry->issuer().name));
-                return {};
-            }
-            return service::certificate_document_data(issued.certificate, public_base_url);
-        };
+        options.prepare = certificates::issue_before_printing(
+            {registry.get(), &profiles.at("skill-cert"), public_base_url, "examdocs bulk",
+             certificates::key_by_content()});
     }
     options.output = zip ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
     options.sheets.pages_per_sheet = nup;
@@ -316,7 +316,7 @@ int bulk_print(const ParsedArguments& args) {
     options.document_id = document_id;
 
     std::ifstream counting(input_path, std::ios::binary);
-    ProgressReporter progress(quiet, bulk::count_records(counting, *format));
+    ProgressReporter progress(quiet, bulk::count_records(counting, *format, read_options.sheet));
     std::size_t shown_failures = 0;
     bulk::PrintCallbacks callbacks;
     callbacks.on_progress = [&](const bulk::PrintProgress& p) { progress.update(p); };
@@ -356,6 +356,16 @@ int bulk_print(const ParsedArguments& args) {
         return 74;
     }
     progress.done();
+    // A run that printed nothing has no document to give: a PDF without pages is not one.
+    if (summary.printed == 0) {
+        Poco::File(partial).remove();
+        std::cerr << "examdocs bulk: nothing printed: "
+                  << (summary.records == 0 ? input_path + " holds no records"
+                                           : "every one of the " + std::to_string(summary.records) +
+                                                 " records was refused")
+                  << "; no " << out_path << " written\n";
+        return 65;
+    }
     if (errors_file.is_open()) {
         errors_file.close();
         if (!errors_file) {

@@ -13,7 +13,7 @@
 
 #include "cli_support.h"
 #include "commands.h"
-#include "examdocs/validators/photo_check.h"
+#include "examdocs/photos/photo_check.h"
 
 namespace examdocs::cli {
 
@@ -25,8 +25,8 @@ std::optional<std::string> read_file(const std::string& path) {
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-const validators::PhotoProfile& find_profile(const std::string& name) {
-    const auto& profiles = validators::builtin_photo_profiles();
+const photos::PhotoProfile& find_profile(const std::string& name) {
+    const auto& profiles = photos::builtin_photo_profiles();
     auto it = profiles.find(name);
     if (it != profiles.end()) return it->second;
     std::string known;
@@ -66,15 +66,15 @@ int check_photo_command(int argc, char** argv) {
                 status = kExitNoInput;
                 continue;
             }
-            auto report = validators::check_photo(
+            auto report = photos::check_photo(
                 std::as_bytes(std::span(bytes->data(), bytes->size())), profile);
-            if (report.rejection != validators::Rejection::none) {
+            if (report.rejection != photos::Rejection::none) {
                 std::cout << file << ": refused: " << report.rejection_detail << '\n';
                 if (status == 0 || status == 1) status = kExitDataErr;
                 continue;
             }
             if (json) {
-                std::cout << validators::report_to_json(report) << '\n';
+                std::cout << photos::report_to_json(report) << '\n';
             } else {
                 std::cout << file << ": " << (report.passed ? "pass" : "FAIL");
                 for (const auto& c : report.checks) {
@@ -119,7 +119,7 @@ int normalize_photo_command(int argc, char** argv) {
             std::cerr << in_path << ": cannot read\n";
             return kExitNoInput;
         }
-        auto result = validators::normalize_photo(
+        auto result = photos::normalize_photo(
             std::as_bytes(std::span(bytes->data(), bytes->size())), profile);
         if (result.jpeg.empty()) {
             std::cerr << in_path << ": " << result.problem_detail << " [" << result.problem_code

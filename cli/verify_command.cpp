@@ -23,7 +23,7 @@
 
 #include "cli_support.h"
 #include "commands.h"
-#include "examdocs/validators/qr_reader.h"
+#include "examdocs/certificates/qr_reader.h"
 
 namespace examdocs::cli {
 
@@ -121,7 +121,7 @@ int verify_each(const std::string& server, Poco::URI server_uri, bool json,
             const std::string bytes((std::istreambuf_iterator<char>(file)),
                                     std::istreambuf_iterator<char>());
             auto reading =
-                validators::read_qr_code(std::as_bytes(std::span(bytes.data(), bytes.size())));
+                certificates::read_qr_code(std::as_bytes(std::span(bytes.data(), bytes.size())));
             if (reading.error) {
                 std::cout << input << ": " << images::to_string(reading.error->code) << ": "
                           << reading.error->message_en << '\n';

@@ -122,6 +122,41 @@ std::string zip_manifest_line(std::size_t size, std::string name) {
     return "entry " + std::to_string(size) + ' ' + name + '\n';
 }
 
+// Closes `zip`, whose central directory goes to `out`, with every entry marked "made by
+// Unix", mode 0644. Poco 1.11 marks entries made by MS-DOS, and Info-ZIP's unzip (Debian's)
+// then reads their names in an OEM code page despite the UTF-8 flag: 准考证-….pdf shows
+// as mojibake. Poco writes the central directory only in close() and counts offsets
+// itself, so the directory is taken aside there, its records patched, then written on.
+void close_zip_made_by_unix(Poco::Zip::Compress& zip, std::ostream& out) {
+    std::stringbuf directory;
+    std::streambuf* const sink = out.rdbuf(&directory);
+    try {
+        zip.close();
+    } catch (...) {
+        out.rdbuf(sink);
+        throw;
+    }
+    out.rdbuf(sink);
+    std::string bytes = directory.str();
+    auto u16 = [&](std::size_t at) {
+        return static_cast<std::size_t>(static_cast<unsigned char>(bytes[at])) |
+               static_cast<std::size_t>(static_cast<unsigned char>(bytes[at + 1])) << 8;
+    };
+    constexpr std::string_view kCentralHeader("PK\x01\x02", 4);
+    constexpr std::size_t kFixedSize = 46;
+    for (std::size_t at = 0; at + kFixedSize <= bytes.size() &&
+                             std::string_view(bytes).substr(at, 4) == kCentralHeader;) {
+        bytes[at + 5] = 3;  // version made by, high byte: the host system, 3 = Unix
+        // External attributes: the Unix mode in the high 16 bits, a regular file rw-r--r--.
+        bytes[at + 38] = 0;
+        bytes[at + 39] = 0;
+        bytes[at + 40] = static_cast<char>(0xA4);
+        bytes[at + 41] = static_cast<char>(0x81);
+        at += kFixedSize + u16(at + 28) + u16(at + 30) + u16(at + 32);
+    }
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
 Poco::DateTime zip_time_of(std::chrono::system_clock::time_point now) {
     return Poco::DateTime(
         Poco::Timestamp::fromEpochTime(std::chrono::system_clock::to_time_t(now)));
@@ -143,8 +178,9 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
     std::string zip_manifest;  // ZIP part: one line per entry
     if (options.output == OutputKind::merged_pdf) {
         merged.emplace(out, fonts::bundled_font_set(), options.sheets,
-                       options.part ? renderers::PdfOutput::part : renderers::PdfOutput::document);
-    } else if (!options.part) {
+                       options.scope == OutputScope::part ? renderers::PdfOutput::part
+                                                          : renderers::PdfOutput::document);
+    } else if (options.scope == OutputScope::whole_file) {
         zip.emplace(out, false);
     }
     const Poco::DateTime zip_time = zip_time_of(options.now);
@@ -167,7 +203,7 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
                 merged->add(*slot.composed);
                 summary.pages += slot.composed->page_count;
                 slot.composed.reset();
-            } else if (options.part) {
+            } else if (options.scope == OutputScope::part) {
                 out.write(slot.rendered->pdf.data(),
                           static_cast<std::streamsize>(slot.rendered->pdf.size()));
                 zip_manifest +=
@@ -214,11 +250,11 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
         current = std::move(next);
     }
 
-    if (merged && options.part) {
+    if (merged && options.scope == OutputScope::part) {
         summary.part_manifest = merged->finish_part().to_text();
         summary.sheets = merged->sheet_count();
         summary.bytes = merged->bytes_written();
-    } else if (options.part) {
+    } else if (options.scope == OutputScope::part) {
         out.flush();
         summary.part_manifest = kZipPartHeader + zip_manifest;
         const std::streamoff end = out.tellp();
@@ -235,7 +271,7 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
         summary.sheets = merged->sheet_count();
         summary.bytes = merged->bytes_written();
     } else {
-        zip->close();
+        close_zip_made_by_unix(*zip, out);
         out.flush();
         const std::streamoff end = out.tellp();
         if (out_start >= 0 && end >= out_start) {
@@ -322,7 +358,7 @@ std::uint64_t PartAssembler::finish() {
         s.pdf->finish(info);
         return s.pdf->bytes_written();
     }
-    s.zip->close();
+    close_zip_made_by_unix(*s.zip, s.out);
     s.out.flush();
     if (!s.out) throw std::ios_base::failure("writing the output failed");
     const std::streamoff end = s.out.tellp();

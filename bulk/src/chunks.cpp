@@ -158,7 +158,9 @@ ChunkSplitter::ChunkSplitter(std::istream& in, InputFormat format, const rendere
     State& s = *state_;
     s.per_chunk = std::max<std::size_t>(1, records_per_chunk);
     s.format = format;
-    if (format == InputFormat::json_array) {
+    // A JSON array or a workbook has no text to cut between records: its records are
+    // read here and written into the chunks encoded.
+    if (format == InputFormat::json_array || format == InputFormat::xlsx) {
         s.array = open_records(in, format, layout);
         return;
     }
@@ -230,6 +232,7 @@ std::unique_ptr<RecordReader> open_chunk(std::istream& in, const renderers::Layo
     }
     if (kind == "records") return open_encoded_records(in, options.defaults);
     options.files_dir.clear();
+    options.files_zip.clear();
     options.line_offset = line_offset;
     // The chunk's own first record number comes from its records: set by the caller.
     if (kind == "csv") return open_records(in, InputFormat::csv, layout, std::move(options));

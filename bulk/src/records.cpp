@@ -7,15 +7,19 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "examdocs/bulk/zip_entries.h"
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/json_pointer.h"
 #include "examdocs/renderers/input_check.h"
+#include "table_rows.h"
+#include "xlsx_rows.h"
 
 namespace examdocs::bulk {
 
@@ -106,9 +110,16 @@ void set_at(const Object::Ptr& root, const std::vector<std::string>& tokens, con
     }
 }
 
-// The declared type of the field at a concrete pointer ("/sessions/0/subject" matches the
-// rule "/sessions/*/subject").
-std::string declared_type(const renderers::Layout& layout, const std::vector<std::string>& tokens) {
+// What the layout says of the field at a concrete pointer ("/sessions/0/subject" matches
+// the rule "/sessions/*/subject"; a field may have several rules): its type, and whether
+// it is a date.
+struct DeclaredField {
+    std::string type = "string";
+    bool date = false;
+};
+DeclaredField declared_field(const renderers::Layout& layout,
+                             const std::vector<std::string>& tokens) {
+    DeclaredField out;
     for (const auto& rule : layout.fields) {
         const auto rule_tokens = split_pointer(rule.pointer);
         if (rule_tokens.size() != tokens.size()) continue;
@@ -116,9 +127,11 @@ std::string declared_type(const renderers::Layout& layout, const std::vector<std
         for (std::size_t i = 0; i < tokens.size() && match; ++i) {
             match = rule_tokens[i] == tokens[i] || (rule_tokens[i] == "*" && is_index(tokens[i]));
         }
-        if (match && rule.type != "string") return rule.type;
+        if (!match) continue;
+        if (out.type == "string" && rule.type != "string") out.type = rule.type;
+        out.date = out.date || rule.type == "date" || rule.rule == "date";
     }
-    return "string";
+    return out;
 }
 
 // A cell as the layout's type wants it; text that is not a valid number stays text, and
@@ -139,10 +152,17 @@ Var typed_cell(const std::string& cell, const std::string& type) {
     return cell;
 }
 
-class CsvReader : public RecordReader {
+std::string trim(const std::string& s) {
+    const auto a = s.find_first_not_of(" \t");
+    if (a == std::string::npos) return "";
+    return s.substr(a, s.find_last_not_of(" \t") - a + 1);
+}
+
+// The rows of a CSV file (RFC 4180).
+class CsvRows : public RowSource {
   public:
-    CsvReader(std::istream& in, const renderers::Layout& layout, ReadOptions options)
-        : in_(in), options_(std::move(options)) {
+    CsvRows(std::istream& in, std::size_t max_record_bytes)
+        : in_(in), max_record_bytes_(max_record_bytes) {
         // A UTF-8 byte-order mark, as spreadsheet programs write it.
         if (in_.peek() == 0xEF) {
             char bom[3] = {};
@@ -151,141 +171,24 @@ class CsvReader : public RecordReader {
                 throw InputError("the CSV file does not start with text", 1);
             }
         }
-        std::vector<std::string> header;
-        std::size_t line = 0;
-        if (!read_row(header, line)) throw InputError("the CSV file is empty: no header row", 1);
-        std::set<std::string> seen;
-        for (auto& name : header) {
-            name = trim(name);
-            if (name.empty()) throw InputError("the CSV header has an empty column name", line);
-            std::string pointer = name.front() == '/' ? name : "/" + name;
-            if (!seen.insert(pointer).second) {
-                throw InputError("the CSV header names " + name + " twice", line);
-            }
-            Column column;
-            column.name = name;
-            column.pointer = pointer;
-            try {
-                column.tokens = split_pointer(pointer);
-            } catch (const std::invalid_argument&) {
-                throw InputError("the CSV header names " + name +
-                                     ", which is not a field pointer (a '~' must be ~0 or ~1)",
-                                 line);
-            }
-            // A misspelt optional column would print nothing in every record.
-            if (auto unknown = renderers::check_field_known(layout, pointer)) {
-                throw InputError(
-                    "the CSV header names " + name + ", which is not a field of the layout " +
-                        layout.name +
-                        (unknown->nearest ? "; did you mean " + unknown->nearest->substr(1) + "?"
-                                          : std::string()),
-                    line);
-            }
-            column.type = declared_type(layout, column.tokens);
-            columns_.push_back(std::move(column));
-        }
-        // "a/0" and "a/b" cannot both be columns: "a" cannot be a list and an object.
-        std::map<std::string, bool> list_at;  // prefix → whether its next token is an index
-        for (const auto& c : columns_) {
-            std::string prefix;
-            for (std::size_t t = 0; t + 1 < c.tokens.size(); ++t) {
-                prefix += "/" + c.tokens[t];
-                const bool list = is_index(c.tokens[t + 1]);
-                auto [it, inserted] = list_at.emplace(prefix, list);
-                if (!inserted && it->second != list) {
-                    throw InputError("the CSV header uses " + prefix.substr(1) +
-                                         " both as a list (…/0) and as an object",
-                                     line);
-                }
-            }
-        }
-        // "a" and "a/b" cannot both be columns: one is a value, the other goes through it.
-        for (const auto& a : columns_) {
-            for (const auto& b : columns_) {
-                if (b.pointer.size() > a.pointer.size() && b.pointer.starts_with(a.pointer + "/")) {
-                    throw InputError("the CSV header has both " + a.name + " and " + b.name, line);
-                }
-            }
-        }
     }
 
-    std::optional<Record> next() override {
-        std::vector<std::string> cells;
-        std::size_t line = 0;
-        while (true) {
-            if (!read_row(cells, line)) return std::nullopt;
-            if (!(cells.size() == 1 && trim(cells[0]).empty())) break;  // a blank line
-        }
-        line += options_.line_offset;
-        Record record;
-        record.number = ++count_ + options_.number_offset;
-        record.line = line;
-        if (cells.size() != columns_.size()) {
-            record.errors.push_back({"", "csv-columns",
-                                     "第" + std::to_string(line) + "行的列数不符 / Line " +
-                                         std::to_string(line) + " has " +
-                                         std::to_string(cells.size()) + " cells; the header has " +
-                                         std::to_string(columns_.size()) + "."});
-            return record;
-        }
-        Object::Ptr root = new Object;
+    bool next(std::vector<TableCell>& cells, std::size_t& line) override {
+        if (!read_row(text_cells_, line)) return false;
+        cells.resize(text_cells_.size());
         for (std::size_t i = 0; i < cells.size(); ++i) {
-            const std::string& cell = cells[i];
-            if (cell.empty()) continue;
-            const Column& column = columns_[i];
-            if (cell.front() == '@' && column.type == "photo") {
-                auto file = read_file_cell(cell.substr(1), column.pointer, record);
-                if (file) set_at(root, column.tokens, *file);
-                continue;
-            }
-            set_at(root, column.tokens, typed_cell(cell, column.type));
+            cells[i] = TableCell{};
+            cells[i].text = std::move(text_cells_[i]);
         }
-        record.data = merge(options_.defaults, root);
-        return record;
+        return true;
     }
+    std::string where(std::size_t line, std::size_t) const override {
+        return "line " + std::to_string(line);
+    }
+    bool fixed_width() const override { return true; }
 
   private:
-    struct Column {
-        std::string name, pointer, type;
-        std::vector<std::string> tokens;
-    };
-
-    static std::string trim(const std::string& s) {
-        const auto a = s.find_first_not_of(" \t");
-        if (a == std::string::npos) return "";
-        return s.substr(a, s.find_last_not_of(" \t") - a + 1);
-    }
-
-    std::optional<std::string> read_file_cell(const std::string& name, const std::string& pointer,
-                                              Record& record) {
-        if (options_.files_dir.empty()) {
-            record.errors.push_back({pointer, "file-reference",
-                                     "此处不能引用文件 / A cell cannot name a file here; send "
-                                     "the photo as base64."});
-            return std::nullopt;
-        }
-        // Only names inside the files directory: no absolute paths, no "..".
-        Poco::Path path(name, Poco::Path::PATH_UNIX);
-        bool inside = !name.empty() && name.front() != '/';
-        for (int i = 0; i < path.depth(); ++i) inside = inside && path[i] != "..";
-        if (!inside) {
-            record.errors.push_back(
-                {pointer, "file-reference",
-                 "文件名无效 / " + name + " is not a name inside the input's directory."});
-            return std::nullopt;
-        }
-        std::ifstream file(options_.files_dir + "/" + name, std::ios::binary);
-        std::ostringstream bytes;
-        bytes << file.rdbuf();
-        if (!file || bytes.str().empty()) {
-            record.errors.push_back(
-                {pointer, "file-missing", "找不到文件 / Cannot read the file " + name + "."});
-            return std::nullopt;
-        }
-        return base64_encode(bytes.str());
-    }
-
-    // One row of cells (RFC 4180). False at the end of the input. Throws InputError for an
+    // One row of cells. False at the end of the input. Throws InputError for an
     // unterminated quote or a row over the size limit.
     bool read_row(std::vector<std::string>& cells, std::size_t& start_line) {
         cells.clear();
@@ -298,8 +201,8 @@ class CsvReader : public RecordReader {
         bool after_quote = false;
         auto too_large = [&] {
             throw InputError("the record starting at line " + std::to_string(start_line) +
-                                 " is larger than " +
-                                 std::to_string(options_.max_record_bytes / 1024) + " KB",
+                                 " is larger than " + std::to_string(max_record_bytes_ / 1024) +
+                                 " KB",
                              start_line);
         };
         while (true) {
@@ -313,7 +216,7 @@ class CsvReader : public RecordReader {
                 cells.push_back(std::move(cell));
                 return true;
             }
-            if (++bytes > options_.max_record_bytes) too_large();
+            if (++bytes > max_record_bytes_) too_large();
             const char ch = static_cast<char>(c);
             if (quoted) {
                 if (ch == '"') {
@@ -348,9 +251,263 @@ class CsvReader : public RecordReader {
     }
 
     std::istream& in_;
-    ReadOptions options_;
-    std::vector<Column> columns_;
+    std::size_t max_record_bytes_;
+    std::vector<std::string> text_cells_;
     std::size_t line_ = 1;
+};
+
+// Records from a table whose first row names the fields: a CSV file or a sheet.
+class TableReader : public RecordReader {
+  public:
+    TableReader(std::unique_ptr<RowSource> rows, const renderers::Layout& layout,
+                ReadOptions options, std::string header_name)
+        : rows_(std::move(rows)), options_(std::move(options)) {
+        const std::string& the_header = header_name;
+        std::vector<TableCell> header;
+        std::size_t line = 0;
+        // A sheet may start with empty rows; a CSV file's first line is its header.
+        do {
+            if (!rows_->next(header, line)) {
+                throw InputError("the " + std::string(rows_->fixed_width() ? "CSV file" : "sheet") +
+                                     " is empty: no header row",
+                                 1);
+            }
+        } while (!rows_->fixed_width() && is_blank(header));
+        header_line_ = line;
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < header.size(); ++i) {
+            const std::string name = trim(header[i].text);
+            if (name.empty()) {
+                throw InputError(the_header + " has an empty column name" +
+                                     (rows_->fixed_width() ? "" : " in " + rows_->where(line, i)),
+                                 line);
+            }
+            std::string pointer = name.front() == '/' ? name : "/" + name;
+            if (!seen.insert(pointer).second) {
+                throw InputError(the_header + " names " + name + " twice", line);
+            }
+            Column column;
+            column.name = name;
+            column.pointer = pointer;
+            try {
+                column.tokens = split_pointer(pointer);
+            } catch (const std::invalid_argument&) {
+                throw InputError(the_header + " names " + name +
+                                     ", which is not a field pointer (a '~' must be ~0 or ~1)",
+                                 line);
+            }
+            // A misspelt optional column would print nothing in every record.
+            if (auto unknown = renderers::check_field_known(layout, pointer)) {
+                throw InputError(
+                    the_header + " names " + name + ", which is not a field of the layout " +
+                        layout.name +
+                        (unknown->nearest ? "; did you mean " + unknown->nearest->substr(1) + "?"
+                                          : std::string()),
+                    line);
+            }
+            const DeclaredField declared = declared_field(layout, column.tokens);
+            column.type = declared.type;
+            column.date = declared.date;
+            columns_.push_back(std::move(column));
+        }
+        // "a/0" and "a/b" cannot both be columns: "a" cannot be a list and an object.
+        std::map<std::string, bool> list_at;  // prefix → whether its next token is an index
+        for (const auto& c : columns_) {
+            std::string prefix;
+            for (std::size_t t = 0; t + 1 < c.tokens.size(); ++t) {
+                prefix += "/" + c.tokens[t];
+                const bool list = is_index(c.tokens[t + 1]);
+                auto [it, inserted] = list_at.emplace(prefix, list);
+                if (!inserted && it->second != list) {
+                    throw InputError(the_header + " uses " + prefix.substr(1) +
+                                         " both as a list (…/0) and as an object",
+                                     line);
+                }
+            }
+        }
+        // "a" and "a/b" cannot both be columns: one is a value, the other goes through it.
+        for (const auto& a : columns_) {
+            for (const auto& b : columns_) {
+                if (b.pointer.size() > a.pointer.size() && b.pointer.starts_with(a.pointer + "/")) {
+                    throw InputError(the_header + " has both " + a.name + " and " + b.name, line);
+                }
+            }
+        }
+    }
+
+    std::optional<Record> next() override {
+        std::vector<TableCell> cells;
+        std::size_t line = 0;
+        while (true) {
+            if (!rows_->next(cells, line)) return std::nullopt;
+            if (rows_->fixed_width() ? !(cells.size() == 1 && trim(cells[0].text).empty())
+                                     : !is_blank(cells)) {
+                break;
+            }
+        }
+        const std::size_t row = line;
+        line += options_.line_offset;
+        Record record;
+        record.number = ++count_ + options_.number_offset;
+        record.line = line;
+        if (rows_->fixed_width() && cells.size() != columns_.size()) {
+            record.errors.push_back({"", "csv-columns",
+                                     "第" + std::to_string(line) + "行的列数不符 / Line " +
+                                         std::to_string(line) + " has " +
+                                         std::to_string(cells.size()) + " cells; the header has " +
+                                         std::to_string(columns_.size()) + "."});
+            return record;
+        }
+        for (std::size_t i = columns_.size(); i < cells.size(); ++i) {
+            if (cells[i].text.empty()) continue;
+            const std::string where = rows_->where(row, i);
+            record.errors.push_back({"", "cell-outside-header",
+                                     where + "不在任何列名之下 / " + where +
+                                         " holds a value, but its column has no name in the "
+                                         "header row."});
+            return record;
+        }
+        Object::Ptr root = new Object;
+        for (std::size_t i = 0; i < std::min(cells.size(), columns_.size()); ++i) {
+            const TableCell& cell = cells[i];
+            if (cell.text.empty()) continue;
+            const Column& column = columns_[i];
+            if (cell.kind == TableCell::Kind::error) {
+                const std::string where = rows_->where(row, i);
+                record.errors.push_back({column.pointer, "cell-error",
+                                         where + "是错误值 " + cell.text + " / " + where +
+                                             " holds the error " + cell.text + "."});
+                continue;
+            }
+            if (cell.text.front() == '@' && column.type == "photo") {
+                auto file = read_file_cell(cell.text.substr(1), column.pointer, record);
+                if (file) set_at(root, column.tokens, *file);
+                continue;
+            }
+            set_at(root, column.tokens, typed_value(cell, column));
+        }
+        record.data = merge(options_.defaults, root);
+        return record;
+    }
+
+  private:
+    struct Column {
+        std::string name, pointer, type = "string";
+        bool date = false;
+        std::vector<std::string> tokens;
+    };
+
+    static bool is_blank(const std::vector<TableCell>& cells) {
+        return std::all_of(cells.begin(), cells.end(),
+                           [](const TableCell& c) { return trim(c.text).empty(); });
+    }
+
+    // A spreadsheet's number goes in as a number where the layout wants one; a date serial
+    // becomes "YYYY-MM-DD" where it wants a date; everything else is the cell's text.
+    static Var typed_value(const TableCell& cell, const Column& column) {
+        if (cell.kind == TableCell::Kind::number) {
+            if (column.type == "number") return cell.number;
+            if (column.type == "integer" && cell.number == std::floor(cell.number) &&
+                std::abs(cell.number) < 9e15) {
+                return static_cast<long long>(cell.number);
+            }
+            if (column.date && !cell.date_only.empty()) return cell.date_only;
+            return cell.text;
+        }
+        if (cell.kind == TableCell::Kind::boolean && column.type == "boolean") {
+            return cell.text == "true";
+        }
+        if (cell.date && column.date && !cell.date_only.empty()) return cell.date_only;
+        return typed_cell(cell.text, column.type);
+    }
+
+    std::optional<std::string> read_file_cell(const std::string& name, const std::string& pointer,
+                                              Record& record) {
+        if (options_.files_dir.empty() && options_.files_zip.empty()) {
+            record.errors.push_back({pointer, "file-reference",
+                                     "此处不能引用文件 / A cell cannot name a file here; send "
+                                     "the photo as base64, or the photos as a ZIP."});
+            return std::nullopt;
+        }
+        // Only names inside the files directory: no absolute paths, no "..".
+        Poco::Path path(name, Poco::Path::PATH_UNIX);
+        bool inside = !name.empty() && name.front() != '/' && name.find('\\') == std::string::npos;
+        for (int i = 0; i < path.depth(); ++i) inside = inside && path[i] != "..";
+        if (!inside) {
+            record.errors.push_back(
+                {pointer, "file-reference",
+                 "文件名无效 / " + name + " is not a name inside the photos' folder."});
+            return std::nullopt;
+        }
+        std::string bytes;
+        try {
+            bytes = options_.files_zip.empty() ? file_in_directory(name) : file_in_zip(name);
+        } catch (const InputError& e) {
+            record.errors.push_back({pointer, "file-unreadable",
+                                     "无法读取文件 / Cannot read " + name + ": " + e.what()});
+            return std::nullopt;
+        }
+        if (bytes.empty()) {
+            record.errors.push_back(
+                {pointer, "file-missing",
+                 "找不到文件 / There is no file " + name +
+                     (options_.files_zip.empty() ? "." : " in the photos ZIP.")});
+            return std::nullopt;
+        }
+        return base64_encode(bytes);
+    }
+
+    std::string read_bounded(std::istream& in, const std::string& name) const {
+        std::string bytes(options_.max_file_bytes + 1, '\0');
+        in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        bytes.resize(static_cast<std::size_t>(in.gcount()));
+        if (bytes.size() > options_.max_file_bytes) {
+            throw InputError(
+                name + " is larger than " + std::to_string(options_.max_file_bytes / 1024) + " KB",
+                0);
+        }
+        return bytes;
+    }
+
+    std::string file_in_directory(const std::string& name) const {
+        std::ifstream file(options_.files_dir + "/" + name, std::ios::binary);
+        if (!file) {
+            const std::string last = Poco::Path(name, Poco::Path::PATH_UNIX).getFileName();
+            file.open(options_.files_dir + "/" + last, std::ios::binary);
+        }
+        return file ? read_bounded(file, name) : std::string();
+    }
+
+    std::string file_in_zip(const std::string& name) {
+        if (!zip_) {
+            zip_file_.open(options_.files_zip, std::ios::binary);
+            if (!zip_file_) throw InputError("the photos ZIP cannot be opened", 0);
+            ZipLimits limits;
+            limits.max_entry_bytes = options_.max_file_bytes;
+            zip_ = std::make_unique<ZipEntries>(zip_file_, "the photos ZIP", limits);
+            for (const auto& entry : zip_->names()) {
+                const std::string last = Poco::Path(entry, Poco::Path::PATH_UNIX).getFileName();
+                auto [it, inserted] = zip_by_last_part_.emplace(last, entry);
+                if (!inserted) it->second.clear();  // two entries of that name: ambiguous
+            }
+        }
+        std::string entry = name;
+        if (!zip_->has(entry)) {
+            const auto it =
+                zip_by_last_part_.find(Poco::Path(name, Poco::Path::PATH_UNIX).getFileName());
+            if (it == zip_by_last_part_.end() || it->second.empty()) return {};
+            entry = it->second;
+        }
+        return zip_->read(entry, options_.max_file_bytes);
+    }
+
+    std::unique_ptr<RowSource> rows_;
+    ReadOptions options_;
+    std::ifstream zip_file_;
+    std::unique_ptr<ZipEntries> zip_;
+    std::map<std::string, std::string> zip_by_last_part_;
+    std::vector<Column> columns_;
+    std::size_t header_line_ = 0;
     std::size_t count_ = 0;
 };
 
@@ -463,6 +620,7 @@ std::optional<InputFormat> format_from_name(std::string_view name) {
     if (ends_with(n, ".csv")) return InputFormat::csv;
     if (ends_with(n, ".ndjson") || ends_with(n, ".jsonl")) return InputFormat::ndjson;
     if (ends_with(n, ".json")) return InputFormat::json_array;
+    if (ends_with(n, ".xlsx")) return InputFormat::xlsx;
     return std::nullopt;
 }
 
@@ -474,10 +632,30 @@ std::optional<InputFormat> format_from_media_type(std::string_view media_type) {
         return InputFormat::ndjson;
     }
     if (t == "application/json") return InputFormat::json_array;
+    if (t == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") {
+        return InputFormat::xlsx;
+    }
     return std::nullopt;
 }
 
-std::optional<std::size_t> count_records(std::istream& in, InputFormat format) {
+std::optional<std::size_t> count_records(std::istream& in, InputFormat format,
+                                         const std::string& sheet) {
+    if (format == InputFormat::xlsx) {
+        try {
+            XlsxOptions options;
+            options.sheet = sheet;
+            auto rows = open_xlsx_rows(in, options);
+            std::vector<TableCell> cells;
+            std::size_t line = 0, count = 0;
+            while (rows->next(cells, line)) {
+                count += std::any_of(cells.begin(), cells.end(),
+                                     [](const TableCell& c) { return !trim(c.text).empty(); });
+            }
+            return count > 0 ? count - 1 : 0;  // less the header
+        } catch (const InputError&) {
+            return std::nullopt;
+        }
+    }
     if (format == InputFormat::json_array) {
         try {
             Poco::JSON::Parser parser;
@@ -517,8 +695,19 @@ std::optional<std::size_t> count_records(std::istream& in, InputFormat format) {
 std::unique_ptr<RecordReader> open_records(std::istream& in, InputFormat format,
                                            const renderers::Layout& layout, ReadOptions options) {
     switch (format) {
-        case InputFormat::csv:
-            return std::make_unique<CsvReader>(in, layout, std::move(options));
+        case InputFormat::csv: {
+            auto rows = std::make_unique<CsvRows>(in, options.max_record_bytes);
+            return std::make_unique<TableReader>(std::move(rows), layout, std::move(options),
+                                                 "the CSV header");
+        }
+        case InputFormat::xlsx: {
+            XlsxOptions xlsx;
+            xlsx.sheet = options.sheet;
+            xlsx.max_row_bytes = options.max_record_bytes;
+            auto rows = open_xlsx_rows(in, xlsx);
+            return std::make_unique<TableReader>(std::move(rows), layout, std::move(options),
+                                                 "the sheet's header row");
+        }
         case InputFormat::ndjson:
             return std::make_unique<NdjsonReader>(in, std::move(options));
         case InputFormat::json_array:

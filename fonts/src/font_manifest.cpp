@@ -6,7 +6,11 @@
 #include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace examdocs::embedded {
@@ -26,7 +30,7 @@ std::string required_string(const Poco::JSON::Object& o, const std::string& key,
     return o.getValue<std::string>(key);
 }
 
-std::string sha256_of_file(const std::string& path) {
+std::string hash_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot open");
     Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
@@ -34,6 +38,28 @@ std::string sha256_of_file(const std::string& path) {
     Poco::StreamCopier::copyStream(in, digest);
     digest.close();
     return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+// The sha256 of a font file, hashed once per process while the file stays the same
+// (device, inode, size, modification time): a process that starts several services (the
+// HTTP tests start one per case) or checks again reads ~60 MB once, not each time.
+std::string sha256_of_file(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw std::runtime_error("cannot stat");
+    const std::string key = path + '\n' + std::to_string(st.st_dev) + ':' +
+                            std::to_string(st.st_ino) + ':' + std::to_string(st.st_size) + ':' +
+                            std::to_string(st.st_mtim.tv_sec) + '.' +
+                            std::to_string(st.st_mtim.tv_nsec);
+    static std::mutex mutex;
+    static std::map<std::string, std::string> hashed;
+    {
+        std::lock_guard lock(mutex);
+        if (auto it = hashed.find(key); it != hashed.end()) return it->second;
+    }
+    std::string sha256 = hash_file(path);
+    std::lock_guard lock(mutex);
+    hashed[key] = sha256;
+    return sha256;
 }
 
 }  // namespace

@@ -73,6 +73,8 @@ std::string describe_layout(const Layout& layout) {
     o.set("pages", static_cast<int>(layout.pages.size()));
     o.set("continues", layout.continuation_table.has_value());
     o.set("official", layout.official);
+    // Whether fields the layout does not know pass unprinted, or are refused.
+    o.set("passthrough", layout.passthrough);
     Poco::JSON::Array fields;
     for (const auto& f : layout.fields) {
         Poco::JSON::Object field(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -83,7 +85,30 @@ std::string describe_layout(const Layout& layout) {
         if (f.max_length) field.set("maxLength", f.max_length);
         if (f.min_items) field.set("minItems", f.min_items);
         if (f.max_items) field.set("maxItems", f.max_items);
-        if (!f.pattern.empty()) field.set("pattern", f.pattern);
+        if (!f.pattern.empty()) {
+            field.set("pattern", f.pattern);
+            Poco::JSON::Object expected(Poco::JSON_PRESERVE_KEY_ORDER);
+            expected.set("zh", f.expected_cn);
+            expected.set("en", f.expected_en);
+            expected.set("example", f.example);
+            field.set("expected", expected);
+        }
+        if (f.minimum) field.set("minimum", *f.minimum);
+        if (f.maximum) field.set("maximum", *f.maximum);
+        if (!f.also_accepts.empty()) {
+            Poco::JSON::Array words;
+            for (const auto& w : f.also_accepts) words.add(w);
+            field.set("alsoAccepts", words);
+        }
+        if (!f.normalize.empty()) field.set("normalize", f.normalize);
+        if (!f.applies_when_pointer.empty()) {
+            Poco::JSON::Object when(Poco::JSON_PRESERVE_KEY_ORDER);
+            when.set("pointer", f.applies_when_pointer);
+            Poco::JSON::Array values;
+            for (const auto& v : f.applies_when_values) values.add(v);
+            when.set("oneOf", values);
+            field.set("appliesWhen", when);
+        }
         if (!f.rule.empty()) field.set("rule", f.rule);
         if (!f.one_of.empty()) {
             Poco::JSON::Array values;

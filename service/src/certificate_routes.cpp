@@ -1,7 +1,7 @@
 #include "certificate_routes.h"
 
+#include "examdocs/certificates/certificate_request.h"
 #include "examdocs/service/certificate_listing.h"
-#include "examdocs/service/certificate_request.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -14,18 +14,18 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "examdocs/certificates/qr_reader.h"
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/id_number.h"
 #include "examdocs/core/masking.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/core/verification_code.h"
+#include "examdocs/photos/photo_check.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/registry/signing_keys.h"
 #include "examdocs/renderers/document.h"
 #include "examdocs/service/service.h"
-#include "examdocs/validators/photo_check.h"
-#include "examdocs/validators/qr_reader.h"
 #include "json_text.h"
 
 namespace examdocs::service {
@@ -44,7 +44,7 @@ registry::CertificateRegistry& registry_of(Service& service) {
 // the paper was printed from the registry, and the key id and signature that let an
 // offline verifier check the printed fields (see docs/certificates.md).
 std::string verification_url(const Service& service, const registry::Certificate& c) {
-    return certificate_verification_url(service.settings().public_base_url, c);
+    return certificates::certificate_verification_url(service.settings().public_base_url, c);
 }
 
 // Who sees how much of a row: the public a masked view; whoever gave the right code (the
@@ -150,8 +150,8 @@ void add_certificate_routes(Service& service) {
                }
                auto body = parsed.extract<Object::Ptr>();
                std::vector<FieldError> errors;
-               registry::Certificate c =
-                   certificate_draft(body, service.photo_profiles().at("skill-cert"), errors);
+               registry::Certificate c = certificates::certificate_draft(
+                   body, service.photo_profiles().at("skill-cert"), errors);
                if (!errors.empty()) {
                    throw ProblemError(unprocessable(
                        "The certificate data is not acceptable; see errors[].", std::move(errors)));
@@ -172,7 +172,7 @@ void add_certificate_routes(Service& service) {
                    throw ProblemError(unprocessable("This service issues certificates for " +
                                                         registry.issuer().name +
                                                         " only (issuer.name).",
-                                                    {other_issuer_error(registry.issuer().name)}));
+                                                    {certificates::other_issuer_error(registry.issuer().name)}));
                }
                Object view = public_view(service, result.certificate, true);
                view.set("verificationCode", result.certificate.verification_code);
@@ -307,7 +307,7 @@ void add_certificate_routes(Service& service) {
                if (!c) throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
                const auto* layout = service.layouts().find("certificate");
                const Object::Ptr data =
-                   certificate_document_data(*c, service.settings().public_base_url);
+                   certificates::certificate_document_data(*c, service.settings().public_base_url);
                auto outcome = renderers::render_document(*layout, Poco::Dynamic::Var(data));
                if (!outcome.document) {
                    throw ProblemError(
@@ -358,7 +358,7 @@ void add_certificate_routes(Service& service) {
                  // A photo or scan of the certificate: its QR code is read here.
                  const std::string body = ex.read_body();
                  auto reading =
-                     validators::read_qr_code(std::as_bytes(std::span(body.data(), body.size())));
+                     certificates::read_qr_code(std::as_bytes(std::span(body.data(), body.size())));
                  if (reading.error) {
                      const std::string code(images::to_string(reading.error->code));
                      throw ProblemError(
@@ -400,8 +400,8 @@ void add_certificate_routes(Service& service) {
                        "二维码内容不是证书验证链接 / Not a certificate's verification link."}}));
              }
              Object verdict(Poco::JSON_PRESERVE_KEY_ORDER);
-             if (!is_verification_link(uri, service.settings().public_base_url,
-                                       service.settings().other_base_urls)) {
+             if (!certificates::is_verification_link(uri, service.settings().public_base_url,
+                                                     service.settings().other_base_urls)) {
                  // A genuine code copied under a look-alike host must not lend that site our
                  // word: nothing about the certificate is looked up or shown.
                  verdict.set("verdict", "foreign");

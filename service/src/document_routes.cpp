@@ -10,6 +10,7 @@
 #include <chrono>
 #include <sstream>
 
+#include "examdocs/core/file_name.h"
 #include "examdocs/core/json_syntax.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/renderers/document.h"
@@ -20,14 +21,10 @@ namespace examdocs::service {
 
 namespace {
 
-// RFC 6266: a plain ASCII fallback for old clients and the UTF-8 name for the rest, so
-// that "准考证-2026110120034.pdf" arrives as it is.
+// RFC 6266: the UTF-8 name for browsers ("准考证-2026110120034.pdf" arrives as it is)
+// and a readable ASCII one for clients that take only `filename` (zhunkaozheng-….pdf).
 std::string content_disposition(const std::string& kind, const std::string& filename) {
-    std::string ascii;
-    for (char c : filename) {
-        const auto u = static_cast<unsigned char>(c);
-        ascii += (u >= 0x20 && u < 0x7F && c != '"' && c != '\\') ? c : '_';
-    }
+    const std::string ascii = ascii_file_name(filename);
     std::string encoded;
     Poco::URI::encode(filename, "!#$&+,/:;=?@[]\"' ", encoded);
     return kind + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;

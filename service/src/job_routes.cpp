@@ -15,9 +15,10 @@
 
 #include "examdocs/bulk/records.h"
 #include "examdocs/core/problem.h"
+#include "examdocs/jobs/job_queue.h"
 #include "examdocs/renderers/document_stream.h"
 #include "examdocs/service/service.h"
-#include "job_runner.h"
+#include "job_view.h"
 #include "json_text.h"
 
 namespace examdocs::service {
@@ -26,13 +27,13 @@ namespace {
 
 using Poco::JSON::Object;
 
-JobRunner& runner_of(Service& service) {
+jobs::JobQueue& runner_of(Service& service) {
     auto* jobs = service.jobs();
     if (!jobs) throw ProblemError(service_unavailable("Bulk jobs are not ready.", 5));
     return *jobs;
 }
 
-registry::JobRow job_or_404(JobRunner& jobs, const std::string& id) {
+jobs::JobRow job_or_404(jobs::JobQueue& jobs, const std::string& id) {
     auto job = jobs.store().find(id);
     if (!job) throw ProblemError(not_found("There is no job " + id + "."));
     return *job;
@@ -130,7 +131,7 @@ void add_job_routes(Service& service) {
     r.add({"POST", "/v1/jobs",
            [&service](Exchange& ex) {
                const std::string who = service.authorizer().require(ex, "print");
-               JobRunner& jobs = runner_of(service);
+               jobs::JobQueue& jobs = runner_of(service);
                if (jobs.store().active_count() >= service.settings().job_queue) {
                    throw ProblemError(too_many_requests(
                        "The job queue is full (" + std::to_string(service.settings().job_queue) +
@@ -244,35 +245,33 @@ void add_job_routes(Service& service) {
                std::ifstream counting(dir + "/input", std::ios::binary);
                const auto total = bulk::count_records(counting, stored_format);
 
-               Object options(Poco::JSON_PRESERVE_KEY_ORDER);
-               options.set("format", stored_format == bulk::InputFormat::csv      ? "csv"
-                                     : stored_format == bulk::InputFormat::ndjson ? "ndjson"
-                                                                                  : "json");
-               options.set("output", request.output);
-               options.set("nup", request.nup);
-               options.set("cutMarks", request.cut_marks);
-               options.set("hasDefaults", has_defaults);
-               if (request.issue) options.set("issue", true);
-               if (!request.callback_url.empty()) options.set("callbackUrl", request.callback_url);
-               options.set("submittedBy", who);
+               jobs::JobOptions options;
+               options.format = stored_format;
+               options.output =
+                   request.output == "zip" ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
+               options.pages_per_sheet = request.nup;
+               options.cut_marks = request.cut_marks;
+               options.has_defaults = has_defaults;
+               options.issue = request.issue;
+               options.callback_url = request.callback_url;
+               options.submitted_by = who;
                // Shared between instances: split into chunks of this many records (fixed
                // at submission, so a split that runs again makes the same chunks).
                // With n-up sheets a chunk holds whole sheets: a multiple of the pages per sheet.
                if (jobs.chunk_records() > 0) {
                    const int nup = request.nup;
-                   options.set("chunkRecords", (jobs.chunk_records() + nup - 1) / nup * nup);
+                   options.chunk_records = (jobs.chunk_records() + nup - 1) / nup * nup;
                    // Every instance printing a chunk needs them.
-                   if (defaults) options.set("defaults", defaults);
+                   if (defaults) options.defaults = defaults;
                }
-               options.set("createdAt", static_cast<Poco::Int64>(
-                                            std::chrono::duration_cast<std::chrono::seconds>(
-                                                std::chrono::system_clock::now().time_since_epoch())
-                                                .count()));
-               registry::JobRow row;
+               // Whole seconds: the time the options store.
+               options.created_at = std::chrono::time_point_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now());
+               jobs::JobRow row;
                row.id = id;
                row.layout = request.layout;
-               row.state = "queued";
-               row.options = json_text(options);
+               row.state = jobs::JobState::queued;
+               row.options = options;
                row.total = total ? static_cast<std::int64_t>(*total) : -1;
                if (!request.callback_url.empty()) row.callback = "waiting";
                jobs.store().create(row);
@@ -290,7 +289,7 @@ void add_job_routes(Service& service) {
 
     r.add({"GET", "/v1/jobs/{id}", [&service](Exchange& ex) {
                service.authorizer().require(ex, "print");
-               JobRunner& jobs = runner_of(service);
+               jobs::JobQueue& jobs = runner_of(service);
                const auto job = job_or_404(jobs, ex.param("id"));
                return Response::json(json_text(
                    job_view(jobs.store(), job, service.settings().public_base_url, true)));
@@ -298,10 +297,10 @@ void add_job_routes(Service& service) {
 
     r.add({"GET", "/v1/jobs/{id}/result", [&service](Exchange& ex) {
                service.authorizer().require(ex, "print");
-               JobRunner& jobs = runner_of(service);
+               jobs::JobQueue& jobs = runner_of(service);
                const auto job = job_or_404(jobs, ex.param("id"));
-               if (job.state != "done") {
-                   throw ProblemError(conflict("The job is " + job.state +
+               if (job.state != jobs::JobState::done) {
+                   throw ProblemError(conflict("The job is " + std::string(to_string(job.state)) +
                                                "; its result is there once it is done."));
                }
                Response response;
@@ -345,10 +344,11 @@ void add_job_routes(Service& service) {
 
     r.add({"DELETE", "/v1/jobs/{id}", [&service](Exchange& ex) {
                service.authorizer().require(ex, "print");
-               JobRunner& jobs = runner_of(service);
+               jobs::JobQueue& jobs = runner_of(service);
                const auto job = job_or_404(jobs, ex.param("id"));
                if (!jobs.store().cancel(job.id)) {
-                   throw ProblemError(conflict("The job has already ended (" + job.state + ")."));
+                   throw ProblemError(conflict("The job has already ended (" +
+                                               std::string(to_string(job.state)) + ")."));
                }
                jobs.interrupt(job.id);
                return Response::json(

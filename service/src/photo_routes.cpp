@@ -11,8 +11,8 @@
 
 #include "examdocs/core/base64.h"
 #include "examdocs/core/problem.h"
+#include "examdocs/photos/photo_check.h"
 #include "examdocs/service/service.h"
-#include "examdocs/validators/photo_check.h"
 #include "form_parts.h"
 
 namespace examdocs::service {
@@ -87,7 +87,7 @@ std::string read_photo(Exchange& ex, long long limit) {
         "'photo', or as JSON {\"photo\": base64}."));
 }
 
-const validators::PhotoProfile& profile_of(const Service& service, Exchange& ex) {
+const photos::PhotoProfile& profile_of(const Service& service, Exchange& ex) {
     const auto name = ex.query("profile");
     if (!name || name->empty()) {
         throw ProblemError(
@@ -105,11 +105,11 @@ const validators::PhotoProfile& profile_of(const Service& service, Exchange& ex)
     return it->second;
 }
 
-void refuse_rejected(const validators::PhotoReport& report) {
-    if (report.rejection == validators::Rejection::unsupported_type) {
+void refuse_rejected(const photos::PhotoReport& report) {
+    if (report.rejection == photos::Rejection::unsupported_type) {
         throw ProblemError(unsupported_media_type(report.rejection_detail));
     }
-    if (report.rejection == validators::Rejection::not_an_image) {
+    if (report.rejection == photos::Rejection::not_an_image) {
         // The image gate's code (truncated-image, image-scans, image-too-large, …) is both
         // the field error's code and the problem type, so a caller can branch on either.
         const std::string code =
@@ -132,7 +132,7 @@ void add_photo_routes(Service& service) {
                bool first = true;
                for (const auto& [name, profile] : service.photo_profiles()) {
                    if (!first) body += ",";
-                   body += validators::describe_profile(profile);
+                   body += photos::describe_profile(profile);
                    first = false;
                }
                return Response::json(body + "]}");
@@ -141,7 +141,7 @@ void add_photo_routes(Service& service) {
     r.add({"POST", "/v1/photos/check", [&service](Exchange& ex) {
                const auto& profile = profile_of(service, ex);
                const std::string bytes = read_photo(ex, service.settings().max_photo_bytes);
-               auto report = validators::check_photo(
+               auto report = photos::check_photo(
                    std::as_bytes(std::span(bytes.data(), bytes.size())), profile);
                refuse_rejected(report);
                std::vector<std::string> failed;
@@ -149,13 +149,13 @@ void add_photo_routes(Service& service) {
                    if (!c.passed) failed.push_back(c.code);
                }
                service.metrics().photo_checked(report.passed ? "pass" : "fail", failed);
-               return Response::json(validators::report_to_json(report));
+               return Response::json(photos::report_to_json(report));
            }});
 
     r.add({"POST", "/v1/photos/normalize", [&service](Exchange& ex) {
                const auto& profile = profile_of(service, ex);
                const std::string bytes = read_photo(ex, service.settings().max_photo_bytes);
-               auto result = validators::normalize_photo(
+               auto result = photos::normalize_photo(
                    std::as_bytes(std::span(bytes.data(), bytes.size())), profile);
                refuse_rejected(result.report);
                if (result.jpeg.empty()) {

@@ -18,15 +18,42 @@
 #include "document_routes.h"
 #include "examdocs/fonts/font_manifest.h"
 #include "examdocs/fonts/font_set.h"
+#include "examdocs/jobs/job_queue.h"
 #include "examdocs/registry/registry_identity.h"
 #include "http_front.h"
 #include "job_routes.h"
-#include "job_runner.h"
+#include "job_view.h"
 #include "photo_routes.h"
 #include "system_routes.h"
 #include "verify_page.h"
 
 namespace examdocs::service {
+
+namespace {
+
+// What the job queue reports goes to the service's log and metrics.
+class JobEvents : public jobs::JobListener {
+  public:
+    JobEvents(Log& log, Metrics& metrics) : log_(log), metrics_(metrics) {}
+    void log(std::string_view level, std::string_view message,
+             const jobs::JobLogFields& fields) override {
+        LogFields log_fields;
+        for (const auto& [name, value] : fields) {
+            std::visit([&, &key = name](const auto& v) { log_fields.emplace_back(key, v); }, value);
+        }
+        log_.event(level, message, log_fields);
+    }
+    void job_ended(jobs::JobState state) override { metrics_.job_ended(jobs::to_string(state)); }
+    void records_printed(std::int64_t printed, std::int64_t refused) override {
+        metrics_.records_printed(printed, refused);
+    }
+
+  private:
+    Log& log_;
+    Metrics& metrics_;
+};
+
+}  // namespace
 
 Service::Service(Settings settings, Log& log)
     : settings_(std::move(settings)),
@@ -36,7 +63,7 @@ Service::Service(Settings settings, Log& log)
       public_rate_limiter_(settings_.public_rate_per_minute,
                            settings_.public_rate_per_minute / 2 + 5) {
     if (!settings_.layouts_dir.empty()) layouts_.add_directory(settings_.layouts_dir);
-    photo_profiles_ = validators::builtin_photo_profiles();
+    photo_profiles_ = photos::builtin_photo_profiles();
     if (!settings_.photo_profiles_file.empty()) {
         std::ifstream in(settings_.photo_profiles_file);
         if (!in)
@@ -44,7 +71,7 @@ Service::Service(Settings settings, Log& log)
                                      settings_.photo_profiles_file);
         std::ostringstream text;
         text << in.rdbuf();
-        photo_profiles_ = validators::load_photo_profiles(text.str());
+        photo_profiles_ = photos::load_photo_profiles(text.str());
     }
     add_system_routes(*this);
     add_document_routes(*this);
@@ -134,9 +161,22 @@ void Service::start() {
         if (chunk_records < 0) {
             chunk_records = database->dialect() == registry::Dialect::postgresql ? 250 : 0;
         }
-        jobs_ = std::make_unique<JobRunner>(
-            *this, std::make_shared<registry::JobStore>(registry_->database()),
-            Poco::Path(settings_.data_dir, "jobs").toString(), chunk_records);
+        jobs::JobQueueSettings queue;
+        queue.jobs_dir = Poco::Path(settings_.data_dir, "jobs").toString();
+        queue.workers = settings_.job_workers;
+        queue.threads = settings_.job_threads;
+        queue.chunk_records = chunk_records;
+        queue.lease_seconds = settings_.job_lease_seconds;
+        queue.poll = settings_.job_poll;
+        queue.retention = settings_.job_retention;
+        auto store = std::make_shared<jobs::JobStore>(registry_->database());
+        job_listener_ = std::make_unique<JobEvents>(log_, metrics_);
+        jobs_ = std::make_unique<jobs::JobQueue>(
+            queue, store, layouts_, *job_listener_,
+            signed_callback_sender(*store, settings_.job_callback_secret,
+                                   settings_.public_base_url),
+            jobs::Issuer{registry_.get(), &photo_profiles_.at("skill-cert"),
+                         settings_.public_base_url});
         jobs_->start();
     } catch (const StartError&) {
         throw;

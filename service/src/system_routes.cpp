@@ -2,20 +2,15 @@
 
 #include <Poco/Environment.h>
 #include <Poco/JSON/Object.h>
-#include <ZXing/ZXVersion.h>
-#include <harfbuzz/hb.h>
 #include <openssl/crypto.h>
-#include <qrencode.h>
-#include <unicode/uversion.h>
-#include <zlib.h>
 
-#include <opencv2/core/version.hpp>
 #include <sstream>
 
 #include "examdocs/core/build_info.h"
 #include "examdocs/core/problem.h"
+#include "examdocs/jobs/job_queue.h"
+#include "examdocs/renderers/library_versions.h"
 #include "examdocs/service/service.h"
-#include "job_runner.h"
 #include "json_text.h"
 
 namespace examdocs::embedded {
@@ -32,29 +27,15 @@ std::string poco_version() {
            std::to_string((v >> 8) & 0xFF);
 }
 
-std::string icu_version() {
-    UVersionInfo info;
-    u_getVersion(info);
-    char text[U_MAX_VERSION_STRING_LENGTH];
-    u_versionToString(info, text);
-    return text;
-}
-
 // Versions of the libraries as loaded at run time where the library can say so, so that
 // /version tells what a Debian security update actually put in place.
 Poco::JSON::Object library_versions() {
     Poco::JSON::Object libs(Poco::JSON_PRESERVE_KEY_ORDER);
     libs.set("poco", poco_version());
     libs.set("openssl", std::string(OpenSSL_version(OPENSSL_VERSION)));
-    libs.set("zlib", std::string(zlibVersion()));
-    char* qr = QRcode_APIVersionString();
-    libs.set("libqrencode", std::string(qr ? qr : "unknown"));
-    libs.set("zxing-cpp", std::to_string(ZXING_VERSION_MAJOR) + "." +
-                              std::to_string(ZXING_VERSION_MINOR) + "." +
-                              std::to_string(ZXING_VERSION_PATCH));
-    libs.set("opencv", std::string(CV_VERSION));
-    libs.set("harfbuzz", std::string(hb_version_string()));
-    libs.set("icu", icu_version());
+    // The libraries the documents are drawn with say their own versions: service/ does
+    // not link them only to ask.
+    for (const auto& [name, version] : renderers::library_versions()) libs.set(name, version);
     return libs;
 }
 

@@ -8,7 +8,7 @@
 // code without them is a lookup, which finds the record or says nothing.
 #include "verify_page.h"
 
-#include "examdocs/service/certificate_request.h"
+#include "examdocs/certificates/certificate_request.h"
 #include "form_parts.h"
 
 #include <Poco/String.h>
@@ -20,6 +20,7 @@
 #include <optional>
 #include <span>
 
+#include "examdocs/certificates/qr_reader.h"
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/masking.h"
@@ -27,7 +28,6 @@
 #include "examdocs/core/verification_code.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/service/service.h"
-#include "examdocs/validators/qr_reader.h"
 
 namespace examdocs::embedded {
 std::string_view verify_page_css();
@@ -509,7 +509,7 @@ void add_verify_page_routes(Service& service) {
                             forms("", false), true);
             }
             const auto reading =
-                validators::read_qr_code(std::as_bytes(std::span(image->data(), image->size())));
+                certificates::read_qr_code(std::as_bytes(std::span(image->data(), image->size())));
             if (reading.error) {
                 return html(
                     422,
@@ -529,8 +529,8 @@ void add_verify_page_routes(Service& service) {
             } catch (const Poco::Exception&) {
                 link.clear();
             }
-            if (!is_verification_link(link, service.settings().public_base_url,
-                                      service.settings().other_base_urls)) {
+            if (!certificates::is_verification_link(link, service.settings().public_base_url,
+                                                    service.settings().other_base_urls)) {
                 // Nothing of a certificate is looked up for another site's code.
                 return html(422,
                             unreadable_verdict("此二维码不是本机构的证书验证链接。",

@@ -25,9 +25,9 @@
 #include <sstream>
 #include <vector>
 
+#include "examdocs/certificates/certificate_request.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/renderers/document.h"
-#include "examdocs/service/certificate_request.h"
 #include "support/pdf_reader.h"
 #include "support/running_service.h"
 #include "support/samples.h"
@@ -65,7 +65,7 @@ std::string qr_path(const Certificate& c, const std::string& code) {
 std::string certificate_picture(examdocs::service::Service& service, const Certificate& c) {
     const auto* layout = service.layouts().find("certificate");
     auto outcome = examdocs::renderers::render_document(
-        *layout, Poco::Dynamic::Var(examdocs::service::certificate_document_data(
+        *layout, Poco::Dynamic::Var(examdocs::certificates::certificate_document_data(
                      c, service.settings().public_base_url)));
     if (!outcome.document) return {};
     const std::string file = Poco::TemporaryFile::tempName() + ".jpg";

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "examdocs/service/certificate_request.h"
+#include "examdocs/certificates/certificate_request.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     Poco::Dynamic::Var parsed;
@@ -19,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) return 0;
     std::vector<examdocs::FieldError> errors;
-    examdocs::service::certificate_from_request(parsed.extract<Poco::JSON::Object::Ptr>(), errors);
+    examdocs::certificates::certificate_from_request(parsed.extract<Poco::JSON::Object::Ptr>(),
+                                                     errors);
     return 0;
 }

@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <span>
 
-#include "examdocs/validators/qr_reader.h"
+#include "examdocs/certificates/qr_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto reading = examdocs::validators::read_qr_code(std::as_bytes(std::span(data, size)));
+    auto reading = examdocs::certificates::read_qr_code(std::as_bytes(std::span(data, size)));
     if (reading.text && reading.error) __builtin_trap();
     return 0;
 }

@@ -52,7 +52,7 @@ class DocumentsApi : public ::testing::Test {
     std::uint16_t port_ = 0;
 };
 
-TEST_F(DocumentsApi, ListsTheFourLayouts) {
+TEST_F(DocumentsApi, ListsEveryLayout) {
     auto reply = http_request(port_, "GET", "/v1/layouts");
     ASSERT_EQ(reply.status, 200);
     auto layouts = parse_object(reply.body)->getArray("layouts");
@@ -61,7 +61,8 @@ TEST_F(DocumentsApi, ListsTheFourLayouts) {
         names.insert(layouts->getObject(i)->getValue<std::string>("name"));
     }
     EXPECT_EQ(names, (std::set<std::string>{"admission-ticket", "application-form", "certificate",
-                                            "score-notice"}));
+                                            "score-notice", "ruankao-admission-ticket",
+                                            "ruankao-commitment", "ruankao-score-notice"}));
 }
 
 TEST_F(DocumentsApi, DescribesTheFieldsOfALayout) {
@@ -69,16 +70,28 @@ TEST_F(DocumentsApi, DescribesTheFieldsOfALayout) {
     ASSERT_EQ(reply.status, 200);
     auto body = parse_object(reply.body);
     EXPECT_EQ(body->getValue<std::string>("title"), "准考证");
+    EXPECT_FALSE(body->getValue<bool>("passthrough")) << "unknown fields are refused";
     auto fields = body->getArray("fields");
-    bool id_rule = false;
+    bool id_rule = false, ticket_expected = false, level_bounds = false;
     for (unsigned i = 0; i < fields->size(); ++i) {
         auto f = fields->getObject(i);
-        if (f->getValue<std::string>("pointer") == "/candidate/idNumber" &&
+        const auto pointer = f->getValue<std::string>("pointer");
+        if (pointer == "/candidate/idNumber" &&
             f->optValue<std::string>("rule", "") == "id-number") {
-            id_rule = true;
+            id_rule = f->has("appliesWhen");
+        }
+        // What a pattern means, as its error message says it.
+        if (pointer == "/ticketNumber" && f->has("expected")) {
+            ticket_expected =
+                f->getObject("expected")->getValue<std::string>("example") == "2026110120034";
+        }
+        if (pointer == "/level") {
+            level_bounds = f->getValue<int>("minimum") == 1 && f->getValue<int>("maximum") == 5;
         }
     }
     EXPECT_TRUE(id_rule);
+    EXPECT_TRUE(ticket_expected);
+    EXPECT_TRUE(level_bounds);
     EXPECT_EQ(http_request(port_, "GET", "/v1/layouts/nope").status, 404);
 }
 
@@ -94,6 +107,8 @@ TEST_F(DocumentsApi, RendersAPdfWithItsFileName) {
     EXPECT_NE(disposition.find("filename*=UTF-8''%E5%87%86%E8%80%83%E8%AF%81-2026110120034.pdf"),
               std::string::npos)
         << disposition;
+    EXPECT_NE(disposition.find("filename=\"zhunkaozheng-2026110120034.pdf\""), std::string::npos)
+        << "an ASCII name that reads, for clients without filename*: " << disposition;
     EXPECT_EQ(reply.headers.at("X-Page-Count"), "1");
     auto facts = examdocs::test::read_pdf(reply.body);
     EXPECT_NE(facts.all_text.find("张晓明"), std::string::npos);

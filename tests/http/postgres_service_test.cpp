@@ -9,8 +9,8 @@
 #include <chrono>
 #include <thread>
 
+#include "examdocs/jobs/job_store.h"
 #include "examdocs/registry/database.h"
-#include "examdocs/registry/job_store.h"
 #include "support/callback_receiver.h"
 #include "support/http_client.h"
 #include "support/pdf_reader.h"
@@ -225,8 +225,8 @@ TEST(PostgresRegistry, AChunkHeldByAnInstanceThatDiedIsTakenOverAfterItsLease) {
 
     // Another instance claims a chunk and dies with it (its claim is never renewed).
     auto database = std::make_shared<examdocs::registry::Database>(url);
-    examdocs::registry::JobStore store(database);
-    std::optional<examdocs::registry::ChunkClaim> held;
+    examdocs::jobs::JobStore store(database);
+    std::optional<examdocs::jobs::ChunkClaim> held;
     for (int i = 0; i < 400 && !held; ++i) {
         held = store.claim_chunk("dead-instance", store.clock(), 2);
         if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(5));

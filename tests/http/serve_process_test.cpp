@@ -8,6 +8,7 @@
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <Poco/TemporaryFile.h>
+#include <Poco/Zip/Compress.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -613,6 +614,62 @@ TEST(BulkCommand, ExitStatusesForMissingInputBadUsageAndBrokenFiles) {
     auto unwritable = run_examdocs({"bulk", "--layout", "admission-ticket", "--input", input.csv,
                                     "--out", "/nonexistent-dir/out.pdf"});
     EXPECT_EQ(unwritable.status, 74);  // EX_IOERR
+}
+
+TEST(BulkCommand, PrintsAnExcelWorkbookWithItsPhotosFromAZip) {
+    // What an exam office has: a workbook (written by openpyxl) and a ZIP of the photos.
+    CandidatesDir input(0);
+    const std::string workbook = input.path("考生名单.xlsx");
+    Poco::File(EXAMDOCS_XLSX_DIR "/candidates.xlsx").copyTo(workbook);
+    const std::string photos = input.path("照片.zip");
+    {
+        std::ofstream out(photos, std::ios::binary);
+        Poco::Zip::Compress compress(out, true);
+        for (const char* photo : {"good_295x413.jpg", "good_413x579.jpg"}) {
+            compress.addFile(
+                Poco::Path(EXAMDOCS_SOURCE_DIR "/samples/photos/" + std::string(photo)),
+                Poco::Path(std::string("photos/") + photo));
+        }
+        compress.close();
+    }
+    Poco::File(input.path("photos")).remove(true);  // only the ZIP has them
+    const std::string out = input.path("tickets.pdf");
+    auto run = run_examdocs({"bulk", "--layout", "admission-ticket", "--input", workbook,
+                             "--photos", photos, "--defaults",
+                             EXAMDOCS_SOURCE_DIR "/samples/exam-defaults.json", "--out", out});
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.err.find("printed 20 of 20 records"), std::string::npos) << run.err;
+    const auto pdf = examdocs::test::read_pdf(slurp(out));
+    ASSERT_EQ(pdf.page_text.size(), 20U);
+    const std::string first = examdocs::test::squeeze(pdf.page_text[0]);
+    EXPECT_NE(first.find("000123"), std::string::npos) << "the ticket number as typed";
+    EXPECT_NE(first.find("天津市第一考点"), std::string::npos) << "the merged centre cell";
+    EXPECT_NE(first.find("2026年12月12日"), std::string::npos) << first;
+
+    auto makeup = run_examdocs({"bulk", "--layout", "admission-ticket", "--input", workbook,
+                                "--sheet", "补考", "--photos", photos, "--defaults",
+                                EXAMDOCS_SOURCE_DIR "/samples/exam-defaults.json", "--out", out});
+    EXPECT_EQ(makeup.status, 0) << makeup.err;
+    EXPECT_NE(makeup.err.find("printed 1 of 1 records"), std::string::npos) << makeup.err;
+}
+
+TEST(BulkCommand, ARunThatPrintsNothingFailsWithoutAnOutputFile) {
+    CandidatesDir header_only(0);
+    const std::string out = header_only.path("tickets.pdf");
+    auto empty = run_examdocs(
+        {"bulk", "--layout", "admission-ticket", "--input", header_only.csv, "--out", out});
+    EXPECT_EQ(empty.status, 65) << empty.err;
+    EXPECT_NE(empty.err.find("holds no records"), std::string::npos) << empty.err;
+    EXPECT_FALSE(Poco::File(out).exists());
+    EXPECT_FALSE(Poco::File(out + ".partial").exists());
+
+    CandidatesDir all_refused(0, "2026110199999,少一列\n2026110199998,也少\n");
+    auto refused = run_examdocs(
+        {"bulk", "--layout", "admission-ticket", "--input", all_refused.csv, "--out", out});
+    EXPECT_EQ(refused.status, 65) << refused.err;
+    EXPECT_NE(refused.err.find("every one of the 2 records was refused"), std::string::npos)
+        << refused.err;
+    EXPECT_FALSE(Poco::File(out).exists());
 }
 
 TEST(BulkCommand, IssueModeIssuesEachCertificateOnceAcrossReruns) {

@@ -35,8 +35,13 @@ namespace {
 
 using namespace examdocs;
 
-const std::vector<std::string> kLayouts = {"admission-ticket", "application-form", "certificate",
-                                           "score-notice"};
+// Every bundled layout: a new one needs its sample (samples/<name>.json and .pdf) to pass.
+const std::vector<std::string> kLayouts = [] {
+    const auto catalog = renderers::LayoutCatalog::bundled();
+    std::vector<std::string> names;
+    for (const auto* l : catalog.all()) names.push_back(l->name);
+    return names;
+}();
 
 // The samples' fixed clock and id (scripts/render-samples: 2026-11-18T11:06:40Z).
 const auto kFixedTime = std::chrono::system_clock::from_time_t(1795000000);
@@ -136,7 +141,7 @@ TEST_P(PdfStructure, TwoUpAndFourUpSheetsAreClean) {
 TEST_P(PdfStructure, PartsJoinedByTheAssemblerAreClean) {
     for (const int nup : {1, 2}) {
         auto options = fixed_options();
-        options.part = true;
+        options.scope = examdocs::bulk::OutputScope::part;
         options.sheets.pages_per_sheet = nup;
         const auto first = print(GetParam(), 2, options);
         const auto second = print(GetParam(), 1, options);

@@ -12,6 +12,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <set>
 #include <stdexcept>
 #include <vector>
@@ -50,7 +52,9 @@ int PostgresServer::run(const std::string& program, const std::vector<std::strin
     return handle.wait();
 }
 
-PostgresServer::PostgresServer() : root_(Poco::TemporaryFile::tempName()), bin_(find_bin_dir()) {
+PostgresServer::PostgresServer() : PostgresServer(Poco::TemporaryFile::tempName()) {}
+
+PostgresServer::PostgresServer(const std::string& root) : root_(root), bin_(find_bin_dir()) {
     Poco::File(root_ + "/socket").createDirectories();
     if (geteuid() == 0) {
         const passwd* user = getpwnam("postgres");
@@ -78,10 +82,31 @@ PostgresServer::PostgresServer() : root_(Poco::TemporaryFile::tempName()), bin_(
         throw std::runtime_error("the PostgreSQL server did not start (see " + root_ +
                                  "/server.log)");
     }
+    std::ofstream(root_ + "/port") << port_ << '\n';
     Poco::Data::PostgreSQL::Connector::registerConnector();
 }
 
+PostgresServer::PostgresServer(const std::string& root, Attached)
+    : root_(root), bin_(find_bin_dir()), owned_(false) {
+    std::ifstream port(root_ + "/port");
+    if (!(port >> port_)) {
+        throw std::runtime_error("no PostgreSQL server was started in " + root_ +
+                                 " (the ctest fixture postgres_start starts it)");
+    }
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+}
+
+std::unique_ptr<PostgresServer> PostgresServer::attach(const std::string& root) {
+    return std::unique_ptr<PostgresServer>(new PostgresServer(root, Attached{}));
+}
+
+void PostgresServer::stop(const std::string& root) {
+    auto server = attach(root);
+    server->owned_ = true;  // the destructor stops it and removes the directory
+}
+
 PostgresServer::~PostgresServer() {
+    if (!owned_) return;
     try {
         run("pg_ctl", {"-D", root_ + "/data", "-m", "immediate", "-w", "stop"});
         Poco::File(root_).remove(true);
@@ -107,15 +132,21 @@ std::string PostgresServer::url_form(const std::string& database) const {
 }
 
 std::string PostgresServer::fresh_database(bool as_url) {
-    const std::string name = "test_" + std::to_string(++databases_);
+    // Unique across the test processes sharing one server.
+    const std::string name =
+        "test_" + std::to_string(getpid()) + "_" + std::to_string(++databases_);
     Poco::Data::Session admin("PostgreSQL", url());
     admin << "CREATE DATABASE " + name, Poco::Data::Keywords::now;
     return as_url ? url_form(name) : url(name);
 }
 
 PostgresServer& PostgresServer::shared() {
-    static PostgresServer server;
-    return server;
+    static const std::unique_ptr<PostgresServer> server = []() -> std::unique_ptr<PostgresServer> {
+        const char* root = std::getenv("EXAMDOCS_TEST_POSTGRES");
+        if (root && *root) return attach(root);
+        return std::make_unique<PostgresServer>();
+    }();
+    return *server;
 }
 
 }  // namespace examdocs::test

@@ -4,6 +4,9 @@
 // its own (no TCP port to collide with), fsync off, stopped and removed at the end. As
 // root (CI containers) the server runs as the `postgres` user, since PostgreSQL refuses
 // to run as root. Throws std::runtime_error saying what is missing when it cannot start.
+// `make test` starts one server for the whole run (a ctest fixture) and every test
+// process makes its own databases in it: initdb once, not once per test case.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,7 +14,10 @@ namespace examdocs::test {
 
 class PostgresServer {
   public:
+    // Initialises and starts a server in a temporary directory (or in `root`, which must
+    // not exist yet), stopped and removed by the destructor unless kept (keep_running).
     PostgresServer();
+    explicit PostgresServer(const std::string& root);
     ~PostgresServer();
     PostgresServer(const PostgresServer&) = delete;
     PostgresServer& operator=(const PostgresServer&) = delete;
@@ -24,15 +30,27 @@ class PostgresServer {
     // Creates an empty database and returns its connection string (as_url: in URL form).
     std::string fresh_database(bool as_url = false);
 
-    // One server per test program, started on first use.
+    // The server of the whole ctest run when EXAMDOCS_TEST_POSTGRES names its directory
+    // (the ctest fixture `postgres` starts it once: tests/support/postgres_fixture.cpp);
+    // otherwise one of this process's own, started on first use (a test binary run by hand).
     static PostgresServer& shared();
 
+    // The server in `root`, started by another process (the fixture); left running.
+    static std::unique_ptr<PostgresServer> attach(const std::string& root);
+    // Leaves the server running when this object goes (the fixture's start).
+    void keep_running() { owned_ = false; }
+    // Stops the server in `root` and removes the directory (the fixture's cleanup).
+    static void stop(const std::string& root);
+
   private:
+    struct Attached {};
+    PostgresServer(const std::string& root, Attached);
     int run(const std::string& program, const std::vector<std::string>& args) const;
 
     std::string root_, bin_;
     int port_ = 0;
     int databases_ = 0;
+    bool owned_ = true;
 };
 
 }  // namespace examdocs::test

@@ -4,9 +4,12 @@
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
+#include <Poco/TemporaryFile.h>
 #include <Poco/Zip/ZipArchive.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include "examdocs/renderers/layout_catalog.h"
@@ -188,7 +191,7 @@ TEST(BulkPrint, CancellingStopsBetweenBatchesWithAValidFile) {
 // A job's records printed as parts (as instances sharing a job print its chunks) and
 // joined: the same pages in the same order as one run, one font, codes that decode.
 std::string assemble(const std::vector<std::vector<std::string>>& chunks, PrintOptions options) {
-    options.part = true;
+    options.scope = examdocs::bulk::OutputScope::part;
     std::ostringstream out;
     examdocs::bulk::PartAssembler assembler(
         out, options.output,
@@ -267,6 +270,37 @@ TEST(BulkPrint, ZipPartsJoinWithNamesUniqueAcrossParts) {
     EXPECT_EQ(names[2], "准考证-2026110110002.pdf");
 }
 
+// What Debian's unzip and Python's zipfile make of a ZIP's entry names.
+std::string unzip_tools_see(const std::string& zip_bytes) {
+    Poco::TemporaryFile file;
+    std::ofstream(file.path(), std::ios::binary) << zip_bytes;
+    std::string seen;
+    const std::string commands =
+        "unzip -l '" + file.path() +
+        "'; /usr/bin/python3 -c \"import sys, zipfile\n"
+        "for i in zipfile.ZipFile(sys.argv[1]).infolist():\n"
+        "  print('python', i.filename, i.create_system, oct(i.external_attr >> 16))\" '" +
+        file.path() + "'";
+    FILE* pipe = popen(commands.c_str(), "r");
+    char line[512];
+    while (pipe && fgets(line, sizeof line, pipe)) seen += line;
+    if (pipe) pclose(pipe);
+    return seen;
+}
+
+TEST(BulkPrint, ZipNamesReadInUnzipAndPythonAsWritten) {
+    PrintOptions options;
+    options.output = OutputKind::zip;
+    const auto whole = unzip_tools_see(print(ndjson({"赵一"}), options).bytes);
+    // Made by Unix (3), a regular file rw-r--r--, the UTF-8 name as written.
+    EXPECT_NE(whole.find("   准考证-2026110110001.pdf"), std::string::npos) << whole;
+    EXPECT_NE(whole.find("python 准考证-2026110110001.pdf 3 0o100644"), std::string::npos) << whole;
+    const auto joined = unzip_tools_see(assemble({{"赵一"}, {"钱二", "孙三"}}, options));
+    EXPECT_NE(joined.find("   准考证-2026110110001-2.pdf"), std::string::npos) << joined;
+    EXPECT_NE(joined.find("python 准考证-2026110110002.pdf 3 0o100644"), std::string::npos)
+        << joined;
+}
+
 TEST(BulkPrint, ZipEntryNamesCannotLeaveTheFolderTheyUnpackTo) {
     std::ostringstream out;
     examdocs::bulk::PartAssembler assembler(out, OutputKind::zip, {});
@@ -292,7 +326,7 @@ TEST(BulkPrint, ZipEntryNamesCannotLeaveTheFolderTheyUnpackTo) {
 
 TEST(BulkPrint, APartThatDoesNotMatchItsManifestIsRefused) {
     PrintOptions options;
-    options.part = true;
+    options.scope = examdocs::bulk::OutputScope::part;
     const auto part = print(ndjson({"赵一"}), options);
     std::ostringstream out;
     examdocs::bulk::PartAssembler assembler(out, OutputKind::merged_pdf, {});

@@ -9,6 +9,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/TemporaryFile.h>
+#include <Poco/Zip/Compress.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -162,6 +163,38 @@ TEST(CsvRecords, PhotoFilesOnlyFromInsideTheInputsDirectory) {
     EXPECT_EQ(records[3].errors.at(0).pointer, "/candidate/photo");
 }
 
+TEST(CsvRecords, PhotoFilesFromAZipFoundByNameOrByTheirLastPart) {
+    Poco::TemporaryFile zip_path;
+    {
+        std::ofstream out(zip_path.path(), std::ios::binary);
+        Poco::Zip::Compress compress(out, true);
+        for (const char* name : {"photos/a.jpg", "b.jpg", "x/c.jpg", "y/c.jpg"}) {
+            std::istringstream photo(std::string("\xFF\xD8 ") + name);
+            compress.addFile(photo, Poco::DateTime(2026, 1, 1), name);
+        }
+        std::istringstream big(std::string(3 * 1024 * 1024, 'x'));
+        compress.addFile(big, Poco::DateTime(2026, 1, 1), "big.jpg");
+        compress.close();
+    }
+    const std::string csv =
+        "candidate/name,candidate/photo\n"
+        "张三,@photos/a.jpg\n李四,@photos/b.jpg\n王五,@c.jpg\n赵六,@none.jpg\n"
+        "钱七,@../a.jpg\n孙八,@big.jpg\n";
+    examdocs::bulk::ReadOptions options;
+    options.files_zip = zip_path.path();
+    auto records = read_all(csv, InputFormat::csv, options);
+    ASSERT_EQ(records.size(), 6U);
+    EXPECT_EQ(examdocs::base64_decode(at(records[0], "/candidate/photo")),
+              std::string("\xFF\xD8 photos/a.jpg"));
+    EXPECT_EQ(examdocs::base64_decode(at(records[1], "/candidate/photo")),
+              std::string("\xFF\xD8 b.jpg"))
+        << "found at the top by its last part";
+    EXPECT_EQ(records[2].errors.at(0).code, "file-missing") << "two c.jpg: which one?";
+    EXPECT_EQ(records[3].errors.at(0).code, "file-missing");
+    EXPECT_EQ(records[4].errors.at(0).code, "file-reference");
+    EXPECT_EQ(records[5].errors.at(0).code, "file-unreadable") << "over the photo size limit";
+}
+
 TEST(NdjsonRecords, ABadLineFailsAloneAndBlankLinesAreSkipped) {
     auto records = read_all("{\"ticketNumber\":\"1\"}\n\n{oops\n[1]\n{\"ticketNumber\":\"4\"}",
                             InputFormat::ndjson);
@@ -189,9 +222,13 @@ TEST(InputFormats, FromNamesAndMediaTypes) {
     EXPECT_EQ(format_from_name("考生.CSV"), InputFormat::csv);
     EXPECT_EQ(format_from_name("a.jsonl"), InputFormat::ndjson);
     EXPECT_EQ(format_from_name("a.json"), InputFormat::json_array);
-    EXPECT_FALSE(format_from_name("a.xlsx"));
+    EXPECT_EQ(format_from_name("考生名单.xlsx"), InputFormat::xlsx);
+    EXPECT_FALSE(format_from_name("a.xls")) << "the binary format of Excel 97-2003";
     EXPECT_EQ(format_from_media_type("text/csv; charset=utf-8"), InputFormat::csv);
     EXPECT_EQ(format_from_media_type("application/x-ndjson"), InputFormat::ndjson);
+    EXPECT_EQ(
+        format_from_media_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        InputFormat::xlsx);
     EXPECT_FALSE(format_from_media_type("text/plain"));
 }
 

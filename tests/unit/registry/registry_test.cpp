@@ -1,8 +1,7 @@
 // The registry on both databases it runs on — a real SQLite file and a real PostgreSQL
 // server this test starts itself: issuance, idempotency, numbers under concurrency,
-// signatures, rotation, revocation, what survives a reopen, and bulk job rows.
+// signatures, rotation, revocation and what survives a reopen.
 #include "examdocs/registry/certificate_registry.h"
-#include "examdocs/registry/job_store.h"
 
 #include <Poco/Data/Session.h>
 #include <Poco/DirectoryIterator.h>
@@ -36,17 +35,6 @@ Certificate draft(const std::string& name = "张晓明") {
     c.issue_date = "2026-12-31";
     c.photo_jpeg = std::string("\xFF\xD8 photo \xFF\xD9", 11);
     return c;
-}
-
-// A job as POST /v1/jobs stores it: queued, for the admission ticket.
-JobRow queued_job(const std::string& id, const std::string& options, std::int64_t total) {
-    JobRow row;
-    row.id = id;
-    row.layout = "admission-ticket";
-    row.state = "queued";
-    row.options = options;
-    row.total = total;
-    return row;
 }
 
 class Registry : public ::testing::TestWithParam<std::string> {
@@ -348,174 +336,6 @@ TEST(CanonicalForm, IsStableAndEscaped) {
               "expiry_date=\n"
               "verification_code=0123456789ABCDEF\n");
     EXPECT_EQ(base64url_decode(base64url("\x01\x02\xFF hello")), "\x01\x02\xFF hello");
-}
-
-TEST_P(Registry, JobRowsRecordProgressFailuresAndTheEnd) {
-    auto registry = open();
-    JobStore jobs(registry->database());
-    jobs.create(queued_job("job-1", R"({"output":"pdf"})", 3));
-    jobs.create(queued_job("job-2", R"({"output":"pdf"})", 3));
-    EXPECT_EQ(jobs.active_count(), 2);
-    EXPECT_EQ(jobs.unfinished(), (std::vector<std::string>{"job-1", "job-2"}));
-
-    ASSERT_TRUE(jobs.start("job-1"));
-    jobs.progress("job-1", 2, 1, 1, {{2, 3, R"([{"pointer":"/a"}])"}});
-    jobs.progress("job-1", 3, 2, 1, {{2, 3, R"([{"pointer":"/b"}])"}});  // the same record again
-    auto failures = jobs.failures("job-1", 10);
-    ASSERT_EQ(failures.size(), 1U);
-    EXPECT_EQ(failures[0].errors, R"([{"pointer":"/b"}])");
-
-    // A second start (after a crash) begins again: counts and failures are cleared.
-    ASSERT_TRUE(jobs.start("job-1"));
-    auto restarted = jobs.find("job-1");
-    EXPECT_EQ(restarted->attempts, 2);
-    EXPECT_EQ(restarted->done, 0);
-    EXPECT_TRUE(jobs.failures("job-1", 10).empty());
-
-    JobRow counts = *restarted;
-    counts.done = 3;
-    counts.printed = 3;
-    counts.pages = 3;
-    counts.bytes = 5'000'000'000LL;  // more than 32 bits
-    jobs.finish("job-1", "done", counts);
-    auto done = jobs.find("job-1");
-    EXPECT_EQ(done->state, "done");
-    EXPECT_EQ(done->bytes, 5'000'000'000LL);
-    EXPECT_FALSE(done->finished_at.empty());
-    EXPECT_FALSE(jobs.cancel("job-1")) << "an ended job cannot be cancelled";
-
-    EXPECT_TRUE(jobs.cancel("job-2"));
-    EXPECT_FALSE(jobs.start("job-2")) << "a cancelled job is not started";
-    EXPECT_EQ(jobs.active_count(), 0);
-    EXPECT_FALSE(jobs.find("job-3"));
-}
-
-TEST_P(Registry, ChunksAreClaimedOnceCompletedOnceAndTakenOverAfterTheLease) {
-    auto registry = open();
-    JobStore jobs(registry->database());
-    jobs.create(queued_job("job-c", "{}", 40));
-    ASSERT_TRUE(jobs.start_split("job-c"));
-    const std::string big(3 * 1024 * 1024, '\xAB');  // chunks hold photos: megabytes
-    for (int c = 0; c < 8; ++c) jobs.add_chunk("job-c", c, 1 + 5 * c, 5, c == 0 ? big : "x");
-    jobs.add_chunk("job-c", 0, 1, 5, "again");  // a restarted split keeps what it stored
-    EXPECT_TRUE(jobs.assemblable(1000, 0).empty()) << "not split to the end yet";
-    jobs.split_done("job-c", 8);
-
-    // Four claimers at once (instances' workers): every chunk goes to exactly one.
-    std::mutex mutex;
-    std::vector<std::pair<ChunkClaim, std::string>> claims;  // and who claimed it
-    std::vector<std::thread> claimers;
-    for (int t = 0; t < 4; ++t) {
-        claimers.emplace_back([&, t] {
-            while (auto claim = jobs.claim_chunk("instance-" + std::to_string(t), 1000, 60)) {
-                std::lock_guard lock(mutex);
-                claims.emplace_back(*claim, "instance-" + std::to_string(t));
-            }
-        });
-    }
-    for (auto& t : claimers) t.join();
-    ASSERT_EQ(claims.size(), 8U);
-    std::set<std::int64_t> chunks;
-    for (const auto& [c, owner] : claims) chunks.insert(c.chunk);
-    EXPECT_EQ(chunks.size(), 8U);
-    for (const auto& [c, owner] : claims) {
-        if (c.chunk == 0) {
-            EXPECT_TRUE(c.input == big);
-        }
-        EXPECT_EQ(c.first_record, 1 + 5 * c.chunk);
-    }
-    EXPECT_FALSE(jobs.claim_chunk("instance-9", 1030, 60)) << "claims are leased for 60 s";
-
-    // Chunk 3's claimer goes quiet; after the lease another instance takes it over, and
-    // the first one's late completion is refused.
-    for (const auto& [c, owner] : claims) {
-        if (c.chunk != 3) {
-            EXPECT_TRUE(jobs.renew_chunk("job-c", c.chunk, owner, 1050));
-        }
-    }
-    const auto taken = jobs.claim_chunk("instance-9", 1061, 60);
-    ASSERT_TRUE(taken);
-    EXPECT_EQ(taken->chunk, 3);
-    EXPECT_EQ(taken->attempts, 2);
-    std::string stale_owner;
-    for (const auto& [c, owner] : claims) {
-        if (c.chunk == 3) stale_owner = owner;
-    }
-    ChunkResult result;
-    result.printed = 4;
-    result.refused = 1;
-    result.pages = 4;
-    result.output = std::string(2 * 1024 * 1024, '\x01');
-    result.manifest = "manifest";
-    result.failures = {{5 * taken->chunk + 2, 0, R"([{"pointer":"/a"}])"}};
-    EXPECT_FALSE(jobs.renew_chunk("job-c", 3, stale_owner, 1062)) << "the claim moved on";
-    EXPECT_FALSE(jobs.complete_chunk("job-c", 3, stale_owner, result, 1062));
-    EXPECT_TRUE(jobs.complete_chunk("job-c", taken->chunk, "instance-9", result, 1062));
-    EXPECT_FALSE(jobs.complete_chunk("job-c", taken->chunk, "instance-9", result, 1063))
-        << "a chunk completes once";
-
-    // The others complete with their claimers; the counts add up once per chunk.
-    for (const auto& [c, owner] : claims) {
-        if (c.chunk == 3) continue;
-        ChunkResult r;
-        r.printed = 5;
-        r.pages = 5;
-        r.output = "part " + std::to_string(c.chunk);
-        r.manifest = "m";
-        EXPECT_TRUE(jobs.complete_chunk("job-c", c.chunk, owner, r, 1065));
-    }
-    auto job = jobs.find("job-c");
-    EXPECT_EQ(job->done, 40);
-    EXPECT_EQ(job->printed, 39);
-    EXPECT_EQ(job->refused, 1);
-    EXPECT_EQ(job->chunks, 8);
-    EXPECT_EQ(jobs.failures("job-c", 10).size(), 1U);
-    EXPECT_EQ(jobs.chunk_output("job-c", taken->chunk)->output, result.output);
-    EXPECT_EQ(jobs.chunk_output("job-c", 7)->output, "part 7");
-
-    EXPECT_TRUE(jobs.assemblable(1065, 30).empty()) << "its assembler may still be at work";
-    EXPECT_EQ(jobs.assemblable(1200, 30), (std::vector<std::string>{"job-c"}));
-    JobRow counts = *job;
-    counts.pages = 39;
-    counts.bytes = 1234;
-    EXPECT_TRUE(jobs.complete("job-c", counts));
-    EXPECT_FALSE(jobs.complete("job-c", counts)) << "done once";
-    EXPECT_EQ(jobs.find("job-c")->state, "done");
-    EXPECT_TRUE(jobs.assemblable(1200, 0).empty());
-}
-
-TEST_P(Registry, TheSharedClockIsTheDatabasesAndNearOurs) {
-    auto registry = open();
-    JobStore jobs(registry->database());
-    const auto ours = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-    EXPECT_NEAR(static_cast<double>(jobs.clock()), static_cast<double>(ours), 5);
-}
-
-TEST_P(Registry, ReleasedAndCancelledChunks) {
-    auto registry = open();
-    JobStore jobs(registry->database());
-    for (const char* id : {"job-a", "job-b"}) {
-        jobs.create(queued_job(id, "{}", 1));
-        ASSERT_TRUE(jobs.start_split(id));
-        jobs.add_chunk(id, 0, 1, 1, "r");
-        jobs.split_done(id, 1);
-    }
-    const auto first = jobs.claim_chunk("me", 100, 60);
-    ASSERT_TRUE(first);
-    EXPECT_EQ(first->job_id, "job-a") << "oldest job first";
-    jobs.release_chunks("me");  // a restart gives back what it held
-    const auto again = jobs.claim_chunk("other", 101, 60);
-    ASSERT_TRUE(again);
-    EXPECT_EQ(again->job_id, "job-a");
-    ChunkResult nothing;  // every record refused: an empty part
-    nothing.refused = 1;
-    ASSERT_TRUE(jobs.complete_chunk("job-a", 0, "other", nothing, 101));
-    ASSERT_TRUE(jobs.chunk_output("job-a", 0));
-    EXPECT_EQ(jobs.chunk_output("job-a", 0)->output, "");
-    EXPECT_TRUE(jobs.cancel("job-b"));
-    EXPECT_FALSE(jobs.claim_chunk("other", 102, 60)) << "a cancelled job's chunks are gone";
 }
 
 TEST_P(Registry, TheAuditLogSaysWhoDidWhatAndWhen) {

@@ -27,6 +27,10 @@ namespace examdocs::bulk {
 
 enum class OutputKind { merged_pdf, zip };
 
+// A whole file, or a part of one, to be joined with the parts before and after it by
+// PartAssembler (the chunks of a job shared by several instances).
+enum class OutputScope { whole_file, part };
+
 struct PrintOptions {
     OutputKind output = OutputKind::merged_pdf;
     renderers::SheetOptions sheets;  // merged PDF only
@@ -36,11 +40,9 @@ struct PrintOptions {
     std::string document_id;                    // merged PDF's /ID; empty: random
     std::string title;                          // merged PDF's title; empty: the layout's
     const std::atomic<bool>* cancel = nullptr;  // checked between batches
-    // Write a part of the output, to be joined with the parts before and after it by
-    // PartAssembler (the chunks of a job shared by several instances): the part's bytes go
-    // to `out` and its manifest to PrintSummary::part_manifest. now/document_id/title are
-    // then the assembler's to set.
-    bool part = false;
+    // With OutputScope::part the part's bytes go to `out` and its manifest to
+    // PrintSummary::part_manifest; now/document_id/title are then the assembler's to set.
+    OutputScope scope = OutputScope::whole_file;
     // Run on a worker thread for each readable record before it is composed: returns the
     // data to print (e.g. a certificate issued through the registry from the record), or
     // puts field errors in `errors` to refuse the record. Must be thread-safe.
@@ -69,7 +71,7 @@ struct PrintSummary {
     std::uint64_t bytes = 0;
     double seconds = 0;
     bool cancelled = false;
-    std::string part_manifest;  // PrintOptions::part only
+    std::string part_manifest;  // OutputScope::part only
 };
 
 struct PrintCallbacks {
@@ -81,7 +83,7 @@ PrintSummary print_records(RecordReader& records, const renderers::Layout& layou
                            std::ostream& out, const PrintOptions& options,
                            const PrintCallbacks& callbacks = {});
 
-// Joins parts written by print_records (PrintOptions::part) into the output one run over
+// Joins parts written by print_records (OutputScope::part) into the output one run over
 // all their records would have made: for a merged PDF the objects are renumbered and the
 // fonts written once for the whole file; for a ZIP the entries are copied, names made
 // unique across parts. Parts go in one at a time, in record order. With n-up sheets every

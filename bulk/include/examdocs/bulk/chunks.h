@@ -1,6 +1,6 @@
 #pragma once
 // The records of a job split into chunks, so that instances sharing the job can each print
-// some (see registry/job_store.h). A chunk starts with a mark line saying what it holds and
+// some (see jobs/job_store.h). A chunk starts with a mark line saying what it holds and
 // where it sits in the input, so that its records are numbered and lined as in one run over
 // the whole input; the job's defaults are merged in when the chunk is read. A chunk then
 // prints on any instance exactly as in one run.

@@ -2,7 +2,8 @@
 // The image gate's pixels seen by OpenCV, both ways, without copying: the adapter at the
 // edge (as zxing-cpp keeps its OpenCV adapter outside its core). Header-only, so that
 // images/ itself never links OpenCV; include it only in modules that do (renderers,
-// validators). A Mat made by as_mat borrows the Pixels' bytes: the Pixels must outlive it.
+// photos, certificates). A Mat made by as_mat borrows the Pixels' bytes: the Pixels must outlive
+// it.
 #include <opencv2/core.hpp>
 
 #include "examdocs/images/pixels.h"

@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/layout_catalog.h"
 #include "examdocs/service/access_control.h"
@@ -25,12 +26,15 @@
 #include "examdocs/service/log.h"
 #include "examdocs/service/metrics.h"
 #include "examdocs/service/router.h"
-#include "examdocs/validators/photo_profile.h"
+
+namespace examdocs::jobs {
+class JobQueue;
+class JobListener;
+}  // namespace examdocs::jobs
 
 namespace examdocs::service {
 
 class HttpFront;
-class JobRunner;
 
 // Why start() could not start, for `examdocs serve` to choose its exit status:
 // registry_refused when the registry is damaged, cannot be made durable, or is not the
@@ -62,12 +66,12 @@ class Service {
     // Null until start() has opened it (or when it could not be opened: see /health).
     registry::CertificateRegistry* registry() { return registry_.get(); }
     // Null until start() has opened the registry database.
-    JobRunner* jobs() { return jobs_.get(); }
+    jobs::JobQueue* jobs() { return jobs_.get(); }
     // This instance's name among those sharing bulk jobs; empty before start().
     std::string job_instance() const;
     const Authorizer& authorizer() const { return authorizer_; }
     RateLimiter& public_rate_limiter() { return public_rate_limiter_; }
-    const std::map<std::string, validators::PhotoProfile, std::less<>>& photo_profiles() const {
+    const std::map<std::string, photos::PhotoProfile, std::less<>>& photo_profiles() const {
         return photo_profiles_;
     }
     const Settings& settings() const { return settings_; }
@@ -103,8 +107,10 @@ class Service {
     Authorizer authorizer_;
     RateLimiter public_rate_limiter_;
     std::unique_ptr<registry::CertificateRegistry> registry_;
-    std::unique_ptr<JobRunner> jobs_;
-    std::map<std::string, validators::PhotoProfile, std::less<>> photo_profiles_;
+    std::map<std::string, photos::PhotoProfile, std::less<>> photo_profiles_;
+    // The queue reports to the listener (log and metrics): declared first, it outlives it.
+    std::unique_ptr<jobs::JobListener> job_listener_;
+    std::unique_ptr<jobs::JobQueue> jobs_;
     Router router_;
     Health health_;
     Metrics metrics_;

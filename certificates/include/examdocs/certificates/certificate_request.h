@@ -1,0 +1,45 @@
+#pragma once
+// A certificate request body (untrusted JSON, already
+// parsed) as a draft, every field problem at once in `errors`; and a registry row as the
+// data of the certificate layout. Used by POST /v1/certificates, GET …/pdf and bulk jobs
+// that issue. certificate_from_request has a fuzz target.
+#include <Poco/JSON/Object.h>
+
+#include <Poco/URI.h>
+
+#include <string>
+#include <vector>
+
+#include "examdocs/core/problem.h"
+#include "examdocs/photos/photo_check.h"
+#include "examdocs/photos/photo_profile.h"
+#include "examdocs/registry/certificate.h"
+
+namespace examdocs::certificates {
+
+// The fields only (no photo).
+registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& body,
+                                               std::vector<FieldError>& errors);
+// The fields and the photo, normalised to `profile` (a photo that cannot be fixed is an
+// error at /holder/photo).
+registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
+                                        const photos::PhotoProfile& profile,
+                                        std::vector<FieldError>& errors);
+// What the certificate's QR holds (see docs/certificates.md).
+// Whether `link` is under one of our verification pages: the scheme, host (any case) and
+// port of `public_base_url` or one of `other_base_urls`, and a path below its /verify/.
+// A genuine code copied under a look-alike host must not lend that site our word.
+bool is_verification_link(const Poco::URI& link, const std::string& public_base_url,
+                          const std::vector<std::string>& other_base_urls);
+
+// The field error of a request that names an issuer other than `issuer_name` (the
+// registry's IssueOutcome::other_issuer).
+FieldError other_issuer_error(const std::string& issuer_name);
+
+std::string certificate_verification_url(const std::string& public_base_url,
+                                         const registry::Certificate& c);
+// The certificate layout's data for a registry row.
+Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c,
+                                                  const std::string& public_base_url);
+
+}  // namespace examdocs::certificates

@@ -1,0 +1,187 @@
+#include "examdocs/certificates/certificate_request.h"
+
+#include <Poco/String.h>
+
+#include "examdocs/core/base64.h"
+#include "examdocs/core/field_rules.h"
+#include "examdocs/core/id_number.h"
+
+namespace examdocs::certificates {
+
+namespace {
+
+using Poco::JSON::Object;
+
+// The string at `key`, or "" when `o` is null, lacks it, or holds something else there.
+std::string text_at(const Object::Ptr& o, const std::string& key) {
+    return o && o->has(key) && o->get(key).isString() ? o->getValue<std::string>(key)
+                                                      : std::string();
+}
+
+}  // namespace
+
+registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& body,
+                                               std::vector<FieldError>& errors) {
+    registry::Certificate c;
+    auto holder = body->getObject("holder");
+    auto occupation = body->getObject("occupation");
+    auto issuer = body->getObject("issuer");
+    c.number = text_at(body, "number");
+    c.holder_name = text_at(holder, "name");
+    c.id_number = text_at(holder, "idNumber");
+    c.occupation_code = text_at(occupation, "code");
+    c.occupation_name = text_at(occupation, "name");
+    c.job = text_at(occupation, "job");
+    c.issuer = text_at(issuer, "name");
+    c.issue_date = text_at(body, "issueDate");
+    c.expiry_date = text_at(body, "expiryDate");
+    c.level = 0;  // not a whole number 1–5: refused below
+    if (body->has("level") && body->get("level").isInteger()) {
+        // Any JSON integer, however large (found by fuzzing: 411111111111111 threw).
+        try {
+            const auto level = body->get("level").convert<Poco::Int64>();
+            if (level >= 1 && level <= 5) c.level = static_cast<int>(level);
+        } catch (const Poco::Exception&) {
+        }
+    }
+    auto require = [&](const std::string& pointer, const std::string& value, const char* label) {
+        if (value.empty())
+            errors.push_back({pointer, "required", std::string(label) + "必须填写 / Required."});
+    };
+    require("/holder/name", c.holder_name, "姓名");
+    require("/holder/idNumber", c.id_number, "证件号码");
+    require("/occupation/name", c.occupation_name, "职业");
+    // The issuer is the service's (issuer.name): the registry fills it in when it is left
+    // out and refuses another one.
+    require("/issueDate", c.issue_date, "发证日期");
+    // A resident ID (the default) and a residence permit are checked whatever the request
+    // says of its type; only documents without a checkable number format skip it.
+    if (!c.id_number.empty()) {
+        auto check = check_id_number_of_type(text_at(holder, "idType"), c.id_number, today_utc());
+        if (check.problem) {
+            errors.push_back({"/holder/idNumber", check.problem->code, check.problem->message});
+        } else if (check.id) {
+            c.id_number = check.id->normalized;
+        }
+    }
+    if (c.level < 1 || c.level > 5) {
+        errors.push_back(
+            {"/level", "out-of-range", "等级应为1–5 / The level is 1 (高级技师) to 5 (初级工)."});
+    }
+    if (!c.issue_date.empty() && !is_calendar_date(c.issue_date)) {
+        errors.push_back({"/issueDate", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
+    }
+    if (!c.expiry_date.empty() && !is_calendar_date(c.expiry_date)) {
+        errors.push_back({"/expiryDate", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
+    }
+    // ISO dates compare as text. A certificate that expires before it is issued, or one
+    // dated in the future, would verify as valid when it should not (a day of slack for
+    // an issuer whose day starts before UTC's).
+    const bool dates_valid = is_calendar_date(c.issue_date);
+    if (dates_valid && is_calendar_date(c.expiry_date) && c.expiry_date < c.issue_date) {
+        errors.push_back(
+            {"/expiryDate", "before-issue",
+             "有效期截止日期早于发证日期 / The expiry date is before the issue date (" +
+                 c.issue_date + ")."});
+    }
+    if (dates_valid && c.issue_date > utc_date_in_days(1)) {
+        errors.push_back({"/issueDate", "future",
+                          "发证日期不能晚于今天 / The issue date is in the future (today is " +
+                              today_utc() + " UTC)."});
+    }
+    if (!c.number.empty()) {
+        const bool ok = c.number.size() == 22 && c.number[0] >= 'A' && c.number[0] <= 'Z' &&
+                        c.number.find_first_not_of("0123456789", 1) == std::string::npos;
+        if (!ok)
+            errors.push_back(
+                {"/number", "pattern",
+                 "证书编号应为1个大写字母加21位数字 / A capital letter and 21 digits."});
+    }
+    for (const auto& [pointer, value, limit] : {std::tuple{"/holder/name", &c.holder_name, 30},
+                                                {"/occupation/name", &c.occupation_name, 30},
+                                                {"/occupation/job", &c.job, 30},
+                                                {"/issuer/name", &c.issuer, 40}}) {
+        if (utf8_length(*value) > static_cast<std::size_t>(limit) || !is_valid_utf8(*value)) {
+            errors.push_back({pointer, "too-long",
+                              "内容过长 / At most " + std::to_string(limit) + " characters."});
+        }
+    }
+    return c;
+}
+
+registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
+                                        const photos::PhotoProfile& profile,
+                                        std::vector<FieldError>& errors) {
+    registry::Certificate c = certificate_from_request(body, errors);
+    const std::string photo = text_at(body->getObject("holder"), "photo");
+    if (!photo.empty() && errors.empty()) {
+        // Not base64 at all reads as no image, which normalisation refuses.
+        const std::string bytes = base64_decode(photo).value_or("");
+        auto normalized =
+            photos::normalize_photo(std::as_bytes(std::span(bytes.data(), bytes.size())), profile);
+        if (normalized.jpeg.empty()) {
+            errors.push_back({"/holder/photo", normalized.problem_code, normalized.problem_detail});
+        } else {
+            c.photo_jpeg = std::move(normalized.jpeg);
+        }
+    }
+    return c;
+}
+
+bool is_verification_link(const Poco::URI& link, const std::string& public_base_url,
+                          const std::vector<std::string>& other_base_urls) {
+    std::vector<std::string> base_urls = other_base_urls;
+    base_urls.push_back(public_base_url);
+    for (const auto& base_text : base_urls) {
+        const Poco::URI base(base_text);
+        if (link.getScheme() == base.getScheme() &&
+            Poco::icompare(link.getHost(), base.getHost()) == 0 &&
+            link.getPort() == base.getPort() &&
+            link.getPath().rfind(base.getPath() + "/verify/", 0) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+FieldError other_issuer_error(const std::string& issuer_name) {
+    return {"/issuer/name", "other-issuer",
+            "本服务只为“" + issuer_name + "”发证，请不填或填写此名称 / This service issues for " +
+                issuer_name + " only: leave the issuer out or send this name."};
+}
+
+std::string certificate_verification_url(const std::string& public_base_url,
+                                         const registry::Certificate& c) {
+    return public_base_url + "/verify/" + c.number + "?c=" + c.verification_code +
+           "&k=" + c.key_id + "&s=" + c.signature;
+}
+
+Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c,
+                                                  const std::string& public_base_url) {
+    Object::Ptr data = new Object;
+    Object::Ptr number = new Object;
+    number->set("number", c.number);
+    data->set("certificate", number);
+    Object::Ptr holder = new Object;
+    holder->set("name", c.holder_name);
+    holder->set("idNumber", c.id_number);
+    if (!c.photo_jpeg.empty()) holder->set("photo", base64_encode(c.photo_jpeg));
+    data->set("holder", holder);
+    Object::Ptr occupation = new Object;
+    occupation->set("code", c.occupation_code);
+    occupation->set("name", c.occupation_name);
+    occupation->set("job", c.job);
+    data->set("occupation", occupation);
+    data->set("level", c.level);
+    Object::Ptr issuer = new Object;
+    issuer->set("name", c.issuer);
+    data->set("issuer", issuer);
+    data->set("issueDate", c.issue_date);
+    if (!c.expiry_date.empty()) data->set("expiryDate", c.expiry_date);
+    data->set("verificationCode", c.verification_code);
+    data->set("lookupUrl", public_base_url + "/verify");
+    data->set("verificationUrl", certificate_verification_url(public_base_url, c));
+    return data;
+}
+
+}  // namespace examdocs::certificates

@@ -1,0 +1,102 @@
+#include "examdocs/jobs/job_options.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <array>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+namespace examdocs::jobs {
+
+namespace {
+
+constexpr std::array<std::pair<JobState, std::string_view>, 5> kStates{{
+    {JobState::queued, "queued"},
+    {JobState::running, "running"},
+    {JobState::done, "done"},
+    {JobState::failed, "failed"},
+    {JobState::cancelled, "cancelled"},
+}};
+
+constexpr std::array<std::pair<bulk::InputFormat, std::string_view>, 3> kFormats{{
+    {bulk::InputFormat::csv, "csv"},
+    {bulk::InputFormat::ndjson, "ndjson"},
+    {bulk::InputFormat::json_array, "json"},
+}};
+
+std::int64_t epoch_seconds(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string_view to_string(JobState state) {
+    for (const auto& [s, name] : kStates) {
+        if (s == state) return name;
+    }
+    return "unknown";
+}
+
+std::optional<JobState> job_state_named(std::string_view name) {
+    for (const auto& [s, n] : kStates) {
+        if (n == name) return s;
+    }
+    return std::nullopt;
+}
+
+std::string to_json(const JobOptions& options) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    std::string_view format = "ndjson";
+    for (const auto& [f, name] : kFormats) {
+        if (options.format && f == *options.format) format = name;
+    }
+    o.set("format", std::string(format));
+    o.set("output", options.output == bulk::OutputKind::zip ? "zip" : "pdf");
+    o.set("nup", options.pages_per_sheet);
+    o.set("cutMarks", options.cut_marks);
+    o.set("hasDefaults", options.has_defaults);
+    if (options.issue) o.set("issue", true);
+    if (!options.callback_url.empty()) o.set("callbackUrl", options.callback_url);
+    o.set("submittedBy", options.submitted_by);
+    if (options.chunk_records > 0) {
+        o.set("chunkRecords", options.chunk_records);
+        if (!options.defaults.isEmpty()) o.set("defaults", options.defaults);
+    }
+    o.set("createdAt", static_cast<Poco::Int64>(epoch_seconds(options.created_at)));
+    std::ostringstream text;
+    o.stringify(text);
+    return text.str();
+}
+
+JobOptions job_options_from_json(const std::string& text) {
+    Poco::JSON::Parser parser;
+    const Poco::Dynamic::Var parsed = parser.parse(text);
+    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
+        throw std::runtime_error("a job's options are not a JSON object");
+    }
+    const auto o = parsed.extract<Poco::JSON::Object::Ptr>();
+    JobOptions options;
+    const auto format = o->optValue<std::string>("format", "");
+    options.format = std::nullopt;
+    for (const auto& [f, name] : kFormats) {
+        if (name == format) options.format = f;
+    }
+    options.output = o->optValue<std::string>("output", "pdf") == "zip"
+                         ? bulk::OutputKind::zip
+                         : bulk::OutputKind::merged_pdf;
+    options.pages_per_sheet = o->optValue<int>("nup", 1);
+    options.cut_marks = o->optValue<bool>("cutMarks", true);
+    options.has_defaults = o->optValue<bool>("hasDefaults", false);
+    if (o->has("defaults")) options.defaults = o->get("defaults");
+    options.issue = o->optValue<bool>("issue", false);
+    options.callback_url = o->optValue<std::string>("callbackUrl", "");
+    options.submitted_by = o->optValue<std::string>("submittedBy", "");
+    options.chunk_records = o->optValue<int>("chunkRecords", 0);
+    options.created_at = std::chrono::system_clock::time_point(
+        std::chrono::seconds(o->optValue<Poco::Int64>("createdAt", 0)));
+    return options;
+}
+
+}  // namespace examdocs::jobs

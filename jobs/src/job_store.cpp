@@ -1,0 +1,433 @@
+#include "examdocs/jobs/job_store.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+
+#include <stdexcept>
+
+using namespace Poco::Data::Keywords;
+
+namespace examdocs::jobs {
+
+using registry::Dialect;
+using registry::TransactionLock;
+using registry::WriteTransaction;
+
+namespace {
+
+std::string now_iso() {
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FORMAT);
+}
+
+}  // namespace
+
+void JobStore::create(const JobRow& job) {
+    Poco::Data::Session s = database_->session();
+    JobRow j = job;
+    j.created_at = now_iso();
+    std::string state(to_string(j.state)), options = to_json(j.options);
+    s << database_->sql(
+        "INSERT INTO jobs (id, layout, state, options, total, done, printed, refused, pages,"
+        " bytes, error, attempts, created_at, started_at, finished_at, callback)"
+        " VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0, '', 0, ?, '', '', ?)"),
+        use(j.id), use(j.layout), use(state), use(options), use(j.total), use(j.created_at),
+        use(j.callback), now;
+}
+
+std::optional<JobRow> JobStore::find(const std::string& id) {
+    Poco::Data::Session s = database_->session();
+    JobRow j;
+    std::string key = id, state, options;
+    Poco::Data::Statement st(s);
+    st << database_->sql(
+        "SELECT id, layout, state, options, total, done, printed, refused, pages, bytes, error,"
+        " attempts, created_at, started_at, finished_at, chunks, callback, callback_attempts"
+        " FROM jobs WHERE id = ?"),
+        into(j.id), into(j.layout), into(state), into(options), into(j.total), into(j.done),
+        into(j.printed), into(j.refused), into(j.pages), into(j.bytes), into(j.error),
+        into(j.attempts), into(j.created_at), into(j.started_at), into(j.finished_at),
+        into(j.chunks), into(j.callback), into(j.callback_attempts), use(key), limit(1);
+    if (st.execute() == 0) return std::nullopt;
+    const auto known = job_state_named(state);
+    if (!known) throw std::runtime_error("job " + id + " is in an unknown state: " + state);
+    j.state = *known;
+    j.options = job_options_from_json(options);
+    return j;
+}
+
+bool JobStore::start(const std::string& id) {
+    Poco::Data::Session s = database_->session();
+    WriteTransaction tx(*database_, s);
+    std::string key = id;
+    std::string started = now_iso();
+    Poco::Data::Statement update(s);
+    update << database_->sql(
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?,"
+        " done = 0, printed = 0, refused = 0 WHERE id = ? AND state IN ('queued', 'running')"),
+        use(started), use(key);
+    const std::size_t changed = update.execute();
+    if (changed == 0) return false;
+    s << database_->sql("DELETE FROM job_failures WHERE job_id = ?"), use(key), now;
+    tx.commit();
+    return true;
+}
+
+// A record refused again (its chunk or the job ran again) keeps one row: the latest.
+void JobStore::add_failures(Poco::Data::Session& s, const std::string& id,
+                            const std::vector<JobFailureRow>& failures) {
+    std::string key = id;
+    for (const auto& f : failures) {
+        std::int64_t record = f.record, line = f.line;
+        std::string errors = f.errors;
+        s << database_->sql(
+            "INSERT INTO job_failures (job_id, record, line, errors) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (job_id, record) DO UPDATE SET line = excluded.line,"
+            " errors = excluded.errors"),
+            use(key), use(record), use(line), use(errors), now;
+    }
+}
+
+std::int64_t JobStore::clock() {
+    Poco::Data::Session s = database_->session();
+    std::int64_t seconds = 0;
+    s << (database_->dialect() == Dialect::postgresql
+              ? "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT)"
+              : "SELECT CAST(strftime('%s', 'now') AS INTEGER)"),
+        into(seconds), now;
+    return seconds;
+}
+
+void JobStore::delete_chunks(Poco::Data::Session& s, const std::string& id) {
+    for (const char* table : {"job_chunks", "job_chunk_inputs", "job_chunk_parts"}) {
+        std::string key = id;
+        s << database_->sql(std::string("DELETE FROM ") + table + " WHERE job_id = ?"), use(key),
+            now;
+    }
+}
+
+bool JobStore::start_split(const std::string& id) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id, started = now_iso();
+    Poco::Data::Statement update(s);
+    update << database_->sql(
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1,"
+        " started_at = CASE WHEN started_at = '' THEN ? ELSE started_at END"
+        " WHERE id = ? AND state IN ('queued', 'running')"),
+        use(started), use(key);
+    return update.execute() > 0;
+}
+
+void JobStore::add_chunk(const std::string& id, std::int64_t chunk, std::int64_t first_record,
+                         std::int64_t records, const std::string& input) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id;
+    std::int64_t number = chunk, first = first_record, count = records;
+    Poco::Data::BLOB bytes(reinterpret_cast<const unsigned char*>(input.data()), input.size());
+    WriteTransaction tx(*database_, s);
+    Poco::Data::Statement insert(s);
+    insert << database_->sql(
+        "INSERT INTO job_chunks (job_id, chunk, first_record, records, state, claimed_by,"
+        " claimed_at, attempts, printed, refused, pages, finished_at)"
+        " VALUES (?, ?, ?, ?, 'queued', '', 0, 0, 0, 0, 0, 0)"
+        " ON CONFLICT (job_id, chunk) DO NOTHING"),
+        use(key), use(number), use(first), use(count);
+    if (insert.execute() == 0) return;  // stored before a restart, perhaps printed since
+    s << database_->sql("INSERT INTO job_chunk_inputs (job_id, chunk, input) VALUES (?, ?, ?)"),
+        use(key), use(number), use(bytes), now;
+    tx.commit();
+}
+
+void JobStore::split_done(const std::string& id, std::int64_t chunks) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id;
+    std::int64_t count = chunks;
+    s << database_->sql("UPDATE jobs SET chunks = ? WHERE id = ?"), use(count), use(key), now;
+}
+
+std::optional<ChunkClaim> JobStore::claim_chunk(const std::string& instance, std::int64_t now_s,
+                                                std::int64_t lease_seconds) {
+    Poco::Data::Session s = database_->session();
+    // Only the chosen row is locked: instances claiming at once skip each other's rows
+    // instead of waiting (SQLite has one writer at a time and no row locks to skip).
+    WriteTransaction tx(*database_, s, TransactionLock::rows);
+    const bool postgresql = database_->dialect() == Dialect::postgresql;
+    ChunkClaim claim;
+    std::int64_t expired = now_s - lease_seconds;
+    Poco::Data::Statement pick(s);
+    pick << database_->sql(
+        std::string("SELECT c.job_id, c.chunk FROM job_chunks c JOIN jobs j ON j.id = c.job_id"
+                    " WHERE j.state = 'running' AND (c.state = 'queued' OR"
+                    " (c.state = 'running' AND c.claimed_at < ?))"
+                    " ORDER BY j.created_at, c.job_id, c.chunk LIMIT 1") +
+        (postgresql ? " FOR UPDATE OF c SKIP LOCKED" : "")),
+        into(claim.job_id), into(claim.chunk), use(expired);
+    if (pick.execute() == 0) return std::nullopt;
+    std::string owner = instance;
+    std::int64_t at = now_s;
+    s << database_->sql(
+        "UPDATE job_chunks SET state = 'running', claimed_by = ?, claimed_at = ?,"
+        " attempts = attempts + 1 WHERE job_id = ? AND chunk = ?"),
+        use(owner), use(at), use(claim.job_id), use(claim.chunk), now;
+    s << database_->sql(
+        "SELECT first_record, records, attempts FROM job_chunks WHERE job_id = ? AND chunk = ?"),
+        into(claim.first_record), into(claim.records), into(claim.attempts), use(claim.job_id),
+        use(claim.chunk), now;
+    tx.commit();
+    Poco::Data::BLOB input;
+    s << database_->sql("SELECT input FROM job_chunk_inputs WHERE job_id = ? AND chunk = ?"),
+        into(input), use(claim.job_id), use(claim.chunk), now;
+    claim.input.assign(reinterpret_cast<const char*>(input.rawContent()), input.size());
+    return claim;
+}
+
+bool JobStore::renew_chunk(const std::string& id, std::int64_t chunk, const std::string& instance,
+                           std::int64_t now_s) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id, owner = instance;
+    std::int64_t number = chunk, at = now_s;
+    Poco::Data::Statement update(s);
+    update << database_->sql(
+        "UPDATE job_chunks SET claimed_at = ? WHERE job_id = ? AND chunk = ?"
+        " AND state = 'running' AND claimed_by = ?"),
+        use(at), use(key), use(number), use(owner);
+    return update.execute() > 0;
+}
+
+bool JobStore::complete_chunk(const std::string& id, std::int64_t chunk,
+                              const std::string& instance, const ChunkResult& result,
+                              std::int64_t now_s) {
+    Poco::Data::Session s = database_->session();
+    WriteTransaction tx(*database_, s);
+    std::string key = id, owner = instance, manifest = result.manifest;
+    std::int64_t number = chunk, printed = result.printed, refused = result.refused,
+                 pages = result.pages, at = now_s;
+    Poco::Data::BLOB output(reinterpret_cast<const unsigned char*>(result.output.data()),
+                            result.output.size());
+    Poco::Data::Statement update(s);
+    update << database_->sql(
+        "UPDATE job_chunks SET state = 'done', printed = ?, refused = ?, pages = ?,"
+        " finished_at = ? WHERE job_id = ? AND chunk = ? AND state = 'running'"
+        " AND claimed_by = ?"),
+        use(printed), use(refused), use(pages), use(at), use(key), use(number), use(owner);
+    if (update.execute() == 0) return false;
+    s << database_->sql(
+        "INSERT INTO job_chunk_parts (job_id, chunk, output, manifest) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (job_id, chunk) DO UPDATE SET output = excluded.output,"
+        " manifest = excluded.manifest"),
+        use(key), use(number), use(output), use(manifest), now;
+    // The records are not needed once printed.
+    s << database_->sql("DELETE FROM job_chunk_inputs WHERE job_id = ? AND chunk = ?"), use(key),
+        use(number), now;
+    std::int64_t records = 0;
+    s << database_->sql("SELECT records FROM job_chunks WHERE job_id = ? AND chunk = ?"),
+        into(records), use(key), use(number), now;
+    s << database_->sql(
+        "UPDATE jobs SET done = done + ?, printed = printed + ?, refused = refused + ?"
+        " WHERE id = ?"),
+        use(records), use(printed), use(refused), use(key), now;
+    add_failures(s, key, result.failures);
+    tx.commit();
+    return true;
+}
+
+void JobStore::release_chunks(const std::string& instance) {
+    Poco::Data::Session s = database_->session();
+    std::string owner = instance;
+    s << database_->sql(
+        "UPDATE job_chunks SET state = 'queued', claimed_by = ''"
+        " WHERE state = 'running' AND claimed_by = ?"),
+        use(owner), now;
+}
+
+std::vector<std::string> JobStore::assemblable(std::int64_t now_s, std::int64_t quiet_seconds) {
+    Poco::Data::Session s = database_->session();
+    std::vector<std::string> ids;
+    std::int64_t before = now_s - quiet_seconds;
+    s << database_->sql(
+        "SELECT j.id FROM jobs j WHERE j.state = 'running' AND j.chunks >= 0"
+        " AND j.chunks = (SELECT COUNT(*) FROM job_chunks c WHERE c.job_id = j.id"
+        " AND c.state = 'done')"
+        " AND NOT EXISTS (SELECT 1 FROM job_chunks c WHERE c.job_id = j.id"
+        " AND c.finished_at > ?) ORDER BY j.created_at, j.id"),
+        into(ids), use(before), now;
+    return ids;
+}
+
+std::optional<ChunkOutput> JobStore::chunk_output(const std::string& id, std::int64_t chunk) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id;
+    std::int64_t number = chunk;
+    Poco::Data::BLOB output;
+    ChunkOutput out;
+    Poco::Data::Statement st(s);
+    st << database_->sql(
+        "SELECT p.output, p.manifest, c.pages FROM job_chunk_parts p JOIN job_chunks c"
+        " ON c.job_id = p.job_id AND c.chunk = p.chunk"
+        " WHERE p.job_id = ? AND p.chunk = ? AND c.state = 'done'"),
+        into(output), into(out.manifest), into(out.pages), use(key), use(number), limit(1);
+    if (st.execute() == 0) return std::nullopt;
+    out.output.assign(reinterpret_cast<const char*>(output.rawContent()), output.size());
+    return out;
+}
+
+bool JobStore::complete(const std::string& id, const JobRow& counts) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id, finished = now_iso();
+    std::int64_t pages = counts.pages, bytes = counts.bytes;
+    Poco::Data::Statement update(s);
+    update << database_->sql(
+        "UPDATE jobs SET state = 'done', pages = ?, bytes = ?, finished_at = ?"
+        " WHERE id = ? AND state = 'running'"),
+        use(pages), use(bytes), use(finished), use(key);
+    return update.execute() > 0;
+}
+
+std::optional<std::pair<std::string, int>> JobStore::claim_callback(std::int64_t now_s,
+                                                                    std::int64_t lease_seconds) {
+    Poco::Data::Session s = database_->session();
+    WriteTransaction tx(*database_, s, TransactionLock::rows);
+    const bool postgresql = database_->dialect() == Dialect::postgresql;
+    std::string id;
+    std::int64_t due = now_s;
+    Poco::Data::Statement pick(s);
+    pick << database_->sql(
+        std::string("SELECT id FROM jobs WHERE callback = 'waiting'"
+                    " AND state IN ('done', 'failed', 'cancelled') AND callback_due <= ?"
+                    " ORDER BY finished_at, id LIMIT 1") +
+        (postgresql ? " FOR UPDATE SKIP LOCKED" : "")),
+        into(id), use(due);
+    if (pick.execute() == 0) return std::nullopt;
+    std::int64_t until = now_s + lease_seconds;
+    s << database_->sql(
+        "UPDATE jobs SET callback_due = ?, callback_attempts = callback_attempts + 1"
+        " WHERE id = ?"),
+        use(until), use(id), now;
+    int attempts = 0;
+    s << database_->sql("SELECT callback_attempts FROM jobs WHERE id = ?"), into(attempts), use(id),
+        now;
+    tx.commit();
+    return std::make_pair(id, attempts);
+}
+
+void JobStore::callback_sent(const std::string& id, bool delivered, std::int64_t retry_at) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id;
+    std::string state = delivered ? "delivered" : retry_at > 0 ? "waiting" : "undeliverable";
+    std::int64_t due = retry_at;
+    s << database_->sql("UPDATE jobs SET callback = ?, callback_due = ? WHERE id = ?"), use(state),
+        use(due), use(key), now;
+}
+
+std::vector<std::string> JobStore::ended_before(const std::string& cutoff) {
+    Poco::Data::Session s = database_->session();
+    std::vector<std::string> ids;
+    std::string before = cutoff;
+    // The callback is not waiting: a job is kept while its callback may still go out.
+    s << database_->sql(
+        "SELECT id FROM jobs WHERE state IN ('done', 'failed', 'cancelled')"
+        " AND finished_at < ? AND callback <> 'waiting' ORDER BY finished_at, id"),
+        into(ids), use(before), now;
+    return ids;
+}
+
+void JobStore::remove(const std::string& id) {
+    Poco::Data::Session s = database_->session();
+    WriteTransaction tx(*database_, s);
+    delete_chunks(s, id);
+    for (const char* statement :
+         {"DELETE FROM job_failures WHERE job_id = ?", "DELETE FROM jobs WHERE id = ?"}) {
+        std::string key = id;
+        s << database_->sql(statement), use(key), now;
+    }
+    tx.commit();
+}
+
+void JobStore::progress(const std::string& id, std::int64_t done, std::int64_t printed,
+                        std::int64_t refused, const std::vector<JobFailureRow>& new_failures) {
+    Poco::Data::Session s = database_->session();
+    WriteTransaction tx(*database_, s);
+    std::string key = id;
+    s << database_->sql("UPDATE jobs SET done = ?, printed = ?, refused = ? WHERE id = ?"),
+        use(done), use(printed), use(refused), use(key), now;
+    add_failures(s, key, new_failures);
+    tx.commit();
+}
+
+void JobStore::finish(const std::string& id, JobState state, const JobRow& counts,
+                      const std::string& error) {
+    Poco::Data::Session s = database_->session();
+    if (state != JobState::done) {
+        // A job that failed or was cancelled will not be assembled: its chunks go.
+        delete_chunks(s, id);
+    }
+    std::string key = id, new_state(to_string(state)), message = error, finished = now_iso();
+    std::int64_t total = counts.total, done = counts.done, printed = counts.printed,
+                 refused = counts.refused, pages = counts.pages, bytes = counts.bytes;
+    s << database_->sql(
+        "UPDATE jobs SET state = ?, total = ?, done = ?, printed = ?, refused = ?, pages = ?,"
+        " bytes = ?, error = ?, finished_at = ? WHERE id = ?"),
+        use(new_state), use(total), use(done), use(printed), use(refused), use(pages), use(bytes),
+        use(message), use(finished), use(key), now;
+}
+
+bool JobStore::cancel(const std::string& id) {
+    Poco::Data::Session s = database_->session();
+    WriteTransaction tx(*database_, s);
+    std::string key = id, finished = now_iso();
+    Poco::Data::Statement update(s);
+    update << database_->sql(
+        "UPDATE jobs SET state = 'cancelled', finished_at = ?"
+        " WHERE id = ? AND state IN ('queued', 'running')"),
+        use(finished), use(key);
+    if (update.execute() == 0) return false;
+    // Its chunks will not be printed or assembled: their records and parts go.
+    delete_chunks(s, key);
+    tx.commit();
+    return true;
+}
+
+std::vector<JobFailureRow> JobStore::failures(const std::string& id, int limit_rows) {
+    Poco::Data::Session s = database_->session();
+    std::string key = id;
+    std::vector<std::int64_t> records, lines;
+    std::vector<std::string> errors;
+    s << database_->sql(
+        "SELECT record, line, errors FROM job_failures WHERE job_id = ? ORDER BY record LIMIT ?"),
+        into(records), into(lines), into(errors), use(key), use(limit_rows), now;
+    std::vector<JobFailureRow> out;
+    for (std::size_t i = 0; i < records.size(); ++i)
+        out.push_back({records[i], lines[i], errors[i]});
+    return out;
+}
+
+std::vector<std::string> JobStore::unfinished() {
+    Poco::Data::Session s = database_->session();
+    std::vector<std::string> ids;
+    s << database_->sql(
+        "SELECT id FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at, id"),
+        into(ids), now;
+    return ids;
+}
+
+int JobStore::active_count() {
+    Poco::Data::Session s = database_->session();
+    Poco::Int64 count = 0;
+    s << database_->sql("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')"),
+        into(count), now;
+    return static_cast<int>(count);
+}
+
+std::map<std::string, long long> JobStore::count_by_state() {
+    Poco::Data::Session s = database_->session();
+    std::vector<std::string> states;
+    std::vector<Poco::Int64> counts;
+    s << "SELECT state, COUNT(*) FROM jobs GROUP BY state", into(states), into(counts), now;
+    std::map<std::string, long long> by_state;
+    for (std::size_t i = 0; i < states.size() && i < counts.size(); ++i) {
+        by_state[states[i]] = counts[i];
+    }
+    return by_state;
+}
+
+}  // namespace examdocs::jobs

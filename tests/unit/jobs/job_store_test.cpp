@@ -1,0 +1,287 @@
+// Bulk job rows on both databases the registry runs on — a real SQLite file and a real
+// PostgreSQL server this test starts itself: progress, failures, the end of a job,
+// chunks claimed, leased, taken over and completed once; and the job's options and
+// states as they are stored.
+#include "examdocs/jobs/job_store.h"
+
+#include <Poco/File.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/Path.h>
+#include <Poco/TemporaryFile.h>
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "support/postgres_server.h"
+
+namespace {
+
+using namespace examdocs::jobs;
+
+JobOptions pdf_job() {
+    JobOptions options;
+    options.output = examdocs::bulk::OutputKind::merged_pdf;
+    return options;
+}
+
+// A job as POST /v1/jobs stores it: queued, for the admission ticket.
+JobRow queued_job(const std::string& id, const JobOptions& options, std::int64_t total) {
+    JobRow row;
+    row.id = id;
+    row.layout = "admission-ticket";
+    row.state = JobState::queued;
+    row.options = options;
+    row.total = total;
+    return row;
+}
+
+class JobStoreOn : public ::testing::TestWithParam<std::string> {
+  protected:
+    // The database of this test: a SQLite file, or a fresh database on the test server.
+    std::shared_ptr<examdocs::registry::Database> open() {
+        Poco::File(dir_.path()).createDirectories();
+        const std::string url = GetParam() == "sqlite"
+                                    ? Poco::Path(dir_.path(), "registry.sqlite").toString()
+                                    : examdocs::test::PostgresServer::shared().fresh_database(
+                                          GetParam() == "postgresql_url");
+        return std::make_shared<examdocs::registry::Database>(url);
+    }
+    Poco::TemporaryFile dir_;
+};
+
+TEST_P(JobStoreOn, JobRowsRecordProgressFailuresAndTheEnd) {
+    JobStore jobs(open());
+    jobs.create(queued_job("job-1", pdf_job(), 3));
+    jobs.create(queued_job("job-2", pdf_job(), 3));
+    EXPECT_EQ(jobs.active_count(), 2);
+    EXPECT_EQ(jobs.unfinished(), (std::vector<std::string>{"job-1", "job-2"}));
+
+    ASSERT_TRUE(jobs.start("job-1"));
+    jobs.progress("job-1", 2, 1, 1, {{2, 3, R"([{"pointer":"/a"}])"}});
+    jobs.progress("job-1", 3, 2, 1, {{2, 3, R"([{"pointer":"/b"}])"}});  // the same record again
+    auto failures = jobs.failures("job-1", 10);
+    ASSERT_EQ(failures.size(), 1U);
+    EXPECT_EQ(failures[0].errors, R"([{"pointer":"/b"}])");
+
+    // A second start (after a crash) begins again: counts and failures are cleared.
+    ASSERT_TRUE(jobs.start("job-1"));
+    auto restarted = jobs.find("job-1");
+    EXPECT_EQ(restarted->attempts, 2);
+    EXPECT_EQ(restarted->done, 0);
+    EXPECT_TRUE(jobs.failures("job-1", 10).empty());
+
+    JobRow counts = *restarted;
+    counts.done = 3;
+    counts.printed = 3;
+    counts.pages = 3;
+    counts.bytes = 5'000'000'000LL;  // more than 32 bits
+    jobs.finish("job-1", JobState::done, counts);
+    auto done = jobs.find("job-1");
+    EXPECT_EQ(done->state, JobState::done);
+    EXPECT_EQ(done->bytes, 5'000'000'000LL);
+    EXPECT_FALSE(done->finished_at.empty());
+    EXPECT_FALSE(jobs.cancel("job-1")) << "an ended job cannot be cancelled";
+
+    EXPECT_TRUE(jobs.cancel("job-2"));
+    EXPECT_FALSE(jobs.start("job-2")) << "a cancelled job is not started";
+    EXPECT_EQ(jobs.active_count(), 0);
+    EXPECT_FALSE(jobs.find("job-3"));
+}
+
+TEST_P(JobStoreOn, ChunksAreClaimedOnceCompletedOnceAndTakenOverAfterTheLease) {
+    JobStore jobs(open());
+    jobs.create(queued_job("job-c", {}, 40));
+    ASSERT_TRUE(jobs.start_split("job-c"));
+    const std::string big(3 * 1024 * 1024, '\xAB');  // chunks hold photos: megabytes
+    for (int c = 0; c < 8; ++c) jobs.add_chunk("job-c", c, 1 + 5 * c, 5, c == 0 ? big : "x");
+    jobs.add_chunk("job-c", 0, 1, 5, "again");  // a restarted split keeps what it stored
+    EXPECT_TRUE(jobs.assemblable(1000, 0).empty()) << "not split to the end yet";
+    jobs.split_done("job-c", 8);
+
+    // Four claimers at once (instances' workers): every chunk goes to exactly one.
+    std::mutex mutex;
+    std::vector<std::pair<ChunkClaim, std::string>> claims;  // and who claimed it
+    std::vector<std::thread> claimers;
+    for (int t = 0; t < 4; ++t) {
+        claimers.emplace_back([&, t] {
+            while (auto claim = jobs.claim_chunk("instance-" + std::to_string(t), 1000, 60)) {
+                std::lock_guard lock(mutex);
+                claims.emplace_back(*claim, "instance-" + std::to_string(t));
+            }
+        });
+    }
+    for (auto& t : claimers) t.join();
+    ASSERT_EQ(claims.size(), 8U);
+    std::set<std::int64_t> chunks;
+    for (const auto& [c, owner] : claims) chunks.insert(c.chunk);
+    EXPECT_EQ(chunks.size(), 8U);
+    for (const auto& [c, owner] : claims) {
+        if (c.chunk == 0) {
+            EXPECT_TRUE(c.input == big);
+        }
+        EXPECT_EQ(c.first_record, 1 + 5 * c.chunk);
+    }
+    EXPECT_FALSE(jobs.claim_chunk("instance-9", 1030, 60)) << "claims are leased for 60 s";
+
+    // Chunk 3's claimer goes quiet; after the lease another instance takes it over, and
+    // the first one's late completion is refused.
+    for (const auto& [c, owner] : claims) {
+        if (c.chunk != 3) {
+            EXPECT_TRUE(jobs.renew_chunk("job-c", c.chunk, owner, 1050));
+        }
+    }
+    const auto taken = jobs.claim_chunk("instance-9", 1061, 60);
+    ASSERT_TRUE(taken);
+    EXPECT_EQ(taken->chunk, 3);
+    EXPECT_EQ(taken->attempts, 2);
+    std::string stale_owner;
+    for (const auto& [c, owner] : claims) {
+        if (c.chunk == 3) stale_owner = owner;
+    }
+    ChunkResult result;
+    result.printed = 4;
+    result.refused = 1;
+    result.pages = 4;
+    result.output = std::string(2 * 1024 * 1024, '\x01');
+    result.manifest = "manifest";
+    result.failures = {{5 * taken->chunk + 2, 0, R"([{"pointer":"/a"}])"}};
+    EXPECT_FALSE(jobs.renew_chunk("job-c", 3, stale_owner, 1062)) << "the claim moved on";
+    EXPECT_FALSE(jobs.complete_chunk("job-c", 3, stale_owner, result, 1062));
+    EXPECT_TRUE(jobs.complete_chunk("job-c", taken->chunk, "instance-9", result, 1062));
+    EXPECT_FALSE(jobs.complete_chunk("job-c", taken->chunk, "instance-9", result, 1063))
+        << "a chunk completes once";
+
+    // The others complete with their claimers; the counts add up once per chunk.
+    for (const auto& [c, owner] : claims) {
+        if (c.chunk == 3) continue;
+        ChunkResult r;
+        r.printed = 5;
+        r.pages = 5;
+        r.output = "part " + std::to_string(c.chunk);
+        r.manifest = "m";
+        EXPECT_TRUE(jobs.complete_chunk("job-c", c.chunk, owner, r, 1065));
+    }
+    auto job = jobs.find("job-c");
+    EXPECT_EQ(job->done, 40);
+    EXPECT_EQ(job->printed, 39);
+    EXPECT_EQ(job->refused, 1);
+    EXPECT_EQ(job->chunks, 8);
+    EXPECT_EQ(jobs.failures("job-c", 10).size(), 1U);
+    EXPECT_EQ(jobs.chunk_output("job-c", taken->chunk)->output, result.output);
+    EXPECT_EQ(jobs.chunk_output("job-c", 7)->output, "part 7");
+
+    EXPECT_TRUE(jobs.assemblable(1065, 30).empty()) << "its assembler may still be at work";
+    EXPECT_EQ(jobs.assemblable(1200, 30), (std::vector<std::string>{"job-c"}));
+    JobRow counts = *job;
+    counts.pages = 39;
+    counts.bytes = 1234;
+    EXPECT_TRUE(jobs.complete("job-c", counts));
+    EXPECT_FALSE(jobs.complete("job-c", counts)) << "done once";
+    EXPECT_EQ(jobs.find("job-c")->state, JobState::done);
+    EXPECT_TRUE(jobs.assemblable(1200, 0).empty());
+}
+
+TEST_P(JobStoreOn, TheSharedClockIsTheDatabasesAndNearOurs) {
+    JobStore jobs(open());
+    const auto ours = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+    EXPECT_NEAR(static_cast<double>(jobs.clock()), static_cast<double>(ours), 5);
+}
+
+TEST_P(JobStoreOn, ReleasedAndCancelledChunks) {
+    JobStore jobs(open());
+    for (const char* id : {"job-a", "job-b"}) {
+        jobs.create(queued_job(id, {}, 1));
+        ASSERT_TRUE(jobs.start_split(id));
+        jobs.add_chunk(id, 0, 1, 1, "r");
+        jobs.split_done(id, 1);
+    }
+    const auto first = jobs.claim_chunk("me", 100, 60);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->job_id, "job-a") << "oldest job first";
+    jobs.release_chunks("me");  // a restart gives back what it held
+    const auto again = jobs.claim_chunk("other", 101, 60);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->job_id, "job-a");
+    ChunkResult nothing;  // every record refused: an empty part
+    nothing.refused = 1;
+    ASSERT_TRUE(jobs.complete_chunk("job-a", 0, "other", nothing, 101));
+    ASSERT_TRUE(jobs.chunk_output("job-a", 0));
+    EXPECT_EQ(jobs.chunk_output("job-a", 0)->output, "");
+    EXPECT_TRUE(jobs.cancel("job-b"));
+    EXPECT_FALSE(jobs.claim_chunk("other", 102, 60)) << "a cancelled job's chunks are gone";
+}
+
+TEST_P(JobStoreOn, OptionsComeBackAsTheyWereStored) {
+    JobStore jobs(open());
+    JobOptions options;
+    options.format = examdocs::bulk::InputFormat::csv;
+    options.output = examdocs::bulk::OutputKind::zip;
+    options.cut_marks = false;
+    options.has_defaults = true;
+    options.issue = true;
+    options.callback_url = "https://backend.example/jobs";
+    options.submitted_by = "backend";
+    options.chunk_records = 250;
+    Poco::JSON::Object::Ptr defaults = new Poco::JSON::Object;
+    defaults->set("exam", "2026");
+    options.defaults = defaults;
+    options.created_at = std::chrono::system_clock::time_point(std::chrono::seconds(1'790'000'000));
+    jobs.create(queued_job("job-o", options, 2));
+    const auto row = jobs.find("job-o");
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->state, JobState::queued);
+    EXPECT_EQ(row->options.format, examdocs::bulk::InputFormat::csv);
+    EXPECT_EQ(row->options.output, examdocs::bulk::OutputKind::zip);
+    EXPECT_EQ(row->options.pages_per_sheet, 1);
+    EXPECT_FALSE(row->options.cut_marks);
+    EXPECT_TRUE(row->options.has_defaults);
+    EXPECT_TRUE(row->options.issue);
+    EXPECT_EQ(row->options.callback_url, "https://backend.example/jobs");
+    EXPECT_EQ(row->options.submitted_by, "backend");
+    EXPECT_EQ(row->options.chunk_records, 250);
+    EXPECT_EQ(row->options.created_at, options.created_at);
+    ASSERT_FALSE(row->options.defaults.isEmpty());
+    EXPECT_EQ(
+        row->options.defaults.extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("exam"),
+        "2026");
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, JobStoreOn,
+                         ::testing::Values("sqlite", "postgresql", "postgresql_url"));
+
+// The options as rows written before they were typed hold them: read the same.
+TEST(JobOptions, ReadTheJsonEarlierVersionsStored) {
+    const auto options = job_options_from_json(
+        R"({"format":"ndjson","output":"pdf","nup":2,"cutMarks":true,"hasDefaults":false,)"
+        R"("callbackUrl":"http://127.0.0.1:9/cb","submittedBy":"printer","createdAt":1790000000})");
+    EXPECT_EQ(options.format, examdocs::bulk::InputFormat::ndjson);
+    EXPECT_EQ(options.output, examdocs::bulk::OutputKind::merged_pdf);
+    EXPECT_EQ(options.pages_per_sheet, 2);
+    EXPECT_FALSE(options.issue);
+    EXPECT_EQ(options.chunk_records, 0);
+    EXPECT_EQ(options.callback_url, "http://127.0.0.1:9/cb");
+    EXPECT_EQ(options.created_at.time_since_epoch(), std::chrono::seconds(1'790'000'000));
+    // And written back, the same text.
+    EXPECT_EQ(to_json(options),
+              R"({"format":"ndjson","output":"pdf","nup":2,"cutMarks":true,"hasDefaults":false,)"
+              R"("callbackUrl":"http://127.0.0.1:9/cb","submittedBy":"printer",)"
+              R"("createdAt":1790000000})");
+    EXPECT_FALSE(job_options_from_json(R"({"format":"xlsx"})").format)
+        << "a format this version does not know";
+    EXPECT_THROW(job_options_from_json("[]"), std::runtime_error);
+}
+
+TEST(JobState, NamesGoBothWays) {
+    for (const auto state : {JobState::queued, JobState::running, JobState::done, JobState::failed,
+                             JobState::cancelled}) {
+        EXPECT_EQ(job_state_named(to_string(state)), state);
+    }
+    EXPECT_FALSE(job_state_named("paused"));
+    EXPECT_FALSE(job_state_named("Done"));
+}
+
+}  // namespace
