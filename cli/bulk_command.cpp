@@ -29,6 +29,7 @@
 #include "examdocs/bulk/bulk_print.h"
 #include "examdocs/bulk/records.h"
 #include "examdocs/registry/certificate_registry.h"
+#include "examdocs/registry/pdf_signing_certificate.h"
 #include "examdocs/renderers/layout_catalog.h"
 #include "examdocs/service/certificate_request.h"
 #include "examdocs/validators/photo_profile.h"
@@ -237,6 +238,8 @@ int bulk_print(const ParsedArguments& args) {
     }
 
     std::unique_ptr<registry::CertificateRegistry> registry;
+    std::optional<registry::PdfSigningCertificate> pdf_certificate;
+    renderers::PdfSigner pdf_signer;
     if (issue) {
         if (layout->name != "certificate") {
             throw UsageError("--issue prints certificates: use --layout certificate");
@@ -246,6 +249,13 @@ int bulk_print(const ParsedArguments& args) {
                 std::make_shared<registry::Database>(
                     registry_url.empty() ? data_dir + "/registry.sqlite" : registry_url),
                 registry::SigningKeys::open(data_dir + "/keys"));
+            // The ZIP's certificates are signed as the service signs them (a merged PDF is a
+            // print file and is not).
+            pdf_certificate = registry::PdfSigningCertificate::open_default(
+                data_dir + "/keys", "examdocs certificate signing");
+            pdf_signer.sign = [&pdf_certificate](std::string_view bytes) {
+                return pdf_certificate->sign(bytes);
+            };
         } catch (const std::exception& e) {
             std::cerr << "examdocs bulk: cannot open the registry: " << e.what() << '\n';
             return 74;
@@ -279,6 +289,7 @@ int bulk_print(const ParsedArguments& args) {
         };
     }
     options.output = zip ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
+    if (pdf_certificate) options.signer = &pdf_signer;
     options.sheets.pages_per_sheet = nup;
     options.sheets.cut_marks = cut_marks;
     options.threads = jobs;

@@ -65,6 +65,12 @@ const std::vector<ConfigKey>& config_keys() {
          "Directory of the Ed25519 signing keys (PEM, mode 0600; the newest signs). Empty: "
          "data.dir/keys, created with a new key on first start. Instances sharing a registry "
          "share this directory (e.g. a mounted secret)."},
+        {"signing.certificate-file", "",
+         "X.509 certificate (PEM, then its chain) that signs certificate PDFs (PAdES B-B). "
+         "Empty: a self-signed P-256 certificate made in the keys directory on first start "
+         "(pdf-signing.crt). Set it with signing.certificate-key-file."},
+        {"signing.certificate-key-file", "",
+         "The private key (PEM, ECDSA or RSA, mode 0600) of signing.certificate-file."},
         {"registry.url", "",
          "The registry database. Empty: a SQLite file in data.dir. postgresql://user:pass@host/db "
          "(or a libpq 'host=… dbname=…' string): PostgreSQL, which several instances can share."},
@@ -274,6 +280,13 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.layouts_dir = c.values.find("layouts.dir")->second;
     s.registry_url = c.values.find("registry.url")->second;
     s.signing_keys_dir = c.values.find("signing.keys-dir")->second;
+    s.pdf_certificate_file = c.values.find("signing.certificate-file")->second;
+    s.pdf_certificate_key_file = c.values.find("signing.certificate-key-file")->second;
+    if (s.pdf_certificate_file.empty() != s.pdf_certificate_key_file.empty()) {
+        throw ConfigError(
+            "signing.certificate-file and signing.certificate-key-file go together: set both, "
+            "or neither for a self-signed certificate");
+    }
     s.api_keys = c.values.find("auth.api-keys")->second;
     try {
         parse_api_keys(s.api_keys);

@@ -570,6 +570,8 @@ bulk::PrintOptions JobRunner::print_options(const registry::JobRow& job, const O
         const std::string base_url = service_.settings().public_base_url;
         const std::string actor =
             options.optValue<std::string>("submittedBy", "") + " (job " + job.id + ")";
+        // A ZIP's certificates are signed PDFs; a merged print file is for printing only.
+        print.signer = service_.pdf_signer();
         print.prepare = [registry, &profile, base_url, actor, id = job.id](
                             const bulk::Record& record,
                             std::vector<FieldError>& errors) -> Poco::Dynamic::Var {

@@ -18,7 +18,9 @@
 #include <thread>
 
 #include "examdocs/registry/certificate_registry.h"
+#include "examdocs/registry/pdf_signing_certificate.h"
 #include "examdocs/renderers/layout_catalog.h"
+#include "examdocs/renderers/pdf_signature.h"
 #include "examdocs/service/access_control.h"
 #include "examdocs/service/config.h"
 #include "examdocs/service/health.h"
@@ -60,6 +62,10 @@ class Service {
     const renderers::LayoutCatalog& layouts() const { return layouts_; }
     // Null until start() has opened it (or when it could not be opened: see /health).
     registry::CertificateRegistry* registry() { return registry_.get(); }
+    // Signs the registry's certificate PDFs; null until start() has opened the registry.
+    const renderers::PdfSigner* pdf_signer() const {
+        return pdf_certificate_ ? &pdf_signer_ : nullptr;
+    }
     // Null until start() has opened the registry database.
     JobRunner* jobs() { return jobs_.get(); }
     // This instance's name among those sharing bulk jobs; empty before start().
@@ -102,6 +108,8 @@ class Service {
     Authorizer authorizer_;
     RateLimiter public_rate_limiter_;
     std::unique_ptr<registry::CertificateRegistry> registry_;
+    std::unique_ptr<registry::PdfSigningCertificate> pdf_certificate_;
+    renderers::PdfSigner pdf_signer_;
     std::unique_ptr<JobRunner> jobs_;
     std::map<std::string, validators::PhotoProfile, std::less<>> photo_profiles_;
     Router router_;
