@@ -63,8 +63,9 @@ const std::vector<ConfigKey>& config_keys() {
         {"data.dir", "./var", "Directory for the SQLite registry, signing keys and job output."},
         {"signing.keys-dir", "",
          "Directory of the Ed25519 signing keys (PEM, mode 0600; the newest signs). Empty: "
-         "data.dir/keys, created with a new key on first start. Instances sharing a registry "
-         "share this directory (e.g. a mounted secret)."},
+         "data.dir/keys, created with a new key on first start. Also holds the default PDF "
+         "signing certificate (pdf-signing.crt/.key). Instances sharing a registry share this "
+         "directory (e.g. a mounted secret)."},
         {"signing.certificate-file", "",
          "X.509 certificate (PEM, then its chain) that signs certificate PDFs (PAdES B-B). "
          "Empty: a self-signed P-256 certificate made in the keys directory on first start "

@@ -106,6 +106,12 @@ TEST_F(PdfSignature, PdfsigCallsTheSignatureValid) {
     EXPECT_NE(report.find("CN=examdocs test signer"), std::string::npos) << report;
     // Self-signed: valid, but not trusted by an empty NSS database.
     EXPECT_NE(report.find("Certificate Validation:"), std::string::npos) << report;
+    // And the structure stays clean for an oracle that repairs nothing.
+    Poco::TemporaryFile file;
+    write(file.path(), pdf);
+    const std::string check = run({"qpdf", "--check", file.path()});
+    EXPECT_NE(check.find("No syntax or stream encoding errors found"), std::string::npos) << check;
+    EXPECT_EQ(check.find("WARNING"), std::string::npos) << check;
 }
 
 TEST_F(PdfSignature, OneChangedByteInTheSignedRangeMakesItInvalid) {

@@ -274,6 +274,31 @@ std::string text_of(const Poco::Dynamic::Var& v) {
     return s.rfind("u:", 0) == 0 ? s.substr(2) : s;
 }
 
+// The advance width of glyph `gid` of a TrueType program, in 1/1000 em (its hmtx table
+// scaled by head's unitsPerEm), or -1 when the program cannot say.
+double truetype_advance(const std::string& ttf, unsigned gid) {
+    const auto u16 = [&ttf](std::size_t at) -> unsigned {
+        if (at + 2 > ttf.size()) return 0;
+        return (static_cast<unsigned>(static_cast<unsigned char>(ttf[at])) << 8) |
+               static_cast<unsigned char>(ttf[at + 1]);
+    };
+    const auto u32 = [&](std::size_t at) -> std::size_t { return (u16(at) << 16) | u16(at + 2); };
+    std::map<std::string, std::size_t> tables;
+    const unsigned count = u16(4);
+    for (unsigned i = 0; i < count; ++i) {
+        const std::size_t record = 12 + 16 * static_cast<std::size_t>(i);
+        if (record + 16 > ttf.size()) return -1;
+        tables[ttf.substr(record, 4)] = u32(record + 8);
+    }
+    if (!tables.count("head") || !tables.count("hhea") || !tables.count("hmtx")) return -1;
+    const unsigned units = u16(tables["head"] + 18);
+    const unsigned metrics = u16(tables["hhea"] + 34);
+    if (units == 0 || metrics == 0) return -1;
+    const unsigned advance =
+        u16(tables["hmtx"] + 4 * static_cast<std::size_t>(std::min(gid, metrics - 1)));
+    return advance * 1000.0 / units;
+}
+
 TEST(PdfA2b, TheOracleReadsEveryFile) {
     ASSERT_EQ(files().size(), 7U);
     for (const auto& f : files()) {
@@ -563,8 +588,27 @@ TEST(PdfA2b, Clause_6_2_11_Fonts) {
                 ASSERT_TRUE(descriptor->has("/FontFile2")) << "6.2.11.4.1, in " << f.name;
                 const int program = PdfFile::ref(descriptor->get("/FontFile2").toString());
                 ASSERT_TRUE(f.stream_data.count(program)) << f.name;
-                EXPECT_EQ(f.stream_data.at(program).substr(0, 4), std::string("\0\1\0\0", 4))
+                const std::string& ttf = f.stream_data.at(program);
+                EXPECT_EQ(ttf.substr(0, 4), std::string("\0\1\0\0", 4))
                     << "6.2.11.4.1: a TrueType program, in " << f.name;
+                // 6.2.11.5: each width in /W is the embedded program's advance of the glyph
+                // the CID maps to (within a unit: /W holds whole numbers).
+                for (std::size_t i = 0; i + 1 < w->size(); i += 2) {
+                    const int first = w->getElement<int>(static_cast<unsigned>(i));
+                    auto widths = w->getArray(static_cast<unsigned>(i + 1));
+                    for (std::size_t k = 0; k < widths->size(); ++k) {
+                        const std::size_t cid = static_cast<std::size_t>(first) + k;
+                        const unsigned gid =
+                            (static_cast<unsigned>(static_cast<unsigned char>(gids[2 * cid]))
+                             << 8) |
+                            static_cast<unsigned char>(gids[2 * cid + 1]);
+                        const double advance = truetype_advance(ttf, gid);
+                        ASSERT_GE(advance, 0) << "the program has head, hhea and hmtx";
+                        EXPECT_NEAR(widths->getElement<double>(static_cast<unsigned>(k)), advance,
+                                    1.0)
+                            << "6.2.11.5: CID " << cid << " in " << f.name;
+                    }
+                }
                 continue;
             }
             // 6.2.11.3.1: Identity-H, so any CIDSystemInfo is consistent with it.
