@@ -30,6 +30,7 @@
 #include "examdocs/certificates/issuance.h"
 #include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
+#include "examdocs/registry/pdf_signing_certificate.h"
 #include "examdocs/renderers/layout_catalog.h"
 #include "server_config.h"
 
@@ -273,6 +274,8 @@ int bulk_print(const ParsedArguments& args) {
     }
 
     std::unique_ptr<registry::CertificateRegistry> registry;
+    std::optional<registry::PdfSigningCertificate> pdf_certificate;
+    renderers::PdfSigner pdf_signer;
     if (issue) {
         if (layout->name != "certificate") {
             throw UsageError("--issue prints certificates: use --layout certificate");
@@ -293,6 +296,17 @@ int bulk_print(const ParsedArguments& args) {
                 std::make_shared<registry::Database>(
                     registry_url.empty() ? data_dir + "/registry.sqlite" : registry_url),
                 std::move(keys), config.issuer);
+            // The ZIP's certificates are signed as the service signs them (a merged PDF is a
+            // print file and is not).
+            pdf_certificate =
+                config.pdf_certificate_file.empty()
+                    ? registry::PdfSigningCertificate::open_default(
+                          signing_keys_dir(config), "examdocs certificate signing")
+                    : registry::PdfSigningCertificate::load(config.pdf_certificate_file,
+                                                            config.pdf_certificate_key_file);
+            pdf_signer.sign = [&pdf_certificate](std::string_view bytes) {
+                return pdf_certificate->sign(bytes);
+            };
         } catch (const std::exception& e) {
             std::cerr << "examdocs bulk: cannot open the registry: " << e.what() << '\n';
             return 74;
@@ -309,6 +323,7 @@ int bulk_print(const ParsedArguments& args) {
              certificates::key_by_content()});
     }
     options.output = zip ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
+    if (pdf_certificate) options.signer = &pdf_signer;
     options.sheets.pages_per_sheet = nup;
     options.sheets.cut_marks = cut_marks;
     options.threads = jobs;

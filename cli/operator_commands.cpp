@@ -19,6 +19,9 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -27,6 +30,7 @@
 #include "examdocs/core/build_info.h"
 #include "examdocs/registry/backup.h"
 #include "examdocs/registry/database.h"
+#include "examdocs/registry/pdf_signing_certificate.h"
 #include "examdocs/registry/signing_keys.h"
 #include "examdocs/service/access_control.h"
 #include "server_config.h"
@@ -158,7 +162,12 @@ std::vector<std::string> key_files(const std::string& dir) {
     std::vector<std::string> files;
     if (!Poco::File(dir).exists()) return files;
     for (Poco::DirectoryIterator it(dir), end; it != end; ++it) {
-        if (Poco::Path(it->path()).getExtension() == "pem") files.push_back(it.name());
+        // The QR keys (*.pem) and the PDF signing certificate's pair.
+        if (Poco::Path(it->path()).getExtension() == "pem" ||
+            it.name() == registry::PdfSigningCertificate::kKeyFile ||
+            it.name() == registry::PdfSigningCertificate::kCertificateFile) {
+            files.push_back(it.name());
+        }
     }
     std::sort(files.begin(), files.end());
     return files;
@@ -238,8 +247,15 @@ int backup_command(int argc, char** argv) {
             if (std::rename(partial.c_str(), to.c_str()) != 0) {
                 throw std::runtime_error("cannot write " + to);
             }
-            std::cout << to << ": registry (schema version " << schema << ") and " << keys.size()
-                      << " signing key(s)\n";
+            const auto qr_keys = std::count_if(keys.begin(), keys.end(), [](const auto& k) {
+                return Poco::Path(k).getExtension() == "pem";
+            });
+            std::cout << to << ": registry (schema version " << schema << ") and " << qr_keys
+                      << " signing key(s)"
+                      << (static_cast<std::size_t>(qr_keys) < keys.size()
+                              ? " with the PDF signing certificate"
+                              : "")
+                      << '\n';
         } catch (const std::exception& e) {
             std::cerr << "examdocs backup: " << e.what() << '\n';
             return kExitIoErr;
@@ -338,7 +354,8 @@ const CommandSpec& signing_key_spec() {
         "List the signing keys, or add one (of signing.algorithm) that signs from the next start.",
         "Old keys stay in the directory and in /.well-known/examdocs/keys.json, so that\n"
         "certificates they signed keep verifying. Restart every instance after a rotation\n"
-        "(see docs/operations.md).",
+        "(see docs/operations.md). The certificate that signs certificate PDFs is listed\n"
+        "too; rotate makes a new self-signed one (not one set by signing.certificate-file).",
         config_options(),
         "0 done, 64 usage, 74 the keys directory cannot be written, 78 a configuration error.",
         1,
@@ -366,6 +383,12 @@ int signing_key_command(int argc, char** argv) {
                           << " (was " << previous << ", "
                           << registry::algorithm_name(previous_algorithm)
                           << "); it signs once the service is restarted\n";
+                if (settings->pdf_certificate_file.empty()) {
+                    const auto pdf = registry::PdfSigningCertificate::create_default(
+                        dir, "examdocs certificate signing");
+                    std::cout << "new PDF signing certificate " << pdf.sha256_fingerprint() << " ("
+                              << pdf.subject() << ")\n";
+                }
                 return 0;
             }
             Poco::JSON::Parser parser;
@@ -378,6 +401,18 @@ int signing_key_command(int argc, char** argv) {
                           << (k->getValue<std::string>("crv") == "SM2" ? "sm2" : "ed25519")
                           << (k->optValue<bool>("current", false) ? "  current" : "") << '\n';
             }
+            const auto pdf =
+                settings->pdf_certificate_file.empty()
+                    ? registry::PdfSigningCertificate::open_default(dir,
+                                                                    "examdocs certificate signing")
+                    : registry::PdfSigningCertificate::load(settings->pdf_certificate_file,
+                                                            settings->pdf_certificate_key_file);
+            const std::time_t expiry = std::chrono::system_clock::to_time_t(pdf.not_after());
+            char until[32];
+            std::strftime(until, sizeof until, "%Y-%m-%d", std::gmtime(&expiry));
+            std::cout << "PDF signing certificate " << pdf.sha256_fingerprint() << "  "
+                      << pdf.subject() << (pdf.self_signed() ? ", self-signed" : "")
+                      << ", valid until " << until << '\n';
         } catch (const std::exception& e) {
             std::cerr << "examdocs signing-key: " << e.what() << '\n';
             return kExitIoErr;

@@ -37,6 +37,7 @@ void work_on(std::vector<Slot>& batch, const renderers::Layout& layout,
     auto worker = [&] {
         renderers::RenderContext context;
         context.now = options.now;
+        if (options.output == OutputKind::zip) context.signer = options.signer;
         for (std::size_t i = next++; i < batch.size(); i = next++) {
             Slot& slot = batch[i];
             if (!slot.record.errors.empty()) continue;

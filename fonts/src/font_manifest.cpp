@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 
 namespace examdocs::embedded {
@@ -93,29 +94,86 @@ const std::vector<FontEntry>& bundled_fonts() {
     return fonts;
 }
 
+namespace {
+
+FontCheck check_file(const std::string& id, const std::string& file, const std::string& package,
+                     const std::string& package_version, const std::string& sha256) {
+    FontCheck c{id, false, {}};
+    if (!Poco::File(file).exists()) {
+        c.detail = "missing: install the Debian package " + package;
+        return c;
+    }
+    try {
+        std::string actual = sha256_of_file(file);
+        if (actual == sha256) {
+            c.ok = true;
+            c.detail = "ok";
+        } else {
+            c.detail = "sha256 mismatch: expected the file of " + package + " " + package_version +
+                       ", found " + actual.substr(0, 16) + "…";
+        }
+    } catch (const std::exception&) {
+        c.detail = "unreadable: check the permissions of the file of " + package;
+    }
+    return c;
+}
+
+}  // namespace
+
 std::vector<FontCheck> verify_fonts(const std::vector<FontEntry>& fonts) {
     std::vector<FontCheck> checks;
     for (const auto& f : fonts) {
-        FontCheck c{f.id, false, {}};
-        if (!Poco::File(f.file).exists()) {
-            c.detail = "missing: install the Debian package " + f.package;
-        } else {
-            try {
-                std::string actual = sha256_of_file(f.file);
-                if (actual == f.sha256) {
-                    c.ok = true;
-                    c.detail = "ok";
-                } else {
-                    c.detail = "sha256 mismatch: expected the file of " + f.package + " " +
-                               f.package_version + ", found " + actual.substr(0, 16) + "…";
-                }
-            } catch (const std::exception&) {
-                c.detail = "unreadable: check the permissions of the font file";
-            }
-        }
-        checks.push_back(std::move(c));
+        checks.push_back(check_file(f.id, f.file, f.package, f.package_version, f.sha256));
     }
     return checks;
+}
+
+ColourProfileEntry parse_output_intent(std::string_view json) {
+    Poco::JSON::Parser parser;
+    auto root = parser.parse(std::string(json)).extract<Poco::JSON::Object::Ptr>();
+    auto o = root->getObject("outputIntent");
+    if (!o) throw std::invalid_argument("font manifest: 'outputIntent' must be an object");
+    auto field = [&o](const std::string& key) {
+        if (!o->has(key) || !o->get(key).isString()) {
+            throw std::invalid_argument("font manifest: outputIntent." + key + " must be a string");
+        }
+        return o->getValue<std::string>(key);
+    };
+    ColourProfileEntry p;
+    p.id = field("id");
+    p.description = field("description");
+    p.file = field("file");
+    p.package = field("package");
+    p.package_version = field("packageVersion");
+    p.sha256 = field("sha256");
+    p.licence = field("licence");
+    return p;
+}
+
+const ColourProfileEntry& bundled_output_intent() {
+    static const ColourProfileEntry profile = parse_output_intent(embedded::font_manifest_json());
+    return profile;
+}
+
+FontCheck verify_output_intent(const ColourProfileEntry& p) {
+    return check_file(p.id, p.file, p.package, p.package_version, p.sha256);
+}
+
+const std::string& output_intent_profile() {
+    // Read once: every PDF embeds it, and a file that changed under a running process
+    // would be caught by the next start's check.
+    static const std::string bytes = [] {
+        const ColourProfileEntry& p = bundled_output_intent();
+        const FontCheck check = verify_output_intent(p);
+        if (!check.ok)
+            throw std::runtime_error("the colour profile " + p.id + " is " + check.detail);
+        std::ifstream in(p.file, std::ios::binary);
+        std::ostringstream content;
+        content << in.rdbuf();
+        if (!in) throw std::runtime_error("the colour profile " + p.id + " cannot be read");
+        return std::move(content).str();
+    }();
+    return bytes;
 }
 
 }  // namespace examdocs::fonts

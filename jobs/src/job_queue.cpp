@@ -241,6 +241,7 @@ bulk::PrintOptions JobQueue::print_options(const JobRow& job,
             {issuer_.registry, issuer_.photo_profile, issuer_.public_base_url,
              options.submitted_by + " (job " + job.id + ")",
              certificates::key_by_job_record(job.id)});
+        print.signer = issuer_.pdf_signer;
     }
     return print;
 }

@@ -20,6 +20,7 @@
 #include "examdocs/renderers/input_check.h"
 #include "examdocs/renderers/text_fit.h"
 #include "page_ops.h"
+#include "pdf_signing.h"
 #include "pdf_writer.h"
 #include "photo.h"
 
@@ -602,11 +603,13 @@ RenderOutcome render_document(const Layout& layout, const Var& input,
     const ComposedDocument& c = *composed.document;
     std::ostringstream out;
     PdfWriter writer(out, fonts);
+    if (context.signer) writer.add_signature_field(context.signer->reserved_bytes);
     for (const auto& page : c.pages->pages) writer.add_page(c.pages->width, c.pages->height, page);
     writer.finish({c.title, c.author, c.subject, context.now,
                    context.document_id.empty() ? hex_id() : context.document_id});
     RenderedDocument doc;
     doc.pdf = std::move(out).str();
+    if (context.signer) fill_signature(doc.pdf, writer.signature_slot(), *context.signer);
     doc.filename = c.filename;
     doc.title = c.title;
     doc.page_count = c.page_count;

@@ -40,6 +40,15 @@ void append_integer(std::string& out, long long value) {
     out.append(buffer, end);
 }
 
+void append_fixed_width_integer(std::string& out, FixedWidthInteger value) {
+    std::string digits = std::to_string(value.value);
+    if (value.digits < 1 || digits.size() > static_cast<std::size_t>(value.digits)) {
+        throw PdfSyntaxError("an integer does not fit its fixed width");
+    }
+    out.append(static_cast<std::size_t>(value.digits) - digits.size(), '0');
+    out += digits;
+}
+
 void append_real(std::string& out, Real value) {
     char buffer[48];
     auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.value,
@@ -122,6 +131,8 @@ void check_hex(HexString text) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     });
     if (!hex) throw PdfSyntaxError("a hexadecimal string holds a character that is no hex digit");
+    // PDF/A (ISO 19005-2 6.1.6) wants whole bytes; an odd digit would be padded by a reader.
+    if (text.hex_digits.size() % 2 != 0) throw PdfSyntaxError("a hexadecimal string of odd length");
 }
 
 }  // namespace
@@ -146,6 +157,14 @@ Array& Array::add(long long value) {
 Array& Array::add(Real value) {
     separate();
     append_real(body_, value);
+    return *this;
+}
+
+Array& Array::add(FixedWidthInteger value) {
+    std::string digits;
+    append_fixed_width_integer(digits, value);  // may throw: the array stays as it was
+    separate();
+    body_ += digits;
     return *this;
 }
 
@@ -228,6 +247,12 @@ Dictionary& Dictionary::set(std::string_view k, TextString value) {
 
 Dictionary& Dictionary::set(std::string_view k, LiteralString value) {
     append_literal_string(key(k), value);
+    return *this;
+}
+
+Dictionary& Dictionary::set(std::string_view k, HexString value) {
+    check_hex(value);  // before the key goes in
+    append_hex_string(key(k), value);
     return *this;
 }
 

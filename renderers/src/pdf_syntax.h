@@ -46,7 +46,17 @@ struct HexString {
     std::string_view hex_digits;
 };
 
+// A non-negative integer written with exactly `digits` digits, leading zeros kept (PDF
+// integers may have them): a value to be overwritten in place later with one of the same
+// width, as a signature's /ByteRange is once the file's length is known.
+struct FixedWidthInteger {
+    std::uint64_t value = 0;
+    int digits = 10;
+};
+
 void append_integer(std::string& out, long long value);
+// Throws PdfSyntaxError when the value needs more digits than it is given.
+void append_fixed_width_integer(std::string& out, FixedWidthInteger value);
 void append_real(std::string& out, Real value);
 void append_name(std::string& out, Name name);
 void append_ref(std::string& out, Ref ref);
@@ -66,6 +76,7 @@ class Array {
     Array& add(int value) { return add(static_cast<long long>(value)); }
     Array& add(std::uint64_t value) { return add(static_cast<long long>(value)); }
     Array& add(Real value);
+    Array& add(FixedWidthInteger value);
     Array& add(Name value);
     Array& add(Ref value);
     Array& add(HexString value);
@@ -101,6 +112,7 @@ class Dictionary {
     Dictionary& set(std::string_view key, Ref value);
     Dictionary& set(std::string_view key, TextString value);
     Dictionary& set(std::string_view key, LiteralString value);
+    Dictionary& set(std::string_view key, HexString value);
     Dictionary& set(std::string_view key, const Array& value);
     Dictionary& set(std::string_view key, const Dictionary& value);
 

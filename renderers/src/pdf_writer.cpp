@@ -8,9 +8,11 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 
 #include "examdocs/core/image_header.h"
+#include "pdf_archival.h"
 #include "pdf_font.h"
 
 namespace examdocs::renderers {
@@ -245,6 +247,11 @@ void PdfWriter::write_page(int page, float width, float height, int contents,
         .set("MediaBox", rectangle(0, 0, width, height))
         .set("Resources", resources)
         .set("Contents", pdf::Ref{contents});
+    if (signature_widget_ != 0 && pages_.empty()) {
+        pdf::Array annotations;
+        annotations.add(pdf::Ref{signature_widget_});
+        dict.set("Annots", annotations);
+    }
     write_object(page, dict);
     pages_.push_back(page);
 }
@@ -359,8 +366,67 @@ void PdfWriter::add_part(std::string_view objects, const PartManifest& manifest)
     if (!out_) throw PdfError("writing the PDF failed");
 }
 
+void PdfWriter::add_signature_field(std::size_t contents_bytes) {
+    if (output_ == PdfOutput::part || !pages_.empty() || signature_widget_ != 0) {
+        throw PdfError("a signature field goes into a document before its first page");
+    }
+    signature_widget_ = reserve();
+    signature_bytes_ = contents_bytes;
+}
+
+pdf::Dictionary PdfWriter::write_signature_field(const DocumentInfo& info) {
+    // The signature dictionary (ISO 32000-2 12.8.1, ETSI EN 319 142-1 for the PAdES
+    // baseline): /ByteRange and /Contents are placeholders of a fixed width, overwritten in
+    // place when the file is complete (pdf_signature.cpp). /M is the claimed signing time;
+    // PAdES puts it here rather than in a signing-time attribute of the CMS.
+    const int signature = reserve();
+    pdf::Array range;
+    range.add(0);
+    for (int i = 0; i < 3; ++i) range.add(pdf::FixedWidthInteger{0, 10});
+    const std::string zeros(signature_bytes_ * 2, '0');
+    pdf::Dictionary sig("Sig");
+    sig.set("Filter", pdf::Name{"Adobe.PPKLite"})
+        .set("SubFilter", pdf::Name{"ETSI.CAdES.detached"})
+        .set("ByteRange", range)
+        .set("Contents", pdf::HexString{zeros})
+        .set("M", pdf::LiteralString{pdf_date(info.created)});
+    std::string body = sig.str();
+    const std::uint64_t start = position_ + std::to_string(signature).size() + 7;  // "n 0 obj\n"
+    signature_slot_.byte_range_at = start + body.find("/ByteRange [") + 11;
+    signature_slot_.contents_at = start + body.find("/Contents <") + 10;
+    signature_slot_.contents_length = zeros.size() + 2;
+    begin_object(signature);
+    if (position_ != start) throw PdfError("the signature dictionary moved");
+    write(body);
+    end_object();
+
+    // One dictionary for the field and its widget (12.7.4.5, 12.5.6.19): invisible (an
+    // empty /Rect needs no appearance under PDF/A, 6.3.3), printed and locked (/F 132,
+    // 6.3.2 wants Print set).
+    pdf::Array empty;
+    empty.add(0).add(0).add(0).add(0);
+    pdf::Dictionary widget("Annot");
+    widget.set("Subtype", pdf::Name{"Widget"})
+        .set("FT", pdf::Name{"Sig"})
+        .set("T", pdf::LiteralString{"Signature1"})
+        .set("V", pdf::Ref{signature})
+        .set("F", 132)
+        .set("Rect", empty)
+        .set("P", pdf::Ref{pages_.front()});
+    write_object(signature_widget_, widget);
+
+    pdf::Array fields;
+    fields.add(pdf::Ref{signature_widget_});
+    pdf::Dictionary form;
+    // SignaturesExist | AppendOnly: a reader saves changes as an increment, which keeps
+    // the signed bytes as they are.
+    form.set("Fields", fields).set("SigFlags", 3);
+    return form;
+}
+
 void PdfWriter::finish(const DocumentInfo& info) {
     if (output_ == PdfOutput::part) throw PdfError("finish() on a writer of a part");
+    if (signature_widget_ != 0 && pages_.empty()) throw PdfError("a signed document has no page");
     for (auto& [face, use] : fonts_used_) {
         // An assembly can hold glyphs of a face that no page of it uses.
         font_object(face);
@@ -373,9 +439,37 @@ void PdfWriter::finish(const DocumentInfo& info) {
     tree.set("Count", static_cast<long long>(pages_.size())).set("Kids", kids);
     write_object(pages_root_, tree);
 
+    // PDF/A-2b: the metadata stream (uncompressed, so that a file search finds it), and
+    // the output intent with its ICC profile. See pdf_archival.h.
+    constexpr const char* kTool = "examdocs";
+    const int metadata = reserve();
+    pdf::Dictionary metadata_dict("Metadata");
+    metadata_dict.set("Subtype", pdf::Name{"XML"});
+    write_stream(metadata, std::move(metadata_dict),
+                 xmp_packet({info.title, info.author, info.subject, kTool, info.created}), 0);
+    const int profile = reserve();
+    pdf::Dictionary profile_dict;
+    profile_dict.set("N", 3).set("Filter", pdf::Name{"FlateDecode"});
+    write_stream(profile, std::move(profile_dict), deflated_output_profile(), 0);
+    const std::string& condition = fonts::bundled_output_intent().description;
+    pdf::Dictionary intent("OutputIntent");
+    intent.set("S", pdf::Name{"GTS_PDFA1"})
+        .set("OutputConditionIdentifier", pdf::LiteralString{condition})
+        .set("Info", pdf::LiteralString{condition})
+        .set("DestOutputProfile", pdf::Ref{profile});
+    pdf::Array intents;
+    intents.add(intent);
+
+    std::optional<pdf::Dictionary> form;
+    if (signature_widget_ != 0) form = write_signature_field(info);
+
     const int catalog = reserve();
     pdf::Dictionary root("Catalog");
-    root.set("Pages", pdf::Ref{pages_root_}).set("Lang", pdf::LiteralString{"zh-CN"});
+    root.set("Pages", pdf::Ref{pages_root_})
+        .set("Lang", pdf::LiteralString{"zh-CN"})
+        .set("Metadata", pdf::Ref{metadata})
+        .set("OutputIntents", intents);
+    if (form) root.set("AcroForm", *form);
     write_object(catalog, root);
 
     const int information = reserve();
@@ -384,8 +478,8 @@ void PdfWriter::finish(const DocumentInfo& info) {
     if (!info.author.empty()) about.set("Author", pdf::TextString{info.author});
     if (!info.subject.empty()) about.set("Subject", pdf::TextString{info.subject});
     const std::string date = pdf_date(info.created);
-    about.set("Creator", pdf::LiteralString{"examdocs"})
-        .set("Producer", pdf::LiteralString{"examdocs"})
+    about.set("Creator", pdf::LiteralString{kTool})
+        .set("Producer", pdf::LiteralString{kTool})
         .set("CreationDate", pdf::LiteralString{date})
         .set("ModDate", pdf::LiteralString{date});
     write_object(information, about);

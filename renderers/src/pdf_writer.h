@@ -11,6 +11,10 @@
 // file of ten thousand tickets alike, with memory that does not grow with the page count
 // beyond an offset per object.
 //
+// Every document is PDF/A-2b (see pdf_archival.h): finish() adds the XMP metadata and the
+// sRGB output intent. A document may carry one signature field, whose value is written as
+// a placeholder that pdf_signature.h fills in once the file is complete.
+//
 // We write PDF ourselves rather than through libharu 2.3.0 (measured on the admission
 // ticket: half of the 10 ms render went to libharu deflating a 128 KB CIDToGIDMap per
 // font and to its object model; and it keeps a whole document in memory until saved, so
@@ -44,6 +48,13 @@ struct DocumentInfo {
     std::string document_id;  // 32 hex digits for the trailer's /ID
 };
 
+// Where finish() left the placeholders of a signature: byte offsets in the file.
+struct SignatureSlot {
+    std::uint64_t byte_range_at = 0;    // the '[' of /ByteRange [0 0000000000 …]
+    std::uint64_t contents_at = 0;      // the '<' of /Contents <00…>
+    std::uint64_t contents_length = 0;  // from '<' to '>' inclusive
+};
+
 // How text is encoded. A whole document numbers its characters in order of first use,
 // which keeps its CIDToGIDMap small. Parts and their assembly use the font's own glyph
 // ids, so a part's content streams stay valid in the joined file unchanged.
@@ -65,10 +76,16 @@ class PdfWriter final : private ContentResources {
     void add_page(float width, float height, const PageOps& ops) {
         add_sheet(width, height, {Placement{&ops, height}});
     }
-    // Writes the fonts, page tree, information dictionary, cross-reference table and
-    // trailer. Throws PdfError when the output stream fails (here or earlier).
+    // A document to be signed: before the first sheet, since the field's widget goes in
+    // the first page's /Annots. `contents_bytes` is the room /Contents keeps for the CMS.
     // Not for a part.
+    void add_signature_field(std::size_t contents_bytes);
+    // Writes the fonts, page tree, metadata, output intent, information dictionary,
+    // cross-reference table and trailer. Throws PdfError when the output stream fails
+    // (here or earlier). Not for a part.
     void finish(const DocumentInfo& info);
+    // After finish(), for a document with a signature field.
+    const SignatureSlot& signature_slot() const { return signature_slot_; }
 
     // A part: the manifest of what was written (its objects, pages and characters).
     PartManifest finish_part();
@@ -109,6 +126,9 @@ class PdfWriter final : private ContentResources {
     // The page dictionary; `xobjects` are (name number, object number) pairs, names unique.
     void write_page(int page, float width, float height, int contents, std::vector<int> faces,
                     const std::vector<std::pair<int, int>>& xobjects);
+    // The field, its widget and the signature dictionary with its placeholders; the
+    // AcroForm that goes in the catalog.
+    pdf::Dictionary write_signature_field(const DocumentInfo& info);
 
     std::ostream& out_;
     const fonts::FontSet& fonts_;
@@ -121,6 +141,9 @@ class PdfWriter final : private ContentResources {
     std::vector<int> pages_;
     std::map<int, FontUse> fonts_used_;   // by face
     std::map<std::uint64_t, int> forms_;  // pattern key → form XObject
+    int signature_widget_ = 0;            // reserved by add_signature_field()
+    std::size_t signature_bytes_ = 0;
+    SignatureSlot signature_slot_;
 };
 
 }  // namespace examdocs::renderers

@@ -308,7 +308,11 @@ void add_certificate_routes(Service& service) {
                const auto* layout = service.layouts().find("certificate");
                const Object::Ptr data =
                    certificates::certificate_document_data(*c, service.settings().public_base_url);
-               auto outcome = renderers::render_document(*layout, Poco::Dynamic::Var(data));
+               // A registry row: the PDF is signed (PAdES B-B, docs/certificates.md).
+               renderers::RenderContext context;
+               context.signer = service.pdf_signer();
+               auto outcome =
+                   renderers::render_document(*layout, Poco::Dynamic::Var(data), context);
                if (!outcome.document) {
                    throw ProblemError(
                        unprocessable("The registry row does not fit the certificate layout.",

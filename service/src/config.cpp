@@ -65,8 +65,9 @@ const std::vector<ConfigKey>& config_keys() {
         {"data.dir", "./var", "Directory for the SQLite registry, signing keys and job output."},
         {"signing.keys-dir", "",
          "Directory of the signing keys (PEM, mode 0600; the newest signs). Empty: "
-         "data.dir/keys, created with a new key on first start. Instances sharing a registry "
-         "share this directory (e.g. a mounted secret)."},
+         "data.dir/keys, created with a new key on first start. Also holds the default PDF "
+         "signing certificate (pdf-signing.crt/.key). Instances sharing a registry share this "
+         "directory (e.g. a mounted secret)."},
         {"signing.algorithm", "ed25519",
          "The algorithm of new signing keys, hence of new certificates' QR signatures: ed25519, "
          "or sm2 (SM2 with SM3, GB/T 32918, distinguishing identifier 1234567812345678). Keys "
@@ -86,6 +87,12 @@ const std::vector<ConfigKey>& config_keys() {
         {"issuer.site-code", "0001",
          "The assessment site's code, 4 digits: characters 10-13 of the certificate number. The "
          "default is an example."},
+        {"signing.certificate-file", "",
+         "X.509 certificate (PEM, then its chain) that signs certificate PDFs (PAdES B-B). "
+         "Empty: a self-signed P-256 certificate made in the keys directory on first start "
+         "(pdf-signing.crt). Set it with signing.certificate-key-file."},
+        {"signing.certificate-key-file", "",
+         "The private key (PEM, ECDSA or RSA, mode 0600) of signing.certificate-file."},
         {"registry.url", "",
          "The registry database. Empty: a SQLite file in data.dir. postgresql://user:pass@host/db "
          "(or a libpq 'host=… dbname=…' string): PostgreSQL, which several instances can share."},
@@ -342,6 +349,13 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.issuer.body_code = digits(c, "issuer.body-code", 6, "the certifying body's code");
     s.issuer.province_code = digits(c, "issuer.province-code", 2, "the province's code");
     s.issuer.site_code = digits(c, "issuer.site-code", 4, "the assessment site's code");
+    s.pdf_certificate_file = c.values.find("signing.certificate-file")->second;
+    s.pdf_certificate_key_file = c.values.find("signing.certificate-key-file")->second;
+    if (s.pdf_certificate_file.empty() != s.pdf_certificate_key_file.empty()) {
+        throw ConfigError(
+            "signing.certificate-file and signing.certificate-key-file go together: set both, "
+            "or neither for a self-signed certificate");
+    }
     s.api_keys = c.values.find("auth.api-keys")->second;
     try {
         parse_api_keys(s.api_keys);

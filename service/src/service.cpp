@@ -147,6 +147,25 @@ void Service::start() {
         }
         registry_ = std::make_unique<registry::CertificateRegistry>(database, std::move(keys),
                                                                     settings_.issuer);
+        try {
+            pdf_certificate_ = std::make_unique<registry::PdfSigningCertificate>(
+                settings_.pdf_certificate_file.empty()
+                    ? registry::PdfSigningCertificate::open_default(keys_dir,
+                                                                    "examdocs certificate signing")
+                    : registry::PdfSigningCertificate::load(settings_.pdf_certificate_file,
+                                                            settings_.pdf_certificate_key_file));
+        } catch (const std::exception& e) {
+            // An official PDF without its signature is worse than none: do not serve.
+            throw registry::RegistryRefused(std::string("the PDF signing certificate: ") +
+                                            e.what());
+        }
+        pdf_signer_.sign = [certificate = pdf_certificate_.get()](std::string_view bytes) {
+            return certificate->sign(bytes);
+        };
+        log_.event("info", "certificate PDFs are signed",
+                   {{"subject", pdf_certificate_->subject()},
+                    {"sha256", pdf_certificate_->sha256_fingerprint()},
+                    {"selfSigned", pdf_certificate_->self_signed()}});
         registry_->audit_writer().set_failure_report(
             [this](const std::string& what, std::size_t waiting) {
                 // Loud, because lookup audit lines are waiting in memory only.
@@ -176,7 +195,7 @@ void Service::start() {
             signed_callback_sender(*store, settings_.job_callback_secret,
                                    settings_.public_base_url),
             jobs::Issuer{registry_.get(), &photo_profiles_.at("skill-cert"),
-                         settings_.public_base_url});
+                         settings_.public_base_url, pdf_signer()});
         jobs_->start();
     } catch (const StartError&) {
         throw;
@@ -220,6 +239,8 @@ void Service::start() {
 void Service::run_startup_checks() {
     try {
         auto checks = fonts::verify_fonts(fonts::bundled_fonts());
+        // Every PDF embeds the output intent's colour profile (PDF/A): checked with the fonts.
+        checks.push_back(fonts::verify_output_intent(fonts::bundled_output_intent()));
         std::string failures;
         for (const auto& c : checks) {
             if (c.ok) continue;
@@ -230,7 +251,8 @@ void Service::run_startup_checks() {
             // Load the faces now rather than in the first request that needs them.
             fonts::bundled_font_set();
             health_.set("fonts", DependencyState::up,
-                        std::to_string(checks.size()) + " fonts match the manifest");
+                        std::to_string(checks.size() - 1) +
+                            " fonts and the colour profile match the manifest");
         } else {
             health_.set("fonts", DependencyState::down, failures);
             log_.event("error", "fonts do not match the manifest", {{"detail", failures}});

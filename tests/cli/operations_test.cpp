@@ -219,7 +219,9 @@ TEST(Backup, TakenWhileServingRestoresEveryCertificate) {
         stop = true;
         writer.join();
         ASSERT_EQ(made.status, 0) << made.err;
-        EXPECT_NE(made.out.find("1 signing key(s)"), std::string::npos) << made.out;
+        EXPECT_NE(made.out.find("1 signing key(s) with the PDF signing certificate"),
+                  std::string::npos)
+            << made.out;
         EXPECT_EQ(server.stop(), 0);
     }
     for (const auto& qr : issued) ASSERT_FALSE(qr.empty());
@@ -257,8 +259,15 @@ TEST(SigningKey, RotationKeepsOldCertificatesVerifying) {
     const auto listed = run({"signing-key", "list", dir_option});
     ASSERT_EQ(listed.status, 0) << listed.err;
     const std::string old_kid = listed.out.substr(0, listed.out.find(' '));
+    // The certificate that signs the PDFs is listed with its fingerprint, and renewed too.
+    const auto pdf_line = listed.out.find("PDF signing certificate ");
+    ASSERT_NE(pdf_line, std::string::npos) << listed.out;
+    EXPECT_NE(listed.out.find("self-signed, valid until"), std::string::npos) << listed.out;
+    const std::string old_fingerprint = listed.out.substr(pdf_line + 24, 64);
     const auto rotated = run({"signing-key", "rotate", dir_option});
     ASSERT_EQ(rotated.status, 0) << rotated.err;
+    EXPECT_NE(rotated.out.find("new PDF signing certificate"), std::string::npos) << rotated.out;
+    EXPECT_EQ(rotated.out.find(old_fingerprint), std::string::npos) << rotated.out;
 
     ServeProcess server(EXAMDOCS_BINARY, {"-Dserver.port=0", dir_option}, server_env());
     ASSERT_NE(server.port(), 0);

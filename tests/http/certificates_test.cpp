@@ -126,6 +126,10 @@ TEST_F(CertificatesApi, ThePrintedQrVerifiesAndRevocationShows) {
     ASSERT_EQ(qr.size(), 1u);
     EXPECT_EQ(qr[0], cert->getValue<std::string>("verificationUrl"));
     EXPECT_NE(examdocs::test::read_pdf(pdf.body).all_text.find(number), std::string::npos);
+    // The registry's PDF is signed (PAdES B-B) with the instance's certificate.
+    const std::string signature = examdocs::test::pdfsig_report(pdf.body);
+    EXPECT_NE(signature.find("Signature is Valid."), std::string::npos) << signature;
+    EXPECT_NE(signature.find("CN=examdocs certificate signing"), std::string::npos) << signature;
 
     auto valid = parse_object(verify(qr[0]).body);
     EXPECT_EQ(valid->getValue<std::string>("verdict"), "valid");

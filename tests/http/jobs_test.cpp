@@ -14,6 +14,7 @@
 #include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/Zip/ZipArchive.h>
+#include <Poco/Zip/ZipStream.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -405,6 +406,30 @@ TEST_P(Jobs, ACertificateJobIssuesEachRecordThenPrintsIt) {
     again.holder_name = "钱二";
     auto replay = (*service_)->registry()->issue(again, "job:" + id + ":3");
     EXPECT_NE(replay.outcome, examdocs::registry::IssueOutcome::created);
+    EXPECT_EQ(pdf.find("/Type /Sig"), std::string::npos) << "a merged print file is not signed";
+
+    // As a ZIP, every certificate in it is a signed PDF (PAdES B-B).
+    request.set("output", "zip");
+    std::ostringstream zip_body;
+    request.stringify(zip_body);
+    const auto zipped = submit(zip_body.str(), "application/json", "", kOfficeKey);
+    ASSERT_EQ(zipped.status, 202) << zipped.body;
+    const auto zip_id = parse_object(zipped.body)->getValue<std::string>("id");
+    ASSERT_EQ(wait_until_ended(zip_id)->getValue<std::string>("state"), "done");
+    const auto result = get("/v1/jobs/" + zip_id + "/result").body;
+    std::istringstream zip(result);
+    Poco::Zip::ZipArchive archive(zip);
+    int entries = 0;
+    for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) {
+        std::istringstream again_zip(result);
+        Poco::Zip::ZipInputStream entry(again_zip, it->second);
+        std::string certificate;
+        Poco::StreamCopier::copyToString(entry, certificate);
+        const std::string report = examdocs::test::pdfsig_report(certificate);
+        EXPECT_NE(report.find("Signature is Valid."), std::string::npos) << it->first << report;
+        ++entries;
+    }
+    EXPECT_EQ(entries, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Split, Jobs, ::testing::Values(0, 3),

@@ -9,6 +9,13 @@
 #include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
 
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/TemporaryFile.h>
+
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 
@@ -95,6 +102,19 @@ std::string render_page_jpeg(const std::string& pdf, int page_index, double dpi)
                           image.height(), 1, static_cast<std::size_t>(image.bytes_per_row()),
                           images::ChannelOrder::rgb},
         85);
+}
+
+std::string pdfsig_report(const std::string& pdf) {
+    Poco::TemporaryFile file;
+    std::ofstream(file.path(), std::ios::binary) << pdf;
+    Poco::Pipe out;
+    Poco::ProcessHandle process =
+        Poco::Process::launch("pdfsig", {file.path()}, nullptr, &out, &out);
+    Poco::PipeInputStream stream(out);
+    std::string report;
+    Poco::StreamCopier::copyToString(stream, report);
+    process.wait();
+    return report;
 }
 
 }  // namespace examdocs::test

@@ -35,6 +35,10 @@ std::vector<std::string> decode_codes(const std::string& pdf, int page, ZXing::B
 // Page `page` rasterised at `dpi` and encoded as a JPEG, like a photo of the paper.
 std::string render_page_jpeg(const std::string& pdf, int page, double dpi);
 
+// What poppler's `pdfsig` (NSS underneath) says of the PDF's signatures: its whole report,
+// e.g. "…Signature Validation: Signature is Valid.…".
+std::string pdfsig_report(const std::string& pdf);
+
 // Removes spaces and line breaks, so that text split across lines by the layout
 // still compares equal.
 std::string squeeze(const std::string& text);

@@ -55,3 +55,45 @@ TEST(FontManifest, MalformedManifestNamesTheField) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace examdocs::fonts;
+
+TEST(OutputIntentProfile, TheManifestNamesTheSrgbProfileOfItsPackage) {
+    const auto& profile = bundled_output_intent();
+    EXPECT_EQ(profile.id, "srgb");
+    EXPECT_EQ(profile.package, "icc-profiles-free");
+    EXPECT_EQ(profile.sha256.size(), 64U);
+    EXPECT_FALSE(profile.licence.empty());
+    const FontCheck check = verify_output_intent(profile);
+    EXPECT_TRUE(check.ok) << check.detail;
+    const std::string& bytes = output_intent_profile();
+    ASSERT_GE(bytes.size(), 128U);
+    EXPECT_EQ(bytes.substr(36, 4), "acsp") << "an ICC profile";
+    EXPECT_EQ(bytes.substr(16, 4), "RGB ");
+}
+
+TEST(OutputIntentProfile, AnAlteredProfileIsReportedByItsPackage) {
+    Poco::TemporaryFile altered;
+    std::ofstream(altered.path()) << "not a profile";
+    ColourProfileEntry profile{
+        "srgb", "sRGB", altered.path(), "icc-profiles-free", "1", std::string(64, 'a'), "Zlib"};
+    const FontCheck check = verify_output_intent(profile);
+    EXPECT_FALSE(check.ok);
+    EXPECT_NE(check.detail.find("sha256 mismatch"), std::string::npos) << check.detail;
+    EXPECT_NE(check.detail.find("icc-profiles-free"), std::string::npos) << check.detail;
+    EXPECT_EQ(check.detail.find(altered.path()), std::string::npos) << check.detail;
+}
+
+TEST(OutputIntentProfile, AManifestWithoutItNamesTheField) {
+    try {
+        parse_output_intent(R"({"fonts":[],"outputIntent":{"id":"srgb"}})");
+        FAIL() << "accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("outputIntent.description"), std::string::npos)
+            << e.what();
+    }
+}
+
+}  // namespace

@@ -35,6 +35,23 @@ TEST(Config, LayersOverrideInOrder) {
     EXPECT_EQ(c.sources.at("server.threads"), "env EXAMDOCS_SERVER_THREADS");
 }
 
+TEST(Config, APdfSigningCertificateComesWithItsKey) {
+    const auto both = settings_from(resolve_config("", {},
+                                                   {{"signing.certificate-file", "c.pem"},
+                                                    {"signing.certificate-key-file", "k.pem"}}),
+                                    false);
+    EXPECT_EQ(both.pdf_certificate_file, "c.pem");
+    EXPECT_EQ(both.pdf_certificate_key_file, "k.pem");
+    EXPECT_TRUE(settings_from(resolve_config("", {}, {}), false).pdf_certificate_file.empty());
+    try {
+        settings_from(resolve_config("", {}, {{"signing.certificate-file", "c.pem"}}), false);
+        FAIL() << "a certificate without its key was taken";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("signing.certificate-key-file"), std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(Config, UnknownKeysAreErrors) {
     Poco::TemporaryFile file;
     std::ofstream(file.path()) << "server.prot = 9001\n";

@@ -47,6 +47,9 @@ struct PrintOptions {
     // data to print (e.g. a certificate issued through the registry from the record), or
     // puts field errors in `errors` to refuse the record. Must be thread-safe.
     std::function<Poco::Dynamic::Var(const Record&, std::vector<FieldError>& errors)> prepare;
+    // ZIP output: each PDF is signed with it (the registry's certificates). A merged PDF is
+    // never signed: it is a print file, not a document of one holder.
+    const renderers::PdfSigner* signer = nullptr;
 };
 
 struct RecordFailure {

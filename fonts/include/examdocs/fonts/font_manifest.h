@@ -1,6 +1,7 @@
 #pragma once
 // The font manifest: every font examdocs draws with, where Debian installs it, and the
-// sha256 it must have. The manifest is compiled into the binary (fonts/manifest.json);
+// sha256 it must have; and, in the same way, the ICC colour profile of every PDF's output
+// intent (PDF/A-2b wants one). The manifest is compiled into the binary (fonts/manifest.json);
 // verify_fonts() is run once at start and decides readiness. Pure functions, thread-safe.
 #include <string>
 #include <string_view>
@@ -37,5 +38,25 @@ struct FontCheck {
 // Checks that every file exists and has its sha256. Reads each file (~60 MB in all) once
 // per process while it stays the same file (device, inode, size, modification time).
 std::vector<FontCheck> verify_fonts(const std::vector<FontEntry>& fonts);
+
+// The colour profile a PDF's OutputIntent embeds (sRGB: every colour we draw is DeviceRGB).
+struct ColourProfileEntry {
+    std::string id;           // "srgb"
+    std::string description;  // the OutputConditionIdentifier, e.g. "sRGB IEC61966-2.1"
+    std::string file;
+    std::string package;
+    std::string package_version;
+    std::string sha256;
+    std::string licence;
+};
+
+// Parses the manifest's "outputIntent"; throws std::invalid_argument naming the field.
+ColourProfileEntry parse_output_intent(std::string_view json);
+const ColourProfileEntry& bundled_output_intent();
+// The same check as verify_fonts(): present, and with its sha256.
+FontCheck verify_output_intent(const ColourProfileEntry& profile);
+// The bytes of the bundled profile, read and checked once per process. Throws
+// std::runtime_error (naming the package, never a path) when it is missing or altered.
+const std::string& output_intent_profile();
 
 }  // namespace examdocs::fonts

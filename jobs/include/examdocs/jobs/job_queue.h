@@ -44,6 +44,7 @@
 #include "examdocs/jobs/job_options.h"
 #include "examdocs/jobs/job_store.h"
 #include "examdocs/photos/photo_profile.h"
+#include "examdocs/renderers/pdf_signature.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/layout_catalog.h"
 
@@ -84,6 +85,9 @@ struct Issuer {
     registry::CertificateRegistry* registry = nullptr;
     const photos::PhotoProfile* photo_profile = nullptr;
     std::string public_base_url;
+    // Signs each certificate PDF of an issuing job's ZIP (PAdES); a merged print file is
+    // for printing and is not signed. Null: unsigned.
+    const renderers::PdfSigner* pdf_signer = nullptr;
 };
 
 class WholeJob;

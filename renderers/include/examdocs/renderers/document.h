@@ -17,6 +17,7 @@
 #include "examdocs/core/problem.h"
 #include "examdocs/fonts/font_set.h"
 #include "examdocs/renderers/layout.h"
+#include "examdocs/renderers/pdf_signature.h"
 
 namespace examdocs::renderers {
 
@@ -24,6 +25,9 @@ struct RenderContext {
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
     std::string document_id;                // 32 hex digits for the PDF /ID; empty: random
     const fonts::FontSet* fonts = nullptr;  // null: the bundled set
+    // Sign the PDF (render_document only: a composed document is not a file yet). Only the
+    // registry's certificates are signed: a PDF signature vouches for what it covers.
+    const PdfSigner* signer = nullptr;
 };
 
 struct RenderedDocument {

@@ -85,6 +85,9 @@ struct Settings {
     std::string signing_keys_dir;  // empty: data_dir/keys
     registry::SigningAlgorithm signing_algorithm = registry::SigningAlgorithm::ed25519;
     registry::IssuerIdentity issuer;  // issuer.*: the name and the codes of the numbers
+    // The certificate that signs certificate PDFs and its key (PEM files). Both empty: a
+    // self-signed one in the keys directory (registry/pdf_signing_certificate.h).
+    std::string pdf_certificate_file, pdf_certificate_key_file;
     std::string public_base_url = "http://127.0.0.1:8080";
     // public.other-base-urls: earlier addresses whose QR texts /v1/verify still accepts.
     std::vector<std::string> other_base_urls;

@@ -19,7 +19,9 @@
 
 #include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
+#include "examdocs/registry/pdf_signing_certificate.h"
 #include "examdocs/renderers/layout_catalog.h"
+#include "examdocs/renderers/pdf_signature.h"
 #include "examdocs/service/access_control.h"
 #include "examdocs/service/config.h"
 #include "examdocs/service/health.h"
@@ -65,6 +67,10 @@ class Service {
     const renderers::LayoutCatalog& layouts() const { return layouts_; }
     // Null until start() has opened it (or when it could not be opened: see /health).
     registry::CertificateRegistry* registry() { return registry_.get(); }
+    // Signs the registry's certificate PDFs; null until start() has opened the registry.
+    const renderers::PdfSigner* pdf_signer() const {
+        return pdf_certificate_ ? &pdf_signer_ : nullptr;
+    }
     // Null until start() has opened the registry database.
     jobs::JobQueue* jobs() { return jobs_.get(); }
     // This instance's name among those sharing bulk jobs; empty before start().
@@ -107,6 +113,8 @@ class Service {
     Authorizer authorizer_;
     RateLimiter public_rate_limiter_;
     std::unique_ptr<registry::CertificateRegistry> registry_;
+    std::unique_ptr<registry::PdfSigningCertificate> pdf_certificate_;
+    renderers::PdfSigner pdf_signer_;
     std::map<std::string, photos::PhotoProfile, std::less<>> photo_profiles_;
     // The queue reports to the listener (log and metrics): declared first, it outlives it.
     std::unique_ptr<jobs::JobListener> job_listener_;
