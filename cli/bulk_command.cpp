@@ -300,8 +300,8 @@ int bulk_print(const ParsedArguments& args) {
             // print file and is not).
             pdf_certificate =
                 config.pdf_certificate_file.empty()
-                    ? registry::PdfSigningCertificate::open_default(
-                          signing_keys_dir(config), "examdocs certificate signing")
+                    ? registry::PdfSigningCertificate::open_default(signing_keys_dir(config),
+                                                                    "examdocs certificate signing")
                     : registry::PdfSigningCertificate::load(config.pdf_certificate_file,
                                                             config.pdf_certificate_key_file);
             pdf_signer.sign = [&pdf_certificate](std::string_view bytes) {

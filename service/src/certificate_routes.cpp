@@ -169,10 +169,10 @@ void add_certificate_routes(Service& service) {
                        conflict("The certificate number " + c.number + " is already issued."));
                }
                if (result.outcome == registry::IssueOutcome::other_issuer) {
-                   throw ProblemError(unprocessable("This service issues certificates for " +
-                                                        registry.issuer().name +
-                                                        " only (issuer.name).",
-                                                    {certificates::other_issuer_error(registry.issuer().name)}));
+                   throw ProblemError(
+                       unprocessable("This service issues certificates for " +
+                                         registry.issuer().name + " only (issuer.name).",
+                                     {certificates::other_issuer_error(registry.issuer().name)}));
                }
                Object view = public_view(service, result.certificate, true);
                view.set("verificationCode", result.certificate.verification_code);

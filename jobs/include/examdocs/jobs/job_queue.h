@@ -44,9 +44,9 @@
 #include "examdocs/jobs/job_options.h"
 #include "examdocs/jobs/job_store.h"
 #include "examdocs/photos/photo_profile.h"
-#include "examdocs/renderers/pdf_signature.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/layout_catalog.h"
+#include "examdocs/renderers/pdf_signature.h"
 
 namespace examdocs::jobs {
 
