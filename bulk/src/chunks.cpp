@@ -153,15 +153,18 @@ struct ChunkSplitter::State {
 };
 
 ChunkSplitter::ChunkSplitter(std::istream& in, InputFormat format, const renderers::Layout& layout,
-                             std::size_t records_per_chunk, std::size_t max_record_bytes)
+                             std::size_t records_per_chunk, ReadOptions read)
     : state_(std::make_unique<State>()) {
+    const std::size_t max_record_bytes = read.max_record_bytes;
+    read.defaults = Poco::Dynamic::Var();  // merged when a chunk is read
     State& s = *state_;
     s.per_chunk = std::max<std::size_t>(1, records_per_chunk);
     s.format = format;
     // A JSON array or a workbook has no text to cut between records: its records are
     // read here and written into the chunks encoded.
-    if (format == InputFormat::json_array || format == InputFormat::xlsx) {
-        s.array = open_records(in, format, layout);
+    if (format == InputFormat::json_array || format == InputFormat::xlsx ||
+        !read.files_dir.empty() || !read.files_zip.empty()) {
+        s.array = open_records(in, format, layout, read);
         return;
     }
     s.rows.emplace(in, format == InputFormat::csv, max_record_bytes);

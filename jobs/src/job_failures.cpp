@@ -18,4 +18,10 @@ std::string unreadable_input(const bulk::InputError& error) {
            (error.line() ? " at line " + std::to_string(error.line()) : "") + ": " + error.what();
 }
 
+std::string nothing_printed(std::int64_t records) {
+    return records == 0 ? "nothing printed: the input holds no records"
+                        : "nothing printed: every one of the " + std::to_string(records) +
+                              " records was refused (see failures)";
+}
+
 }  // namespace examdocs::jobs

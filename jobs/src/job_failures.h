@@ -13,4 +13,8 @@ JobFailureRow failure_row(const bulk::RecordFailure& failure);
 
 std::string unreadable_input(const bulk::InputError& error);
 
+// Why a job that printed nothing failed: no records at all, or every one refused. A file
+// without a page is not a document (pdfinfo refuses it), so such a job has no result.
+std::string nothing_printed(std::int64_t records);
+
 }  // namespace examdocs::jobs

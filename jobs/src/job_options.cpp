@@ -20,10 +20,11 @@ constexpr std::array<std::pair<JobState, std::string_view>, 5> kStates{{
     {JobState::cancelled, "cancelled"},
 }};
 
-constexpr std::array<std::pair<bulk::InputFormat, std::string_view>, 3> kFormats{{
+constexpr std::array<std::pair<bulk::InputFormat, std::string_view>, 4> kFormats{{
     {bulk::InputFormat::csv, "csv"},
     {bulk::InputFormat::ndjson, "ndjson"},
     {bulk::InputFormat::json_array, "json"},
+    {bulk::InputFormat::xlsx, "xlsx"},
 }};
 
 std::int64_t epoch_seconds(std::chrono::system_clock::time_point t) {
@@ -57,6 +58,8 @@ std::string to_json(const JobOptions& options) {
     o.set("nup", options.pages_per_sheet);
     o.set("cutMarks", options.cut_marks);
     o.set("hasDefaults", options.has_defaults);
+    if (!options.sheet.empty()) o.set("sheet", options.sheet);
+    if (options.has_photos) o.set("photos", true);
     if (options.issue) o.set("issue", true);
     if (!options.callback_url.empty()) o.set("callbackUrl", options.callback_url);
     o.set("submittedBy", options.submitted_by);
@@ -90,6 +93,8 @@ JobOptions job_options_from_json(const std::string& text) {
     options.cut_marks = o->optValue<bool>("cutMarks", true);
     options.has_defaults = o->optValue<bool>("hasDefaults", false);
     if (o->has("defaults")) options.defaults = o->get("defaults");
+    options.sheet = o->optValue<std::string>("sheet", "");
+    options.has_photos = o->optValue<bool>("photos", false);
     options.issue = o->optValue<bool>("issue", false);
     options.callback_url = o->optValue<std::string>("callbackUrl", "");
     options.submitted_by = o->optValue<std::string>("submittedBy", "");
@@ -97,6 +102,14 @@ JobOptions job_options_from_json(const std::string& text) {
     options.created_at = std::chrono::system_clock::time_point(
         std::chrono::seconds(o->optValue<Poco::Int64>("createdAt", 0)));
     return options;
+}
+
+bulk::ReadOptions read_options_of(const JobOptions& options, const std::string& dir) {
+    bulk::ReadOptions read;
+    read.sheet = options.sheet;
+    if (options.has_photos) read.files_zip = dir + "/photos.zip";
+    if (!options.defaults.isEmpty()) read.defaults = options.defaults;
+    return read;
 }
 
 }  // namespace examdocs::jobs

@@ -4,6 +4,7 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 using namespace Poco::Data::Keywords;
@@ -54,6 +55,31 @@ std::optional<JobRow> JobStore::find(const std::string& id) {
     j.state = *known;
     j.options = job_options_from_json(options);
     return j;
+}
+
+std::vector<JobRow> JobStore::list(const ListQuery& query) {
+    std::vector<std::string> ids;
+    {
+        Poco::Data::Session s = database_->session();
+        std::string state = query.state ? std::string(to_string(*query.state)) : std::string();
+        std::string layout = query.layout, created = query.after_created_at, id = query.after_id;
+        // Keyset pagination: pages stay stable while jobs are added in front of them.
+        Poco::Data::Statement st(s);
+        st << database_->sql(
+            "SELECT id FROM jobs WHERE (? = '' OR state = ?)"
+            " AND (? = '' OR layout = ?)"
+            " AND (? = '' OR created_at < ? OR (created_at = ? AND id < ?))"
+            " ORDER BY created_at DESC, id DESC LIMIT " +
+            std::to_string(std::clamp(query.limit, 1, 500))),
+            into(ids), use(state), use(state), use(layout), use(layout), use(created), use(created),
+            use(created), use(id);
+        st.execute();
+    }
+    std::vector<JobRow> rows;
+    for (const auto& id : ids) {
+        if (auto row = find(id)) rows.push_back(std::move(*row));
+    }
+    return rows;
 }
 
 bool JobStore::start(const std::string& id) {

@@ -33,7 +33,8 @@ void SharedJob::split(const JobRow& job, const std::atomic<bool>& cancel) {
     std::int64_t chunk = 0;
     try {
         bulk::ChunkSplitter splitter(input, *job.options.format, *layout,
-                                     static_cast<std::size_t>(job.options.chunk_records));
+                                     static_cast<std::size_t>(job.options.chunk_records),
+                                     read_options_of(job.options, queue_.dir_of(job.id)));
         while (auto next = splitter.next()) {
             if (cancel.load()) return;  // cancelled, or this instance stops: split again later
             store.add_chunk(job.id, chunk++, static_cast<std::int64_t>(next->first_record),
@@ -123,6 +124,10 @@ void SharedJob::finish(const std::string& id) {
     const auto job = store.find(id);
     if (!job || job->state != JobState::running) return;
     JobRow counts = *job;
+    if (counts.printed == 0) {
+        queue_.fail(*job, counts, nothing_printed(counts.done));
+        return;
+    }
     try {
         const auto assembled = assemble(*job);
         counts.pages = assembled.pages;

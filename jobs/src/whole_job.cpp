@@ -40,7 +40,7 @@ void WholeJob::run(const std::atomic<bool>& cancel) {
     }
 
     std::ifstream input(dir + "/input", std::ios::binary);
-    bulk::ReadOptions read_options;
+    bulk::ReadOptions read_options = read_options_of(options, dir);
     if (options.has_defaults) {
         std::ifstream defaults(dir + "/defaults.json", std::ios::binary);
         std::ostringstream text;
@@ -98,6 +98,10 @@ void WholeJob::run(const std::atomic<bool>& cancel) {
         queue_.listener_.job_ended(JobState::cancelled);
         queue_.listener_.records_printed(counts.printed, counts.refused);
         queue_.listener_.log("info", "bulk job cancelled", {{"job", id}});
+    } else if (counts.printed == 0) {
+        store.progress(id, counts.done, counts.printed, counts.refused, pending);
+        fail(nothing_printed(counts.done));
+        return;
     } else {
         store.progress(id, counts.done, counts.printed, counts.refused, pending);
         if (std::rename(partial.c_str(), result.c_str()) != 0) {

@@ -8,16 +8,22 @@
 #include <Poco/URI.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <fstream>
 #include <sstream>
 
 #include "examdocs/bulk/records.h"
+#include "examdocs/bulk/zip_entries.h"
+#include "examdocs/core/base64.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/jobs/job_queue.h"
 #include "examdocs/renderers/document_stream.h"
 #include "examdocs/service/service.h"
+#include "form_parts.h"
 #include "job_view.h"
 #include "json_text.h"
 
@@ -47,7 +53,155 @@ struct JobRequest {
     bool cut_marks = true;
     std::string callback_url;
     bool issue = false;
+    std::string sheet;  // .xlsx input: the sheet to read
 };
+
+bool is_form(const std::string& media_type) {
+    std::string base = media_type.substr(0, media_type.find(';'));
+    std::transform(base.begin(), base.end(), base.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    while (!base.empty() && base.back() == ' ') base.pop_back();
+    return base == "multipart/form-data";
+}
+
+// Sets one option from its text, as the query and a form's parts give them.
+void set_option(JobRequest& r, const std::string& name, const std::string& value) {
+    if (name == "layout") r.layout = value;
+    if (name == "output") r.output = value;
+    if (name == "nup") r.nup = value == "1" ? 1 : value == "2" ? 2 : value == "4" ? 4 : 0;
+    if (name == "cutMarks") r.cut_marks = value != "false";
+    if (name == "callbackUrl") r.callback_url = value;
+    if (name == "issue") r.issue = value == "true";
+    if (name == "sheet") r.sheet = value;
+}
+
+constexpr std::array<const char*, 7> kOptionNames{"layout",      "output", "nup",  "cutMarks",
+                                                  "callbackUrl", "issue",  "sheet"};
+
+JobRequest request_from_query(const Exchange& ex) {
+    JobRequest r;
+    for (const char* name : kOptionNames) {
+        if (auto value = ex.query(name)) set_option(r, name, *value);
+    }
+    return r;
+}
+
+// A page cursor: the last job's creation time and id, base64url so that it sits in a
+// query string as it is.
+std::string cursor_of(const jobs::JobRow& row) {
+    std::string text = base64_encode(row.created_at + "|" + row.id);
+    for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    while (!text.empty() && text.back() == '=') text.pop_back();
+    return text;
+}
+
+std::optional<std::pair<std::string, std::string>> parse_cursor(std::string text) {
+    for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
+    while (text.size() % 4 != 0) text += '=';
+    const auto decoded = base64_decode(text);
+    const auto bar = decoded ? decoded->find('|') : std::string::npos;
+    if (bar == std::string::npos) return std::nullopt;
+    return std::make_pair(decoded->substr(0, bar), decoded->substr(bar + 1));
+}
+
+struct Upload {
+    bulk::InputFormat format = bulk::InputFormat::csv;
+    bool has_photos = false;
+    Object::Ptr defaults;
+};
+
+// What a records file is: by its name, then its declared type, then its first bytes (a
+// ZIP is a workbook; '{' NDJSON; '[' a JSON array; anything else CSV).
+bulk::InputFormat records_format(const std::string& filename, const std::string& content_type,
+                                 const std::string& path) {
+    if (auto f = bulk::format_from_name(filename)) return *f;
+    if (auto f = bulk::format_from_media_type(content_type)) return *f;
+    std::ifstream in(path, std::ios::binary);
+    char head[4] = {};
+    in.read(head, sizeof head);
+    if (std::string_view(head, 4) == std::string_view("PK\x03\x04", 4)) {
+        return bulk::InputFormat::xlsx;
+    }
+    if (head[0] == '{') return bulk::InputFormat::ndjson;
+    if (head[0] == '[') return bulk::InputFormat::json_array;
+    return bulk::InputFormat::csv;
+}
+
+// Reads a job's form: `records` to dir/input, `photos` to dir/photos.zip (checked as a ZIP
+// now, read entry by entry with limits while printing), `defaults` parsed, options into
+// `request`. Any other part is refused by name.
+Upload read_upload(Exchange& ex, const std::string& dir, JobRequest& request) {
+    Upload upload;
+    bool has_records = false;
+    std::string records_name, records_type;
+    read_form_parts(
+        ex,
+        [&](FormPart& part) {
+            if (part.name == "records") {
+                std::ofstream out(dir + "/input", std::ios::binary);
+                Poco::StreamCopier::copyStream64(part.body, out);
+                if (!out) throw std::runtime_error("cannot store the job's input");
+                has_records = true;
+                records_name = part.filename;
+                records_type = part.content_type;
+            } else if (part.name == "photos") {
+                std::ofstream out(dir + "/photos.zip", std::ios::binary);
+                Poco::StreamCopier::copyStream64(part.body, out);
+                if (!out) throw std::runtime_error("cannot store the job's photos");
+                upload.has_photos = true;
+            } else if (part.name == "defaults") {
+                std::string text(64 * 1024 + 1, '\0');
+                part.body.read(text.data(), static_cast<std::streamsize>(text.size()));
+                text.resize(static_cast<std::size_t>(part.body.gcount()));
+                Poco::Dynamic::Var parsed;
+                try {
+                    if (text.size() > 64 * 1024) throw Poco::Exception("larger than 64 KB");
+                    parsed = Poco::JSON::Parser().parse(text);
+                } catch (const Poco::Exception& e) {
+                    throw ProblemError(unprocessable(
+                        "The job was refused.",
+                        {{"/defaults", "json", "不是JSON / Not JSON: " + e.displayText()}}));
+                }
+                if (parsed.type() != typeid(Object::Ptr)) {
+                    throw ProblemError(unprocessable(
+                        "The job was refused.",
+                        {{"/defaults", "type", "应为JSON对象 / Must be a JSON object."}}));
+                }
+                upload.defaults = parsed.extract<Object::Ptr>();
+            } else if (std::find(kOptionNames.begin(), kOptionNames.end(), part.name) !=
+                       kOptionNames.end()) {
+                std::string value(1025, '\0');
+                part.body.read(value.data(), static_cast<std::streamsize>(value.size()));
+                value.resize(static_cast<std::size_t>(part.body.gcount()));
+                set_option(request, part.name, value);
+            } else {
+                std::string names = "records, photos, defaults";
+                for (const char* n : kOptionNames) names += std::string(", ") + n;
+                throw ProblemError(unprocessable("The job was refused.",
+                                                 {{"/" + part.name, "unknown-part",
+                                                   "未知的表单项 / A job's form has no part '" +
+                                                       part.name + "'; it takes " + names + "."}}));
+            }
+        },
+        16);
+    if (!has_records) {
+        throw ProblemError(unprocessable("The job was refused.",
+                                         {{"/records", "required",
+                                           "请上传记录文件 / Send the records file (CSV, XLSX, "
+                                           "NDJSON or JSON) as the part 'records'."}}));
+    }
+    upload.format = records_format(records_name, records_type, dir + "/input");
+    if (upload.has_photos) {
+        try {
+            std::ifstream zip(dir + "/photos.zip", std::ios::binary);
+            bulk::ZipEntries entries(zip, "the photos ZIP");
+        } catch (const bulk::InputError& e) {
+            throw ProblemError(
+                unprocessable("The job was refused.", {{"/photos", "not-a-zip", e.what()}}));
+        }
+    }
+    return upload;
+}
 
 void check_request(const Service& service, const JobRequest& r) {
     std::vector<FieldError> errors;
@@ -139,11 +293,14 @@ void add_job_routes(Service& service) {
                        30));
                }
                const std::string media = ex.header("Content-Type");
-               const auto format = bulk::format_from_media_type(media);
+               const bool form = is_form(media);
+               const auto format = form ? std::optional(bulk::InputFormat::csv)
+                                        : bulk::format_from_media_type(media);
                if (!format) {
                    throw ProblemError(unsupported_media_type(
-                       "Send the records as text/csv, application/x-ndjson, or application/json "
-                       "(an object with layout, records and options)."));
+                       "Send the records as text/csv, application/x-ndjson, the .xlsx type, "
+                       "application/json (an object with layout, records and options), or "
+                       "multipart/form-data with parts records, photos (a ZIP) and defaults."));
                }
                const std::string id = [] {
                    std::string u =
@@ -167,9 +324,26 @@ void add_job_routes(Service& service) {
 
                JobRequest request;
                bool has_defaults = false;
+               bool has_photos = false;
                Object::Ptr defaults;
                bulk::InputFormat stored_format = *format;
-               if (*format == bulk::InputFormat::json_array) {
+               if (form) {
+                   // An office's upload: the records file as it is (CSV, XLSX, NDJSON or a
+                   // JSON array), its photos as a ZIP, the defaults as JSON; options in the
+                   // query or in parts of their own.
+                   request = request_from_query(ex);
+                   Upload upload = read_upload(ex, dir, request);
+                   check_request(service, request);
+                   if (request.issue) service.authorizer().require(ex, "issue");
+                   stored_format = upload.format;
+                   has_photos = upload.has_photos;
+                   if (upload.defaults) {
+                       defaults = upload.defaults;
+                       std::ofstream(dir + "/defaults.json", std::ios::binary)
+                           << json_text(*defaults);
+                       has_defaults = true;
+                   }
+               } else if (*format == bulk::InputFormat::json_array) {
                    // The JSON form: {"layout", "records": [...], "defaults", options}.
                    Poco::JSON::Parser parser;
                    Poco::Dynamic::Var body;
@@ -227,14 +401,8 @@ void add_job_routes(Service& service) {
                        has_defaults = true;
                    }
                } else {
-                   // CSV or NDJSON streamed to the job's directory; options in the query.
-                   request.layout = ex.query("layout").value_or("");
-                   request.output = ex.query("output").value_or("pdf");
-                   const std::string nup = ex.query("nup").value_or("1");
-                   request.nup = nup == "1" ? 1 : nup == "2" ? 2 : nup == "4" ? 4 : 0;
-                   request.cut_marks = ex.query("cutMarks").value_or("true") != "false";
-                   request.callback_url = ex.query("callbackUrl").value_or("");
-                   request.issue = ex.query("issue").value_or("false") == "true";
+                   // CSV, NDJSON or XLSX streamed to the job's directory; options in the query.
+                   request = request_from_query(ex);
                    check_request(service, request);
                    if (request.issue) service.authorizer().require(ex, "issue");
                    std::ofstream input(dir + "/input", std::ios::binary);
@@ -242,8 +410,29 @@ void add_job_routes(Service& service) {
                    if (!input) throw std::runtime_error("cannot store the job's input");
                }
 
+               if (!request.sheet.empty() && stored_format != bulk::InputFormat::xlsx) {
+                   throw ProblemError(unprocessable(
+                       "The job was refused.",
+                       {{"/sheet", "not-with-format",
+                         "只有Excel文件有工作表 / Only an .xlsx workbook has sheets."}}));
+               }
+               if (stored_format == bulk::InputFormat::xlsx) {
+                   // A workbook that cannot be opened, or has no such sheet, is refused now
+                   // rather than failing the job later.
+                   try {
+                       std::ifstream workbook(dir + "/input", std::ios::binary);
+                       bulk::ReadOptions read;
+                       read.sheet = request.sheet;
+                       const auto layout = service.layouts().find(request.layout);
+                       bulk::open_records(workbook, stored_format, *layout, read);
+                   } catch (const bulk::InputError& e) {
+                       throw ProblemError(unprocessable(
+                           "The job was refused.", {{"/records", "unreadable-input", e.what()}}));
+                   }
+               }
+
                std::ifstream counting(dir + "/input", std::ios::binary);
-               const auto total = bulk::count_records(counting, stored_format);
+               const auto total = bulk::count_records(counting, stored_format, request.sheet);
 
                jobs::JobOptions options;
                options.format = stored_format;
@@ -252,6 +441,8 @@ void add_job_routes(Service& service) {
                options.pages_per_sheet = request.nup;
                options.cut_marks = request.cut_marks;
                options.has_defaults = has_defaults;
+               options.sheet = request.sheet;
+               options.has_photos = has_photos;
                options.issue = request.issue;
                options.callback_url = request.callback_url;
                options.submitted_by = who;
@@ -286,6 +477,66 @@ void add_job_routes(Service& service) {
                return response;
            },
            service.settings().max_job_bytes});
+
+    r.add({"GET", "/v1/jobs", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "print");
+               jobs::JobQueue& jobs = runner_of(service);
+               jobs::JobStore::ListQuery query;
+               std::vector<FieldError> errors;
+               for (const auto& [name, value] : ex.query_parameters()) {
+                   if (name == "state") {
+                       query.state = jobs::job_state_named(value);
+                       if (!query.state) {
+                           errors.push_back({"/state", "one-of",
+                                             "应为queued、running、done、failed或cancelled / "
+                                             "Must be queued, running, done, failed or "
+                                             "cancelled."});
+                       }
+                   } else if (name == "layout") {
+                       query.layout = value;
+                   } else if (name == "limit") {
+                       int limit = 0;
+                       const auto [end, ec] =
+                           std::from_chars(value.data(), value.data() + value.size(), limit);
+                       if (ec != std::errc() || end != value.data() + value.size() || limit < 1 ||
+                           limit > 100) {
+                           errors.push_back(
+                               {"/limit", "range", "应为1至100 / Must be a number from 1 to 100."});
+                       }
+                       query.limit = limit;
+                   } else if (name == "cursor") {
+                       const auto cursor = parse_cursor(value);
+                       if (!cursor) {
+                           errors.push_back(
+                               {"/cursor", "cursor", "游标无效 / Not a cursor this service gave."});
+                       } else {
+                           query.after_created_at = cursor->first;
+                           query.after_id = cursor->second;
+                       }
+                   } else {
+                       Problem p = bad_request("Unknown query parameter '" + name +
+                                               "'; this route takes only: state, layout, "
+                                               "cursor, limit.");
+                       p.slug = "unknown-parameter";
+                       throw ProblemError(std::move(p));
+                   }
+               }
+               if (!errors.empty()) {
+                   throw ProblemError(unprocessable("The list was refused.", std::move(errors)));
+               }
+               const auto rows = jobs.store().list(query);
+               Poco::JSON::Array list;
+               for (const auto& row : rows) {
+                   list.add(job_view(jobs.store(), row, service.settings().public_base_url, false));
+               }
+               Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+               body.set("jobs", list);
+               // A full page may have more behind it: where the next one starts.
+               if (!rows.empty() && static_cast<int>(rows.size()) == query.limit) {
+                   body.set("next", cursor_of(rows.back()));
+               }
+               return Response::json(json_text(body));
+           }});
 
     r.add({"GET", "/v1/jobs/{id}", [&service](Exchange& ex) {
                service.authorizer().require(ex, "print");

@@ -348,7 +348,9 @@ TEST(ChunkSplitter, JsonArrayChunksReadAsTheWholeArray) {
 TEST(ChunkSplitter, WholeInputProblemsAreFoundWhenSplitting) {
     auto split_all = [](const std::string& text, InputFormat format) {
         std::istringstream in(text);
-        examdocs::bulk::ChunkSplitter splitter(in, format, ticket(), 2, 64);
+        examdocs::bulk::ReadOptions small;
+        small.max_record_bytes = 64;
+        examdocs::bulk::ChunkSplitter splitter(in, format, ticket(), 2, small);
         while (splitter.next()) {
         }
     };

@@ -17,7 +17,8 @@ namespace examdocs::bulk {
 // the input's own text cut between records without parsing them (a CSV chunk starts with
 // the header row), so splitting costs little more than reading the input once — it is the
 // one step of a shared job that no other instance can help with. A JSON array is parsed
-// (it has to be, whole) and its records encoded one per line. Each chunk's text starts
+// (it has to be, whole), a workbook read, and their records encoded one per line; so are
+// the records of an input whose photos come as files. Each chunk's text starts
 // with a line saying which it is and where it sits in the input. Throws InputError where
 // reading the whole input would: a bad CSV header, an unterminated quote, a record over
 // the size limit.
@@ -29,9 +30,12 @@ class ChunkSplitter {
         std::size_t records = 0;
     };
 
+    // `read` names the sheet of a workbook and where "@name" cells find their photos
+    // (max_record_bytes bounds a record); its defaults are not merged here. With photos,
+    // records are read here and encoded with their photos, since the instances printing
+    // the chunks cannot reach the files.
     ChunkSplitter(std::istream& in, InputFormat format, const renderers::Layout& layout,
-                  std::size_t records_per_chunk,
-                  std::size_t max_record_bytes = ReadOptions{}.max_record_bytes);
+                  std::size_t records_per_chunk, ReadOptions read = {});
     ~ChunkSplitter();
     ChunkSplitter(const ChunkSplitter&) = delete;
     ChunkSplitter& operator=(const ChunkSplitter&) = delete;

@@ -32,6 +32,10 @@ struct JobOptions {
     // in `defaults`, since every instance printing a chunk needs them.
     bool has_defaults = false;
     Poco::Dynamic::Var defaults;
+    // An .xlsx input: the sheet to read (empty: the first).
+    std::string sheet;
+    // The photos "@name" cells refer to came as a ZIP: photos.zip in the job's directory.
+    bool has_photos = false;
     // Each record is a certificate request, issued through the registry before printing.
     bool issue = false;
     std::string callback_url;  // empty: no callback
@@ -47,6 +51,11 @@ struct JobOptions {
 // The options as the jobs table stores them. The keys are the ones stored since jobs
 // began; a row written by an earlier version reads the same.
 std::string to_json(const JobOptions& options);
+
+// How the job's records are read: its sheet, its photos (in `dir`, the job's directory),
+// the defaults when they travel in the options. A whole job's defaults.json is read by
+// the caller.
+bulk::ReadOptions read_options_of(const JobOptions& options, const std::string& dir);
 // Throws std::runtime_error for text that is not a JSON object. Missing keys take their
 // defaults.
 JobOptions job_options_from_json(const std::string& text);

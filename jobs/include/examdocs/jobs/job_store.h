@@ -82,6 +82,16 @@ class JobStore {
     // queued or running → cancelled. False when it had already ended (or is unknown).
     bool cancel(const std::string& id);
     std::vector<JobFailureRow> failures(const std::string& id, int limit);
+    // Jobs newest first (by creation, then id), at most `limit`, only those in `state` and
+    // of `layout` when given, and only those after `after` (the created_at and id of the
+    // last job of the page before; empty: from the newest).
+    struct ListQuery {
+        std::optional<JobState> state;
+        std::string layout;
+        std::string after_created_at, after_id;
+        int limit = 20;
+    };
+    std::vector<JobRow> list(const ListQuery& query);
     // Jobs a restart must pick up again: queued or running, oldest first.
     std::vector<std::string> unfinished();
     int active_count();  // queued or running
