@@ -222,7 +222,7 @@ const std::vector<PdfFile>& files() {
         options.sheets.pages_per_sheet = 2;
         out.push_back(read_back("admission tickets 2-up", print("admission-ticket", 3, options)));
         options.sheets.pages_per_sheet = 1;
-        options.part = true;
+        options.scope = bulk::OutputScope::part;
         std::istringstream in(sample_records("score-notice", 2));
         auto records = bulk::open_records(in, bulk::InputFormat::ndjson, layout("score-notice"));
         std::ostringstream part;
