@@ -270,8 +270,14 @@ TEST(JobOptions, ReadTheJsonEarlierVersionsStored) {
               R"({"format":"ndjson","output":"pdf","nup":2,"cutMarks":true,"hasDefaults":false,)"
               R"("callbackUrl":"http://127.0.0.1:9/cb","submittedBy":"printer",)"
               R"("createdAt":1790000000})");
-    EXPECT_FALSE(job_options_from_json(R"({"format":"xlsx"})").format)
+    EXPECT_FALSE(job_options_from_json(R"({"format":"ods"})").format)
         << "a format this version does not know";
+    const auto workbook =
+        job_options_from_json(R"({"format":"xlsx","sheet":"补考","photos":true})");
+    EXPECT_EQ(workbook.format, examdocs::bulk::InputFormat::xlsx);
+    EXPECT_EQ(workbook.sheet, "补考");
+    EXPECT_TRUE(workbook.has_photos);
+    EXPECT_EQ(job_options_from_json(to_json(workbook)).sheet, "补考") << "and back";
     EXPECT_THROW(job_options_from_json("[]"), std::runtime_error);
 }
 
