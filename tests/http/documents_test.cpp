@@ -224,4 +224,19 @@ TEST_F(DocumentsApi, TheSkillLevelFormTakesASeed000Record) {
     }
 }
 
+// A 软考 registration record with every field seed 004's manual names (the exam office adds
+// the assigned centre, room, seat and sessions) prints its ticket, the level in words.
+TEST_F(DocumentsApi, TheRuankaoTicketTakesASeed004Record) {
+    const std::string body = examdocs::test::read_file(
+        examdocs::test::source_path("tests/data/seed-004-registration.json"));
+    auto reply = post_json("/v1/documents/ruankao-admission-ticket", body);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto text = examdocs::test::squeeze(examdocs::test::read_pdf(reply.body).all_text);
+    for (const char* value : {"赵建国", "高级", "信息系统项目管理师", "天津市天津考区", "第021考场",
+                              "论文", "2026年5月23日"}) {
+        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
+    }
+    EXPECT_EQ(text.find("天津某某信息技术有限公司"), std::string::npos) << "checked, not printed";
+}
+
 }  // namespace
