@@ -158,6 +158,12 @@ std::string trim(const std::string& s) {
     return s.substr(a, s.find_last_not_of(" \t") - a + 1);
 }
 
+// A spreadsheet row with nothing but blanks in its cells, as a sheet's empty rows are.
+bool is_blank(const std::vector<TableCell>& cells) {
+    return std::all_of(cells.begin(), cells.end(),
+                       [](const TableCell& c) { return trim(c.text).empty(); });
+}
+
 // The rows of a CSV file (RFC 4180).
 class CsvRows : public RowSource {
   public:
@@ -262,7 +268,6 @@ class TableReader : public RecordReader {
     TableReader(std::unique_ptr<RowSource> rows, const renderers::Layout& layout,
                 ReadOptions options, std::string header_name)
         : rows_(std::move(rows)), options_(std::move(options)) {
-        const std::string& the_header = header_name;
         std::vector<TableCell> header;
         std::size_t line = 0;
         // A sheet may start with empty rows; a CSV file's first line is its header.
@@ -273,18 +278,17 @@ class TableReader : public RecordReader {
                                  1);
             }
         } while (!rows_->fixed_width() && is_blank(header));
-        header_line_ = line;
         std::set<std::string> seen;
         for (std::size_t i = 0; i < header.size(); ++i) {
             const std::string name = trim(header[i].text);
             if (name.empty()) {
-                throw InputError(the_header + " has an empty column name" +
+                throw InputError(header_name + " has an empty column name" +
                                      (rows_->fixed_width() ? "" : " in " + rows_->where(line, i)),
                                  line);
             }
             std::string pointer = name.front() == '/' ? name : "/" + name;
             if (!seen.insert(pointer).second) {
-                throw InputError(the_header + " names " + name + " twice", line);
+                throw InputError(header_name + " names " + name + " twice", line);
             }
             Column column;
             column.name = name;
@@ -292,14 +296,14 @@ class TableReader : public RecordReader {
             try {
                 column.tokens = split_pointer(pointer);
             } catch (const std::invalid_argument&) {
-                throw InputError(the_header + " names " + name +
+                throw InputError(header_name + " names " + name +
                                      ", which is not a field pointer (a '~' must be ~0 or ~1)",
                                  line);
             }
             // A misspelt optional column would print nothing in every record.
             if (auto unknown = renderers::check_field_known(layout, pointer)) {
                 throw InputError(
-                    the_header + " names " + name + ", which is not a field of the layout " +
+                    header_name + " names " + name + ", which is not a field of the layout " +
                         layout.name +
                         (unknown->nearest ? "; did you mean " + unknown->nearest->substr(1) + "?"
                                           : std::string()),
@@ -319,7 +323,7 @@ class TableReader : public RecordReader {
                 const bool list = is_index(c.tokens[t + 1]);
                 auto [it, inserted] = list_at.emplace(prefix, list);
                 if (!inserted && it->second != list) {
-                    throw InputError(the_header + " uses " + prefix.substr(1) +
+                    throw InputError(header_name + " uses " + prefix.substr(1) +
                                          " both as a list (…/0) and as an object",
                                      line);
                 }
@@ -329,7 +333,7 @@ class TableReader : public RecordReader {
         for (const auto& a : columns_) {
             for (const auto& b : columns_) {
                 if (b.pointer.size() > a.pointer.size() && b.pointer.starts_with(a.pointer + "/")) {
-                    throw InputError(the_header + " has both " + a.name + " and " + b.name, line);
+                    throw InputError(header_name + " has both " + a.name + " and " + b.name, line);
                 }
             }
         }
@@ -396,11 +400,6 @@ class TableReader : public RecordReader {
         bool date = false;
         std::vector<std::string> tokens;
     };
-
-    static bool is_blank(const std::vector<TableCell>& cells) {
-        return std::all_of(cells.begin(), cells.end(),
-                           [](const TableCell& c) { return trim(c.text).empty(); });
-    }
 
     // A spreadsheet's number goes in as a number where the layout wants one; a date serial
     // becomes "YYYY-MM-DD" where it wants a date; everything else is the cell's text.
@@ -507,7 +506,6 @@ class TableReader : public RecordReader {
     std::unique_ptr<ZipEntries> zip_;
     std::map<std::string, std::string> zip_by_last_part_;
     std::vector<Column> columns_;
-    std::size_t header_line_ = 0;
     std::size_t count_ = 0;
 };
 
@@ -648,8 +646,7 @@ std::optional<std::size_t> count_records(std::istream& in, InputFormat format,
             std::vector<TableCell> cells;
             std::size_t line = 0, count = 0;
             while (rows->next(cells, line)) {
-                count += std::any_of(cells.begin(), cells.end(),
-                                     [](const TableCell& c) { return !trim(c.text).empty(); });
+                count += !is_blank(cells);
             }
             return count > 0 ? count - 1 : 0;  // less the header
         } catch (const InputError&) {

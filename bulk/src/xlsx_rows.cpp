@@ -681,7 +681,6 @@ class XlsxRows : public RowSource {
             throw InputError("the workbook's sheet " + sheet->name + " has no data part", 0);
         }
         sheet_part_ = resolve_target(base, rel->second.target);
-        sheet_name_ = sheet->name;
 
         if (auto target = rels.target_of_type("/sharedStrings")) {
             const std::string part = resolve_target(base, *target);
@@ -768,7 +767,7 @@ class XlsxRows : public RowSource {
 
     ZipEntries zip_;
     Workbook workbook_;
-    std::string sheet_part_, sheet_name_;
+    std::string sheet_part_;
     std::vector<MergedRange> merged_;
     std::size_t next_merged_ = 0;
     std::vector<MergedRange*> active_;
