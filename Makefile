@@ -2,7 +2,8 @@
 #   make run   install packages, build Release, serve on 127.0.0.1:8080 (data in ./var)
 #   make test  install packages, build with ASan+UBSan, run every test
 #   make package  the Debian package, build/examdocs_<version>_amd64.deb
-# CI runs `make test` with CI=true, which picks the ci preset (warnings are errors).
+# CI runs `make test` with CI=true, which picks the ci preset (warnings are errors) and
+# also runs the concurrency tests under ThreadSanitizer (make test-tsan).
 
 PRESET ?= $(if $(CI),ci,asan)
 JOBS   ?= $(shell nproc)
@@ -10,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 DATA   ?= ./var
 
-.PHONY: run test setup build-release build-test package format check-format bench clean
+.PHONY: run test test-tsan setup build-release build-test package format check-format bench clean
 
 run: setup build-release
 	mkdir -p $(DATA)
@@ -18,7 +19,12 @@ run: setup build-release
 
 test: setup build-test
 	scripts/check-format
+	scripts/tidy-changed build/$(PRESET)
 	ctest --preset $(PRESET) -j $(JOBS)
+	$(if $(CI),scripts/tsan-tests)
+
+test-tsan: setup
+	scripts/tsan-tests
 
 setup:
 	scripts/setup

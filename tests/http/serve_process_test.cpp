@@ -174,6 +174,7 @@ TEST(PhotoCommands, NormalizePhotoWritesAPassingJpeg) {
 #include <Poco/SHA2Engine.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -236,6 +237,7 @@ TEST(Durability, AcknowledgedCertificatesSurviveKillMinus9) {
         ASSERT_NE(server.port, 0);
         std::atomic<bool> stop{false};
         std::mutex mutex;
+        std::condition_variable acknowledgement;
         std::thread client([&] {
             while (!stop) {
                 const int n = ++sequence;
@@ -254,19 +256,32 @@ TEST(Durability, AcknowledgedCertificatesSurviveKillMinus9) {
                         auto o = parser.parse(reply.body).extract<Poco::JSON::Object::Ptr>();
                         std::lock_guard lock(mutex);
                         acknowledged.push_back(o->getValue<std::string>("number"));
+                        acknowledgement.notify_all();
                     }
                 } catch (const std::exception&) {
                     return;  // the server is gone
                 }
             }
         });
-        std::this_thread::sleep_for(std::chrono::milliseconds(300 + random() % 500));
+        // The kill lands after a random number of acknowledgements in this round (5 to
+        // 15), while the client keeps issuing: mid-stream, whatever the machine's speed.
+        const std::size_t kill_after = [&] {
+            std::lock_guard lock(mutex);
+            return acknowledged.size() + 5 + random() % 11;
+        }();
+        bool reached = false;
+        {
+            std::unique_lock lock(mutex);
+            reached = acknowledgement.wait_for(lock, std::chrono::minutes(1), [&] {
+                return acknowledged.size() >= kill_after;
+            });
+        }
         ::kill(server.handle.id(), SIGKILL);
         server.handle.wait();
         stop = true;
         client.join();
+        ASSERT_TRUE(reached) << "round " << round << ": the server acknowledged too few issuances";
     }
-    ASSERT_GT(acknowledged.size(), 10u) << "too few issuances to mean anything";
     ServerProcess server = start_server(data_dir.path(), hash);
     for (const auto& number : acknowledged) {
         auto reply = examdocs::test::http_request(server.port, "GET", "/v1/certificates/" + number);

@@ -70,7 +70,7 @@ class ServerTest : public ::testing::Test {
                }});
         r.add({"GET", "/test/slow", [this](svc::Exchange&) {
                    slow_entered_.set_value();
-                   std::this_thread::sleep_for(std::chrono::milliseconds(800));
+                   slow_release_.get_future().wait();  // the test lets it finish
                    return svc::Response::json(R"({"slow":"done"})");
                }});
         r.add({"GET", "/test/items/{id}", [](svc::Exchange& ex) {
@@ -103,6 +103,7 @@ class ServerTest : public ::testing::Test {
     svc::Service* service_ = nullptr;
     std::uint16_t port_ = 0;
     std::promise<void> slow_entered_;
+    std::promise<void> slow_release_;
 };
 
 TEST_F(ServerTest, LivenessAnswersAtOnce) {
@@ -297,13 +298,18 @@ TEST_F(ServerTest, ShutdownLetsAnInFlightRequestFinish) {
         std::async(std::launch::async, [this] { return http_request(port_, "GET", "/test/slow"); });
     slow_entered_.get_future().wait();
     const auto started = std::chrono::steady_clock::now();
-    service_->shutdown();
+    auto shutdown = std::async(std::launch::async, [this] { service_->shutdown(); });
+    while (!service_->draining()) std::this_thread::yield();
+    // Draining, and the request is still in its handler: shutdown waits for it.
+    EXPECT_EQ(shutdown.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+    slow_release_.set_value();
+    shutdown.get();
     const auto took = std::chrono::steady_clock::now() - started;
     auto reply = slow.get();
     EXPECT_EQ(reply.status, 200);
     EXPECT_EQ(parse_object(reply.body)->getValue<std::string>("slow"), "done");
     EXPECT_EQ(Poco::toLower(reply.headers.at("Connection")), "close");
-    // It waited for the request rather than for the whole drain time.
+    // It waited for the request rather than for the whole drain time (10 s).
     EXPECT_LT(took, std::chrono::seconds(8));
     // And no longer accepts connections.
     EXPECT_THROW(http_request(port_, "GET", "/health/live"), Poco::Exception);
