@@ -165,7 +165,7 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
         std::string path = request.getURI();
         std::string route_label = "unmatched";
         Response reply;
-        bool keep_alive = !service_.draining();
+        bool keep_alive = true;
         try {
             Poco::URI uri(request.getURI());
             path = uri.getPath();
@@ -222,6 +222,9 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
         }
         for (const auto& [name, value] : reply.headers) response.set(name, value);
         response.set("X-Request-Id", request_id);
+        // Draining now, though perhaps not when the request came in: this answer is the
+        // connection's last, and says so.
+        if (service_.draining()) keep_alive = false;
         if (!keep_alive) response.setKeepAlive(false);
         try {
             std::ostream& out = response.send();

@@ -4,9 +4,12 @@
 #include <Poco/File.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
+#include <Poco/String.h>
 #include <Poco/TemporaryFile.h>
 #include <Poco/Zip/Compress.h>
 #include <gtest/gtest.h>
@@ -59,7 +62,44 @@ TEST(ServeProcess, ServesThenDrainsAndExitsZeroOnSigterm) {
     auto reply = examdocs::test::http_request(port, "GET", "/health/live");
     EXPECT_EQ(reply.status, 200);
 
+    // A request is in flight when SIGTERM arrives: its headers are in, its body is not.
+    const std::string body = R"({"qr":"https://elsewhere.example/verify/1"})";
+    Poco::Net::StreamSocket client(Poco::Net::SocketAddress("127.0.0.1", port));
+    const std::string head = "POST /v1/verify HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n";
+    const std::string first_half = head + body.substr(0, 10);
+    client.sendBytes(first_half.data(), static_cast<int>(first_half.size()));
+    // The service counts it from its headers on; /metrics (itself the second request in
+    // flight) shows when that has happened, so the count is settled before SIGTERM.
+    for (int tries = 0; tries < 1000; ++tries) {
+        auto metrics = examdocs::test::http_request(port, "GET", "/metrics");
+        if (metrics.body.find("examdocs_http_requests_in_flight 2") != std::string::npos) break;
+        std::this_thread::yield();
+    }
     ASSERT_EQ(::kill(handle.id(), SIGTERM), 0);
+    int in_flight_at_drain = -1;
+    while (std::getline(output, line)) {
+        auto entry = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+        parser.reset();
+        if (entry->optValue<std::string>("msg", "") == "draining") {
+            in_flight_at_drain = entry->getValue<int>("inFlight");
+            break;
+        }
+    }
+    EXPECT_EQ(in_flight_at_drain, 1);
+    // The rest of the body arrives during the drain and the request is answered in full.
+    const std::string second_half = body.substr(10);
+    client.sendBytes(second_half.data(), static_cast<int>(second_half.size()));
+    std::string answer;
+    char buffer[4096];
+    for (int n; (n = client.receiveBytes(buffer, sizeof buffer)) > 0;) {
+        answer.append(buffer, static_cast<std::size_t>(n));
+    }
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+    EXPECT_NE(Poco::toLower(answer).find("connection: close"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("\"verdict\":\"foreign\""), std::string::npos) << answer;
+
     bool stopped_logged = false;
     while (std::getline(output, line)) {
         if (line.find("\"msg\":\"stopped\"") != std::string::npos) stopped_logged = true;
