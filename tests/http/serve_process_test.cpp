@@ -65,9 +65,10 @@ TEST(ServeProcess, ServesThenDrainsAndExitsZeroOnSigterm) {
     // A request is in flight when SIGTERM arrives: its headers are in, its body is not.
     const std::string body = R"({"qr":"https://elsewhere.example/verify/1"})";
     Poco::Net::StreamSocket client(Poco::Net::SocketAddress("127.0.0.1", port));
-    const std::string head = "POST /v1/verify HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                             "Content-Type: application/json\r\nContent-Length: " +
-                             std::to_string(body.size()) + "\r\n\r\n";
+    const std::string head =
+        "POST /v1/verify HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n";
     const std::string first_half = head + body.substr(0, 10);
     client.sendBytes(first_half.data(), static_cast<int>(first_half.size()));
     // The service counts it from its headers on; /metrics (itself the second request in
@@ -312,9 +313,8 @@ TEST(Durability, AcknowledgedCertificatesSurviveKillMinus9) {
         bool reached = false;
         {
             std::unique_lock lock(mutex);
-            reached = acknowledgement.wait_for(lock, std::chrono::minutes(1), [&] {
-                return acknowledged.size() >= kill_after;
-            });
+            reached = acknowledgement.wait_for(lock, std::chrono::minutes(1),
+                                               [&] { return acknowledged.size() >= kill_after; });
         }
         ::kill(server.handle.id(), SIGKILL);
         server.handle.wait();
