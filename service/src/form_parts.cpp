@@ -30,7 +30,12 @@ Problem malformed(const std::string& why) {
 }  // namespace
 
 void read_form_parts(Exchange& ex, const std::function<void(FormPart&)>& on_part, int max_parts) {
-    const std::string content_type = ex.header("Content-Type");
+    read_form_parts(ex.header("Content-Type"), ex.body_stream(), on_part, max_parts);
+}
+
+void read_form_parts(std::string_view content_type_text, std::istream& body,
+                     const std::function<void(FormPart&)>& on_part, int max_parts) {
+    const std::string content_type(content_type_text);
     if (lower_media_type(content_type) != "multipart/form-data") {
         throw ProblemError(unsupported_media_type("Send the form as multipart/form-data."));
     }
@@ -42,7 +47,7 @@ void read_form_parts(Exchange& ex, const std::function<void(FormPart&)>& on_part
     if (boundary.empty() || boundary.size() > 70) {
         throw ProblemError(malformed("the Content-Type names no boundary of 1–70 characters."));
     }
-    Poco::Net::MultipartReader reader(ex.body_stream(), boundary);
+    Poco::Net::MultipartReader reader(body, boundary);
     int parts = 0;
     while (true) {
         Poco::Net::MessageHeader header;

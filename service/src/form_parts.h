@@ -7,6 +7,7 @@
 #include <functional>
 #include <istream>
 #include <string>
+#include <string_view>
 
 namespace examdocs::service {
 
@@ -27,5 +28,10 @@ inline constexpr int kMaxFormParts = 8;
 // `on_part` throws passes through.
 void read_form_parts(Exchange& ex, const std::function<void(FormPart&)>& on_part,
                      int max_parts = kMaxFormParts);
+
+// The same for a body and its Content-Type from anywhere (the fuzz target reads forms
+// this way).
+void read_form_parts(std::string_view content_type, std::istream& body,
+                     const std::function<void(FormPart&)>& on_part, int max_parts = kMaxFormParts);
 
 }  // namespace examdocs::service
