@@ -69,7 +69,8 @@ std::optional<Problem> storage_problem(const std::exception& e, Service& service
     return std::nullopt;
 }
 
-Problem problem_for(std::exception_ptr error, Service& service, const std::string& request_id) {
+Problem problem_for(const std::exception_ptr& error, Service& service,
+                    const std::string& request_id) {
     Log& log = service.log();
     try {
         std::rethrow_exception(error);
@@ -115,7 +116,7 @@ void send_file_range(std::ostream& out, const std::string& path, std::uint64_t o
                      std::uint64_t length) {
     std::ifstream in(path, std::ios::binary);
     in.seekg(static_cast<std::streamoff>(offset));
-    std::vector<char> buffer(64 * 1024);
+    std::vector<char> buffer(std::size_t{64} * 1024);
     while (length > 0 && in && out) {
         const auto n = static_cast<std::streamsize>(std::min<std::uint64_t>(length, buffer.size()));
         in.read(buffer.data(), n);
