@@ -302,7 +302,11 @@ void HttpFront::hand_to_worker(int fd) {
     {
         std::lock_guard lock(mutex_);
         if (static_cast<int>(queue_.size()) < limits_.queue) {
-            queue_.push_back({std::move(w.socket), w.requests});
+            queue_.push_back({w.socket, w.requests});
+            // Poco's sockets share a reference-counted implementation: ours is let go
+            // here, under the lock, so that the worker's is the last and the worker
+            // the one that frees it.
+            w.socket = Poco::Net::StreamSocket();
             work_ready_.notify_one();
             return;
         }
