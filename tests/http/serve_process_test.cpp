@@ -79,6 +79,24 @@ TEST(ServeProcess, BadConfigurationIsRefusedWithTheKeyNamed) {
     EXPECT_NE(text.find("'http'"), std::string::npos) << text;
 }
 
+// jobs.store names a store this version has (dir:PATH) and one it can write in; anything
+// else stops serve before it listens.
+TEST(ServeProcess, AJobStoreItCannotUseIsRefusedAtStart) {
+    Poco::TemporaryFile data_dir;
+    for (const std::string store :
+         {"s3://bucket/prefix", "/srv/store", "dir:", "dir:/proc/examdocs-job-store"}) {
+        Poco::Pipe err_pipe;
+        Poco::ProcessHandle handle = Poco::Process::launch(
+            EXAMDOCS_BINARY,
+            {"serve", "-Dserver.port=0", "-Ddata.dir=" + data_dir.path(), "-Djobs.store=" + store},
+            "", nullptr, nullptr, &err_pipe);
+        Poco::PipeInputStream err(err_pipe);
+        std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(handle.wait(), 78) << store;  // EX_CONFIG
+        EXPECT_NE(text.find("jobs.store"), std::string::npos) << text;
+    }
+}
+
 TEST(ServeProcess, ServeHelpListsEveryKeyWithItsEnvironmentVariable) {
     Poco::Pipe out_pipe;
     Poco::ProcessHandle handle = Poco::Process::launch(EXAMDOCS_BINARY, {"serve", "--help"}, "",
