@@ -223,6 +223,106 @@ std::optional<ChunkSplitter::Chunk> ChunkSplitter::next() {
     return chunk;
 }
 
+struct ChunkScanner::State {
+    ChunkKind kind;
+    std::size_t per_chunk;
+    std::optional<RawRows> rows;
+    std::uint64_t header_bytes = 0;
+    std::size_t header_lines = 0;
+    std::uint64_t position = 0;  // bytes of the input read so far
+    std::size_t next_record = 1;
+    std::string row;  // reused: one row in memory at a time
+};
+
+ChunkScanner::ChunkScanner(std::istream& in, ChunkKind kind, const renderers::Layout& layout,
+                           std::size_t records_per_chunk, std::size_t max_record_bytes)
+    : state_(std::make_unique<State>()) {
+    State& s = *state_;
+    s.kind = kind;
+    s.per_chunk = std::max<std::size_t>(1, records_per_chunk);
+    // Encoded records are lines as NDJSON's are; their own numbers and lines travel in them.
+    s.rows.emplace(in, kind == ChunkKind::csv,
+                   kind == ChunkKind::records ? std::size_t(1) << 40 : max_record_bytes);
+    if (kind == ChunkKind::csv) {
+        std::string header;
+        bool blank = false;
+        std::size_t line = 0;
+        s.rows->next(header, blank, line);
+        s.header_bytes = header.size();
+        s.position = header.size();
+        s.header_lines = static_cast<std::size_t>(std::count(header.begin(), header.end(), '\n'));
+        if (s.header_lines == 0) s.header_lines = 1;
+        std::istringstream check(header);
+        open_records(check, InputFormat::csv, layout);
+    }
+}
+
+ChunkScanner::~ChunkScanner() = default;
+
+std::uint64_t ChunkScanner::header_bytes() const { return state_->header_bytes; }
+
+std::optional<ChunkRange> ChunkScanner::next() {
+    State& s = *state_;
+    ChunkRange range;
+    range.first_record = s.next_record;
+    bool blank = false;
+    std::size_t line = 0, first_line = 0;
+    std::uint64_t end = s.position;
+    // As ChunkSplitter: blank rows before a chunk's first record are left out, those
+    // between its records kept, so that lines keep their numbers.
+    while (range.records < s.per_chunk && s.rows->next(s.row, blank, line)) {
+        const std::uint64_t row_start = s.position;
+        s.position += s.row.size();
+        if (blank && range.records == 0) continue;
+        if (!blank) {
+            if (range.records == 0) {
+                first_line = line;
+                range.offset = row_start;
+            }
+            ++range.records;
+        }
+        end = s.position;
+    }
+    if (range.records == 0) return std::nullopt;
+    range.bytes = end - range.offset;
+    const std::size_t local_first = s.kind == ChunkKind::csv ? 1 + s.header_lines : 1;
+    range.line_offset = s.kind == ChunkKind::records ? 0 : first_line - local_first;
+    s.next_record += range.records;
+    return range;
+}
+
+std::string_view to_string(ChunkKind kind) {
+    switch (kind) {
+        case ChunkKind::csv:
+            return "csv";
+        case ChunkKind::ndjson:
+            return "ndjson";
+        case ChunkKind::records:
+            return "records";
+    }
+    return "records";
+}
+
+std::optional<ChunkKind> chunk_kind_named(std::string_view name) {
+    for (ChunkKind kind : {ChunkKind::csv, ChunkKind::ndjson, ChunkKind::records}) {
+        if (to_string(kind) == name) return kind;
+    }
+    return std::nullopt;
+}
+
+std::string chunk_text(ChunkKind kind, std::size_t line_offset, std::string_view header,
+                       std::string_view body) {
+    std::string text(kChunkMark);
+    text += to_string(kind);
+    text += ' ';
+    text += std::to_string(line_offset);
+    text += '\n';
+    text.reserve(text.size() + header.size() + body.size());
+    text += header;
+    text += body;
+    return text;
+}
+
 std::unique_ptr<RecordReader> open_chunk(std::istream& in, const renderers::Layout& layout,
                                          ReadOptions options) {
     std::string mark;

@@ -11,16 +11,18 @@
 #include <fstream>
 
 #include "examdocs/certificates/issuance.h"
+#include "examdocs/jobs/payload_store.h"
 #include "shared_job.h"
 #include "whole_job.h"
 
 namespace examdocs::jobs {
 
 JobQueue::JobQueue(JobQueueSettings settings, std::shared_ptr<JobStore> store,
-                   const renderers::LayoutCatalog& layouts, JobListener& listener,
-                   CallbackSender send_callback, Issuer issuer)
+                   std::shared_ptr<PayloadStore> payloads, const renderers::LayoutCatalog& layouts,
+                   JobListener& listener, CallbackSender send_callback, Issuer issuer)
     : settings_(std::move(settings)),
       store_(std::move(store)),
+      payloads_(std::move(payloads)),
       layouts_(layouts),
       listener_(listener),
       send_callback_(std::move(send_callback)),
@@ -39,16 +41,93 @@ void JobQueue::start() {
         std::ofstream(id_file) << instance_ << '\n';
     }
     store_->release_chunks(instance_);
-    // Only jobs whose input is in this data directory: with several instances on one
-    // PostgreSQL, a job belongs to the instance that accepted it (see the README).
+    // Only jobs accepted here (their directory is in this data directory): with several
+    // instances on one PostgreSQL, a job is split and assembled by the instance that
+    // accepted it, whose restart carries on with it (see the README).
     for (const auto& id : store_->unfinished()) {
-        if (Poco::File(dir_of(id) + "/input").exists()) enqueue(id);
+        if (Poco::File(dir_of(id) + "/input").exists() ||
+            (Poco::File(dir_of(id)).exists() && shared(id))) {
+            enqueue(id);
+        }
     }
     for (int i = 0; i < settings_.workers; ++i) {
         workers_.emplace_back([this] { work(); });
     }
     callback_thread_ = std::thread([this] { deliver_callbacks(); });
     split_thread_ = std::thread([this] { split_jobs(); });
+    assembly_thread_ = std::thread([this] { assemble_results(); });
+}
+
+void JobQueue::assemble_as_parts_come(const std::string& id) {
+    {
+        std::lock_guard lock(mutex_);
+        assembly_queue_.push_back(id);
+    }
+    assembly_wake_.notify_all();
+}
+
+void JobQueue::assemble_results() {
+    // One thread for every job being assembled here: appending a part is copying bytes,
+    // and the jobs take turns. Chunks done here wake it; other instances' are found by
+    // looking, at most a quarter second after they are done.
+    const auto look_every =
+        std::min<std::chrono::milliseconds>(settings_.poll, std::chrono::milliseconds(250));
+    std::vector<std::unique_ptr<StreamingAssembly>> active;
+    while (true) {
+        {
+            std::unique_lock lock(mutex_);
+            assembly_wake_.wait_for(lock, look_every,
+                                    [this] { return stopping_ || !assembly_queue_.empty(); });
+            if (stopping_) return;
+            while (!assembly_queue_.empty()) {
+                const std::string id = assembly_queue_.front();
+                assembly_queue_.pop_front();
+                const bool known = std::any_of(active.begin(), active.end(),
+                                               [&](const auto& a) { return a->id() == id; });
+                if (!known) active.push_back(std::make_unique<StreamingAssembly>(*this, id));
+            }
+        }
+        for (auto it = active.begin(); it != active.end();) {
+            bool ended = false;
+            try {
+                ended = (*it)->advance();
+            } catch (const std::exception& e) {
+                ended = true;
+                try {
+                    // Unless it ended meanwhile (cancelled, or failed by a chunk): then the
+                    // parts went, and that is why.
+                    const auto job = store_->find((*it)->id());
+                    if (job && job->state == JobState::running) {
+                        fail(*job, *job, std::string("assembling the result failed: ") + e.what());
+                    }
+                } catch (const std::exception& again) {
+                    listener_.log("error", "bulk job could not be assembled",
+                                  {{"job", (*it)->id()}, {"what", again.what()}});
+                }
+            }
+            it = ended ? active.erase(it) : it + 1;
+        }
+    }
+}
+
+void JobQueue::job_assembled(const JobRow& job, const JobRow& counts) {
+    if (!store_->complete(job.id, counts)) return;  // cancelled, or finished elsewhere
+    listener_.job_ended(JobState::done);
+    listener_.log("info", "bulk job done",
+                  {{"job", job.id},
+                   {"printed", counts.printed},
+                   {"refused", counts.refused},
+                   {"chunks", job.chunks}});
+    wake_callback(job);
+    // The result is what is kept; the input and the parts were for making it.
+    try {
+        payloads_->remove_all(parts_prefix(job.id));
+        payloads_->remove_all(input_key(job.id));
+        payloads_->remove_all(records_key(job.id));
+    } catch (const std::exception& e) {
+        listener_.log("warn", "a job's parts could not be removed",
+                      {{"job", job.id}, {"what", e.what()}});
+    }
 }
 
 void JobQueue::split_jobs() {
@@ -85,6 +164,8 @@ void JobQueue::stop() {
     for (auto& w : workers_) w.join();
     workers_.clear();
     if (split_thread_.joinable()) split_thread_.join();
+    assembly_wake_.notify_all();
+    if (assembly_thread_.joinable()) assembly_thread_.join();
     // Chunks interrupted by a stop go back to the queue for the other instances now, not
     // when their lease runs out (that is for instances that die).
     if (!instance_.empty()) {
@@ -194,6 +275,7 @@ void JobQueue::run(const std::string& id) {
     const auto cancel = running.flag();
 
     const JobRow job = *store_->find(id);
+    if (is_shared) assemble_as_parts_come(id);
     if (is_shared && job.chunks >= 0) return;  // split before a restart; the chunks carry on
     listener_.log("info", is_shared ? "bulk job splitting" : "bulk job started",
                   {{"job", id}, {"layout", job.layout}, {"attempt", job.attempts}});
@@ -213,9 +295,12 @@ std::string JobQueue::result_file(const JobRow& job) {
     for (const char* name : {"/result.pdf", "/result.zip"}) {
         if (Poco::File(dir_of(job.id) + name).exists()) return dir_of(job.id) + name;
     }
-    // Assembled on another instance: assembled again here from the parts in the database
-    // (the same bytes, since assembly is deterministic).
-    if (job.chunks >= 0) return SharedJob(*this).assemble(job).path;
+    if (job.chunks >= 0) {
+        const bool zip = job.options.output == bulk::OutputKind::zip;
+        if (auto file = payloads_->local_file(result_key(job.id, zip))) return *file;
+        throw std::runtime_error("the result of job " + job.id + " is not in the job store (" +
+                                 payloads_->describe() + ")");
+    }
     throw std::runtime_error("the result of job " + job.id + " is not in this data directory");
 }
 
@@ -248,6 +333,13 @@ bulk::PrintOptions JobQueue::print_options(const JobRow& job,
 
 void JobQueue::fail(const JobRow& job, const JobRow& counts, const std::string& message) {
     store_->finish(job.id, JobState::failed, counts, message);
+    // A failed job keeps no bytes in the store (a whole job has none there).
+    try {
+        payloads_->remove_all(job.id);
+    } catch (const std::exception& e) {
+        listener_.log("warn", "a failed job's payloads could not be removed",
+                      {{"job", job.id}, {"what", e.what()}});
+    }
     listener_.job_ended(JobState::failed);
     listener_.log("warn", "bulk job failed", {{"job", job.id}, {"what", message}});
     wake_callback(job);
@@ -322,6 +414,7 @@ void JobQueue::remove_expired() {
         // at the next sweep), never files no row leads to.
         const Poco::File dir(dir_of(id));
         if (dir.exists()) Poco::File(dir).remove(true);
+        payloads_->remove_all(id);
         store_->remove(id);
         listener_.log("info", "bulk job removed", {{"job", id}});
     }

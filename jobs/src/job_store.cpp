@@ -21,7 +21,69 @@ std::string now_iso() {
     return Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FORMAT);
 }
 
+// The job tables' own migrations, numbered in job_schema_version apart from the registry's
+// schema_version: the registry's sequence (registry/src/database.cpp, up to 7 when these
+// began) stays the certificate registry's to extend. Each entry moves the job schema one
+// version up; applied in order, in one transaction, under the database-wide write lock (two
+// instances starting together migrate one after the other).
+const std::vector<std::string>& job_migrations() {
+    static const std::vector<std::string> list = {
+        // 1: chunks are byte ranges of the job's input in the payload store, and their parts
+        // are written there too: the records and parts no longer travel through the
+        // database. Jobs split the old way are split again (from the input the accepting
+        // instance still holds); finished jobs' parts go with their tables.
+        "ALTER TABLE job_chunks ADD COLUMN kind TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE job_chunks ADD COLUMN input_offset BIGINT NOT NULL DEFAULT 0;"
+        "ALTER TABLE job_chunks ADD COLUMN input_bytes BIGINT NOT NULL DEFAULT 0;"
+        "ALTER TABLE job_chunks ADD COLUMN header_bytes BIGINT NOT NULL DEFAULT 0;"
+        "ALTER TABLE job_chunks ADD COLUMN line_offset BIGINT NOT NULL DEFAULT 0;"
+        "DELETE FROM job_chunks;"
+        "UPDATE jobs SET chunks = -1 WHERE state IN ('queued', 'running');"
+        "DROP TABLE job_chunk_inputs;"
+        "DROP TABLE job_chunk_parts;"
+        // An assembler asks for the done chunks of one job in order.
+        "CREATE INDEX job_chunks_by_job_state ON job_chunks (job_id, state, chunk);",
+    };
+    return list;
+}
+
 }  // namespace
+
+JobStore::JobStore(std::shared_ptr<registry::Database> database) : database_(std::move(database)) {
+    Poco::Data::Session s = database_->session();
+    WriteTransaction tx(*database_, s);
+    s << "CREATE TABLE IF NOT EXISTS job_schema_version (version INTEGER NOT NULL)", now;
+    int version = 0;
+    std::size_t rows = 0;
+    {
+        Poco::Data::Statement st(s);
+        st << "SELECT version FROM job_schema_version", into(version), limit(1);
+        rows = st.execute();
+    }
+    if (rows == 0) s << "INSERT INTO job_schema_version (version) VALUES (0)", now;
+    const auto& list = job_migrations();
+    for (std::size_t i = static_cast<std::size_t>(version); i < list.size(); ++i) {
+        // One statement per call, as Poco runs them.
+        std::size_t start = 0;
+        while (start < list[i].size()) {
+            const auto end = list[i].find(';', start);
+            const std::string text = list[i].substr(start, end - start);
+            if (text.find_first_not_of(" \n") != std::string::npos) s << text, now;
+            if (end == std::string::npos) break;
+            start = end + 1;
+        }
+        int next = static_cast<int>(i + 1);
+        s << database_->sql("UPDATE job_schema_version SET version = ?"), use(next), now;
+    }
+    tx.commit();
+}
+
+int JobStore::schema_version() {
+    Poco::Data::Session s = database_->session();
+    int version = 0;
+    s << "SELECT version FROM job_schema_version", into(version), now;
+    return version;
+}
 
 void JobStore::create(const JobRow& job) {
     Poco::Data::Session s = database_->session();
@@ -125,11 +187,8 @@ std::int64_t JobStore::clock() {
 }
 
 void JobStore::delete_chunks(Poco::Data::Session& s, const std::string& id) {
-    for (const char* table : {"job_chunks", "job_chunk_inputs", "job_chunk_parts"}) {
-        std::string key = id;
-        s << database_->sql(std::string("DELETE FROM ") + table + " WHERE job_id = ?"), use(key),
-            now;
-    }
+    std::string key = id;
+    s << database_->sql("DELETE FROM job_chunks WHERE job_id = ?"), use(key), now;
 }
 
 bool JobStore::start_split(const std::string& id) {
@@ -144,24 +203,35 @@ bool JobStore::start_split(const std::string& id) {
     return update.execute() > 0;
 }
 
-void JobStore::add_chunk(const std::string& id, std::int64_t chunk, std::int64_t first_record,
-                         std::int64_t records, const std::string& input) {
+void JobStore::add_chunks(const std::string& id, const std::vector<ChunkRange>& chunks) {
+    if (chunks.empty()) return;
+    // One statement for the batch, its numbers written into the text (they are integers we
+    // made, and the kind one of three names): a multi-row insert is one round trip and one
+    // commit, where a statement per chunk was one of each per chunk. No WriteTransaction:
+    // the statement is its own transaction and locks only the rows it inserts, so claims
+    // and completions of other chunks go on meanwhile.
+    std::string values;
+    for (const auto& c : chunks) {
+        if (c.kind != "csv" && c.kind != "ndjson" && c.kind != "records") {
+            throw std::invalid_argument("a chunk of an unknown kind: " + c.kind);
+        }
+        if (!values.empty()) values += ", ";
+        values += "(" + std::to_string(c.chunk) + ", " + std::to_string(c.first_record) + ", " +
+                  std::to_string(c.records) + ", '" + c.kind + "', " +
+                  std::to_string(c.input_offset) + ", " + std::to_string(c.input_bytes) + ", " +
+                  std::to_string(c.header_bytes) + ", " + std::to_string(c.line_offset) + ")";
+    }
     Poco::Data::Session s = database_->session();
     std::string key = id;
-    std::int64_t number = chunk, first = first_record, count = records;
-    Poco::Data::BLOB bytes(reinterpret_cast<const unsigned char*>(input.data()), input.size());
-    WriteTransaction tx(*database_, s);
-    Poco::Data::Statement insert(s);
-    insert << database_->sql(
-        "INSERT INTO job_chunks (job_id, chunk, first_record, records, state, claimed_by,"
-        " claimed_at, attempts, printed, refused, pages, finished_at)"
-        " VALUES (?, ?, ?, ?, 'queued', '', 0, 0, 0, 0, 0, 0)"
-        " ON CONFLICT (job_id, chunk) DO NOTHING"),
-        use(key), use(number), use(first), use(count);
-    if (insert.execute() == 0) return;  // stored before a restart, perhaps printed since
-    s << database_->sql("INSERT INTO job_chunk_inputs (job_id, chunk, input) VALUES (?, ?, ?)"),
-        use(key), use(number), use(bytes), now;
-    tx.commit();
+    // "WHERE 1 = 1": SQLite reads ON CONFLICT after a SELECT's FROM as a join's ON without it.
+    s << database_->sql(
+        "INSERT INTO job_chunks (job_id, chunk, first_record, records, kind, input_offset,"
+        " input_bytes, header_bytes, line_offset, state, claimed_by, claimed_at, attempts,"
+        " printed, refused, pages, finished_at)"
+        " SELECT ?, v.column1, v.column2, v.column3, v.column4, v.column5, v.column6,"
+        " v.column7, v.column8, 'queued', '', 0, 0, 0, 0, 0, 0 FROM (VALUES " +
+        values + ") AS v WHERE 1 = 1 ON CONFLICT (job_id, chunk) DO NOTHING"),
+        use(key), now;
 }
 
 void JobStore::split_done(const std::string& id, std::int64_t chunks) {
@@ -179,6 +249,7 @@ std::optional<ChunkClaim> JobStore::claim_chunk(const std::string& instance, std
     WriteTransaction tx(*database_, s, TransactionLock::rows);
     const bool postgresql = database_->dialect() == Dialect::postgresql;
     ChunkClaim claim;
+    ChunkRange& r = claim.range;
     std::int64_t expired = now_s - lease_seconds;
     Poco::Data::Statement pick(s);
     pick << database_->sql(
@@ -187,23 +258,21 @@ std::optional<ChunkClaim> JobStore::claim_chunk(const std::string& instance, std
                     " (c.state = 'running' AND c.claimed_at < ?))"
                     " ORDER BY j.created_at, c.job_id, c.chunk LIMIT 1") +
         (postgresql ? " FOR UPDATE OF c SKIP LOCKED" : "")),
-        into(claim.job_id), into(claim.chunk), use(expired);
+        into(claim.job_id), into(r.chunk), use(expired);
     if (pick.execute() == 0) return std::nullopt;
     std::string owner = instance;
     std::int64_t at = now_s;
     s << database_->sql(
         "UPDATE job_chunks SET state = 'running', claimed_by = ?, claimed_at = ?,"
         " attempts = attempts + 1 WHERE job_id = ? AND chunk = ?"),
-        use(owner), use(at), use(claim.job_id), use(claim.chunk), now;
+        use(owner), use(at), use(claim.job_id), use(r.chunk), now;
     s << database_->sql(
-        "SELECT first_record, records, attempts FROM job_chunks WHERE job_id = ? AND chunk = ?"),
-        into(claim.first_record), into(claim.records), into(claim.attempts), use(claim.job_id),
-        use(claim.chunk), now;
+        "SELECT first_record, records, kind, input_offset, input_bytes, header_bytes,"
+        " line_offset, attempts FROM job_chunks WHERE job_id = ? AND chunk = ?"),
+        into(r.first_record), into(r.records), into(r.kind), into(r.input_offset),
+        into(r.input_bytes), into(r.header_bytes), into(r.line_offset), into(claim.attempts),
+        use(claim.job_id), use(r.chunk), now;
     tx.commit();
-    Poco::Data::BLOB input;
-    s << database_->sql("SELECT input FROM job_chunk_inputs WHERE job_id = ? AND chunk = ?"),
-        into(input), use(claim.job_id), use(claim.chunk), now;
-    claim.input.assign(reinterpret_cast<const char*>(input.rawContent()), input.size());
     return claim;
 }
 
@@ -224,12 +293,13 @@ bool JobStore::complete_chunk(const std::string& id, std::int64_t chunk,
                               const std::string& instance, const ChunkResult& result,
                               std::int64_t now_s) {
     Poco::Data::Session s = database_->session();
-    WriteTransaction tx(*database_, s);
-    std::string key = id, owner = instance, manifest = result.manifest;
+    // Row locks only (the chunk's, then the job's counters): instances completing chunks
+    // at once wait for each other on the job's row for the length of two updates, not for
+    // every other writer of the database.
+    WriteTransaction tx(*database_, s, TransactionLock::rows);
+    std::string key = id, owner = instance;
     std::int64_t number = chunk, printed = result.printed, refused = result.refused,
                  pages = result.pages, at = now_s;
-    Poco::Data::BLOB output(reinterpret_cast<const unsigned char*>(result.output.data()),
-                            result.output.size());
     Poco::Data::Statement update(s);
     update << database_->sql(
         "UPDATE job_chunks SET state = 'done', printed = ?, refused = ?, pages = ?,"
@@ -238,20 +308,9 @@ bool JobStore::complete_chunk(const std::string& id, std::int64_t chunk,
         use(printed), use(refused), use(pages), use(at), use(key), use(number), use(owner);
     if (update.execute() == 0) return false;
     s << database_->sql(
-        "INSERT INTO job_chunk_parts (job_id, chunk, output, manifest) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (job_id, chunk) DO UPDATE SET output = excluded.output,"
-        " manifest = excluded.manifest"),
-        use(key), use(number), use(output), use(manifest), now;
-    // The records are not needed once printed.
-    s << database_->sql("DELETE FROM job_chunk_inputs WHERE job_id = ? AND chunk = ?"), use(key),
-        use(number), now;
-    std::int64_t records = 0;
-    s << database_->sql("SELECT records FROM job_chunks WHERE job_id = ? AND chunk = ?"),
-        into(records), use(key), use(number), now;
-    s << database_->sql(
-        "UPDATE jobs SET done = done + ?, printed = printed + ?, refused = refused + ?"
-        " WHERE id = ?"),
-        use(records), use(printed), use(refused), use(key), now;
+        "UPDATE jobs SET done = done + (SELECT records FROM job_chunks WHERE job_id = ?"
+        " AND chunk = ?), printed = printed + ?, refused = refused + ? WHERE id = ?"),
+        use(key), use(number), use(printed), use(refused), use(key), now;
     add_failures(s, key, result.failures);
     tx.commit();
     return true;
@@ -280,20 +339,19 @@ std::vector<std::string> JobStore::assemblable(std::int64_t now_s, std::int64_t 
     return ids;
 }
 
-std::optional<ChunkOutput> JobStore::chunk_output(const std::string& id, std::int64_t chunk) {
+std::vector<DoneChunk> JobStore::done_chunks(const std::string& id, std::int64_t from) {
     Poco::Data::Session s = database_->session();
     std::string key = id;
-    std::int64_t number = chunk;
-    Poco::Data::BLOB output;
-    ChunkOutput out;
-    Poco::Data::Statement st(s);
-    st << database_->sql(
-        "SELECT p.output, p.manifest, c.pages FROM job_chunk_parts p JOIN job_chunks c"
-        " ON c.job_id = p.job_id AND c.chunk = p.chunk"
-        " WHERE p.job_id = ? AND p.chunk = ? AND c.state = 'done'"),
-        into(output), into(out.manifest), into(out.pages), use(key), use(number), limit(1);
-    if (st.execute() == 0) return std::nullopt;
-    out.output.assign(reinterpret_cast<const char*>(output.rawContent()), output.size());
+    std::int64_t first = from;
+    std::vector<std::int64_t> chunks, pages;
+    s << database_->sql(
+        "SELECT chunk, pages FROM job_chunks WHERE job_id = ? AND state = 'done'"
+        " AND chunk >= ? ORDER BY chunk"),
+        into(chunks), into(pages), use(key), use(first), now;
+    std::vector<DoneChunk> out;
+    for (std::size_t i = 0; i < chunks.size() && i < pages.size(); ++i) {
+        out.push_back({chunks[i], pages[i]});
+    }
     return out;
 }
 

@@ -138,6 +138,12 @@ const std::vector<ConfigKey>& config_keys() {
         {"jobs.retention-hours", "168",
          "How long a finished job (its row, refused records, result file and chunks) is kept "
          "after it ends; 0 keeps jobs forever."},
+        {"jobs.store", "",
+         "Where shared jobs keep their bytes (the input, the parts the chunks print into, the "
+         "result): dir:PATH, a directory every instance sharing jobs reaches at that path (a "
+         "shared volume such as NFS or CephFS; a local directory for one machine). The "
+         "database holds only the rows that say where the bytes are. Empty: dir:<data.dir>/"
+         "job-store, which instances with data directories of their own do not share."},
         {"jobs.callback-secret", "",
          "Secret for the HMAC-SHA256 signature (X-Examdocs-Signature) of job callbacks. A "
          "job with a callbackUrl is refused while it is empty."},
@@ -325,6 +331,12 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.job_lease_seconds = static_cast<int>(parse_integer(c, "jobs.lease-seconds", 2, 86400));
     s.job_poll = std::chrono::milliseconds(parse_integer(c, "jobs.poll-ms", 10, 60000));
     s.job_retention = std::chrono::hours(parse_integer(c, "jobs.retention-hours", 0, 87600));
+    s.job_store = c.values.find("jobs.store")->second;
+    if (!s.job_store.empty() && (s.job_store.rfind("dir:", 0) != 0 || s.job_store.size() == 4)) {
+        throw ConfigError("jobs.store = '" + s.job_store + "' (from " +
+                          c.sources.find("jobs.store")->second +
+                          "): must be dir:PATH (S3 stores are not built into this version)");
+    }
     s.photo_profiles_file = c.values.find("photos.profiles-file")->second;
     s.data_dir = c.values.find("data.dir")->second;
     if (s.data_dir.empty()) throw ConfigError("data.dir must not be empty");

@@ -189,9 +189,20 @@ void Service::start() {
         queue.poll = settings_.job_poll;
         queue.retention = settings_.job_retention;
         auto store = std::make_shared<jobs::JobStore>(registry_->database());
+        std::shared_ptr<jobs::PayloadStore> payloads;
+        try {
+            payloads = jobs::open_payload_store(
+                settings_.job_store.empty()
+                    ? "dir:" + Poco::Path(settings_.data_dir, "job-store").toString()
+                    : settings_.job_store);
+        } catch (const std::exception& e) {
+            throw StartError(StartError::Reason::configuration,
+                             std::string("jobs.store: ") + e.what());
+        }
+        log_.event("info", "job store", {{"store", payloads->describe()}});
         job_listener_ = std::make_unique<JobEvents>(log_, metrics_);
         jobs_ = std::make_unique<jobs::JobQueue>(
-            queue, store, layouts_, *job_listener_,
+            queue, store, payloads, layouts_, *job_listener_,
             signed_callback_sender(*store, settings_.job_callback_secret,
                                    settings_.public_base_url),
             jobs::Issuer{registry_.get(), &photo_profiles_.at("skill-cert"),

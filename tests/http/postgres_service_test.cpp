@@ -2,6 +2,7 @@
 // issuing, the printed QR verifying, revocation, and bulk jobs — the same answers as on
 // SQLite. Two instances share the database, as behind a load balancer, and share the work
 // of one job: its chunks claimed by both, the result the same from either.
+#include <Poco/File.h>
 #include <Poco/SHA2Engine.h>
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
@@ -30,10 +31,12 @@ const std::string kKey = "postgres-backend-key-0005";
 
 TEST(PostgresRegistry, TwoInstancesShareCertificatesAndJobs) {
     const std::string url = examdocs::test::PostgresServer::shared().fresh_database();
-    Poco::TemporaryFile keys;  // one signing key for both, as a mounted secret would be
+    Poco::TemporaryFile keys;       // one signing key for both, as a mounted secret would be
+    Poco::TemporaryFile job_store;  // one job store for both, as a shared volume would be
     auto configure = [&](svc::Settings& s) {
         s.registry_url = url;
         s.signing_keys_dir = keys.path();
+        s.job_store = "dir:" + job_store.path();
         s.api_keys = "backend:" + sha256_hex(kKey) + ":issue+revoke+read+print";
         s.job_threads = 2;
     };
@@ -145,8 +148,11 @@ std::map<std::string, int> chunks_by_instance(const std::string& url, const std:
 
 TEST(PostgresRegistry, TwoInstancesPrintOneJobInChunksAndEitherServesTheResult) {
     const std::string url = examdocs::test::PostgresServer::shared().fresh_database();
+    // Data directories of their own (RunningService makes one each), one job store.
+    Poco::TemporaryFile job_store;
     auto configure = [&](svc::Settings& s) {
         s.registry_url = url;
+        s.job_store = "dir:" + job_store.path();
         s.api_keys = "backend:" + sha256_hex(kKey) + ":print";
         s.job_threads = 1;
         s.job_chunk_records = 6;
@@ -205,6 +211,19 @@ TEST(PostgresRegistry, TwoInstancesPrintOneJobInChunksAndEitherServesTheResult) 
     // A QR code from a late chunk decodes.
     EXPECT_EQ(examdocs::test::decode_codes(from_a.body, 80, ZXing::BarcodeFormat::QRCode).size(),
               1U);
+
+    // The result is one file in the shared store, served with ranges by either instance;
+    // the input and the parts it was made from are gone from the store.
+    const std::string stored = std::string(job_store.path()) + "/" + id + "/result.pdf";
+    ASSERT_TRUE(Poco::File(stored).exists());
+    EXPECT_EQ(Poco::File(stored).getSize(), from_a.body.size());
+    EXPECT_FALSE(Poco::File(std::string(job_store.path()) + "/" + id + "/parts").exists());
+    EXPECT_FALSE(Poco::File(std::string(job_store.path()) + "/" + id + "/input").exists());
+    auto ranged = auth;
+    ranged["Range"] = "bytes=1000-1999";
+    const auto part_b = http_request(b.port(), "GET", "/v1/jobs/" + id + "/result", "", ranged);
+    EXPECT_EQ(part_b.status, 206);
+    EXPECT_TRUE(part_b.body == from_a.body.substr(1000, 1000)) << "the same bytes, from B";
 }
 
 TEST(PostgresRegistry, AChunkHeldByAnInstanceThatDiedIsTakenOverAfterItsLease) {
@@ -245,7 +264,7 @@ TEST(PostgresRegistry, AChunkHeldByAnInstanceThatDiedIsTakenOverAfterItsLease) {
     const auto result = http_request(a.port(), "GET", "/v1/jobs/" + id + "/result", "", auth);
     const auto facts = examdocs::test::read_pdf(result.body);
     ASSERT_EQ(facts.pages, 30);
-    const int first = static_cast<int>(held->first_record);
+    const int first = static_cast<int>(held->range.first_record);
     EXPECT_NE(examdocs::test::squeeze(facts.page_text[static_cast<std::size_t>(first - 1)])
                   .find("20261101" + std::to_string(70000 + first)),
               std::string::npos)

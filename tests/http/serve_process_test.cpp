@@ -120,6 +120,24 @@ TEST(ServeProcess, BadConfigurationIsRefusedWithTheKeyNamed) {
     EXPECT_NE(text.find("'http'"), std::string::npos) << text;
 }
 
+// jobs.store names a store this version has (dir:PATH) and one it can write in; anything
+// else stops serve before it listens.
+TEST(ServeProcess, AJobStoreItCannotUseIsRefusedAtStart) {
+    Poco::TemporaryFile data_dir;
+    for (const std::string store :
+         {"s3://bucket/prefix", "/srv/store", "dir:", "dir:/proc/examdocs-job-store"}) {
+        Poco::Pipe err_pipe;
+        Poco::ProcessHandle handle = Poco::Process::launch(
+            EXAMDOCS_BINARY,
+            {"serve", "-Dserver.port=0", "-Ddata.dir=" + data_dir.path(), "-Djobs.store=" + store},
+            "", nullptr, nullptr, &err_pipe);
+        Poco::PipeInputStream err(err_pipe);
+        std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(handle.wait(), 78) << store;  // EX_CONFIG
+        EXPECT_NE(text.find("jobs.store"), std::string::npos) << text;
+    }
+}
+
 TEST(ServeProcess, ServeHelpListsEveryKeyWithItsEnvironmentVariable) {
     Poco::Pipe out_pipe;
     Poco::ProcessHandle handle = Poco::Process::launch(EXAMDOCS_BINARY, {"serve", "--help"}, "",
@@ -430,21 +448,26 @@ TEST(Durability, AChunkedBulkJobKilledMidwayResumesAfterRestart) {
         {{"EXAMDOCS_JOBS_CHUNK_RECORDS", "20"}, {"EXAMDOCS_JOBS_POLL_MS", "20"}});
 }
 
-// Two servers on one PostgreSQL share a job; the one that did not accept it is killed with
-// kill -9 while it prints. The other takes over its chunk when the lease runs out, and the
-// result is every ticket once, in order.
+// Two servers on one PostgreSQL and one job store, each with a data directory of its own,
+// share a job; the one that did not accept it is killed with kill -9 while it prints. The
+// other takes over its chunk when the lease runs out, the result is every ticket once, in
+// order, and a third instance serves the same bytes.
 TEST(Durability, AnInstanceKilledMidJobLeavesItsChunkToTheOther) {
     const std::string url = examdocs::test::PostgresServer::shared().fresh_database();
-    Poco::TemporaryFile data_a, data_b, keys;
+    // Data directories of their own, and one job store, as a volume both mount.
+    Poco::TemporaryFile data_a, data_b, keys, job_store;
     const std::string key = "durability-test-key";
     Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
     sha.update(key);
     const std::string hash = Poco::DigestEngine::digestToHex(sha.digest());
     const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + key}};
-    const Poco::Process::Env shared{
-        {"EXAMDOCS_REGISTRY_URL", url},        {"EXAMDOCS_SIGNING_KEYS_DIR", keys.path()},
-        {"EXAMDOCS_JOBS_CHUNK_RECORDS", "10"}, {"EXAMDOCS_JOBS_LEASE_SECONDS", "2"},
-        {"EXAMDOCS_JOBS_POLL_MS", "20"},       {"EXAMDOCS_JOBS_THREADS", "1"}};
+    const Poco::Process::Env shared{{"EXAMDOCS_REGISTRY_URL", url},
+                                    {"EXAMDOCS_SIGNING_KEYS_DIR", keys.path()},
+                                    {"EXAMDOCS_JOBS_CHUNK_RECORDS", "10"},
+                                    {"EXAMDOCS_JOBS_LEASE_SECONDS", "2"},
+                                    {"EXAMDOCS_JOBS_POLL_MS", "20"},
+                                    {"EXAMDOCS_JOBS_THREADS", "1"},
+                                    {"EXAMDOCS_JOBS_STORE", "dir:" + job_store.path()}};
     ServerProcess a = start_server(data_a.path(), hash, shared);
     ServerProcess b = start_server(data_b.path(), hash, shared);
     ASSERT_NE(a.port, 0);
@@ -515,6 +538,26 @@ TEST(Durability, AnInstanceKilledMidJobLeavesItsChunkToTheOther) {
         Poco::Data::Keywords::use(held_chunk), Poco::Data::Keywords::now;
     EXPECT_EQ(attempts, 2);
     expect_every_ticket_once_in_order(a.port, id, auth, kTickets, 80001);
+
+    // A third instance, with a data directory that never saw the job, serves the same bytes
+    // from the shared store.
+    Poco::TemporaryFile data_c;
+    ServerProcess c = start_server(data_c.path(), hash, shared);
+    ASSERT_NE(c.port, 0);
+    const auto from_a =
+        examdocs::test::http_request(a.port, "GET", "/v1/jobs/" + id + "/result", "", auth);
+    const auto from_c =
+        examdocs::test::http_request(c.port, "GET", "/v1/jobs/" + id + "/result", "", auth);
+    ASSERT_EQ(from_c.status, 200);
+    EXPECT_EQ(from_c.body.size(), from_a.body.size());
+    auto digest = [](const std::string& bytes) {
+        Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+        engine.update(bytes);
+        return Poco::DigestEngine::digestToHex(engine.digest());
+    };
+    EXPECT_EQ(digest(from_c.body), digest(from_a.body));
+    ::kill(c.handle.id(), SIGTERM);
+    EXPECT_EQ(c.handle.wait(), 0);
     ::kill(a.handle.id(), SIGTERM);
     EXPECT_EQ(a.handle.wait(), 0);
 }

@@ -296,6 +296,36 @@ void expect_chunks_read_as_whole(const std::string& text, InputFormat format) {
         }
         EXPECT_EQ(chunks, (whole.size() + per_chunk - 1) / per_chunk);
         ASSERT_EQ(read.size(), whole.size()) << per_chunk << " a chunk";
+        if (format == InputFormat::csv || format == InputFormat::ndjson) {
+            // The same chunks as byte ranges of the input, read from its own bytes.
+            const auto kind = format == InputFormat::csv ? examdocs::bulk::ChunkKind::csv
+                                                         : examdocs::bulk::ChunkKind::ndjson;
+            std::istringstream scanned(text);
+            examdocs::bulk::ChunkScanner scanner(scanned, kind, ticket(), per_chunk,
+                                                 options.max_record_bytes);
+            const std::string header = text.substr(0, scanner.header_bytes());
+            std::size_t at = 0;
+            while (auto range = scanner.next()) {
+                EXPECT_EQ(range->first_record, at + 1);
+                std::istringstream chunk_in(examdocs::bulk::chunk_text(
+                    kind, range->line_offset, header, text.substr(range->offset, range->bytes)));
+                auto chunk_options = options;
+                chunk_options.number_offset = range->first_record - 1;
+                auto reader = examdocs::bulk::open_chunk(chunk_in, ticket(), chunk_options);
+                while (auto r = reader->next()) {
+                    ASSERT_LT(at, whole.size());
+                    EXPECT_EQ(r->number, whole[at].number);
+                    EXPECT_EQ(r->line, whole[at].line) << "record " << at + 1 << ", " << per_chunk;
+                    std::ostringstream a, b;
+                    Poco::JSON::Stringifier::condense(r->data, a);
+                    Poco::JSON::Stringifier::condense(whole[at].data, b);
+                    EXPECT_EQ(a.str(), b.str()) << "record " << at + 1;
+                    EXPECT_EQ(r->errors.size(), whole[at].errors.size()) << "record " << at + 1;
+                    ++at;
+                }
+            }
+            EXPECT_EQ(at, whole.size()) << per_chunk << " a chunk";
+        }
         for (std::size_t i = 0; i < whole.size(); ++i) {
             EXPECT_EQ(read[i].number, whole[i].number);
             EXPECT_EQ(read[i].line, whole[i].line) << "record " << i + 1 << ", " << per_chunk;
@@ -358,6 +388,16 @@ TEST(ChunkSplitter, WholeInputProblemsAreFoundWhenSplitting) {
     EXPECT_THROW(split_all("ticketNumber\n\"0012\n", InputFormat::csv), InputError);
     EXPECT_THROW(split_all("{}\n" + std::string(100, 'x') + "\n", InputFormat::ndjson), InputError);
     EXPECT_THROW(split_all("{", InputFormat::json_array), InputError);
+    auto scan_all = [](const std::string& text, examdocs::bulk::ChunkKind kind) {
+        std::istringstream in(text);
+        examdocs::bulk::ChunkScanner scanner(in, kind, ticket(), 2, 64);
+        while (scanner.next()) {
+        }
+    };
+    EXPECT_THROW(scan_all("level,level\n1,2\n", examdocs::bulk::ChunkKind::csv), InputError);
+    EXPECT_THROW(scan_all("ticketNumber\n\"0012\n", examdocs::bulk::ChunkKind::csv), InputError);
+    EXPECT_THROW(scan_all("{}\n" + std::string(100, 'x') + "\n", examdocs::bulk::ChunkKind::ndjson),
+                 InputError);
     std::istringstream damaged("#examdocs-chunk 9 csv 0\n");
     EXPECT_THROW(examdocs::bulk::open_chunk(damaged, ticket()), InputError);
 }

@@ -4,6 +4,12 @@
 // states as they are stored.
 #include "examdocs/jobs/job_store.h"
 
+#include <Poco/DirectoryIterator.h>
+#include <fstream>
+#include <sstream>
+
+#include "examdocs/jobs/payload_store.h"
+
 #include <Poco/File.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Path.h>
@@ -90,13 +96,39 @@ TEST_P(JobStoreOn, JobRowsRecordProgressFailuresAndTheEnd) {
     EXPECT_FALSE(jobs.find("job-3"));
 }
 
+// A chunk row as a split writes it: which bytes of the stored input hold which records.
+ChunkRange chunk_row(std::int64_t chunk, std::int64_t first, std::int64_t records) {
+    ChunkRange row;
+    row.chunk = chunk;
+    row.first_record = first;
+    row.records = records;
+    row.kind = "csv";
+    row.input_offset = 40 + 1000 * chunk;
+    row.input_bytes = 1000;
+    row.header_bytes = 40;
+    row.line_offset = first - 1;
+    return row;
+}
+
 TEST_P(JobStoreOn, ChunksAreClaimedOnceCompletedOnceAndTakenOverAfterTheLease) {
     JobStore jobs(open());
     jobs.create(queued_job("job-c", {}, 40));
     ASSERT_TRUE(jobs.start_split("job-c"));
-    const std::string big(3 * 1024 * 1024, '\xAB');  // chunks hold photos: megabytes
-    for (int c = 0; c < 8; ++c) jobs.add_chunk("job-c", c, 1 + 5 * c, 5, c == 0 ? big : "x");
-    jobs.add_chunk("job-c", 0, 1, 5, "again");  // a restarted split keeps what it stored
+    // Rows in batches, one statement each; offsets past 4 GB stay whole.
+    std::vector<ChunkRange> rows;
+    for (int c = 0; c < 8; ++c) rows.push_back(chunk_row(c, 1 + 5 * c, 5));
+    rows[7].input_offset = 5'000'000'000;
+    jobs.add_chunks("job-c", {rows.begin(), rows.begin() + 1});
+    jobs.add_chunks("job-c", {rows.begin() + 1, rows.end()});
+    auto changed = rows[0];
+    changed.records = 99;
+    jobs.add_chunks("job-c", {changed});  // a restarted split keeps what it stored
+    EXPECT_THROW(jobs.add_chunks("job-c", {[] {
+                                     auto bad = chunk_row(9, 46, 1);
+                                     bad.kind = "x', 0); DROP TABLE jobs; --";
+                                     return bad;
+                                 }()}),
+                 std::invalid_argument);
     EXPECT_TRUE(jobs.assemblable(1000, 0).empty()) << "not split to the end yet";
     jobs.split_done("job-c", 8);
 
@@ -115,53 +147,53 @@ TEST_P(JobStoreOn, ChunksAreClaimedOnceCompletedOnceAndTakenOverAfterTheLease) {
     for (auto& t : claimers) t.join();
     ASSERT_EQ(claims.size(), 8U);
     std::set<std::int64_t> chunks;
-    for (const auto& [c, owner] : claims) chunks.insert(c.chunk);
+    for (const auto& [c, owner] : claims) chunks.insert(c.range.chunk);
     EXPECT_EQ(chunks.size(), 8U);
     for (const auto& [c, owner] : claims) {
-        if (c.chunk == 0) {
-            EXPECT_TRUE(c.input == big);
-        }
-        EXPECT_EQ(c.first_record, 1 + 5 * c.chunk);
+        const auto& expected = rows[static_cast<std::size_t>(c.range.chunk)];
+        EXPECT_EQ(c.range.first_record, expected.first_record);
+        EXPECT_EQ(c.range.records, 5);
+        EXPECT_EQ(c.range.kind, "csv");
+        EXPECT_EQ(c.range.input_offset, expected.input_offset);
+        EXPECT_EQ(c.range.input_bytes, 1000);
+        EXPECT_EQ(c.range.header_bytes, 40);
+        EXPECT_EQ(c.range.line_offset, expected.line_offset);
     }
     EXPECT_FALSE(jobs.claim_chunk("instance-9", 1030, 60)) << "claims are leased for 60 s";
 
     // Chunk 3's claimer goes quiet; after the lease another instance takes it over, and
     // the first one's late completion is refused.
     for (const auto& [c, owner] : claims) {
-        if (c.chunk != 3) {
-            EXPECT_TRUE(jobs.renew_chunk("job-c", c.chunk, owner, 1050));
+        if (c.range.chunk != 3) {
+            EXPECT_TRUE(jobs.renew_chunk("job-c", c.range.chunk, owner, 1050));
         }
     }
     const auto taken = jobs.claim_chunk("instance-9", 1061, 60);
     ASSERT_TRUE(taken);
-    EXPECT_EQ(taken->chunk, 3);
+    EXPECT_EQ(taken->range.chunk, 3);
     EXPECT_EQ(taken->attempts, 2);
     std::string stale_owner;
     for (const auto& [c, owner] : claims) {
-        if (c.chunk == 3) stale_owner = owner;
+        if (c.range.chunk == 3) stale_owner = owner;
     }
     ChunkResult result;
     result.printed = 4;
     result.refused = 1;
     result.pages = 4;
-    result.output = std::string(2 * 1024 * 1024, '\x01');
-    result.manifest = "manifest";
-    result.failures = {{5 * taken->chunk + 2, 0, R"([{"pointer":"/a"}])"}};
+    result.failures = {{5 * taken->range.chunk + 2, 0, R"([{"pointer":"/a"}])"}};
     EXPECT_FALSE(jobs.renew_chunk("job-c", 3, stale_owner, 1062)) << "the claim moved on";
     EXPECT_FALSE(jobs.complete_chunk("job-c", 3, stale_owner, result, 1062));
-    EXPECT_TRUE(jobs.complete_chunk("job-c", taken->chunk, "instance-9", result, 1062));
-    EXPECT_FALSE(jobs.complete_chunk("job-c", taken->chunk, "instance-9", result, 1063))
+    EXPECT_TRUE(jobs.complete_chunk("job-c", taken->range.chunk, "instance-9", result, 1062));
+    EXPECT_FALSE(jobs.complete_chunk("job-c", taken->range.chunk, "instance-9", result, 1063))
         << "a chunk completes once";
 
     // The others complete with their claimers; the counts add up once per chunk.
     for (const auto& [c, owner] : claims) {
-        if (c.chunk == 3) continue;
+        if (c.range.chunk == 3) continue;
         ChunkResult r;
         r.printed = 5;
         r.pages = 5;
-        r.output = "part " + std::to_string(c.chunk);
-        r.manifest = "m";
-        EXPECT_TRUE(jobs.complete_chunk("job-c", c.chunk, owner, r, 1065));
+        EXPECT_TRUE(jobs.complete_chunk("job-c", c.range.chunk, owner, r, 1065));
     }
     auto job = jobs.find("job-c");
     EXPECT_EQ(job->done, 40);
@@ -169,8 +201,12 @@ TEST_P(JobStoreOn, ChunksAreClaimedOnceCompletedOnceAndTakenOverAfterTheLease) {
     EXPECT_EQ(job->refused, 1);
     EXPECT_EQ(job->chunks, 8);
     EXPECT_EQ(jobs.failures("job-c", 10).size(), 1U);
-    EXPECT_EQ(jobs.chunk_output("job-c", taken->chunk)->output, result.output);
-    EXPECT_EQ(jobs.chunk_output("job-c", 7)->output, "part 7");
+    const auto done = jobs.done_chunks("job-c", 2);
+    ASSERT_EQ(done.size(), 6U) << "chunks 2 to 7, in order";
+    for (std::size_t i = 0; i < done.size(); ++i) {
+        EXPECT_EQ(done[i].chunk, static_cast<std::int64_t>(2 + i));
+        EXPECT_EQ(done[i].pages, done[i].chunk == 3 ? 4 : 5);
+    }
 
     EXPECT_TRUE(jobs.assemblable(1065, 30).empty()) << "its assembler may still be at work";
     EXPECT_EQ(jobs.assemblable(1200, 30), (std::vector<std::string>{"job-c"}));
@@ -181,6 +217,21 @@ TEST_P(JobStoreOn, ChunksAreClaimedOnceCompletedOnceAndTakenOverAfterTheLease) {
     EXPECT_FALSE(jobs.complete("job-c", counts)) << "done once";
     EXPECT_EQ(jobs.find("job-c")->state, JobState::done);
     EXPECT_TRUE(jobs.assemblable(1200, 0).empty());
+}
+
+// The job tables migrate in a sequence of their own, once, whichever instance starts first.
+TEST_P(JobStoreOn, TheJobSchemaHasItsOwnVersionAndMigratesOnce) {
+    auto database = open();
+    const int registry_version = database->schema_version();
+    JobStore first(database);
+    EXPECT_EQ(first.schema_version(), 1);
+    JobStore again(database);  // a second instance on the same database
+    EXPECT_EQ(again.schema_version(), 1);
+    EXPECT_EQ(database->schema_version(), registry_version) << "the registry's own sequence";
+    // Parts and records no longer have tables of their own.
+    Poco::Data::Session s = database->session();
+    EXPECT_THROW((s << "SELECT COUNT(*) FROM job_chunk_parts", Poco::Data::Keywords::now),
+                 Poco::Exception);
 }
 
 TEST_P(JobStoreOn, TheSharedClockIsTheDatabasesAndNearOurs) {
@@ -196,7 +247,7 @@ TEST_P(JobStoreOn, ReleasedAndCancelledChunks) {
     for (const char* id : {"job-a", "job-b"}) {
         jobs.create(queued_job(id, {}, 1));
         ASSERT_TRUE(jobs.start_split(id));
-        jobs.add_chunk(id, 0, 1, 1, "r");
+        jobs.add_chunks(id, {chunk_row(0, 1, 1)});
         jobs.split_done(id, 1);
     }
     const auto first = jobs.claim_chunk("me", 100, 60);
@@ -209,8 +260,8 @@ TEST_P(JobStoreOn, ReleasedAndCancelledChunks) {
     ChunkResult nothing;  // every record refused: an empty part
     nothing.refused = 1;
     ASSERT_TRUE(jobs.complete_chunk("job-a", 0, "other", nothing, 101));
-    ASSERT_TRUE(jobs.chunk_output("job-a", 0));
-    EXPECT_EQ(jobs.chunk_output("job-a", 0)->output, "");
+    ASSERT_EQ(jobs.done_chunks("job-a", 0).size(), 1U);
+    EXPECT_EQ(jobs.done_chunks("job-a", 0)[0].pages, 0);
     EXPECT_TRUE(jobs.cancel("job-b"));
     EXPECT_FALSE(jobs.claim_chunk("other", 102, 60)) << "a cancelled job's chunks are gone";
 }
@@ -279,6 +330,64 @@ TEST(JobOptions, ReadTheJsonEarlierVersionsStored) {
     EXPECT_TRUE(workbook.has_photos);
     EXPECT_EQ(job_options_from_json(to_json(workbook)).sheet, "补考") << "and back";
     EXPECT_THROW(job_options_from_json("[]"), std::runtime_error);
+}
+
+// The directory store: payloads whole or not at all, ranges read back as written, keys
+// that cannot leave the directory.
+TEST(DirectoryPayloadStore, WritesWholeReadsRangesAndKeepsToItsDirectory) {
+    Poco::TemporaryFile root;
+    auto store = open_payload_store("dir:" + root.path());
+    EXPECT_EQ(store->describe(), "dir:" + root.path());
+    std::string bytes;
+    for (int i = 0; i < 100000; ++i) bytes += static_cast<char>(i * 7);
+    store->put("job1/input", bytes);
+    EXPECT_EQ(store->size("job1/input"), bytes.size());
+    EXPECT_EQ(store->read("job1/input", 1234, 5000), bytes.substr(1234, 5000));
+    EXPECT_EQ(store->read_all("job1/input"), bytes);
+    EXPECT_THROW(store->read("job1/input", 99990, 11), std::runtime_error) << "past the end";
+    EXPECT_FALSE(store->size("job1/missing"));
+    EXPECT_FALSE(store->open("job1/missing"));
+
+    {
+        // Not committed: nothing under the key, no temporary file left.
+        auto writer = store->write("job1/parts/0.part");
+        writer->stream() << "half a part";
+    }
+    EXPECT_FALSE(store->size("job1/parts/0.part"));
+    int files = 0;
+    for (Poco::DirectoryIterator it(root.path() + "/job1/parts"), end; it != end; ++it) ++files;
+    EXPECT_EQ(files, 0);
+    auto writer = store->write("job1/parts/0.part");
+    writer->stream() << "a part";
+    EXPECT_FALSE(store->size("job1/parts/0.part")) << "visible only once committed";
+    EXPECT_EQ(writer->commit(), 6U);
+    EXPECT_EQ(store->read_all("job1/parts/0.part"), "a part");
+    std::ostringstream streamed;
+    streamed << store->open("job1/parts/0.part")->rdbuf();
+    EXPECT_EQ(streamed.str(), "a part");
+    EXPECT_EQ(store->local_file("job1/parts/0.part"), root.path() + "/job1/parts/0.part");
+
+    // A file of this machine moved in.
+    const std::string upload = root.path() + "-upload";
+    std::ofstream(upload) << "records";
+    store->adopt("job1/records.ndjson", upload);
+    EXPECT_FALSE(Poco::File(upload).exists());
+    EXPECT_EQ(store->read_all("job1/records.ndjson"), "records");
+
+    for (const char* bad : {"", "/etc/passwd", "../x", "job1/../../x", "a//b", "A", "job1/x.tmp",
+                            "job1/.", "a b", "job1/input/"}) {
+        EXPECT_FALSE(valid_payload_key(bad)) << bad;
+        EXPECT_THROW(store->put(bad, "x"), std::invalid_argument) << bad;
+    }
+    EXPECT_TRUE(valid_payload_key("0f3a/parts/12.manifest"));
+
+    store->remove_all("job1");
+    EXPECT_FALSE(store->size("job1/input"));
+    EXPECT_FALSE(Poco::File(root.path() + "/job1").exists());
+
+    EXPECT_THROW(open_payload_store("s3://bucket/prefix"), std::invalid_argument);
+    EXPECT_THROW(open_payload_store("/var/lib/x"), std::invalid_argument);
+    EXPECT_THROW(open_payload_store("dir:/proc/examdocs-cannot-be-here"), std::runtime_error);
 }
 
 TEST(JobState, NamesGoBothWays) {

@@ -4,10 +4,12 @@
 // where it sits in the input, so that its records are numbered and lined as in one run over
 // the whole input; the job's defaults are merged in when the chunk is read. A chunk then
 // prints on any instance exactly as in one run.
+#include <cstdint>
 #include <istream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "examdocs/bulk/records.h"
 
@@ -48,8 +50,53 @@ class ChunkSplitter {
     std::unique_ptr<State> state_;
 };
 
-// The records of a chunk made by ChunkSplitter, numbered and lined as in the whole input,
-// with `options.defaults` merged in (files_dir and the offsets are ignored).
+// Where the chunks of a stored input lie, found by one scan for record boundaries: byte
+// ranges of the input as it is, nothing re-encoded, so that instances sharing a job read
+// each chunk's bytes from a store every one of them reaches (jobs/payload_store.h) and no
+// record passes through the database. The kinds of input that can be cut so: CSV, NDJSON,
+// and lines made by encode_record (what a workbook, a JSON array or records with photos
+// are normalised to, once).
+enum class ChunkKind { csv, ndjson, records };
+
+struct ChunkRange {
+    std::size_t first_record = 1;
+    std::size_t records = 0;
+    std::uint64_t offset = 0;  // of the chunk's first record's row
+    std::uint64_t bytes = 0;
+    // The input line before the chunk's first row: with the CSV header prepended, a reader
+    // numbers the chunk's lines as one run over the whole input would.
+    std::size_t line_offset = 0;
+};
+
+class ChunkScanner {
+  public:
+    // Reads `in` once, as ChunkSplitter does (the same checks, the same InputError for a
+    // bad CSV header, an unterminated quote, a record over max_record_bytes).
+    ChunkScanner(std::istream& in, ChunkKind kind, const renderers::Layout& layout,
+                 std::size_t records_per_chunk, std::size_t max_record_bytes);
+    ~ChunkScanner();
+    ChunkScanner(const ChunkScanner&) = delete;
+    ChunkScanner& operator=(const ChunkScanner&) = delete;
+
+    // CSV: the header row's bytes at the start of the input (every chunk is read after it);
+    // 0 for the other kinds.
+    std::uint64_t header_bytes() const;
+    std::optional<ChunkRange> next();
+
+  private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+// The text open_chunk reads for a chunk of `kind` whose rows are `body`, after the input's
+// CSV `header` (empty for the other kinds).
+std::string chunk_text(ChunkKind kind, std::size_t line_offset, std::string_view header,
+                       std::string_view body);
+std::string_view to_string(ChunkKind kind);
+std::optional<ChunkKind> chunk_kind_named(std::string_view name);
+
+// The records of a chunk made by ChunkSplitter (or chunk_text), numbered and lined as in the whole
+// input, with `options.defaults` merged in (files_dir and the offsets are ignored).
 std::unique_ptr<RecordReader> open_chunk(std::istream& in, const renderers::Layout& layout,
                                          ReadOptions options = {});
 

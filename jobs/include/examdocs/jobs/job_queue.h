@@ -7,14 +7,15 @@
 // time and id are its PDF's date and /ID), so the result is the one an uninterrupted run
 // would have made — no record lost, none printed twice. (WholeJob, whole_job.h.)
 //
-// Shared jobs (chunk_records > 0, for instances on one PostgreSQL): the instance that
-// accepted the job reads its input and splits it into chunks in the database; the workers
-// of every instance claim chunks, print each as a part of the output and store it back;
-// the one that completes the last chunk assembles the result into its data directory, and
-// any other instance asked for the result assembles it from the same parts. An instance
-// that dies holding a chunk gets it back at its restart, or loses it to another instance
-// when its lease runs out; a finished job whose assembler died is assembled by whichever
-// instance notices first. (SharedJob, shared_job.h.)
+// Shared jobs (chunk_records > 0, for instances on one PostgreSQL and one payload store):
+// the instance that accepted the job puts its input into the payload store and writes
+// chunk rows (byte ranges of it) into the database; the workers of every instance claim
+// chunks, print each as a part into the payload store and mark it done; the accepting
+// instance appends the parts to the result as they come, and the result, in the store, is
+// served by any instance. An instance that dies holding a chunk gets it back at its
+// restart, or loses it to another instance when its lease runs out; a finished job whose
+// assembler died is assembled by whichever instance notices first. (SharedJob,
+// shared_job.h.)
 //
 // When a job ends and it has a callback URL, the CallbackSender is called with it, and
 // retried with back-off; the callback waits in the database, so a restart (or another
@@ -43,6 +44,7 @@
 
 #include "examdocs/jobs/job_options.h"
 #include "examdocs/jobs/job_store.h"
+#include "examdocs/jobs/payload_store.h"
 #include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/renderers/layout_catalog.h"
@@ -92,14 +94,16 @@ struct Issuer {
 
 class WholeJob;
 class SharedJob;
+class StreamingAssembly;
 
 class JobQueue {
   public:
-    // `store`, `layouts`, `listener` and the issuer's registry and profile must outlive
-    // the queue.
+    // `layouts`, `listener` and the issuer's registry and profile must outlive the queue.
+    // `payloads` holds the bytes of shared jobs (input, parts, result): every instance
+    // sharing jobs must reach the same store.
     JobQueue(JobQueueSettings settings, std::shared_ptr<JobStore> store,
-             const renderers::LayoutCatalog& layouts, JobListener& listener,
-             CallbackSender send_callback, Issuer issuer);
+             std::shared_ptr<PayloadStore> payloads, const renderers::LayoutCatalog& layouts,
+             JobListener& listener, CallbackSender send_callback, Issuer issuer);
     ~JobQueue();
     JobQueue(const JobQueue&) = delete;
     JobQueue& operator=(const JobQueue&) = delete;
@@ -115,17 +119,20 @@ class JobQueue {
     void interrupt(const std::string& id);
 
     JobStore& store() { return *store_; }
+    PayloadStore& payloads() { return *payloads_; }
     std::string dir_of(const std::string& id) const { return settings_.jobs_dir + "/" + id; }
     int chunk_records() const { return settings_.chunk_records; }
     // Who this instance is among those sharing jobs (kept in the jobs directory).
     const std::string& instance() const { return instance_; }
-    // The result of a job that is done, assembled here first when another instance
-    // assembled it. Throws std::runtime_error when it cannot be had.
+    // The file of a job's result that is done: in the data directory for a job printed
+    // whole, in the payload store (a file of it) for a shared job. Throws std::runtime_error
+    // when it cannot be had here.
     std::string result_file(const JobRow& job);
 
   private:
     friend class WholeJob;
     friend class SharedJob;
+    friend class StreamingAssembly;
 
     // A job (or a chunk of one) running on this instance, which interrupt() can stop.
     class Running {
@@ -145,6 +152,12 @@ class JobQueue {
     void work();
     void run(const std::string& id);
     void split_jobs();
+    // Shared jobs split here have their results assembled here as their chunks come in.
+    void assemble_results();
+    void assemble_as_parts_come(const std::string& id);
+    // A shared job's result is in the store: the job is done (unless it ended otherwise
+    // meanwhile), and its input and parts are no longer needed.
+    void job_assembled(const JobRow& job, const JobRow& counts);
     bool shared(const std::string& id);
     // Whether the workers look for chunks: jobs are shared here, or one was split here.
     bool polls_chunks() const { return settings_.chunk_records > 0 || shared_jobs_here_; }
@@ -165,6 +178,7 @@ class JobQueue {
 
     JobQueueSettings settings_;
     std::shared_ptr<JobStore> store_;
+    std::shared_ptr<PayloadStore> payloads_;
     const renderers::LayoutCatalog& layouts_;
     JobListener& listener_;
     CallbackSender send_callback_;
@@ -187,6 +201,12 @@ class JobQueue {
     std::condition_variable split_wake_;
     std::deque<std::string> split_queue_;
     std::thread split_thread_;
+
+    // Shared jobs whose results are assembled here, and the wake-up when a chunk is done
+    // here (other instances' chunks are found by polling).
+    std::condition_variable assembly_wake_;
+    std::deque<std::string> assembly_queue_;
+    std::thread assembly_thread_;
 };
 
 }  // namespace examdocs::jobs

@@ -4,10 +4,11 @@
 // in the data directory; the rows say what happened to them, so that a job survives a
 // restart. Thread-safe.
 //
-// A job can also be split into chunks of records kept in the database, which any instance
-// sharing the database claims (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), prints,
-// and hands back with its part of the output; a claim not renewed within its lease can be
-// taken over by another instance. Whoever completes the last chunk assembles the result.
+// A job can also be split into chunks, rows that say which bytes of its stored input hold
+// which records; any instance sharing the database claims one (SELECT … FOR UPDATE SKIP
+// LOCKED on PostgreSQL), prints it into the payload store and marks it done; a claim not
+// renewed within its lease can be taken over by another instance. The bytes themselves
+// never pass through the database.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -42,33 +43,41 @@ struct JobRow {
     int callback_attempts = 0;
 };
 
-// A chunk as claimed: its records (in the bulk module's chunk encoding) and where they
-// start among the job's records.
-struct ChunkClaim {
-    std::string job_id;
+// Where a chunk's records are: a byte range of the job's input in the payload store
+// (jobs/payload_store.h), read after the input's CSV header when it has one.
+struct ChunkRange {
     std::int64_t chunk = 0;
     std::int64_t first_record = 1;
     std::int64_t records = 0;
-    std::string input;
+    std::string kind;  // bulk::ChunkKind's name: csv, ndjson or records
+    std::int64_t input_offset = 0, input_bytes = 0, header_bytes = 0, line_offset = 0;
+};
+
+// A chunk as claimed.
+struct ChunkClaim {
+    std::string job_id;
+    ChunkRange range;
     int attempts = 0;  // claims so far, this one included
 };
 
-// What printing a chunk made: its part of the output and its counts.
+// What printing a chunk made (its part of the output is in the payload store already).
 struct ChunkResult {
     std::int64_t printed = 0, refused = 0, pages = 0;
-    std::string output, manifest;
     std::vector<JobFailureRow> failures;
 };
 
-struct ChunkOutput {
-    std::string output, manifest;
+// A chunk printed and completed: its part can be assembled.
+struct DoneChunk {
+    std::int64_t chunk = 0;
     std::int64_t pages = 0;
 };
 
 class JobStore {
   public:
-    explicit JobStore(std::shared_ptr<registry::Database> database)
-        : database_(std::move(database)) {}
+    // Brings the job tables up to this version's schema (their own sequence of
+    // migrations, after the registry's: see job_store.cpp).
+    explicit JobStore(std::shared_ptr<registry::Database> database);
+    int schema_version();
 
     void create(const JobRow& job);
     std::optional<JobRow> find(const std::string& id);
@@ -102,12 +111,12 @@ class JobStore {
     std::int64_t clock();
 
     // Chunks. A job is split by the instance holding its input: start_split() moves it to
-    // running keeping what earlier runs completed, add_chunk() stores each chunk (again
-    // after a restart: a chunk stored before is kept as it is), and split_done() records
-    // how many there are.
+    // running keeping what earlier runs completed, add_chunks() stores the rows of a batch
+    // of chunks in one statement (again after a restart: chunks stored before are kept as
+    // they are; no database-wide lock, so claims go on meanwhile), and split_done()
+    // records how many there are.
     bool start_split(const std::string& id);
-    void add_chunk(const std::string& id, std::int64_t chunk, std::int64_t first_record,
-                   std::int64_t records, const std::string& input);
+    void add_chunks(const std::string& id, const std::vector<ChunkRange>& chunks);
     void split_done(const std::string& id, std::int64_t chunks);
     // The oldest claimable chunk of a running job — queued, or claimed by an instance whose
     // lease (claims renewed before `now - lease_seconds`) ran out — claimed for
@@ -117,8 +126,9 @@ class JobStore {
     // Renews the claim; false when the chunk is no longer this instance's.
     bool renew_chunk(const std::string& id, std::int64_t chunk, const std::string& instance,
                      std::int64_t now);
-    // Stores the chunk's output, adds its counts to the job and records its failures, in
-    // one transaction. False (and nothing changed) when the claim was lost.
+    // Marks the chunk done, adds its counts to the job and records its failures, in one
+    // transaction that locks only the chunk's and the job's rows. False (and nothing
+    // changed) when the claim was lost.
     bool complete_chunk(const std::string& id, std::int64_t chunk, const std::string& instance,
                         const ChunkResult& result, std::int64_t now);
     // Claims of `instance` back to the queue (it stopped, or restarts).
@@ -127,7 +137,9 @@ class JobStore {
     // `quiet_seconds`, only those whose last chunk finished before `now - quiet_seconds`
     // (an assembler that died leaves them).
     std::vector<std::string> assemblable(std::int64_t now, std::int64_t quiet_seconds);
-    std::optional<ChunkOutput> chunk_output(const std::string& id, std::int64_t chunk);
+    // The job's done chunks numbered `from` or more, in order (for an assembler that
+    // appends parts as they come).
+    std::vector<DoneChunk> done_chunks(const std::string& id, std::int64_t from);
     // running → done with the final counts; false when the job is not running (cancelled,
     // or another instance finished it first).
     bool complete(const std::string& id, const JobRow& counts);

@@ -78,6 +78,7 @@ struct Settings {
     int job_lease_seconds = 60;
     std::chrono::milliseconds job_poll{1000};
     std::chrono::seconds job_retention{std::chrono::hours(168)};  // 0: forever
+    std::string job_store;            // "dir:PATH"; empty: dir:<data_dir>/job-store
     std::string photo_profiles_file;  // empty: the built-in profiles only
     std::string data_dir = "./var";
     std::string layouts_dir;       // extra layouts; empty: the built-in ones only
