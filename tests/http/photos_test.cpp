@@ -36,7 +36,7 @@ class PhotosApi : public ::testing::Test {
 };
 
 TEST_F(PhotosApi, APassingPhotoAndAFailingOneAreBoth200) {
-    auto good = post("/v1/photos/check?profile=ruankao", fixture("good_295x413.jpg"), "image/jpeg");
+    auto good = post("/v1/photos/check?profile=ruankao", fixture("good_413x579.jpg"), "image/jpeg");
     ASSERT_EQ(good.status, 200) << good.body;
     EXPECT_EQ(parse_object(good.body)->getValue<std::string>("verdict"), "pass");
 
