@@ -5,6 +5,7 @@
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
 #include "examdocs/core/id_number.h"
+#include "examdocs/renderers/level_schemes.h"
 
 namespace examdocs::certificates {
 
@@ -35,14 +36,56 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
     c.issuer = text_at(issuer, "name");
     c.issue_date = text_at(body, "issueDate");
     c.expiry_date = text_at(body, "expiryDate");
-    c.level = 0;  // not a whole number 1–5: refused below
-    if (body->has("level") && body->get("level").isInteger()) {
-        // Any JSON integer, however large (found by fuzzing: 411111111111111 threw).
-        try {
-            const auto level = body->get("level").convert<Poco::Int64>();
-            if (level >= 1 && level <= 5) c.level = static_cast<int>(level);
-        } catch (const Poco::Exception&) {
+    c.occupation_name_en = text_at(occupation, "nameEn");
+    // The level, by its scheme (layouts/vocabulary/levels.json): skill levels 1–5 as numbers
+    // (or their digit as text) and 专项能力; 职称 levels as words. 软考 certificates are the
+    // national office's, not ours to issue.
+    const std::string scheme_name =
+        body->has("levelScheme") ? text_at(body, "levelScheme") : "skill";
+    const renderers::LevelScheme* scheme = nullptr;
+    if (scheme_name == "skill" || scheme_name == "zhicheng") {
+        scheme = renderers::LevelSchemes::bundled().find(scheme_name);
+        c.level_scheme = scheme_name;
+    } else {
+        errors.push_back(
+            {"/levelScheme", "not-issued",
+             "只颁发职业技能等级证书（skill）和职称证书（zhicheng） / Certificates are "
+             "issued for the schemes skill and zhicheng only."});
+    }
+    std::string level_text;
+    if (body->has("level")) {
+        const auto& v = body->get("level");
+        if (v.isString()) {
+            level_text = v.extract<std::string>();
+        } else if (v.isInteger()) {
+            // Any JSON integer, however large (found by fuzzing: 411111111111111 threw).
+            try {
+                level_text = std::to_string(v.convert<Poco::Int64>());
+            } catch (const Poco::Exception&) {
+            }
         }
+    }
+    if (scheme) {
+        if (const renderers::Level* level = scheme->find(level_text)) {
+            c.level = level->digit;
+            c.level_name = level->code;
+        } else {
+            errors.push_back({"/level", "not-a-level",
+                              "等级应为" + scheme->zh + "之一：" + scheme->codes_text() +
+                                  " / The level is one of " + scheme->codes_text() + "."});
+        }
+    }
+    if (c.level_scheme == "zhicheng") {
+        // A 职称 certificate names a 资格 (工程师) in a 专业, the 评审委员会 that passed it and
+        // the 批准文号 that approved it; the registry keeps the 资格 and 专业 where a skill
+        // certificate keeps its occupation and job (docs/certificates.md).
+        auto title = body->getObject("title");
+        auto approval = body->getObject("approval");
+        c.occupation_name = text_at(title, "name");
+        c.job = text_at(title, "specialty");
+        c.committee = text_at(body, "committee");
+        c.approval_number = text_at(approval, "number");
+        c.approval_date = text_at(approval, "date");
     }
     auto require = [&](const std::string& pointer, const std::string& value, const char* label) {
         if (value.empty())
@@ -50,7 +93,14 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
     };
     require("/holder/name", c.holder_name, "姓名");
     require("/holder/idNumber", c.id_number, "证件号码");
-    require("/occupation/name", c.occupation_name, "职业");
+    if (c.level_scheme == "zhicheng") {
+        require("/title/name", c.occupation_name, "资格名称");
+        require("/title/specialty", c.job, "专业");
+        require("/committee", c.committee, "评审委员会");
+        require("/approval/number", c.approval_number, "批准文号");
+    } else {
+        require("/occupation/name", c.occupation_name, "职业");
+    }
     // The issuer is the service's (issuer.name): the registry fills it in when it is left
     // out and refuses another one.
     require("/issueDate", c.issue_date, "发证日期");
@@ -64,9 +114,8 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
             c.id_number = check.id->normalized;
         }
     }
-    if (c.level < 1 || c.level > 5) {
-        errors.push_back(
-            {"/level", "out-of-range", "等级应为1–5 / The level is 1 (高级技师) to 5 (初级工)."});
+    if (!c.approval_date.empty() && !is_calendar_date(c.approval_date)) {
+        errors.push_back({"/approval/date", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
     }
     if (!c.issue_date.empty() && !is_calendar_date(c.issue_date)) {
         errors.push_back({"/issueDate", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
@@ -97,10 +146,15 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
                 {"/number", "pattern",
                  "证书编号应为1个大写字母加21位数字 / A capital letter and 21 digits."});
     }
-    for (const auto& [pointer, value, limit] : {std::tuple{"/holder/name", &c.holder_name, 30},
-                                                {"/occupation/name", &c.occupation_name, 30},
-                                                {"/occupation/job", &c.job, 30},
-                                                {"/issuer/name", &c.issuer, 40}}) {
+    const bool title = c.level_scheme == "zhicheng";
+    for (const auto& [pointer, value, limit] :
+         {std::tuple{"/holder/name", &c.holder_name, 30},
+          {title ? "/title/name" : "/occupation/name", &c.occupation_name, 30},
+          {title ? "/title/specialty" : "/occupation/job", &c.job, 30},
+          {"/occupation/nameEn", &c.occupation_name_en, 100},
+          {"/committee", &c.committee, 60},
+          {"/approval/number", &c.approval_number, 40},
+          {"/issuer/name", &c.issuer, 40}}) {
         if (utf8_length(*value) > static_cast<std::size_t>(limit) || !is_valid_utf8(*value)) {
             errors.push_back({pointer, "too-long",
                               "内容过长 / At most " + std::to_string(limit) + " characters."});
@@ -156,30 +210,66 @@ std::string certificate_verification_url(const std::string& public_base_url,
            "&k=" + c.key_id + "&s=" + c.signature;
 }
 
+std::string certificate_layout_name(const registry::Certificate& c) {
+    return c.level_scheme == "zhicheng" ? "zhicheng-certificate" : "certificate";
+}
+
 Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c,
-                                                  const std::string& public_base_url) {
+                                                  const std::string& public_base_url,
+                                                  const registry::IssuerIdentity& issuer) {
     Object::Ptr data = new Object;
     Object::Ptr number = new Object;
     number->set("number", c.number);
+    if (!c.serial.empty()) number->set("serial", c.serial);
     data->set("certificate", number);
     Object::Ptr holder = new Object;
     holder->set("name", c.holder_name);
     holder->set("idNumber", c.id_number);
     if (!c.photo_jpeg.empty()) holder->set("photo", base64_encode(c.photo_jpeg));
     data->set("holder", holder);
-    Object::Ptr occupation = new Object;
-    occupation->set("code", c.occupation_code);
-    occupation->set("name", c.occupation_name);
-    occupation->set("job", c.job);
-    data->set("occupation", occupation);
-    data->set("level", c.level);
-    Object::Ptr issuer = new Object;
-    issuer->set("name", c.issuer);
-    data->set("issuer", issuer);
+    if (c.level_scheme == "zhicheng") {
+        Object::Ptr title = new Object;
+        title->set("name", c.occupation_name);
+        title->set("specialty", c.job);
+        data->set("title", title);
+        data->set("committee", c.committee);
+        Object::Ptr approval = new Object;
+        approval->set("number", c.approval_number);
+        if (!c.approval_date.empty()) approval->set("date", c.approval_date);
+        data->set("approval", approval);
+    } else {
+        Object::Ptr occupation = new Object;
+        occupation->set("code", c.occupation_code);
+        occupation->set("name", c.occupation_name);
+        if (!c.occupation_name_en.empty()) occupation->set("nameEn", c.occupation_name_en);
+        occupation->set("job", c.job);
+        data->set("occupation", occupation);
+    }
+    // A numbered skill level stays a number (the layout's level words take either).
+    if (c.level_scheme == "skill" && c.level >= 1 && c.level <= 5 &&
+        registry::level_code(c) == std::to_string(c.level)) {
+        data->set("level", c.level);
+    } else {
+        data->set("level", registry::level_code(c));
+    }
+    Object::Ptr issuer_data = new Object;
+    issuer_data->set("name", c.issuer);
+    // The English name is the configured issuer's, for its own certificates only.
+    if (!issuer.name_en.empty() && c.issuer == issuer.name)
+        issuer_data->set("nameEn", issuer.name_en);
+    data->set("issuer", issuer_data);
     data->set("issueDate", c.issue_date);
     if (!c.expiry_date.empty()) data->set("expiryDate", c.expiry_date);
     data->set("verificationCode", c.verification_code);
-    data->set("lookupUrl", public_base_url + "/verify");
+    // The national lookup address when the issuer has one (seed 003 五: 证书信息查询网址),
+    // our verification page beside it; else ours alone.
+    if (!issuer.certificate_lookup_url.empty()) {
+        data->set("lookupUrl", issuer.certificate_lookup_url);
+        data->set("verifyUrl", public_base_url + "/verify");
+    } else {
+        data->set("lookupUrl", public_base_url + "/verify");
+    }
+    if (!issuer.body_lookup_url.empty()) data->set("bodyLookupUrl", issuer.body_lookup_url);
     data->set("verificationUrl", certificate_verification_url(public_base_url, c));
     return data;
 }

@@ -32,6 +32,13 @@ issue_before_printing(Issuance issuance) {
                                             std::vector<FieldError>& errors) -> Poco::Dynamic::Var {
         const auto body = record.data.extract<Poco::JSON::Object::Ptr>();
         registry::Certificate draft = certificate_draft(body, *issuance.photo_profile, errors);
+        // Bulk issuance prints with the skill certificate's layout: a 职称 row would be
+        // issued and then not print.
+        if (errors.empty() && draft.level_scheme != "skill") {
+            errors.push_back({"/levelScheme", "not-in-bulk",
+                              "批量发证只适用于职业技能等级证书 / Bulk issuance prints skill "
+                              "certificates; issue this one through POST /v1/certificates."});
+        }
         if (!errors.empty()) return {};
         auto issued = issuance.registry->issue(draft, issuance.key(record), issuance.actor);
         if (issued.outcome == registry::IssueOutcome::number_taken) {
@@ -49,7 +56,8 @@ issue_before_printing(Issuance issuance) {
                  "该记录已以其他内容发证 / This record was issued before with other data."});
             return {};
         }
-        return certificate_document_data(issued.certificate, issuance.public_base_url);
+        return certificate_document_data(issued.certificate, issuance.public_base_url,
+                                         issuance.registry->issuer());
     };
 }
 

@@ -16,12 +16,13 @@ std::map<std::string, PhotoProfile, std::less<>> make_builtins() {
     PhotoProfile ruankao;
     ruankao.name = "ruankao";
     ruankao.description =
-        "计算机技术与软件专业技术资格（软考）报名照片：白底彩色，JPG，大于30KB，不小于295×413像素";
+        "计算机技术与软件专业技术资格（软考）报名照片：白底彩色，JPG，不小于30KB（30720字节），"
+        "不小于295×413像素";
     ruankao.formats = {ImageFormat::jpeg};
-    ruankao.min_bytes = 30'001;  // "大于30KB", read as 30,000 bytes
+    ruankao.min_bytes = RuankaoPhotoReading::min_bytes;
     ruankao.max_bytes = 2 * 1024 * 1024;
-    ruankao.min_width = 295;
-    ruankao.min_height = 413;
+    ruankao.min_width = RuankaoPhotoReading::min_width;
+    ruankao.min_height = RuankaoPhotoReading::min_height;
     ruankao.max_width = 2000;
     ruankao.max_height = 2800;
     ruankao.aspect = 5.0 / 7.0;
@@ -46,8 +47,9 @@ std::map<std::string, PhotoProfile, std::less<>> make_builtins() {
     skill.require_colour = true;
     skill.white_background = true;
     skill.face_checks = true;
-    skill.target_width = 413;
-    skill.target_height = 579;
+    // 一寸 (25×35 mm) at 300 dpi, as seed 003 asks; within its 500×700 bound.
+    skill.target_width = 295;
+    skill.target_height = 413;
     p[skill.name] = skill;
 
     PhotoProfile ga461;

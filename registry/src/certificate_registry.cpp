@@ -21,6 +21,9 @@ namespace examdocs::registry {
 
 namespace {
 
+// The letter of a 职称 certificate's number (docs/certificates.md).
+constexpr char kTitleLetter = 'Z';
+
 std::string now_iso() {
     return Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FORMAT);
 }
@@ -52,6 +55,7 @@ std::string request_hash(const Certificate& c) {
     Certificate copy = c;
     copy.verification_code.clear();
     sha.update(canonical_form(copy));
+    sha.update(c.occupation_name_en);  // printed, not signed, but asked for all the same
     sha.update(c.photo_jpeg);
     return Poco::DigestEngine::digestToHex(sha.digest());
 }
@@ -59,6 +63,9 @@ std::string request_hash(const Certificate& c) {
 struct Row {
     std::string number, holder_name, id_number, occupation_code, occupation_name, job;
     int level = 0;
+    std::string level_scheme, level_name, committee, approval_number, approval_date, serial,
+        occupation_name_en;
+    int signed_form = 1;
     std::string issuer, issue_date, expiry_date;
     Poco::Data::BLOB photo;
     std::string status, revoked_reason, revoked_at, verification_code, key_id, signature,
@@ -74,6 +81,14 @@ Certificate to_certificate(const Row& r) {
     c.occupation_name = r.occupation_name;
     c.job = r.job;
     c.level = r.level;
+    c.level_scheme = r.level_scheme;
+    c.level_name = r.level_name;
+    c.committee = r.committee;
+    c.approval_number = r.approval_number;
+    c.approval_date = r.approval_date;
+    c.serial = r.serial;
+    c.occupation_name_en = r.occupation_name_en;
+    c.signed_form = r.signed_form;
     c.issuer = r.issuer;
     c.issue_date = r.issue_date;
     c.expiry_date = r.expiry_date;
@@ -96,13 +111,18 @@ std::optional<Certificate> select(const Database& db, Poco::Data::Session& s,
     Poco::Data::Statement st(s);
     st << db.sql(
         "SELECT number, holder_name, id_number, occupation_code, occupation_name, job, level,"
-        " issuer, issue_date, expiry_date, photo, status, revoked_reason, revoked_at,"
-        " verification_code, key_id, signature, created_at FROM certificates WHERE number = ?"),
+        " level_scheme, level_name, committee, approval_number, approval_date, serial,"
+        " occupation_name_en, signed_form, issuer, issue_date, expiry_date, photo, status,"
+        " revoked_reason,"
+        " revoked_at, verification_code, key_id, signature, created_at FROM certificates"
+        " WHERE number = ?"),
         into(r.number), into(r.holder_name), into(r.id_number), into(r.occupation_code),
-        into(r.occupation_name), into(r.job), into(r.level), into(r.issuer), into(r.issue_date),
-        into(r.expiry_date), into(r.photo), into(r.status), into(r.revoked_reason),
-        into(r.revoked_at), into(r.verification_code), into(r.key_id), into(r.signature),
-        into(r.created_at), use(n), limit(1);
+        into(r.occupation_name), into(r.job), into(r.level), into(r.level_scheme),
+        into(r.level_name), into(r.committee), into(r.approval_number), into(r.approval_date),
+        into(r.serial), into(r.occupation_name_en), into(r.signed_form), into(r.issuer),
+        into(r.issue_date), into(r.expiry_date), into(r.photo), into(r.status),
+        into(r.revoked_reason), into(r.revoked_at), into(r.verification_code), into(r.key_id),
+        into(r.signature), into(r.created_at), use(n), limit(1);
     found = st.execute();
     if (found == 0) return std::nullopt;
     return to_certificate(r);
@@ -180,8 +200,10 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
     }
     if (c.number.empty()) {
         // Serial within prefix: the transaction holds SQLite's write lock, so no other
-        // issuance can take the same one.
-        const std::string prefix = std::string(1, issuer_.letter) + issuer_.body_code +
+        // issuance can take the same one. A 职称 certificate's number has the same shape
+        // under its own letter, so the two kinds never share a serial.
+        const char letter = c.level_scheme == "zhicheng" ? kTitleLetter : issuer_.letter;
+        const std::string prefix = std::string(1, letter) + issuer_.body_code +
                                    issuer_.province_code + issuer_.site_code +
                                    c.issue_date.substr(0, 4) + std::to_string(c.level);
         std::string like = prefix + "____";
@@ -199,6 +221,30 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
     } else if (select(*database_, s, c.number)) {
         return {IssueOutcome::number_taken, {}};
     }
+    c.serial.clear();
+    if (issuer_.serial_digits > 0) {
+        // The paper serial counts over the whole registry (fixed width, so the highest
+        // text is the highest number).
+        std::string like = issuer_.serial_prefix +
+                           std::string(static_cast<std::size_t>(issuer_.serial_digits), '_');
+        Poco::Nullable<std::string> highest;
+        s << database_->sql("SELECT MAX(serial) FROM certificates WHERE serial LIKE ?"),
+            into(highest), use(like), now;
+        long long next = 1;
+        if (!highest.isNull()) {
+            next = std::stoll(highest.value().substr(issuer_.serial_prefix.size())) + 1;
+        }
+        std::string digits = std::to_string(next);
+        if (digits.size() > static_cast<std::size_t>(issuer_.serial_digits)) {
+            throw std::runtime_error("the paper serials of " + issuer_.serial_prefix +
+                                     " are used up");
+        }
+        c.serial =
+            issuer_.serial_prefix +
+            std::string(static_cast<std::size_t>(issuer_.serial_digits) - digits.size(), '0') +
+            digits;
+    }
+    c.signed_form = 2;
     c.status = "valid";
     c.revoked_reason.clear();
     c.revoked_at.clear();
@@ -210,11 +256,15 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
                            c.photo_jpeg.size());
     s << database_->sql(
         "INSERT INTO certificates (number, holder_name, id_number, occupation_code,"
-        " occupation_name, job, level, issuer, issue_date, expiry_date, photo, status,"
-        " revoked_reason, revoked_at, verification_code, key_id, signature, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        " occupation_name, job, level, level_scheme, level_name, committee, approval_number,"
+        " approval_date, serial, occupation_name_en, signed_form, issuer, issue_date,"
+        " expiry_date, photo, status, revoked_reason, revoked_at, verification_code, key_id,"
+        " signature, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         use(c.number), use(c.holder_name), use(c.id_number), use(c.occupation_code),
-        use(c.occupation_name), use(c.job), use(c.level), use(c.issuer), use(c.issue_date),
+        use(c.occupation_name), use(c.job), use(c.level), use(c.level_scheme), use(c.level_name),
+        use(c.committee), use(c.approval_number), use(c.approval_date), use(c.serial),
+        use(c.occupation_name_en), use(c.signed_form), use(c.issuer), use(c.issue_date),
         use(c.expiry_date), use(photo), use(c.status), use(c.revoked_reason), use(c.revoked_at),
         use(c.verification_code), use(c.key_id), use(c.signature), use(c.created_at), now;
     std::string key = idempotency_key;
@@ -256,19 +306,24 @@ CertificatePage CertificateRegistry::list(const CertificateQuery& query) const {
     }
     const int limit = std::max(1, query.limit);
     std::vector<std::string> number, holder_name, id_number, occupation_code, occupation_name, job,
-        issuer, issue_date, expiry_date, status, revoked_reason, revoked_at, verification_code,
-        key_id, signature, created_at;
-    std::vector<int> level;
+        level_scheme, level_name, committee, approval_number, approval_date, serial,
+        occupation_name_en, issuer, issue_date, expiry_date, status, revoked_reason, revoked_at,
+        verification_code, key_id, signature, created_at;
+    std::vector<int> level, signed_form;
     Poco::Data::Session s = database_->session();
     Poco::Data::Statement st(s);
     // One row past the page says whether another page follows.
     st << database_->sql(
         "SELECT number, holder_name, id_number, occupation_code, occupation_name, job, level,"
-        " issuer, issue_date, expiry_date, status, revoked_reason, revoked_at,"
+        " level_scheme, level_name, committee, approval_number, approval_date, serial,"
+        " occupation_name_en, signed_form, issuer, issue_date, expiry_date, status,"
+        " revoked_reason, revoked_at,"
         " verification_code, key_id, signature, created_at FROM certificates" +
         where + " ORDER BY issue_date DESC, number DESC LIMIT " + std::to_string(limit + 1)),
         into(number), into(holder_name), into(id_number), into(occupation_code),
-        into(occupation_name), into(job), into(level), into(issuer), into(issue_date),
+        into(occupation_name), into(job), into(level), into(level_scheme), into(level_name),
+        into(committee), into(approval_number), into(approval_date), into(serial),
+        into(occupation_name_en), into(signed_form), into(issuer), into(issue_date),
         into(expiry_date), into(status), into(revoked_reason), into(revoked_at),
         into(verification_code), into(key_id), into(signature), into(created_at);
     for (auto& v : values) st.addBind(use(v));
@@ -287,6 +342,14 @@ CertificatePage CertificateRegistry::list(const CertificateQuery& query) const {
         c.occupation_name = occupation_name[i];
         c.job = job[i];
         c.level = level[i];
+        c.level_scheme = level_scheme[i];
+        c.level_name = level_name[i];
+        c.committee = committee[i];
+        c.approval_number = approval_number[i];
+        c.approval_date = approval_date[i];
+        c.serial = serial[i];
+        c.occupation_name_en = occupation_name_en[i];
+        c.signed_form = signed_form[i];
         c.issuer = issuer[i];
         c.issue_date = issue_date[i];
         c.expiry_date = expiry_date[i];

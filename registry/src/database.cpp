@@ -88,6 +88,18 @@ const std::vector<std::string>& migrations() {
         "CREATE INDEX certificates_by_id_number ON certificates (id_number, issue_date, number);"
         "CREATE INDEX certificates_by_holder ON certificates (holder_name, issue_date, number);"
         "CREATE INDEX certificates_by_status ON certificates (status, issue_date, number);",
+        // 8: levels by scheme (专项能力, 软考 and 职称 levels are words, not 1–5), the 职称
+        // certificate's 评审委员会, 批准文号 and its date, the issuer's "NO." paper serial, and
+        // the English occupation printed beside the Chinese, and the signed form each row
+        // was signed over (rows from before keep form 1)
+        "ALTER TABLE certificates ADD COLUMN level_scheme TEXT NOT NULL DEFAULT 'skill';"
+        "ALTER TABLE certificates ADD COLUMN level_name TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE certificates ADD COLUMN committee TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE certificates ADD COLUMN approval_number TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE certificates ADD COLUMN approval_date TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE certificates ADD COLUMN serial TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE certificates ADD COLUMN occupation_name_en TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE certificates ADD COLUMN signed_form INTEGER NOT NULL DEFAULT 1;",
     };
     return list;
 }

@@ -40,16 +40,12 @@ std::string number_text(const Var& v) {
     return out.str();
 }
 
-const char* const kLevelsCn[] = {"一级/高级技师", "二级/技师", "三级/高级工", "四级/中级工",
-                                 "五级/初级工"};
-const char* const kLevelsEn[] = {"Level 1 / Senior Technician", "Level 2 / Technician",
-                                 "Level 3 / Senior Worker", "Level 4 / Intermediate Worker",
-                                 "Level 5 / Junior Worker"};
 const char* const kMonthsEn[] = {"January",   "February", "March",    "April",
                                  "May",       "June",     "July",     "August",
                                  "September", "October",  "November", "December"};
 
-std::string apply_format(const std::string& text, const std::string& format) {
+std::string apply_format(const std::string& text, const std::string& format,
+                         const LevelScheme* levels) {
     if (format.empty()) return text;
     if (format == "date-cn" && is_calendar_date(text)) return chinese_date(text);
     if (format == "date-en" && is_calendar_date(text)) {
@@ -66,10 +62,10 @@ std::string apply_format(const std::string& text, const std::string& format) {
         }
         return grouped;
     }
-    if ((format == "level-cn" || format == "level-en") && text.size() == 1 && text[0] >= '1' &&
-        text[0] <= '5') {
-        const auto i = static_cast<std::size_t>(text[0] - '1');
-        return format == "level-cn" ? kLevelsCn[i] : kLevelsEn[i];
+    if (format == "level-cn" || format == "level-en") {
+        // The words of the layout's level scheme (layouts/vocabulary/levels.json).
+        const Level* level = levels ? levels->find(text) : nullptr;
+        if (level) return format == "level-cn" ? level->zh : level->en;
     }
     return text;
 }
@@ -134,7 +130,7 @@ class Composer {
         if (!s.literal.empty()) return s.literal;
         if (!s.pointer.empty()) {
             auto v = resolve_pointer(data_, scope + s.pointer);
-            return v ? apply_format(value_text(*v), s.format) : std::string();
+            return v ? apply_format(value_text(*v), s.format, layout_.levels) : std::string();
         }
         std::string out;
         const std::string& t = s.template_text;
@@ -152,7 +148,8 @@ class Composer {
             }
             std::string_view literal(t.data() + i, open - i);
             auto v = resolve_pointer(data_, scope + t.substr(open + 1, close - open - 1));
-            const std::string value = v ? apply_format(value_text(*v), s.format) : std::string();
+            const std::string value =
+                v ? apply_format(value_text(*v), s.format, layout_.levels) : std::string();
             // A value that starts with the word before it stands for both: "{/from} 至 {/to}"
             // with the end "至今" (to the present) reads "2021.06 至今", not "至 至今".
             const auto word_end = literal.find_last_not_of(' ');
@@ -211,8 +208,22 @@ class Composer {
             for (const auto& e : layout_.continuation_elements) {
                 if (visible(e)) draw(ops, e);
             }
+            const Box& box = *layout_.continuation_table;
+            if (!t.table->continued_title.empty()) {
+                // In the band above the table's box (continuation.table leaves room for it).
+                Element caption = *t.table;
+                caption.kind = ElementKind::text;
+                caption.size = 12;
+                caption.min_size = 12;
+                caption.bold = true;
+                caption.align = Align::left;
+                caption.valign = VAlign::middle;
+                constexpr float kBand = 8 * 72.0F / 25.4F;
+                draw_text(ops, caption, Box{box.x, box.y - kBand - 2, box.w * 0.6F, kBand},
+                          utf8_to_u32(t.table->continued_title), "", 0);
+            }
             const std::size_t before = t.next_row;
-            draw_table(ops, *t.table, *layout_.continuation_table, t);
+            draw_table(ops, *t.table, box, t);
             pages_.push_back(std::move(ops));
             if (t.next_row == before) return;  // a continuation box too small for one row
         }

@@ -153,12 +153,34 @@ bool is_email(std::string_view s) {
            s.find(' ') == std::string_view::npos;
 }
 
+// A level as sent: a whole number (4) or a word (专项能力, 中级); empty for anything else.
+std::string level_code(const Var& v) {
+    if (v.isInteger()) {
+        try {
+            return std::to_string(v.convert<long long>());
+        } catch (const Poco::Exception&) {
+            return {};
+        }
+    }
+    return v.isString() ? v.extract<std::string>() : std::string();
+}
+
 void check_value(const FieldRule& f, const std::string& pointer, const Var& v,
-                 std::string_view today, Var& data, std::vector<FieldError>& errors) {
+                 std::string_view today, const LevelScheme& levels, Var& data,
+                 std::vector<FieldError>& errors) {
     const std::string name = name_of(f);
     auto error = [&](std::string code, std::string message) {
         errors.push_back({pointer, std::move(code), std::move(message)});
     };
+    if (f.rule == "level") {
+        // Numbered skill levels come as numbers or as text ("4"), the others as words.
+        if (!levels.find(level_code(v))) {
+            error("not-a-level", name + "应为" + levels.zh + "之一：" + levels.codes_text() +
+                                     " / Must be a level of the " + levels.en +
+                                     " scheme: " + levels.codes_text() + ".");
+        }
+        return;
+    }
     if (f.type == "array") {
         if (!is_array(v)) return error("type", name + "应为数组 / Must be an array.");
         const auto n = static_cast<int>(v.extract<Array::Ptr>()->size());
@@ -235,6 +257,20 @@ void check_value(const FieldRule& f, const std::string& pointer, const Var& v,
     }
     if (f.rule == "url" && s.rfind("https://", 0) != 0 && s.rfind("http://", 0) != 0) {
         error("url", name + "应以http://或https://开头 / Must start with http:// or https://.");
+    }
+    if (f.rule == "qualification") {
+        auto at = resolve_pointer(data, f.level_at);
+        const Level* level = at ? levels.find(level_code(*at)) : nullptr;
+        if (!level || level->qualifications.empty()) return;  // the level's own rule reports it
+        for (const auto& q : level->qualifications) {
+            if (q.zh == s) return;
+        }
+        std::string allowed;
+        for (const auto& q : level->qualifications) allowed += (allowed.empty() ? "" : "、") + q.zh;
+        error("not-of-level", name + "“" + s + "”不属于" + level->zh + "，" + level->zh +
+                                  "资格有：" + allowed + " / " + s +
+                                  " is not a qualification of level " + level->code + " (" +
+                                  level->en + "): " + allowed + ".");
     }
     if (f.rule == "id-number") {
         // The type the rule applies to decides the check: a residence permit number must
@@ -382,6 +418,9 @@ CheckedInput check_input(const Layout& layout, const Var& input, std::string_vie
     // Work on a deep copy, so that derived values never alter the caller's tree.
     result.data = deep_copy(input);
 
+    // A layout built in code rather than parsed has no scheme: the skill levels.
+    const LevelScheme& levels =
+        layout.levels ? *layout.levels : *LevelSchemes::bundled().find("skill");
     for (const auto& f : layout.fields) {
         if (!f.applies_when_pointer.empty()) {
             auto v = resolve_pointer(result.data, f.applies_when_pointer);
@@ -402,7 +441,7 @@ CheckedInput check_input(const Layout& layout, const Var& input, std::string_vie
                 }
                 continue;
             }
-            check_value(f, p, *value, today, result.data, result.errors);
+            check_value(f, p, *value, today, levels, result.data, result.errors);
         }
     }
     return result;

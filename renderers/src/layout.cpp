@@ -157,6 +157,7 @@ Element element(const Object& o, const std::string& where) {
         e.header_height = mm(o, "headerHeight", where, 8);
         e.row_height = mm(o, "rowHeight", where, 8);
         e.empty_text = text(o, "empty");
+        e.continued_title = text(o, "continued");
         auto cols = o.getArray("columns");
         if (!cols || cols->size() == 0) fail(where + ".columns", "a table needs columns");
         float total = 0;
@@ -241,10 +242,14 @@ FieldRule field(const Object& o, const std::string& where) {
         fail(where + ".normalize", "the only normalisation is year-month");
     }
     f.rule = text(o, "rule");
-    static const std::vector<std::string> rules{"",      "id-number", "phone", "postcode",
-                                                "email", "date",      "url"};
+    static const std::vector<std::string> rules{
+        "", "id-number", "phone", "postcode", "email", "date", "url", "level", "qualification"};
     if (std::find(rules.begin(), rules.end(), f.rule) == rules.end()) {
         fail(where + ".rule", "unknown rule '" + f.rule + "'");
+    }
+    f.level_at = text(o, "levelAt");
+    if (f.rule == "qualification" && (f.level_at.empty() || f.level_at.front() != '/')) {
+        fail(where + ".levelAt", "rule qualification needs levelAt, the pointer of the level");
     }
     if (o.has("minimum")) f.minimum = o.getValue<long long>("minimum");
     if (o.has("maximum")) f.maximum = o.getValue<long long>("maximum");
@@ -301,6 +306,7 @@ std::vector<std::string> known_pointers(const Layout& l) {
         const std::string base = f.pointer.substr(0, f.pointer.rfind('/'));
         if (!f.derive_sex.empty()) out.push_back(base + f.derive_sex);
         if (!f.derive_birth_date.empty()) out.push_back(base + f.derive_birth_date);
+        if (!f.level_at.empty()) out.push_back(f.level_at);
     }
     for (const auto& page : l.pages) add_element_pointers(page.elements, out);
     add_element_pointers(l.continuation_elements, out);
@@ -365,6 +371,15 @@ Layout parse_layout(std::string_view json) {
             fail(where + ".official", "true or false");
         }
         l.official = root->optValue<bool>("official", false);
+        const std::string scheme = text(*root, "levels", "skill");
+        l.levels = LevelSchemes::bundled().find(scheme);
+        if (!l.levels) {
+            std::string known;
+            for (const auto& s : LevelSchemes::bundled().all()) {
+                known += (known.empty() ? "" : ", ") + s.name;
+            }
+            fail(where + ".levels", "unknown level scheme '" + scheme + "' (" + known + ")");
+        }
         l.known_pointers = known_pointers(l);
     } catch (const LayoutError&) {
         throw;

@@ -75,6 +75,7 @@ std::string describe_layout(const Layout& layout) {
     o.set("official", layout.official);
     // Whether fields the layout does not know pass unprinted, or are refused.
     o.set("passthrough", layout.passthrough);
+    if (layout.levels) o.set("levels", layout.levels->name);
     Poco::JSON::Array fields;
     for (const auto& f : layout.fields) {
         Poco::JSON::Object field(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -110,6 +111,24 @@ std::string describe_layout(const Layout& layout) {
             field.set("appliesWhen", when);
         }
         if (!f.rule.empty()) field.set("rule", f.rule);
+        if (!f.level_at.empty()) field.set("levelAt", f.level_at);
+        if (layout.levels && (f.rule == "level" || f.rule == "qualification")) {
+            // The words a backend can offer in its form, from the layout's level scheme.
+            Poco::JSON::Array levels;
+            for (const auto& l : layout.levels->levels) {
+                Poco::JSON::Object level(Poco::JSON_PRESERVE_KEY_ORDER);
+                level.set("code", l.code);
+                level.set("zh", l.zh);
+                level.set("en", l.en);
+                if (f.rule == "qualification") {
+                    Poco::JSON::Array qualifications;
+                    for (const auto& q : l.qualifications) qualifications.add(q.zh);
+                    level.set("qualifications", qualifications);
+                }
+                levels.add(level);
+            }
+            field.set("levels", levels);
+        }
         if (!f.one_of.empty()) {
             Poco::JSON::Array values;
             for (const auto& v : f.one_of) values.add(v);

@@ -68,7 +68,19 @@ Object certificate_view(const Service& service, const registry::Certificate& c, 
     o.set("occupationCode", c.occupation_code);
     o.set("occupationName", c.occupation_name);
     o.set("job", c.job);
-    o.set("level", c.level);
+    o.set("levelScheme", c.level_scheme);
+    // A numbered skill level stays a number, as it was before levels had schemes.
+    if (registry::level_code(c) == std::to_string(c.level)) {
+        o.set("level", c.level);
+    } else {
+        o.set("level", registry::level_code(c));
+    }
+    if (c.level_scheme == "zhicheng") {
+        o.set("committee", c.committee);
+        o.set("approvalNumber", c.approval_number);
+        if (!c.approval_date.empty()) o.set("approvalDate", c.approval_date);
+    }
+    if (!c.serial.empty()) o.set("serial", c.serial);
     o.set("issuer", c.issuer);
     o.set("issueDate", c.issue_date);
     if (!c.expiry_date.empty()) o.set("expiryDate", c.expiry_date);
@@ -107,7 +119,7 @@ std::string csv_line(const Service& service, const registry::Certificate& c) {
     std::string line;
     for (const std::string& v :
          {c.number, c.status, c.holder_name, c.id_number, c.occupation_code, c.occupation_name,
-          c.job, std::to_string(c.level), c.issuer, c.issue_date, c.expiry_date, c.revoked_at,
+          c.job, registry::level_code(c), c.issuer, c.issue_date, c.expiry_date, c.revoked_at,
           c.revoked_reason, c.verification_code, verification_url(service, c), c.created_at}) {
         append_csv_cell(line, v);
     }
@@ -301,31 +313,34 @@ void add_certificate_routes(Service& service) {
                    json_text(public_view(service, *registry.find(ex.param("number")), true)));
            }});
 
-    r.add({"GET", "/v1/certificates/{number}/pdf", [&service](Exchange& ex) {
-               service.authorizer().require(ex, "read");
-               auto c = registry_of(service).find(ex.param("number"));
-               if (!c) throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
-               const auto* layout = service.layouts().find("certificate");
-               const Object::Ptr data =
-                   certificates::certificate_document_data(*c, service.settings().public_base_url);
-               // A registry row: the PDF is signed (PAdES B-B, docs/certificates.md).
-               renderers::RenderContext context;
-               context.signer = service.pdf_signer();
-               auto outcome =
-                   renderers::render_document(*layout, Poco::Dynamic::Var(data), context);
-               if (!outcome.document) {
-                   throw ProblemError(
-                       unprocessable("The registry row does not fit the certificate layout.",
-                                     std::move(outcome.errors)));
-               }
-               Response reply;
-               reply.content_type = "application/pdf";
-               reply.body = std::move(outcome.document->pdf);
-               reply.headers.emplace_back(
-                   "Content-Disposition",
-                   "attachment; filename=\"certificate-" + c->number + ".pdf\"");
-               return reply;
-           }});
+    r.add(
+        {"GET", "/v1/certificates/{number}/pdf", [&service](Exchange& ex) {
+             service.authorizer().require(ex, "read");
+             auto c = registry_of(service).find(ex.param("number"));
+             if (!c) throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
+             const auto* layout = service.layouts().find(certificates::certificate_layout_name(*c));
+             if (!layout) {
+                 throw std::runtime_error("no layout " + certificates::certificate_layout_name(*c));
+             }
+             const Object::Ptr data = certificates::certificate_document_data(
+                 *c, service.settings().public_base_url, registry_of(service).issuer());
+             // A registry row: the PDF is signed (PAdES B-B, docs/certificates.md).
+             renderers::RenderContext context;
+             context.signer = service.pdf_signer();
+             auto outcome = renderers::render_document(*layout, Poco::Dynamic::Var(data), context);
+             if (!outcome.document) {
+                 throw ProblemError(
+                     unprocessable("The registry row does not fit the certificate layout.",
+                                   std::move(outcome.errors)));
+             }
+             Response reply;
+             reply.content_type = "application/pdf";
+             reply.body = std::move(outcome.document->pdf);
+             reply.headers.emplace_back(
+                 "Content-Disposition",
+                 "attachment; filename=\"certificate-" + c->number + ".pdf\"");
+             return reply;
+         }});
 
     r.add({"GET", "/v1/certificates/{number}/audit", [&service](Exchange& ex) {
                service.authorizer().require(ex, "read");

@@ -87,6 +87,22 @@ const std::vector<ConfigKey>& config_keys() {
         {"issuer.site-code", "0001",
          "The assessment site's code, 4 digits: characters 10-13 of the certificate number. The "
          "default is an example."},
+        {"issuer.name-en", "",
+         "The issuing body's English name, printed under the Chinese lines of its certificates "
+         "(\"organized by ...\"). Printed, not signed. Empty: the English sentence names "
+         "\"the issuing body named above\"."},
+        {"issuer.certificate-lookup-url", "",
+         "The national certificate lookup address printed on the issuer's certificates as "
+         "证书信息查询网址 (seed 003: http://jndj.osta.org.cn), with our verification page "
+         "(public.base-url/verify) beside it. Empty: our verification page alone."},
+        {"issuer.body-lookup-url", "",
+         "The address where the issuing body itself can be looked up, printed as "
+         "机构信息查询网址 (seed 003: http://pjjg.osta.org.cn). Empty: not printed."},
+        {"issuer.serial-prefix", "",
+         "Letters or digits before the \"NO.\" paper serial of each certificate (at most 8)."},
+        {"issuer.serial-digits", "0",
+         "Digits of the \"NO.\" paper serial printed on each certificate, counted over the "
+         "registry from 1 (8: NO.00000001). 0: no serial."},
         {"signing.certificate-file", "",
          "X.509 certificate (PEM, then its chain) that signs certificate PDFs (PAdES B-B). "
          "Empty: a self-signed P-256 certificate made in the keys directory on first start "
@@ -361,6 +377,36 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.issuer.body_code = digits(c, "issuer.body-code", 6, "the certifying body's code");
     s.issuer.province_code = digits(c, "issuer.province-code", 2, "the province's code");
     s.issuer.site_code = digits(c, "issuer.site-code", 4, "the assessment site's code");
+    s.issuer.name_en = c.values.find("issuer.name-en")->second;
+    if (!is_valid_utf8(s.issuer.name_en) || utf8_length(s.issuer.name_en) > 100 ||
+        s.issuer.name_en.find('\n') != std::string::npos) {
+        throw ConfigError("issuer.name-en (from " + c.sources.find("issuer.name-en")->second +
+                          "): at most 100 characters on one line");
+    }
+    for (const char* key : {"issuer.certificate-lookup-url", "issuer.body-lookup-url"}) {
+        const std::string& url = c.values.find(key)->second;
+        const bool ok =
+            url.empty() || ((url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) &&
+                            url.size() <= 80 && url.find(' ') == std::string::npos);
+        if (!ok) {
+            throw ConfigError(std::string(key) + " = '" + url + "' (from " +
+                              c.sources.find(key)->second +
+                              "): an http:// or https:// address of at most 80 characters");
+        }
+    }
+    s.issuer.certificate_lookup_url = c.values.find("issuer.certificate-lookup-url")->second;
+    s.issuer.body_lookup_url = c.values.find("issuer.body-lookup-url")->second;
+    s.issuer.serial_prefix = c.values.find("issuer.serial-prefix")->second;
+    const bool prefix_ok =
+        s.issuer.serial_prefix.size() <= 8 &&
+        std::all_of(s.issuer.serial_prefix.begin(), s.issuer.serial_prefix.end(),
+                    [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z'); });
+    if (!prefix_ok) {
+        throw ConfigError("issuer.serial-prefix = '" + s.issuer.serial_prefix + "' (from " +
+                          c.sources.find("issuer.serial-prefix")->second +
+                          "): at most 8 capital letters or digits");
+    }
+    s.issuer.serial_digits = static_cast<int>(parse_integer(c, "issuer.serial-digits", 0, 12));
     s.pdf_certificate_file = c.values.find("signing.certificate-file")->second;
     s.pdf_certificate_key_file = c.values.find("signing.certificate-key-file")->second;
     if (s.pdf_certificate_file.empty() != s.pdf_certificate_key_file.empty()) {

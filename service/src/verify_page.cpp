@@ -27,6 +27,7 @@
 #include "examdocs/core/problem.h"
 #include "examdocs/core/verification_code.h"
 #include "examdocs/registry/certificate_registry.h"
+#include "examdocs/renderers/level_schemes.h"
 #include "examdocs/service/service.h"
 
 namespace examdocs::embedded {
@@ -69,8 +70,13 @@ std::string en(std::string_view text) {
     return "<span lang=\"en\">" + std::string(text) + "</span>";
 }
 
-const char* const kLevels[] = {
-    "", "一级/高级技师", "二级/技师", "三级/高级工", "四级/中级工", "五级/初级工"};
+// The level in the words of its scheme (layouts/vocabulary/levels.json): 四级/中级工, 专项能力,
+// 中级; the code itself when the scheme does not know it.
+std::string level_words(const registry::Certificate& c) {
+    const auto* scheme = renderers::LevelSchemes::bundled().find(c.level_scheme);
+    const auto* level = scheme ? scheme->find(registry::level_code(c)) : nullptr;
+    return level ? level->zh : registry::level_code(c);
+}
 
 // Icons are drawn, not taken from a font: a phone without the glyph would show a box.
 // They repeat what the words say (aria-hidden), next to a colour of their own.
@@ -147,10 +153,10 @@ std::string record(const registry::Certificate& c, bool full) {
     row("证书编号 " + en("Number"), escape(c.number));
     row("姓名 " + en("Name"), escape(full ? c.holder_name : mask_name(c.holder_name)));
     row("证件号码 " + en("ID number"), escape(full ? c.id_number : mask_id_number(c.id_number)));
-    row("职业 " + en("Occupation"),
+    const bool title = c.level_scheme == "zhicheng";
+    row(title ? "资格名称 " + en("Qualification") : "职业 " + en("Occupation"),
         escape(c.occupation_name + (c.job.empty() ? "" : "（" + c.job + "）")));
-    row("等级 " + en("Level"),
-        escape(c.level >= 1 && c.level <= 5 ? kLevels[c.level] : std::to_string(c.level)));
+    row("等级 " + en("Level"), escape(level_words(c)));
     row("发证机构 " + en("Issued by"), escape(c.issuer));
     row("发证日期 " + en("Issue date"), escape(c.issue_date));
     if (!c.expiry_date.empty()) row("有效期至 " + en("Valid until"), escape(c.expiry_date));

@@ -128,6 +128,7 @@ TEST(GoldenSheets, ScoreNoticesAssembledFromParts) {
 
 INSTANTIATE_TEST_SUITE_P(Layouts, Golden,
                          ::testing::Values("admission-ticket", "application-form", "certificate",
-                                           "score-notice"));
+                                           "score-notice", "zhicheng-application",
+                                           "zhicheng-certificate"));
 
 }  // namespace

@@ -378,3 +378,59 @@ TEST(CertificatesApiOtherHosts, AnEarlierDomainConfiguredAsOursStillVerifies) {
                      {{"Content-Type", "application/json"}});
     EXPECT_EQ(parse_object(reply.body)->getValue<std::string>("verdict"), "valid") << reply.body;
 }
+
+namespace {
+
+// Seed 003 五: a certificate from the registry prints the issuer's national lookup address
+// with ours beside it, its 机构信息查询网址, a "NO." paper serial, and keeps the English lines
+// (occupation and issuer); a 专项能力 certificate prints its level in words.
+TEST(CertificatesIssuerPrint, RegistryCertificatesPrintTheIssuersAddressesSerialAndEnglish) {
+    examdocs::test::RunningService service{[](svc::Settings& s) {
+        s.api_keys = "backend:" + sha256_hex(kBackendKey) + ":issue+read";
+        s.public_base_url = "https://verify.example.org";
+        s.issuer.name_en = "Tianjin Software Industry Association";
+        s.issuer.certificate_lookup_url = "http://jndj.osta.org.cn";
+        s.issuer.body_lookup_url = "http://pjjg.osta.org.cn";
+        s.issuer.serial_prefix = "";
+        s.issuer.serial_digits = 8;
+    }};
+    auto issue = [&](const std::string& level, const std::string& key) {
+        return http_request(
+            service.port(), "POST", "/v1/certificates",
+            R"({"holder":{"name":"张晓明","idNumber":"120105199003071230"},)"
+            R"("occupation":{"name":"信息通信网络运行管理员","nameEn":"Information and Communication Network Operator"},)"
+            R"("level":)" +
+                level + R"(,"issueDate":"2026-06-30"})",
+            {{"Content-Type", "application/json"},
+             {"Authorization", "Bearer " + kBackendKey},
+             {"Idempotency-Key", key}});
+    };
+    auto first = issue("4", "print-1");
+    ASSERT_EQ(first.status, 201) << first.body;
+    auto special = issue("\"专项能力\"", "print-2");
+    ASSERT_EQ(special.status, 201) << special.body;
+    const auto cert = parse_object(special.body);
+    EXPECT_EQ(cert->getValue<std::string>("serial"), "00000002");
+    EXPECT_EQ(cert->getValue<std::string>("level"), "专项能力");
+    EXPECT_EQ(cert->getValue<std::string>("number"), "S000012120001202600001");
+    auto pdf = http_request(service.port(), "GET",
+                            "/v1/certificates/" + cert->getValue<std::string>("number") + "/pdf",
+                            "", {{"Authorization", "Bearer " + kBackendKey}});
+    ASSERT_EQ(pdf.status, 200) << pdf.body;
+    const auto text = examdocs::test::squeeze(examdocs::test::read_pdf(pdf.body).all_text);
+    for (const char* value :
+         {"证书信息查询网址CertificateInformation：http://jndj.osta.org.cn",
+          "本证书核验网址Verification：https://verify.example.org/verify",
+          "机构信息查询网址AssessmentInformation：http://pjjg.osta.org.cn", "NO.00000002",
+          "InformationandCommunicationNetworkOperator", "TianjinSoftwareIndustryAssociation",
+          "专项能力", "SpecialisedCompetency"}) {
+        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
+    }
+    // A level the skill scheme does not have is refused, naming the scheme's levels.
+    auto refused = issue("\"中级\"", "print-3");
+    ASSERT_EQ(refused.status, 422) << refused.body;
+    EXPECT_NE(refused.body.find("not-a-level"), std::string::npos) << refused.body;
+    EXPECT_NE(refused.body.find("专项能力"), std::string::npos) << refused.body;
+}
+
+}  // namespace

@@ -62,7 +62,8 @@ TEST_F(DocumentsApi, ListsEveryLayout) {
     }
     EXPECT_EQ(names, (std::set<std::string>{"admission-ticket", "application-form", "certificate",
                                             "score-notice", "ruankao-admission-ticket",
-                                            "ruankao-commitment", "ruankao-score-notice"}));
+                                            "ruankao-commitment", "ruankao-score-notice",
+                                            "zhicheng-application", "zhicheng-certificate"}));
 }
 
 TEST_F(DocumentsApi, DescribesTheFieldsOfALayout) {
@@ -71,6 +72,7 @@ TEST_F(DocumentsApi, DescribesTheFieldsOfALayout) {
     auto body = parse_object(reply.body);
     EXPECT_EQ(body->getValue<std::string>("title"), "准考证");
     EXPECT_FALSE(body->getValue<bool>("passthrough")) << "unknown fields are refused";
+    EXPECT_EQ(body->getValue<std::string>("levels"), "skill");
     auto fields = body->getArray("fields");
     bool id_rule = false, ticket_expected = false, level_bounds = false;
     for (unsigned i = 0; i < fields->size(); ++i) {
@@ -85,8 +87,12 @@ TEST_F(DocumentsApi, DescribesTheFieldsOfALayout) {
             ticket_expected =
                 f->getObject("expected")->getValue<std::string>("example") == "2026110120034";
         }
-        if (pointer == "/level") {
-            level_bounds = f->getValue<int>("minimum") == 1 && f->getValue<int>("maximum") == 5;
+        // The level's rule and the words of the layout's scheme a form can offer.
+        if (pointer == "/level" && f->optValue<std::string>("rule", "") == "level") {
+            auto levels = f->getArray("levels");
+            level_bounds = levels && levels->size() == 6 &&
+                           levels->getObject(3)->getValue<std::string>("zh") == "四级/中级工" &&
+                           levels->getObject(5)->getValue<std::string>("code") == "专项能力";
         }
     }
     EXPECT_TRUE(id_rule);
@@ -237,6 +243,170 @@ TEST_F(DocumentsApi, TheRuankaoTicketTakesASeed004Record) {
         EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
     }
     EXPECT_EQ(text.find("天津某某信息技术有限公司"), std::string::npos) << "checked, not printed";
+}
+
+// The commitment is accepted before the record is submitted: the registration record as
+// seed 004 collects it (no ticket, centre or sessions yet) and the time it was accepted.
+TEST_F(DocumentsApi, TheRuankaoCommitmentTakesASeed004Record) {
+    const std::string body = examdocs::test::read_file(
+        examdocs::test::source_path("tests/data/seed-004-commitment.json"));
+    auto reply = post_json("/v1/documents/ruankao-commitment", body);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto text = examdocs::test::squeeze(examdocs::test::read_pdf(reply.body).all_text);
+    for (const char* value : {"赵建国", "120101199204156016", "高级信息系统项目管理师",
+                              "2026-03-1209:41", "天津市人事考试中心"}) {
+        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
+    }
+    EXPECT_EQ(text.find("zhaojg@example.cn"), std::string::npos) << "checked, not printed";
+
+    // Checked: a birth date that the ID number contradicts is refused by name.
+    std::string altered = body;
+    altered.replace(altered.find("\"1992-04-15\""), 12, "\"1992-04-16\"");
+    auto wrong = post_json("/v1/documents/ruankao-commitment", altered);
+    ASSERT_EQ(wrong.status, 422) << wrong.body;
+    EXPECT_NE(wrong.body.find("/candidate/birthDate"), std::string::npos) << wrong.body;
+}
+
+// A score lookup answers for the registration record the candidate sat with, plus the
+// scores the office publishes.
+TEST_F(DocumentsApi, TheRuankaoScoreNoticeTakesASeed004Record) {
+    const std::string body =
+        examdocs::test::read_file(examdocs::test::source_path("tests/data/seed-004-scores.json"));
+    auto reply = post_json("/v1/documents/ruankao-score-notice", body);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto text = examdocs::test::squeeze(examdocs::test::read_pdf(reply.body).all_text);
+    for (const char* value : {"赵建国", "261201010100456", "信息系统项目管理师", "案例分析",
+                              "不合格", "考试结果：不合格"}) {
+        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
+    }
+    EXPECT_EQ(text.find("计算机科学与技术"), std::string::npos) << "checked, not printed";
+}
+
+// Levels are words of the layout's scheme: a 专项能力 certificate prints 专项能力 and its
+// English, a level the scheme does not have is refused with the scheme's levels.
+TEST_F(DocumentsApi, AProjectCompetencyCertificatePrintsItsLevelInWords) {
+    std::string body =
+        examdocs::test::read_file(examdocs::test::source_path("samples/certificate.json"));
+    const std::string four = "\"level\": 4";
+    body.replace(body.find(four), four.size(), "\"level\": \"专项能力\"");
+    auto reply = post_json("/v1/documents/certificate", body);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto text = examdocs::test::squeeze(examdocs::test::read_pdf(reply.body).all_text);
+    EXPECT_NE(text.find("专项能力"), std::string::npos) << text;
+    EXPECT_NE(text.find("SpecialisedCompetency"), std::string::npos) << text;
+    EXPECT_NE(text.find("NO.00000001"), std::string::npos) << text;
+    EXPECT_NE(text.find("http://jndj.osta.org.cn"), std::string::npos) << text;
+    EXPECT_NE(text.find("http://pjjg.osta.org.cn"), std::string::npos) << text;
+
+    body.replace(body.find("\"专项能力\""), std::string("\"专项能力\"").size(), "\"中级\"");
+    auto refused = post_json("/v1/documents/certificate", body);
+    ASSERT_EQ(refused.status, 422) << refused.body;
+    auto error = parse_object(refused.body)->getArray("errors")->getObject(0);
+    EXPECT_EQ(error->getValue<std::string>("pointer"), "/level");
+    EXPECT_EQ(error->getValue<std::string>("code"), "not-a-level");
+    EXPECT_NE(error->getValue<std::string>("message").find("专项能力"), std::string::npos);
+}
+
+TEST_F(DocumentsApi, ARuankaoIntermediateTicketPrintsItsLevelAndChecksTheQualification) {
+    std::string body = examdocs::test::read_file(
+        examdocs::test::source_path("tests/data/seed-004-registration.json"));
+    auto swap = [&body](const std::string& from, const std::string& to) {
+        body.replace(body.find(from), from.size(), to);
+    };
+    swap("\"高级\"", "\"中级\"");
+    swap("\"信息系统项目管理师\"", "\"系统集成项目管理工程师\"");
+    auto reply = post_json("/v1/documents/ruankao-admission-ticket", body);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto text = examdocs::test::squeeze(examdocs::test::read_pdf(reply.body).all_text);
+    EXPECT_NE(text.find("中级"), std::string::npos) << text;
+    EXPECT_NE(text.find("系统集成项目管理工程师"), std::string::npos) << text;
+
+    // 程序员 is a 初级 qualification: refused for 中级, naming the level's qualifications.
+    swap("\"系统集成项目管理工程师\"", "\"程序员\"");
+    auto mismatch = post_json("/v1/documents/ruankao-admission-ticket", body);
+    ASSERT_EQ(mismatch.status, 422) << mismatch.body;
+    auto error = parse_object(mismatch.body)->getArray("errors")->getObject(0);
+    EXPECT_EQ(error->getValue<std::string>("pointer"), "/qualification");
+    EXPECT_EQ(error->getValue<std::string>("code"), "not-of-level");
+    EXPECT_NE(error->getValue<std::string>("message").find("系统集成项目管理工程师"),
+              std::string::npos);
+
+    swap("\"中级\"", "\"四级\"");
+    auto not_a_level = post_json("/v1/documents/ruankao-admission-ticket", body);
+    ASSERT_EQ(not_a_level.status, 422) << not_a_level.body;
+    EXPECT_NE(not_a_level.body.find("not-a-level"), std::string::npos) << not_a_level.body;
+
+    auto described =
+        parse_object(http_request(port_, "GET", "/v1/layouts/ruankao-admission-ticket").body);
+    EXPECT_EQ(described->getValue<std::string>("levels"), "ruankao");
+}
+
+// Every group seed 001's manual names (the twelve of 个人职称网上申报), each field filled once,
+// with a 港澳台居民居住证, and the unit's and the committee's 审核意见.
+TEST_F(DocumentsApi, TheTitleApplicationTakesASeed001Record) {
+    const std::string body = examdocs::test::read_file(
+        examdocs::test::source_path("tests/data/seed-001-application.json"));
+    auto reply = post_json("/v1/documents/zhicheng-application", body);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto pdf = examdocs::test::read_pdf(reply.body);
+    EXPECT_EQ(pdf.pages, 3);
+    const auto text = examdocs::test::squeeze(pdf.all_text);
+    for (const char* value : {"陈静",
+                              "810000199001011222",
+                              "女",
+                              "1990年1月1日",
+                              "港澳台居民居住证",
+                              "群众",
+                              "给排水工程",
+                              "天津百利机械装备集团有限公司",
+                              "中级",
+                              "工程师",
+                              "英语理工A合格",
+                              "三个模块合格",
+                              "是2026-05-06",
+                              "天津城建大学",
+                              "助理工程师",
+                              "天津市土木工程学会",
+                              "2013.07至今",
+                              "建筑给排水新规范",
+                              "厂区雨污分流改造工程",
+                              "工业厂区雨水回用系统设计",
+                              "2023.09",
+                              "建筑给排水设计实例",
+                              "ZL202320654321.0",
+                              "集团技术创新奖",
+                              "2025合格",
+                              "材料属实，同意上报。",
+                              "审核人：赵红",
+                              "经评审委员会评议，同意其具备工程师资格。",
+                              "2026年6月18日",
+                              "本表于2026-04-1210:05提交，提交后信息不可修改。"}) {
+        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
+    }
+}
+
+// Each long table continues on pages of its own, after the page it starts on, its header
+// repeated and its group named.
+TEST_F(DocumentsApi, TheTitleApplicationsLongTablesContinue) {
+    const std::string body =
+        examdocs::test::read_file(examdocs::test::source_path("samples/zhicheng-application.json"));
+    auto reply = post_json("/v1/documents/zhicheng-application", body);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto pdf = examdocs::test::read_pdf(reply.body);
+    // Page 2 holds 8 of the 14 work-history rows and 6 of the 9 papers: one continuation
+    // page each, then page 3.
+    ASSERT_EQ(pdf.pages, 5);
+    const auto work = examdocs::test::squeeze(pdf.page_text[2]);
+    EXPECT_NE(work.find("五、专业技术工作经历（续）"), std::string::npos) << work;
+    EXPECT_NE(work.find("从事专业技术工作"), std::string::npos) << "the header repeats";
+    EXPECT_NE(work.find("至今"), std::string::npos) << "the last row";
+    const auto papers = examdocs::test::squeeze(pdf.page_text[3]);
+    EXPECT_NE(papers.find("八、论文情况（续）"), std::string::npos) << papers;
+    EXPECT_NE(papers.find("基于PostgreSQL的任务分片调度"), std::string::npos) << papers;
+    EXPECT_EQ(papers.find("五、专业技术工作经历"), std::string::npos);
+    const auto last = examdocs::test::squeeze(pdf.page_text[4]);
+    EXPECT_NE(last.find("所在单位审核意见"), std::string::npos);
+    EXPECT_NE(last.find("同意推荐申报高级工程师资格"), std::string::npos) << last;
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ TEST(PostgresRegistry, TwoInstancesShareCertificatesAndJobs) {
     const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + kKey}};
 
     const auto health = http_request(a.port(), "GET", "/health");
-    EXPECT_NE(health.body.find("PostgreSQL, schema version 7"), std::string::npos) << health.body;
+    EXPECT_NE(health.body.find("PostgreSQL, schema version 8"), std::string::npos) << health.body;
 
     // Issued on one instance, looked up, printed and revoked on the other.
     auto headers = auth;

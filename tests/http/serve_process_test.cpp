@@ -204,10 +204,10 @@ namespace {
 
 TEST(PhotoCommands, CheckPhotoExitStatusFollowsTheVerdicts) {
     const std::string dir = EXAMDOCS_SOURCE_DIR "/tests/data/photos/";
-    auto pass = run_examdocs({"check-photo", "--profile", "ruankao", dir + "good_295x413.jpg"});
+    auto pass = run_examdocs({"check-photo", "--profile", "ruankao", dir + "good_413x579.jpg"});
     EXPECT_EQ(pass.status, 0) << pass.out << pass.err;
     EXPECT_NE(pass.out.find("pass"), std::string::npos);
-    auto fail = run_examdocs({"check-photo", "--profile", "ruankao", dir + "good_295x413.jpg",
+    auto fail = run_examdocs({"check-photo", "--profile", "ruankao", dir + "good_413x579.jpg",
                               dir + "grey_background.jpg"});
     EXPECT_EQ(fail.status, 1);
     EXPECT_NE(fail.out.find("background"), std::string::npos) << fail.out;

@@ -113,6 +113,8 @@ std::string signed_form_from_page(const std::string& text) {
     c.occupation_code = after(text, "职业编码");
     c.occupation_name = after(text, "职业（工种）");
     c.job = after(text, "工种/职业方向");
+    // The scheme is the document's kind: this page is a 职业技能等级证书.
+    if (text.find("职业技能等级证书") != std::string::npos) c.level_scheme = "skill";
     const auto level = text.find("级/");
     const std::vector<std::string> levels{"一", "二", "三", "四", "五"};
     for (std::size_t i = 0; level != std::string::npos && level >= 3 && i < levels.size(); ++i) {
@@ -121,6 +123,40 @@ std::string signed_form_from_page(const std::string& text) {
     c.issuer = after(text, "发证机构 Issued by：");
     c.issue_date = iso_date(after(text, "发证日期 Issue date："));
     c.expiry_date = iso_date(after(text, "有效期至 Valid until："));  // 长期有效: none
+    c.verification_code = grouped_code(text);
+    return examdocs::registry::canonical_form(c);
+}
+
+// A label printed with ideographic spaces (姓　　名, 专　　业): pdftotext writes a run of
+// plain spaces between its two characters. What follows it on its line.
+std::string after_spaced(const std::string& text, const std::string& first,
+                         const std::string& second) {
+    for (auto at = text.find(first + " "); at != std::string::npos;
+         at = text.find(first + " ", at + 1)) {
+        const auto label_end = text.find_first_not_of(' ', at + first.size());
+        if (text.compare(label_end, second.size(), second) == 0) {
+            return after(text.substr(label_end), second);
+        }
+    }
+    return {};
+}
+
+// The signed form of a 职称 certificate (zhicheng-certificate) from its page.
+std::string title_form_from_page(const std::string& text) {
+    examdocs::registry::Certificate c;
+    c.level_scheme = "zhicheng";  // the page is a 专业技术资格证书
+    c.number = after(text, "证书编号 Certificate No.：");
+    c.holder_name = after_spaced(text, "姓", "名");
+    c.id_number = after(text, "证件号码");
+    c.occupation_name = after(text, "资格名称");
+    c.job = after_spaced(text, "专", "业");
+    c.level_name = after_spaced(text, "级", "别");
+    c.committee = after(text, "评审委员会");
+    c.approval_number = after(text, "批准文号");
+    c.approval_date = iso_date(after(text, "批准日期"));
+    c.issuer = after(text, "发证机构 Issued by：");
+    c.issue_date = iso_date(after(text, "发证日期 Issue date："));
+    c.expiry_date = iso_date(after(text, "有效期至 Valid until："));
     c.verification_code = grouped_code(text);
     return examdocs::registry::canonical_form(c);
 }
@@ -203,14 +239,18 @@ TEST_P(PaperCheck, ThePrintedFieldsAndTheQrVerifyWithTheOpensslCommandLine) {
     ASSERT_EQ(text.status, 0) << text.out;
     const std::string form = signed_form_from_page(text.out);
     EXPECT_EQ(form,
-              "examdocs-certificate-v1\n"
+              "examdocs-certificate-v2\n"
               "number=S000034310007202630001\n"
               "holder_name=欧阳晓明\n"
               "id_number=120105199003071230\n"
               "occupation_code=4-04-05-02\n"
               "occupation_name=信息通信网络运行管理员\n"
               "job=网络运行管理\n"
+              "level_scheme=skill\n"
               "level=3\n"
+              "committee=\n"
+              "approval_number=\n"
+              "approval_date=\n"
               "issuer=上海市职业技能鉴定中心\n"
               "issue_date=2026-06-30\n"
               "expiry_date=2031-06-29\n"
@@ -284,8 +324,9 @@ TEST_P(PaperCheck, ACertificateWithoutExpiryOrCodeOrJobPrintsWhatItSigns) {
     const auto text = run("pdftotext", {"-layout", dir_.path() + "/c.pdf", "-"});
     EXPECT_NE(text.out.find("长期有效"), std::string::npos) << text.out;
     const std::string form = signed_form_from_page(text.out);
-    EXPECT_NE(form.find("\noccupation_code=\noccupation_name=电工\njob=\nlevel=5\n"),
-              std::string::npos)
+    EXPECT_NE(
+        form.find("\noccupation_code=\noccupation_name=电工\njob=\nlevel_scheme=skill\nlevel=5\n"),
+        std::string::npos)
         << form;
     EXPECT_NE(form.find("\nexpiry_date=\nverification_code=" +
                         cert->getValue<std::string>("verificationCode") + "\n"),
@@ -308,6 +349,80 @@ TEST_P(PaperCheck, AnotherIssuersNameIsRefusedByField) {
     EXPECT_EQ(error->getValue<std::string>("code"), "other-issuer");
     EXPECT_NE(error->getValue<std::string>("message").find("上海市职业技能鉴定中心"),
               std::string::npos);
+}
+
+// A 职称 certificate (seed 001's 资格名称, 专业, 级别, 评审委员会, 批准文号) prints every value its
+// signature covers: rebuilt from pdftotext alone, it verifies with openssl.
+TEST_P(PaperCheck, ATitleCertificatePrintsWhatItSigns) {
+    Poco::File(dir_.path()).createDirectories();
+    const std::string body =
+        R"({"levelScheme":"zhicheng","level":"中级",)"
+        R"("holder":{"name":"陈静","idType":"港澳台居民居住证","idNumber":"810000199001011230"},)"
+        R"("title":{"name":"工程师","specialty":"给排水工程"},)"
+        R"("committee":"天津市工程技术系列给排水专业中级评审委员会",)"
+        R"("approval":{"number":"津人社职称〔2026〕12号","date":"2026-06-18"},)"
+        R"("issueDate":"2026-06-30"})";
+    auto issued = http_request(service_.port(), "POST", "/v1/certificates", body,
+                               {{"Content-Type", "application/json"},
+                                {"Authorization", "Bearer " + kKey},
+                                {"Idempotency-Key", "paper-title-1"}});
+    ASSERT_EQ(issued.status, 201) << issued.body;
+    const auto cert = parse_object(issued.body);
+    const std::string number = cert->getValue<std::string>("number");
+    EXPECT_EQ(number, "Z000034310007202630001")
+        << "职称 numbers: Z, the issuer's codes, year, level";
+    EXPECT_EQ(cert->getValue<std::string>("levelScheme"), "zhicheng");
+    EXPECT_EQ(cert->getValue<std::string>("level"), "中级");
+    auto pdf = http_request(service_.port(), "GET", "/v1/certificates/" + number + "/pdf", "",
+                            {{"Authorization", "Bearer " + kKey}});
+    ASSERT_EQ(pdf.status, 200) << pdf.body;
+    write_file(dir_.path() + "/t.pdf", pdf.body);
+    const auto text = run("pdftotext", {"-layout", dir_.path() + "/t.pdf", "-"});
+    ASSERT_EQ(text.status, 0);
+    EXPECT_NE(text.out.find("Intermediate Grade"), std::string::npos) << text.out;
+    const std::string form = title_form_from_page(text.out);
+    EXPECT_EQ(form,
+              "examdocs-certificate-v2\n"
+              "number=Z000034310007202630001\n"
+              "holder_name=陈静\n"
+              "id_number=810000199001011230\n"
+              "occupation_code=\n"
+              "occupation_name=工程师\n"
+              "job=给排水工程\n"
+              "level_scheme=zhicheng\n"
+              "level=中级\n"
+              "committee=天津市工程技术系列给排水专业中级评审委员会\n"
+              "approval_number=津人社职称〔2026〕12号\n"
+              "approval_date=2026-06-18\n"
+              "issuer=上海市职业技能鉴定中心\n"
+              "issue_date=2026-06-30\n"
+              "expiry_date=\n"
+              "verification_code=" +
+                  cert->getValue<std::string>("verificationCode") + "\n")
+        << text.out;
+    const auto codes = examdocs::test::decode_codes(pdf.body, 0, ZXing::BarcodeFormat::QRCode, 150);
+    ASSERT_EQ(codes.size(), 1u);
+    std::string kid, signature;
+    for (const auto& [k, v] : Poco::URI(codes[0]).getQueryParameters()) {
+        if (k == "k") kid = v;
+        if (k == "s") signature = v;
+    }
+    auto keys =
+        parse_object(http_request(service_.port(), "GET", "/.well-known/examdocs/keys.json").body)
+            ->getArray("keys");
+    Poco::JSON::Object::Ptr jwk;
+    for (std::size_t i = 0; keys && i < keys->size(); ++i) {
+        if (keys->getObject(static_cast<unsigned>(i))->getValue<std::string>("kid") == kid)
+            jwk = keys->getObject(static_cast<unsigned>(i));
+    }
+    ASSERT_TRUE(jwk);
+    const std::string message = dir_.path() + "/title-form.txt";
+    const std::string signature_file = dir_.path() + "/title-signature.bin";
+    write_file(message, form);
+    write_file(signature_file, examdocs::registry::base64url_decode(signature));
+    const auto verified = openssl_verify(jwk->getValue<std::string>("crv"),
+                                         public_key_pem(jwk, dir_.path()), message, signature_file);
+    EXPECT_EQ(verified.status, 0) << verified.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, PaperCheck,

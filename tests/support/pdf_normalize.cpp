@@ -85,7 +85,9 @@ std::string normalize_pdf(const std::string& pdf) {
             const auto data_start = stream + 10;
             auto data_end = body.rfind("endstream");
             std::string data = body.substr(data_start, data_end - data_start);
-            while (!data.empty() && (data.back() == '\n' || data.back() == '\r')) data.pop_back();
+            // The writer ends the data with one line feed before "endstream"; compressed
+            // data may itself end in 0x0A or 0x0D, so only that one is taken off.
+            if (!data.empty() && data.back() == '\n') data.pop_back();
             out += blank_lengths(dict);
             if (dict.find("/Subtype /Image") != std::string::npos) {
                 out += "stream <image data>\n";

@@ -68,9 +68,12 @@ TEST(CsvRecords, CellsTakeTheTypesTheLayoutDeclares) {
         "0013,four,1,2\n",
         InputFormat::csv);
     ASSERT_EQ(records.size(), 2U);
+    // The level is a level of the layout's scheme (rule level), a number or a word
+    // (专项能力): its cell stays text, and the rule takes "4" as it takes 4.
     const auto level = examdocs::resolve_pointer(records[0].data, "/level");
     ASSERT_TRUE(level);
-    EXPECT_TRUE(level->isInteger());
+    EXPECT_TRUE(level->isString());
+    EXPECT_EQ(at(records[0], "/level"), "4");
     EXPECT_EQ(at(records[0], "/ticketNumber"), "0012") << "text stays text, zeros and all";
     EXPECT_EQ(at(records[0], "/sessions/0/seat"), "07");
     EXPECT_EQ(at(records[0], "/sessions/1/seat"), "08");

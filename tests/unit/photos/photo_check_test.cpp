@@ -48,8 +48,61 @@ std::set<std::string> failing(const PhotoReport& r) {
 
 using Codes = std::set<std::string>;
 
+// The 软考 words "大于30K" and "大于295*413", read as at least 30 × 1,024 bytes and at least
+// 295×413 pixels (RuankaoPhotoReading): the boundary either side, on the same picture.
+std::string padded_to(const std::string& jpeg, std::size_t size) {
+    // A comment segment (FF FE) right after SOI: valid JPEG of exactly `size` bytes.
+    const std::size_t segment = size - jpeg.size();  // marker (2) + length (2) + text
+    std::string padded = jpeg.substr(0, 2);
+    padded += "\xFF\xFE";
+    padded += static_cast<char>(((segment - 2) >> 8) & 0xFF);
+    padded += static_cast<char>((segment - 2) & 0xFF);
+    padded += std::string(segment - 4, 'x');
+    padded += jpeg.substr(2);
+    return padded;
+}
+
+bool check_passed(const PhotoReport& r, const std::string& code) {
+    for (const auto& c : r.checks) {
+        if (c.code == code) return c.passed;
+    }
+    ADD_FAILURE() << "no check " << code;
+    return false;
+}
+
+TEST(PhotoCheck, RuankaoReadsDaYuAsAtLeastAndKAs1024Bytes) {
+    EXPECT_EQ(profile("ruankao").min_bytes, 30720);
+    cv::Mat m;
+    cv::resize(image("good_413x579.jpg"), m, cv::Size(295, 413), 0, 0, cv::INTER_AREA);
+    const std::string base = encode(m, ".jpg", 80);
+    ASSERT_LT(base.size(), 29000u);
+    for (const auto& [size, passes] :
+         {std::pair{30000u, false}, {30719u, false}, {30720u, true}, {30721u, true}}) {
+        const auto r = check(padded_to(base, size));
+        ASSERT_EQ(r.bytes, static_cast<long long>(size));
+        EXPECT_EQ(check_passed(r, "file-size"), passes) << size << " bytes";
+    }
+    // Exactly 295×413 and 30,720 bytes passes everything; one pixel narrower does not.
+    EXPECT_EQ(failing(check(padded_to(base, 30720))), Codes{});
+    cv::Mat narrow;
+    cv::resize(image("good_413x579.jpg"), narrow, cv::Size(294, 413), 0, 0, cv::INTER_AREA);
+    EXPECT_EQ(failing(check(padded_to(encode(narrow, ".jpg", 80), 30720))), Codes{"dimensions"});
+    // The 295×413 fixture is 30,182 bytes: "29.4 KB" to a candidate, under 30K.
+    EXPECT_EQ(failing(check(fixture("good_295x413.jpg"))), Codes{"file-size"});
+}
+
+TEST(PhotoCheck, SkillCertNormalisesToOneInch) {
+    const std::string bytes = fixture("good_413x579.jpg");
+    auto n = normalize_photo(std::as_bytes(std::span(bytes.data(), bytes.size())),
+                             profile("skill-cert"));
+    ASSERT_FALSE(n.jpeg.empty()) << n.problem_detail;
+    const cv::Mat out = test::decode_to_mat(n.jpeg);
+    EXPECT_EQ(out.cols, 295);  // 一寸, 25×35 mm at 300 dpi
+    EXPECT_EQ(out.rows, 413);
+}
+
 TEST(PhotoCheck, TheGoodFixturesPass) {
-    for (const char* name : {"good_295x413.jpg", "good_413x579.jpg"}) {
+    for (const char* name : {"good_413x579.jpg"}) {
         auto r = check(fixture(name));
         EXPECT_TRUE(r.passed) << name;
         EXPECT_EQ(failing(r), Codes{}) << name;

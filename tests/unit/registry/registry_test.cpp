@@ -62,7 +62,7 @@ class Registry : public ::testing::TestWithParam<std::string> {
 
 TEST_P(Registry, IssuesNumberedSignedCertificates) {
     auto registry = open();
-    EXPECT_EQ(registry->schema_version(), 7);
+    EXPECT_EQ(registry->schema_version(), 8);
     auto result = registry->issue(draft(), "key-1");
     ASSERT_EQ(result.outcome, IssueOutcome::created);
     const Certificate& c = result.certificate;
@@ -281,7 +281,7 @@ TEST_P(Registry, ACommittedCertificateSurvivesReopening) {
         number = registry->issue(draft(), "k").certificate.number;
     }
     auto reopened = open();
-    EXPECT_EQ(reopened->schema_version(), 7);  // migrations are not applied twice
+    EXPECT_EQ(reopened->schema_version(), 8);  // migrations are not applied twice
     ASSERT_TRUE(reopened->find(number));
     EXPECT_EQ(reopened->issue(draft(), "k").outcome, IssueOutcome::replayed);
 }
@@ -322,6 +322,8 @@ TEST(CanonicalForm, IsStableAndEscaped) {
     c.number = "S000012120001202640001";
     c.verification_code = "0123456789ABCDEF";
     c.job = "a\\b\nc";
+    // Version 1, what certificates issued before schema 8 are signed over: never changes.
+    c.signed_form = 1;
     EXPECT_EQ(canonical_form(c),
               "examdocs-certificate-v1\n"
               "number=S000012120001202640001\n"
@@ -336,6 +338,110 @@ TEST(CanonicalForm, IsStableAndEscaped) {
               "expiry_date=\n"
               "verification_code=0123456789ABCDEF\n");
     EXPECT_EQ(base64url_decode(base64url("\x01\x02\xFF hello")), "\x01\x02\xFF hello");
+}
+
+TEST(CanonicalForm, Version2NamesTheLevelSchemeAndTheTitleFields) {
+    Certificate c = draft();
+    c.number = "Z000012120001202630001";
+    c.verification_code = "0123456789ABCDEF";
+    c.level_scheme = "zhicheng";
+    c.level = 3;
+    c.level_name = "中级";
+    c.occupation_code.clear();
+    c.occupation_name = "工程师";
+    c.job = "给排水工程";
+    c.committee = "天津市工程技术系列给排水专业中级评审委员会";
+    c.approval_number = "津人社职称〔2026〕12号";
+    c.approval_date = "2026-06-18";
+    c.occupation_name_en = "not signed";
+    c.serial = "00000007";  // nor this
+    EXPECT_EQ(canonical_form(c),
+              "examdocs-certificate-v2\n"
+              "number=Z000012120001202630001\n"
+              "holder_name=张晓明\n"
+              "id_number=120105199003071230\n"
+              "occupation_code=\n"
+              "occupation_name=工程师\n"
+              "job=给排水工程\n"
+              "level_scheme=zhicheng\n"
+              "level=中级\n"
+              "committee=天津市工程技术系列给排水专业中级评审委员会\n"
+              "approval_number=津人社职称〔2026〕12号\n"
+              "approval_date=2026-06-18\n"
+              "issuer=天津市软件行业协会\n"
+              "issue_date=2026-12-31\n"
+              "expiry_date=\n"
+              "verification_code=0123456789ABCDEF\n");
+    Certificate skill = draft();
+    EXPECT_NE(canonical_form(skill).find("\nlevel_scheme=skill\nlevel=4\ncommittee=\n"),
+              std::string::npos)
+        << "a skill level without a name is its digit";
+}
+
+// A certificate signed before schema 8 (over version 1 of the signed form) keeps verifying
+// after the migration: the row says which form its signature covers.
+TEST_P(Registry, CertificatesSignedOverVersion1KeepVerifying) {
+    auto registry = open();
+    Certificate c = registry->issue(draft(), "old-1").certificate;
+    EXPECT_EQ(c.signed_form, 2);
+    // The row as an earlier release wrote it: form 1, signed over version 1.
+    Certificate old = c;
+    old.signed_form = 1;
+    std::string signature = base64url(registry->keys().sign(canonical_form(old)));
+    {
+        Poco::Data::Session s = registry->database()->session();
+        std::string number = c.number;
+        s << registry->database()->sql(
+            "UPDATE certificates SET signed_form = 1, signature = ? WHERE number = ?"),
+            Poco::Data::Keywords::use(signature), Poco::Data::Keywords::use(number),
+            Poco::Data::Keywords::now;
+    }
+    const auto row = *registry->find(c.number);
+    EXPECT_EQ(row.signed_form, 1);
+    EXPECT_EQ(canonical_form(row).rfind("examdocs-certificate-v1\n", 0), 0u);
+    EXPECT_TRUE(registry->signature_valid(row));
+    EXPECT_EQ(registry->verdict(row, c.verification_code, c.key_id, signature, "2027-01-01"),
+              "valid");
+    // The same signature does not pass for the row read as version 2.
+    Certificate as_v2 = row;
+    as_v2.signed_form = 2;
+    EXPECT_FALSE(registry->signature_valid(as_v2));
+}
+
+// 职称 certificates count under their own letter; the paper serial counts over the registry.
+TEST_P(Registry, TitleCertificatesAndPaperSerialsAreNumberedApart) {
+    Poco::File(dir_.path()).createDirectories();
+    IssuerIdentity issuer;
+    issuer.serial_prefix = "TJ";
+    issuer.serial_digits = 8;
+    CertificateRegistry registry(std::make_shared<Database>(db()), SigningKeys::open(keys_dir()),
+                                 issuer);
+    Certificate title = draft();
+    title.level_scheme = "zhicheng";
+    title.level = 3;
+    title.level_name = "中级";
+    title.committee = "天津市工程技术系列中级评审委员会";
+    title.approval_number = "津人社职称〔2026〕12号";
+    const auto t1 = registry.issue(title, "title-1").certificate;
+    const auto s1 = registry.issue(draft(), "skill-1").certificate;
+    Certificate special = draft();
+    special.level = 0;
+    special.level_name = "专项能力";
+    const auto p1 = registry.issue(special, "special-1").certificate;
+    EXPECT_EQ(t1.number, "Z000012120001202630001");
+    EXPECT_EQ(s1.number, "S000012120001202640001");
+    EXPECT_EQ(p1.number, "S000012120001202600001") << "专项能力 carries the digit 0";
+    EXPECT_EQ(t1.serial, "TJ00000001");
+    EXPECT_EQ(s1.serial, "TJ00000002");
+    EXPECT_EQ(p1.serial, "TJ00000003");
+    const auto read = *registry.find(t1.number);
+    EXPECT_EQ(read.level_scheme, "zhicheng");
+    EXPECT_EQ(read.level_name, "中级");
+    EXPECT_EQ(read.committee, "天津市工程技术系列中级评审委员会");
+    EXPECT_EQ(read.approval_number, "津人社职称〔2026〕12号");
+    EXPECT_EQ(read.serial, "TJ00000001");
+    EXPECT_TRUE(registry.signature_valid(read));
+    EXPECT_EQ(level_code(*registry.find(p1.number)), "专项能力");
 }
 
 TEST_P(Registry, TheAuditLogSaysWhoDidWhatAndWhen) {

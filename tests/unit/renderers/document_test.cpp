@@ -297,7 +297,7 @@ TEST(Documents, EveryProblemIsReportedAtOnce) {
     EXPECT_TRUE(has_error(outcome, "/candidate/idNumber", "id-number-checksum"))
         << field_codes(outcome);
     EXPECT_TRUE(has_error(outcome, "/candidate/name", "required")) << field_codes(outcome);
-    EXPECT_TRUE(has_error(outcome, "/level", "out-of-range")) << field_codes(outcome);
+    EXPECT_TRUE(has_error(outcome, "/level", "not-a-level")) << field_codes(outcome);
     EXPECT_TRUE(has_error(outcome, "/sessions/0/date", "date")) << field_codes(outcome);
 }
 

@@ -137,6 +137,72 @@ TEST(PatternErrors, ALayoutWithAPatternButNoWordsIsRefused) {
     EXPECT_THROW(parse_layout(json), LayoutError);
 }
 
+TEST(LevelSchemes, TheBundledSchemesHaveTheirLevelsInBothLanguages) {
+    const auto& schemes = LevelSchemes::bundled();
+    const auto* skill = schemes.find("skill");
+    ASSERT_NE(skill, nullptr);
+    ASSERT_NE(skill->find("4"), nullptr);
+    EXPECT_EQ(skill->find("4")->zh, "四级/中级工");
+    EXPECT_EQ(skill->find("4")->digit, 4);
+    ASSERT_NE(skill->find("专项能力"), nullptr);
+    EXPECT_EQ(skill->find("专项能力")->digit, 0);
+    EXPECT_EQ(skill->find("专项能力")->en, "Specialised Competency");
+    const auto* ruankao = schemes.find("ruankao");
+    ASSERT_NE(ruankao, nullptr);
+    const auto* middle = ruankao->find("中级");
+    ASSERT_NE(middle, nullptr);
+    bool integration = false;
+    for (const auto& q : middle->qualifications) {
+        integration = integration || (q.zh == "系统集成项目管理工程师" && !q.en.empty());
+    }
+    EXPECT_TRUE(integration);
+    const auto* titles = schemes.find("zhicheng");
+    ASSERT_NE(titles, nullptr);
+    std::string codes;
+    for (const auto& l : titles->levels) codes += l.code + " ";
+    EXPECT_EQ(codes, "员级 助理级 中级 副高级 正高级 ");
+    for (const auto* scheme : {skill, ruankao, titles}) {
+        for (const auto& l : scheme->levels) {
+            EXPECT_FALSE(l.zh.empty() || l.en.empty()) << scheme->name << " " << l.code;
+        }
+    }
+}
+
+TEST(LevelSchemes, AnUnknownSchemeOrABrokenVocabularyIsRefused) {
+    std::string json = read_file(source_path("layouts/ruankao-commitment.json"));
+    const auto at = json.find("\"levels\": \"ruankao\"");
+    ASSERT_NE(at, std::string::npos);
+    json.replace(at, std::string("\"levels\": \"ruankao\"").size(), "\"levels\": \"softexam\"");
+    try {
+        parse_layout(json);
+        ADD_FAILURE() << "an unknown scheme loaded";
+    } catch (const LayoutError& e) {
+        EXPECT_NE(std::string(e.what()).find("skill, ruankao, zhicheng"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_THROW(LevelSchemes::parse(R"({"schemes":[{"name":"x","zh":"x","en":"x","levels":[)"
+                                     R"({"code":"1","zh":"一","en":"One"},)"
+                                     R"({"code":"1","zh":"一","en":"One"}]}]})"),
+                 LayoutError);
+    EXPECT_THROW(LevelSchemes::parse(R"({"schemes":[{"name":"x","zh":"x","en":"x","levels":[)"
+                                     R"({"code":"1","zh":"一"}]}]})"),
+                 LayoutError);
+}
+
+TEST(LevelSchemes, TheLevelRuleTakesNumbersAndWordsOfTheLayoutsScheme) {
+    auto data = sample_request("admission-ticket");
+    root(data)->set("level", "4");  // the digit as text, as a CSV cell sends it
+    EXPECT_TRUE(check_input(layout("admission-ticket"), data, kToday).errors.empty());
+    root(data)->set("level", "专项能力");
+    EXPECT_TRUE(check_input(layout("admission-ticket"), data, kToday).errors.empty());
+    root(data)->set("level", 6);
+    auto refused = check_input(layout("admission-ticket"), data, kToday);
+    const auto* e = error_at(refused, "/level");
+    ASSERT_NE(e, nullptr) << all_errors(refused);
+    EXPECT_EQ(e->code, "not-a-level");
+    EXPECT_NE(e->message.find("4 (四级/中级工)"), std::string::npos) << e->message;
+}
+
 TEST(ResidencePermits, AreAcceptedAndCheckedOnEveryLayout) {
     std::string first17 = "81000019900307123";
     const std::string permit = first17 + id_number_check_char(first17);

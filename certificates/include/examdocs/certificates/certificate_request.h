@@ -14,6 +14,7 @@
 #include "examdocs/photos/photo_check.h"
 #include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate.h"
+#include "examdocs/registry/certificate_registry.h"
 
 namespace examdocs::certificates {
 
@@ -38,8 +39,13 @@ FieldError other_issuer_error(const std::string& issuer_name);
 
 std::string certificate_verification_url(const std::string& public_base_url,
                                          const registry::Certificate& c);
-// The certificate layout's data for a registry row.
+// The layout a registry row prints with: "zhicheng-certificate" for a 职称 certificate,
+// "certificate" for the others.
+std::string certificate_layout_name(const registry::Certificate& c);
+// That layout's data for a registry row: the issuer's English name and lookup addresses
+// from `issuer` (the registry's configured issuer).
 Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c,
-                                                  const std::string& public_base_url);
+                                                  const std::string& public_base_url,
+                                                  const registry::IssuerIdentity& issuer);
 
 }  // namespace examdocs::certificates

@@ -27,6 +27,15 @@ struct IssuerIdentity {
     std::string body_code = "000012";  // 6 digits: the certifying body
     std::string province_code = "12";  // 2 digits (12 = 天津)
     std::string site_code = "0001";    // 4 digits: the assessment site
+    // The "NO." paper serial printed on each certificate (seed 003 五): a prefix and a
+    // count of serial_digits digits over the registry; 0 digits: no serial.
+    std::string serial_prefix;
+    int serial_digits = 0;
+    // Printed on its certificates, not signed: the English name, and the national lookup
+    // addresses (证书信息查询网址, 机构信息查询网址) printed beside our verification page.
+    std::string name_en;
+    std::string certificate_lookup_url;
+    std::string body_lookup_url;
 };
 
 // other_issuer: the draft names an issuer other than the registry's (IssuerIdentity).

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "examdocs/renderers/level_schemes.h"
+
 namespace examdocs::renderers {
 
 struct Box {
@@ -65,6 +67,9 @@ struct Element {
     float header_height = 0;
     float row_height = 0;
     std::string empty_text;  // shown in the first row when there are no rows
+    // Drawn above the table on each of its continuation pages ("五、专业技术工作经历（续）"),
+    // so that a form with several long tables says which one continues.
+    std::string continued_title;
     // photo: the most pixels per inch kept (more only makes the PDF larger)
     float dpi = 300;
     // pattern (the certificate's background guilloche)
@@ -94,7 +99,10 @@ struct FieldRule {
     // "year-month": "YYYY-MM-DD" is rewritten "YYYY.MM", so that dates given either way
     // print one way.
     std::string normalize;
-    std::string rule;                           // id-number | phone | postcode | email | date | url
+    // id-number | phone | postcode | email | date | url | level (a code of the layout's
+    // level scheme) | qualification (one of the qualifications of the level at level_at)
+    std::string rule;
+    std::string level_at;  // rule qualification: where the level is ("levelAt": "/level")
     std::optional<long long> minimum, maximum;  // integers
     // The rule is checked only when the value at applies_when_pointer is one of these
     // (an absent value counts as ""), e.g. the ID-number rule only for 居民身份证.
@@ -128,6 +136,9 @@ struct Layout {
     // an issuing body's word, so the service renders it only for a key with the right
     // `render` (the registry prints its own rows).
     bool official = false;
+    // The level scheme ("levels": "skill" by default; layouts/vocabulary/levels.json) that
+    // rule "level" checks against and the formats level-cn and level-en print from.
+    const LevelScheme* levels = nullptr;
 };
 
 class LayoutError : public std::runtime_error {
