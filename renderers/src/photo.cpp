@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "examdocs/core/base64.h"
 #include "examdocs/core/image_header.h"
@@ -62,7 +63,11 @@ PhotoResult prepare_photo(const std::string& base64, float box_w_pt, float box_h
     if (header.format == ImageFormat::jpeg && !header.progressive && header.components == 3) {
         const auto w = static_cast<int>(header.width), h = static_cast<int>(header.height);
         const Crop c = w > 0 && h > 0 ? centre_crop(w, h, box_aspect) : Crop{};
-        if (c.width == w && c.height == h && w <= max_w && h <= max_h) {
+        // Within a pixel of the box's shape: the crop would take off at most a row or a
+        // column that rounding decided (195×273 is 5:7, yet 273 × 5/7 in floating point
+        // comes to 194.99…), and the PDF scales the image into its box anyway.
+        const bool box_shape = std::abs(c.width - w) <= 1 && std::abs(c.height - h) <= 1;
+        if (box_shape && w <= max_w && h <= max_h) {
             images::TranscodeRules rules;
             rules.limits.max_pixels = kMaxPixels;
             rules.max_width = max_w;
