@@ -5,6 +5,7 @@
 //   make_candidates --count 10000 --out /tmp/c/candidates.csv --distinct-photos FIXTURE
 //   make_candidates --count 1000 --out /tmp/c/c.ndjson --distinct-photos FIXTURE \
 //                   --ndjson samples/exam-defaults.json
+//   make_candidates ... --distinct-photos FIXTURE --photo-size 195x273 --photo-quality 75
 //
 // With --ndjson the records are NDJSON for POST /v1/jobs: the defaults merged into each,
 // photos inline as base64 (the API takes no file names).
@@ -12,11 +13,14 @@
 // Names mix common surnames, two-character surnames and long minority names; ID numbers
 // are valid (region, date, sex digit, check character); ticket numbers are unique. With
 // --distinct-photos every candidate gets a photo of their own (the fixture with a slight,
-// different tone per candidate and re-encoded), as real uploads are all different.
+// different tone per candidate and re-encoded), as real uploads are all different;
+// --photo-size scales the fixture first (e.g. to what a registration system's photo
+// normaliser hands on) and --photo-quality sets the JPEG quality (90 by default).
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -78,6 +82,7 @@ int main(int argc, char** argv) {
     int count = 300;
     unsigned seed = 20261122;
     std::string out_path, photos_list, distinct_fixture, ndjson_defaults;
+    int photo_width = 0, photo_height = 0, photo_quality = 90;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -91,6 +96,13 @@ int main(int argc, char** argv) {
             distinct_fixture = next();
         } else if (arg == "--ndjson") {
             ndjson_defaults = next();
+        } else if (arg == "--photo-size") {
+            if (std::sscanf(next().c_str(), "%dx%d", &photo_width, &photo_height) != 2) {
+                std::cerr << "--photo-size takes WIDTHxHEIGHT\n";
+                return 64;
+            }
+        } else if (arg == "--photo-quality") {
+            photo_quality = std::stoi(next());
         } else if (arg == "--seed") {
             seed = static_cast<unsigned>(std::stoul(next()));
         } else {
@@ -125,6 +137,11 @@ int main(int argc, char** argv) {
         fixture_pixels = std::move(*decoded.pixels);
         fixture = cv::Mat(fixture_pixels.height, fixture_pixels.width, CV_8UC3,
                           fixture_pixels.bytes.data(), fixture_pixels.stride());
+        if (photo_width > 0 && photo_height > 0) {
+            cv::Mat sized;
+            cv::resize(fixture, sized, cv::Size(photo_width, photo_height), 0, 0, cv::INTER_AREA);
+            fixture = sized;
+        }
         std::filesystem::create_directories(dir / "photos");
     }
 
@@ -177,7 +194,7 @@ int main(int argc, char** argv) {
             const std::string jpeg = examdocs::images::encode_jpeg(
                 examdocs::images::PixelView{variant.data, variant.cols, variant.rows, 3,
                                             variant.step, examdocs::images::ChannelOrder::bgr},
-                90);
+                photo_quality);
             if (defaults_text.empty()) {
                 std::ofstream((dir / file).string(), std::ios::binary) << jpeg;
                 photo = std::string("@") + file;

@@ -145,7 +145,8 @@ const CommandSpec& bulk_spec() {
          {"document-id", 0, "HEX", "the PDF /ID, 32 hex digits (reproducible)"}},
         "0 every record printed, 64 usage, 65 some records were refused (or all: no output is "
         "written) or the input is "
-        "malformed, 66 the input (or --defaults) is missing, 74 the output cannot be written.",
+        "malformed, 66 the input (or --defaults) is missing, 69 a font is missing or altered, 74 "
+        "the output cannot be written.",
         0,
         0};
     return spec;
@@ -166,6 +167,7 @@ int bulk_print(const ParsedArguments& args) {
                       document_id = args.value("document-id");
     const bool zip = args.has("zip"), quiet = args.has("quiet"),
                cut_marks = !args.has("no-cut-marks"), issue = args.has("issue");
+    if (!fonts_ready("bulk")) return kExitUnavailable;
     // With --issue, the server's configuration (defaults < file < environment < -D): the
     // certificates are the issuer's, numbered and signed as the server would.
     service::Settings config;

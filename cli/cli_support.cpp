@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "examdocs/core/build_info.h"
+#include "examdocs/fonts/font_manifest.h"
 
 namespace examdocs::cli {
 
@@ -175,6 +176,20 @@ std::string command_help(const CommandSpec& spec) {
     }
     if (spec.more_help) out << '\n' << spec.more_help();
     return out.str();
+}
+
+bool fonts_ready(std::string_view command) {
+    auto checks = fonts::verify_fonts(fonts::bundled_fonts(), fonts::HashCheck::cached);
+    checks.push_back(
+        fonts::verify_output_intent(fonts::bundled_output_intent(), fonts::HashCheck::cached));
+    bool ready = true;
+    for (const auto& c : checks) {
+        if (c.ok) continue;
+        std::cerr << "examdocs " << command << ": the font " << c.id << " is " << c.detail
+                  << " ('examdocs doctor' checks everything)\n";
+        ready = false;
+    }
+    return ready;
 }
 
 std::string version_line() {

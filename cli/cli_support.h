@@ -84,6 +84,11 @@ std::string command_help(const CommandSpec& spec);
 int run_command(const CommandSpec& spec, int argc, char** argv,
                 const std::function<int(const ParsedArguments&)>& body);
 
+// Whether the fonts and the colour profile match the manifest, trusting the hash cache for
+// files it knows (fonts::HashCheck::cached: a stat each, not ~60 MB of hashing); prints
+// what is wrong, as "examdocs COMMAND: …", when they do not.
+bool fonts_ready(std::string_view command);
+
 // The line `examdocs --version` prints.
 std::string version_line();
 

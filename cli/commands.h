@@ -39,6 +39,8 @@ const CommandSpec& restore_spec();
 int restore_command(int argc, char** argv);
 const CommandSpec& signing_key_spec();
 int signing_key_command(int argc, char** argv);
+const CommandSpec& doctor_spec();
+int doctor_command(int argc, char** argv);
 const CommandSpec& completion_spec();
 int completion_command(int argc, char** argv);
 

@@ -20,6 +20,7 @@ const std::vector<Command>& commands() {
         {&backup_spec, &backup_command},
         {&restore_spec, &restore_command},
         {&signing_key_spec, &signing_key_command},
+        {&doctor_spec, &doctor_command},
         {&completion_spec, &completion_command},
     };
     return all;

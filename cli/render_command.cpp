@@ -26,8 +26,8 @@ const CommandSpec& render_spec() {
           "creation time, e.g. 2026-01-01T00:00:00Z (reproducible output)"},
          {"document-id", 0, "HEX", "the PDF /ID, 32 hex digits (reproducible output)"},
          {"json", 0, "", "print a refusal as application/problem+json instead of sentences"}},
-        "0 rendered, 64 usage, 65 the data was refused, 66 DATA.json is missing, 74 the PDF "
-        "cannot be written.",
+        "0 rendered, 64 usage, 65 the data was refused, 66 DATA.json is missing, 69 a font is "
+        "missing or altered, 74 the PDF cannot be written.",
         2,
         2};
     return spec;
@@ -47,6 +47,7 @@ int render_command(int argc, char** argv) {
                                  args.value("fixed-time") + "'");
             }
         }
+        if (!fonts_ready("render")) return kExitUnavailable;
         auto catalog = renderers::LayoutCatalog::bundled();
         const renderers::Layout& layout =
             find_layout(catalog, layout_name, args.value("layouts-dir"));

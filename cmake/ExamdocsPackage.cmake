@@ -16,6 +16,8 @@ add_custom_target(examdocs_bash_completion ALL
                   DEPENDS "${CMAKE_BINARY_DIR}/examdocs.bash-completion")
 
 install(TARGETS examdocs RUNTIME DESTINATION bin)
+# The photo checks' module, found by the binary at ../lib/examdocs from its bin/.
+install(TARGETS examdocs_photo_analysis LIBRARY DESTINATION lib/examdocs)
 install(FILES "${CMAKE_BINARY_DIR}/examdocs.bash-completion"
         DESTINATION share/bash-completion/completions RENAME examdocs)
 install(FILES packaging/examdocs.properties DESTINATION /etc/examdocs)

@@ -4,10 +4,11 @@
 #include <ZXing/DecodeHints.h>
 #include <ZXing/ReadBarcode.h>
 
-#include <opencv2/imgproc.hpp>
+#include <algorithm>
+#include <cmath>
 
 #include "examdocs/images/decode_image.h"
-#include "examdocs/images/opencv_view.h"
+#include "examdocs/images/resample.h"
 
 namespace examdocs::certificates {
 
@@ -27,13 +28,14 @@ QrReading read_qr_code(std::span<const std::byte> bytes) {
     auto decoded = images::decode_image(bytes, options);
     if (!decoded) return QrReading{std::nullopt, std::move(decoded.error)};
     try {
-        cv::Mat grey = images::as_mat(*decoded.pixels);
-        if (grey.cols > kReadingWidth * 6 / 5) {
-            const double s = static_cast<double>(kReadingWidth) / grey.cols;
-            cv::resize(grey, grey, cv::Size(), s, s, cv::INTER_AREA);
+        images::Pixels grey = std::move(*decoded.pixels);
+        if (grey.width > kReadingWidth * 6 / 5) {
+            const double s = static_cast<double>(kReadingWidth) / grey.width;
+            grey = images::resize_area(grey.view(), kReadingWidth,
+                                       std::max(1, static_cast<int>(std::lround(grey.height * s))));
         }
-        ZXing::ImageView view(grey.data, grey.cols, grey.rows, ZXing::ImageFormat::Lum,
-                              static_cast<int>(grey.step));
+        ZXing::ImageView view(grey.bytes.data(), grey.width, grey.height, ZXing::ImageFormat::Lum,
+                              static_cast<int>(grey.stride()));
         ZXing::DecodeHints hints;
         hints.setFormats(ZXing::BarcodeFormat::QRCode);
         hints.setTryHarder(true);

@@ -8,11 +8,17 @@
 
 #include <sys/stat.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
+#include <vector>
 
 namespace examdocs::embedded {
 std::string_view font_manifest_json();
@@ -41,29 +47,114 @@ std::string hash_file(const std::string& path) {
     return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
-// The sha256 of a font file, hashed once per process while the file stays the same
-// (device, inode, size, modification time): a process that starts several services (the
-// HTTP tests start one per case) or checks again reads ~60 MB once, not each time.
-std::string sha256_of_file(const std::string& path) {
+// The identity of a file's content as far as the kernel knows: the same key, the same
+// bytes (short of someone resetting the clock and the change time, which takes root).
+std::string file_key(const struct stat& st) {
+    return std::to_string(st.st_dev) + ' ' + std::to_string(st.st_ino) + ' ' +
+           std::to_string(st.st_size) + ' ' + std::to_string(st.st_mtim.tv_sec) + '.' +
+           std::to_string(st.st_mtim.tv_nsec) + ' ' + std::to_string(st.st_ctim.tv_sec) + '.' +
+           std::to_string(st.st_ctim.tv_nsec);
+}
+
+// "sha256 key path" lines; a line that does not parse is ignored.
+std::map<std::string, std::string> read_hash_cache(const std::string& file) {
+    std::map<std::string, std::string> records;  // key + '\n' + path → sha256
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+        // sha256, five fields of the key, then the path (which may hold spaces).
+        std::size_t at = 0;
+        std::vector<std::string> fields;
+        for (int i = 0; i < 6 && at != std::string::npos; ++i) {
+            const std::size_t space = line.find(' ', at);
+            if (space == std::string::npos) break;
+            fields.push_back(line.substr(at, space - at));
+            at = space + 1;
+        }
+        if (fields.size() != 6 || fields[0].size() != 64 || at >= line.size()) continue;
+        const std::string key =
+            fields[1] + ' ' + fields[2] + ' ' + fields[3] + ' ' + fields[4] + ' ' + fields[5];
+        records[key + '\n' + line.substr(at)] = fields[0];
+    }
+    return records;
+}
+
+// Replaces the cache with `records`, through a temporary file and a rename, so that a
+// reader never sees half a file. Failure is ignored: the cache only saves time.
+void write_hash_cache(const std::string& file, const std::map<std::string, std::string>& records) {
+    std::error_code ec;
+    const std::filesystem::path path(file);
+    std::filesystem::create_directories(path.parent_path(), ec);
+    const std::string temporary = file + ".tmp." + std::to_string(::getpid());
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        for (const auto& [key_path, sha256] : records) {
+            const std::size_t newline = key_path.find('\n');
+            out << sha256 << ' ' << key_path.substr(0, newline) << ' '
+                << key_path.substr(newline + 1) << '\n';
+        }
+        if (!out) {
+            std::filesystem::remove(temporary, ec);
+            return;
+        }
+    }
+    std::filesystem::rename(temporary, path, ec);
+    if (ec) std::filesystem::remove(temporary, ec);
+}
+
+std::mutex hash_mutex;
+// Hashes this process computed from the files, by key + path: a process that starts several
+// services (the HTTP tests start one per case) or checks again reads ~60 MB once, not each time.
+std::map<std::string, std::string>& hashed_in_process() {
+    static std::map<std::string, std::string> hashed;
+    return hashed;
+}
+
+std::string sha256_of_file(const std::string& path, HashCheck how) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) throw std::runtime_error("cannot stat");
-    const std::string key = path + '\n' + std::to_string(st.st_dev) + ':' +
-                            std::to_string(st.st_ino) + ':' + std::to_string(st.st_size) + ':' +
-                            std::to_string(st.st_mtim.tv_sec) + '.' +
-                            std::to_string(st.st_mtim.tv_nsec);
-    static std::mutex mutex;
-    static std::map<std::string, std::string> hashed;
+    const std::string id = file_key(st) + '\n' + path;
     {
-        std::lock_guard lock(mutex);
-        if (auto it = hashed.find(key); it != hashed.end()) return it->second;
+        std::lock_guard lock(hash_mutex);
+        if (auto it = hashed_in_process().find(id); it != hashed_in_process().end())
+            return it->second;
+    }
+    const std::string cache = hash_cache_file();
+    if (how == HashCheck::cached && !cache.empty()) {
+        const auto records = read_hash_cache(cache);
+        // Not kept in this process's map: that holds only hashes read from the files
+        // themselves, which a full check may reuse.
+        if (auto it = records.find(id); it != records.end()) return it->second;
     }
     std::string sha256 = hash_file(path);
-    std::lock_guard lock(mutex);
-    hashed[key] = sha256;
+    std::lock_guard lock(hash_mutex);
+    hashed_in_process()[id] = sha256;
+    if (!cache.empty()) {
+        // Records of files that are gone or changed are dropped with the rewrite.
+        auto records = read_hash_cache(cache);
+        for (auto it = records.begin(); it != records.end();) {
+            const std::string p = it->first.substr(it->first.find('\n') + 1);
+            struct stat now {};
+            const bool same = ::stat(p.c_str(), &now) == 0 && it->first == file_key(now) + '\n' + p;
+            it = same ? std::next(it) : records.erase(it);
+        }
+        records[id] = sha256;
+        write_hash_cache(cache, records);
+    }
     return sha256;
 }
 
 }  // namespace
+
+std::string hash_cache_file() {
+    if (const char* dir = std::getenv("EXAMDOCS_CACHE_DIR"); dir != nullptr && *dir != '\0')
+        return std::string(dir) + "/font-sha256";
+    if (const char* dir = std::getenv("XDG_CACHE_HOME"); dir != nullptr && *dir == '/')
+        return std::string(dir) + "/examdocs/font-sha256";
+    if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/')
+        return std::string(home) + "/.cache/examdocs/font-sha256";
+    return {};
+}
 
 std::vector<FontEntry> parse_font_manifest(std::string_view json) {
     Poco::JSON::Parser parser;
@@ -97,14 +188,14 @@ const std::vector<FontEntry>& bundled_fonts() {
 namespace {
 
 FontCheck check_file(const std::string& id, const std::string& file, const std::string& package,
-                     const std::string& package_version, const std::string& sha256) {
+                     const std::string& package_version, const std::string& sha256, HashCheck how) {
     FontCheck c{id, false, {}};
     if (!Poco::File(file).exists()) {
         c.detail = "missing: install the Debian package " + package;
         return c;
     }
     try {
-        std::string actual = sha256_of_file(file);
+        std::string actual = sha256_of_file(file, how);
         if (actual == sha256) {
             c.ok = true;
             c.detail = "ok";
@@ -120,10 +211,10 @@ FontCheck check_file(const std::string& id, const std::string& file, const std::
 
 }  // namespace
 
-std::vector<FontCheck> verify_fonts(const std::vector<FontEntry>& fonts) {
+std::vector<FontCheck> verify_fonts(const std::vector<FontEntry>& fonts, HashCheck how) {
     std::vector<FontCheck> checks;
     for (const auto& f : fonts) {
-        checks.push_back(check_file(f.id, f.file, f.package, f.package_version, f.sha256));
+        checks.push_back(check_file(f.id, f.file, f.package, f.package_version, f.sha256, how));
     }
     return checks;
 }
@@ -155,8 +246,8 @@ const ColourProfileEntry& bundled_output_intent() {
     return profile;
 }
 
-FontCheck verify_output_intent(const ColourProfileEntry& p) {
-    return check_file(p.id, p.file, p.package, p.package_version, p.sha256);
+FontCheck verify_output_intent(const ColourProfileEntry& p, HashCheck how) {
+    return check_file(p.id, p.file, p.package, p.package_version, p.sha256, how);
 }
 
 const std::string& output_intent_profile() {
@@ -164,7 +255,7 @@ const std::string& output_intent_profile() {
     // would be caught by the next start's check.
     static const std::string bytes = [] {
         const ColourProfileEntry& p = bundled_output_intent();
-        const FontCheck check = verify_output_intent(p);
+        const FontCheck check = verify_output_intent(p, HashCheck::cached);
         if (!check.ok)
             throw std::runtime_error("the colour profile " + p.id + " is " + check.detail);
         std::ifstream in(p.file, std::ios::binary);

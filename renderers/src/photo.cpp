@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <opencv2/imgproc.hpp>
+#include <cstdlib>
 
 #include "examdocs/core/base64.h"
+#include "examdocs/core/image_header.h"
 #include "examdocs/images/decode_image.h"
 #include "examdocs/images/encode_jpeg.h"
-#include "examdocs/images/opencv_view.h"
+#include "examdocs/images/resample.h"
+#include "examdocs/images/transcode_jpeg.h"
 
 namespace examdocs::renderers {
 
@@ -15,9 +17,29 @@ namespace {
 
 // Beyond this many pixels we refuse before decoding: an ID photo is well under a million.
 constexpr std::uint64_t kMaxPixels = 25'000'000;
+// What a re-encoded photo is written at; a transcoded one must be no finer.
+constexpr int kQuality = 80;
 
 PhotoResult fail(std::string code, std::string message) {
     return PhotoResult{std::nullopt, PhotoProblem{std::move(code), std::move(message)}};
+}
+
+struct Crop {
+    int x = 0, y = 0, width = 0, height = 0;
+};
+
+// The largest centred part of a width × height image with the box's aspect ratio.
+Crop centre_crop(int width, int height, double box_aspect) {
+    Crop c{0, 0, width, height};
+    const double aspect = static_cast<double>(width) / height;
+    if (aspect > box_aspect) {
+        c.width = std::max(1, static_cast<int>(height * box_aspect));
+        c.x = (width - c.width) / 2;
+    } else {
+        c.height = std::max(1, static_cast<int>(width / box_aspect));
+        c.y = (height - c.height) / 2;
+    }
+    return c;
 }
 
 }  // namespace
@@ -28,49 +50,60 @@ PhotoResult prepare_photo(const std::string& base64, float box_w_pt, float box_h
         return fail("base64", "照片不是有效的Base64编码 / The photo is not valid base64.");
     }
     const std::string bytes = std::move(*decoded);
+    const auto span = std::as_bytes(std::span(bytes.data(), bytes.size()));
     // The box takes at most max_w pixels across (more only makes the PDF larger), from a
-    // crop of the image to the box's aspect ratio: the gate need not produce more than
-    // max_w across that crop, so a large upload for a small box is decoded at 1/2, 1/4
-    // or 1/8 inside libjpeg's inverse DCT, which is where most of a ticket's time went.
+    // crop of the image to the box's aspect ratio.
     const double box_aspect = static_cast<double>(box_w_pt) / static_cast<double>(box_h_pt);
     const int max_w = std::max(1, static_cast<int>(box_w_pt / 72.0F * dpi));
+    const int max_h = std::max(1, static_cast<int>(std::ceil(max_w / box_aspect)));
+
+    // A baseline JPEG that is already the box's shape and no larger than the box needs is
+    // rewritten losslessly: no pixel round trip, most of a bulk ticket's time otherwise.
+    const ImageHeader header = read_image_header(span);
+    if (header.format == ImageFormat::jpeg && !header.progressive && header.components == 3) {
+        const auto w = static_cast<int>(header.width), h = static_cast<int>(header.height);
+        const Crop c = w > 0 && h > 0 ? centre_crop(w, h, box_aspect) : Crop{};
+        // Within a pixel of the box's shape: the crop would take off at most a row or a
+        // column that rounding decided (195×273 is 5:7, yet 273 × 5/7 in floating point
+        // comes to 194.99…), and the PDF scales the image into its box anyway.
+        const bool box_shape = std::abs(c.width - w) <= 1 && std::abs(c.height - h) <= 1;
+        if (box_shape && w <= max_w && h <= max_h) {
+            images::TranscodeRules rules;
+            rules.limits.max_pixels = kMaxPixels;
+            rules.max_width = max_w;
+            rules.max_height = max_h;
+            rules.finest_quality = kQuality;
+            if (auto t = images::transcode_jpeg(span, rules)) {
+                return PhotoResult{EmbeddablePhoto{std::move(t->jpeg), t->width, t->height},
+                                   std::nullopt};
+            }
+        }
+    }
+
+    // Otherwise through the gate: a large upload for a small box is decoded at 1/2, 1/4 or
+    // 1/8 inside libjpeg's inverse DCT, then cropped, reduced and encoded again.
     images::DecodeOptions options;
     options.limits.max_pixels = kMaxPixels;
-    options.order = images::ChannelOrder::bgr;
     options.min_width = max_w;
-    options.min_height = std::max(1, static_cast<int>(std::ceil(max_w / box_aspect)));
-    auto result =
-        images::decode_image(std::as_bytes(std::span(bytes.data(), bytes.size())), options);
+    options.min_height = max_h;
+    auto result = images::decode_image(span, options);
     if (!result) {
         return fail(std::string(images::to_string(result.error->code)), result.error->message());
     }
-    const cv::Mat image = images::as_mat(*result.pixels);
-    // Crop to the box's aspect ratio around the centre.
-    const double aspect = static_cast<double>(image.cols) / image.rows;
-    cv::Rect crop(0, 0, image.cols, image.rows);
-    if (aspect > box_aspect) {
-        crop.width = std::max(1, static_cast<int>(image.rows * box_aspect));
-        crop.x = (image.cols - crop.width) / 2;
-    } else {
-        crop.height = std::max(1, static_cast<int>(image.cols / box_aspect));
-        crop.y = (image.rows - crop.height) / 2;
-    }
-    cv::Mat cropped = image(crop);
-    cv::Mat scaled;
-    if (cropped.cols > max_w) {
-        const int h =
-            std::max(1, static_cast<int>(static_cast<double>(cropped.rows) * max_w / cropped.cols));
-        // Area averaging only pays for large reductions; for the usual small one (an upload
-        // a little above 300 dpi) bilinear looks the same at a fifth of the cost.
-        const bool large_reduction = cropped.cols > 2 * max_w;
-        cv::resize(cropped, scaled, cv::Size(max_w, h), 0, 0,
-                   large_reduction ? cv::INTER_AREA : cv::INTER_LINEAR);
-    } else {
-        scaled = cropped;
+    const images::Pixels& image = *result.pixels;
+    const Crop c = centre_crop(image.width, image.height, box_aspect);
+    const images::PixelView cropped = images::crop(image.view(), c.x, c.y, c.width, c.height);
+    if (cropped.width > max_w) {
+        const int h = std::max(
+            1, static_cast<int>(static_cast<double>(cropped.height) * max_w / cropped.width));
+        const images::Pixels scaled = images::resize_area(cropped, max_w, h);
+        return PhotoResult{
+            EmbeddablePhoto{images::encode_jpeg(scaled, kQuality), scaled.width, scaled.height},
+            std::nullopt};
     }
     // The encoder reads rows through the view's stride: a crop needs no copy.
     return PhotoResult{
-        EmbeddablePhoto{images::encode_jpeg(images::as_view(scaled), 80), scaled.cols, scaled.rows},
+        EmbeddablePhoto{images::encode_jpeg(cropped, kQuality), cropped.width, cropped.height},
         std::nullopt};
 }
 

@@ -43,7 +43,8 @@ done
 # ---- the files, installed into a scratch root
 root=$scratch/root
 dpkg -x "$deb" "$root"
-for f in usr/bin/examdocs etc/examdocs/examdocs.properties lib/systemd/system/examdocs.service \
+for f in usr/bin/examdocs usr/lib/examdocs/photo-analysis.so etc/examdocs/examdocs.properties \
+         lib/systemd/system/examdocs.service \
          usr/share/bash-completion/completions/examdocs usr/share/doc/examdocs/operations.md; do
   [ -e "$root/$f" ] || fail "the package has no /$f"
 done
@@ -61,6 +62,11 @@ grep -q '^data.dir = /var/lib/examdocs ' "$scratch/config.txt" || fail "data.dir
   fail "the installed binary cannot render"
 [ "$(head -c 5 "$scratch/notice.pdf")" = "%PDF-" ] || fail "the rendering is not a PDF"
 bash -n "$root/usr/share/bash-completion/completions/examdocs" || fail "the completion is not bash"
+# The photo checks live in a module the binary opens from ../lib/examdocs; the binary itself
+# links no OpenCV (that is what keeps every other command's start short).
+ldd "$examdocs" | grep -q opencv && fail "the binary links OpenCV"
+EXAMDOCS_MODULE_DIR= "$examdocs" check-photo "$source_dir/tests/data/photos/good_295x413.jpg" \
+  >/dev/null || fail "the installed binary cannot check a photo (its module)"
 
 # ---- the unit
 unit=$root/lib/systemd/system/examdocs.service

@@ -1,9 +1,14 @@
 #include "examdocs/fonts/font_manifest.h"
 
+#include <Poco/SHA2Engine.h>
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 namespace {
 
@@ -43,6 +48,51 @@ TEST(FontManifest, MissingAndAlteredFilesAreReportedWithoutPaths) {
     EXPECT_FALSE(checks[1].ok);
     EXPECT_NE(checks[1].detail.find("sha256 mismatch"), std::string::npos);
     EXPECT_EQ(checks[1].detail.find(altered.path()), std::string::npos);
+}
+
+std::string sha256_of(const std::string& text) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    engine.update(text);
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+std::string read_all(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(FontManifest, TheCachedCheckTrustsARecordOnlyForTheVerySameFile) {
+    Poco::TemporaryFile dir;
+    dir.createDirectories();
+    ASSERT_EQ(::setenv("EXAMDOCS_CACHE_DIR", dir.path().c_str(), 1), 0);
+    const std::string cache = dir.path() + "/font-sha256";
+    EXPECT_EQ(hash_cache_file(), cache);
+    Poco::TemporaryFile font;
+    std::ofstream(font.path()) << "the font's bytes";
+    // A record for this very file (device, inode, size, times) with another hash: what a
+    // cached check trusts, and a full check replaces.
+    struct stat st {};
+    ASSERT_EQ(::stat(font.path().c_str(), &st), 0);
+    const std::string forged(64, 'f');
+    std::ofstream(cache) << forged << ' ' << st.st_dev << ' ' << st.st_ino << ' ' << st.st_size
+                         << ' ' << st.st_mtim.tv_sec << '.' << st.st_mtim.tv_nsec << ' '
+                         << st.st_ctim.tv_sec << '.' << st.st_ctim.tv_nsec << ' ' << font.path()
+                         << '\n';
+    FontEntry entry{"f", "F", "primary", font.path(), 0, "fonts-f", "1", forged, "x"};
+    EXPECT_TRUE(verify_fonts({entry}, HashCheck::cached)[0].ok) << "the record is trusted";
+    EXPECT_FALSE(verify_fonts({entry}, HashCheck::full)[0].ok) << "a full check reads the file";
+    const std::string real = sha256_of("the font's bytes");
+    EXPECT_NE(read_all(cache).find(real), std::string::npos);
+    EXPECT_EQ(read_all(cache).find(forged), std::string::npos);
+
+    // Rewritten, the file no longer matches its record: the cached check reads it.
+    std::ofstream(font.path()) << "other bytes of another size";
+    entry.sha256 = real;
+    EXPECT_FALSE(verify_fonts({entry}, HashCheck::cached)[0].ok);
+    entry.sha256 = sha256_of("other bytes of another size");
+    EXPECT_TRUE(verify_fonts({entry}, HashCheck::cached)[0].ok);
+    EXPECT_EQ(read_all(cache).find(real), std::string::npos) << "the stale record is dropped";
+    ::unsetenv("EXAMDOCS_CACHE_DIR");
 }
 
 TEST(FontManifest, MalformedManifestNamesTheField) {

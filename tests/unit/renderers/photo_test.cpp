@@ -103,6 +103,33 @@ TEST(Photo, MetadataAndTrailingBytesAreDropped) {
     EXPECT_EQ(result.photo->jpeg.find("TRAILING-PAYLOAD"), std::string::npos);
 }
 
+TEST(Photo, ABoxSizedBaselineUploadIsRewrittenWithoutTouchingItsPixels) {
+    // 25 × 35 mm at 200 dpi takes 196 pixels across; an upload already that shape and no
+    // larger, at a quality no finer than ours, keeps its exact pixels (no second
+    // quantisation), and still loses its comments and trailing bytes.
+    cv::Mat sized;
+    cv::resize(decode(fixture()), sized, cv::Size(195, 273), 0, 0, cv::INTER_AREA);
+    const std::string plain = examdocs::test::jpeg_from_mat(sized, 75);
+    const std::string comment = "\xFF\xFE" + std::string("\0\x10", 2) + "SECRET-COMMENT";
+    const std::string upload = plain.substr(0, 2) + comment + plain.substr(2) + "TRAILING-PAYLOAD";
+    const float box_w = 25 * 72.0F / 25.4F, box_h = 35 * 72.0F / 25.4F;
+    auto result = prepare_photo(base64(upload), box_w, box_h, 200);
+    ASSERT_TRUE(result.photo) << result.problem->message;
+    EXPECT_EQ(result.photo->width, 195);
+    EXPECT_EQ(result.photo->height, 273);
+    EXPECT_EQ(cv::norm(decode(result.photo->jpeg), decode(upload), cv::NORM_INF), 0.0);
+    EXPECT_EQ(result.photo->jpeg.find("SECRET-COMMENT"), std::string::npos);
+    EXPECT_EQ(result.photo->jpeg.find("TRAILING-PAYLOAD"), std::string::npos);
+    // A finer upload of the same shape is re-encoded: its pixels change a little.
+    auto fine = prepare_photo(base64(examdocs::test::jpeg_from_mat(sized, 95)), box_w, box_h, 200);
+    ASSERT_TRUE(fine.photo);
+    const cv::Mat fine_out = decode(fine.photo->jpeg);
+    ASSERT_LE(fine_out.cols, sized.cols);
+    ASSERT_EQ(fine_out.rows, sized.rows);
+    EXPECT_GT(cv::norm(fine_out, sized(cv::Rect(0, 0, fine_out.cols, fine_out.rows)), cv::NORM_INF),
+              0.0);
+}
+
 TEST(Photo, ADecompressionBombIsRefusedFromItsHeader) {
     // A 26-byte PNG header claiming 20000 × 20000 pixels.
     const std::string bomb("\x89PNG\r\n\x1A\n\0\0\0\x0DIHDR\0\0\x4E\x20\0\0\x4E\x20\x08\x06\0\0\0",

@@ -35,9 +35,29 @@ struct FontCheck {
     std::string detail;
 };
 
-// Checks that every file exists and has its sha256. Reads each file (~60 MB in all) once
-// per process while it stays the same file (device, inode, size, modification time).
-std::vector<FontCheck> verify_fonts(const std::vector<FontEntry>& fonts);
+// How a file's sha256 is known. Either way a file is read at most once per process while
+// it stays the same file (device, inode, size, modification and change times).
+enum class HashCheck {
+    // Read and hash every file (~60 MB in all): `examdocs serve` at start, `examdocs
+    // doctor`. What it finds is recorded in the hash cache.
+    full,
+    // Trust the hash cache's record for the very same file, and hash (and record) only a
+    // file it has no record for: the one-shot commands (render, bulk), whose start would
+    // otherwise take ~150 ms of hashing.
+    cached,
+};
+
+// Checks that every file exists and has its sha256.
+std::vector<FontCheck> verify_fonts(const std::vector<FontEntry>& fonts,
+                                    HashCheck how = HashCheck::full);
+
+// The hash cache: one line per file hashed, "sha256 device inode size mtime ctime path".
+// $EXAMDOCS_CACHE_DIR/font-sha256, else $XDG_CACHE_HOME/examdocs/font-sha256, else
+// ~/.cache/examdocs/font-sha256; empty when none of these can be named. A record only
+// counts for a file with the same device, inode, size and times; the change time (ctime)
+// cannot be set back by anyone but the kernel, so a font rewritten in place does not
+// match its old record. A cache that cannot be read or written costs time, never a check.
+std::string hash_cache_file();
 
 // The colour profile a PDF's OutputIntent embeds (sRGB: every colour we draw is DeviceRGB).
 struct ColourProfileEntry {
@@ -54,7 +74,7 @@ struct ColourProfileEntry {
 ColourProfileEntry parse_output_intent(std::string_view json);
 const ColourProfileEntry& bundled_output_intent();
 // The same check as verify_fonts(): present, and with its sha256.
-FontCheck verify_output_intent(const ColourProfileEntry& profile);
+FontCheck verify_output_intent(const ColourProfileEntry& profile, HashCheck how = HashCheck::full);
 // The bytes of the bundled profile, read and checked once per process. Throws
 // std::runtime_error (naming the package, never a path) when it is missing or altered.
 const std::string& output_intent_profile();

@@ -4,7 +4,9 @@
 // A photo that fails is not an error: the report lists every check with a stable code,
 // the measured value, the limit and a message in Chinese and English. Only input that is
 // not a photo at all is refused (`rejection`). Thread-safe; the face detector (OpenCV's
-// Haar cascade from Debian's opencv-data) is loaded once per process.
+// Haar cascade from Debian's opencv-data) is loaded once per process, and with it the
+// module that holds every check needing OpenCV (see src/photo_analysis.h): a
+// std::runtime_error says so when either is missing.
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -66,6 +68,10 @@ struct NormalizedPhoto {
 // encodes a JPEG whose size meets the profile. The result passes the same profile, or
 // `jpeg` is empty and problem_* say why.
 NormalizedPhoto normalize_photo(std::span<const std::byte> bytes, const PhotoProfile& profile);
+
+// Empty when the photo checks can run (their module and the face model load), else why
+// not, naming what to install. Loads the module if it was not yet.
+std::string photo_analysis_problem();
 
 // A report as JSON, for the HTTP API and `examdocs check-photo --json`.
 std::string report_to_json(const PhotoReport& report);
