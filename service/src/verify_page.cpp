@@ -10,6 +10,7 @@
 
 #include "examdocs/certificates/certificate_request.h"
 #include "form_parts.h"
+#include "html_text.h"
 
 #include <Poco/String.h>
 #include <Poco/URI.h>
@@ -38,36 +39,7 @@ namespace examdocs::service {
 
 namespace {
 
-std::string escape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
-// Chinese first, English after it and marked as such, for screen readers to switch voice.
-std::string en(std::string_view text) {
-    return "<span lang=\"en\">" + std::string(text) + "</span>";
-}
+std::string escape(std::string_view text) { return html_escape(text); }
 
 const char* const kLevels[] = {
     "", "一级/高级技师", "二级/技师", "三级/高级工", "四级/中级工", "五级/初级工"};
