@@ -6,7 +6,7 @@ document.addEventListener('DOMContentLoaded', function () {
   if (!job || !window.fetch || !window.DOMParser) return;
   var ended = ['done', 'failed', 'cancelled'];
   var status = document.createElement('p');
-  status.className = 'hint';
+  status.className = 'announce';
   status.setAttribute('role', 'status');
   job.parentNode.insertBefore(status, job.nextSibling);
 

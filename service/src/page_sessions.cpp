@@ -77,8 +77,9 @@ std::string PageSessions::mac(std::string_view purpose, std::string_view text) c
 
 std::string PageSessions::cookie(std::string_view name, std::string_view value,
                                  long long max_age) const {
-    std::string c = std::string(name) + "=" + std::string(value) +
-                    "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+    std::string c =
+        std::string(name) + "=" + std::string(value) + "; Path=/; HttpOnly; SameSite=Strict";
+    if (max_age >= 0) c += "; Max-Age=" + std::to_string(max_age);
     if (secure_) c += "; Secure";
     return c;
 }
@@ -90,7 +91,9 @@ std::optional<std::string> PageSessions::sign_in(std::string_view presented) con
     const std::string payload = "1|" + std::to_string(now_seconds() + lifetime_.count()) + "|" +
                                 random_text(16) + "|" + fingerprint(*key) + "|" + key->name;
     const std::string value = url_safe(base64_encode(payload)) + "." + mac("session", payload);
-    return cookie(kCookie, value, lifetime_.count());
+    // No Max-Age: the cookie ends with the browser (a shared office computer), and the
+    // signed expiry ends it after `lifetime_` in any case.
+    return cookie(kCookie, value, -1);
 }
 
 std::string PageSessions::sign_out_cookie() const { return cookie(kCookie, "", 0); }

@@ -251,10 +251,10 @@ std::string recent_jobs(Service& service) {
     for (const auto& row : rows) {
         s += "<tr><td><a href=\"/print/jobs/" + html_escape(row.id) + "\">" + when(row.created_at) +
              "</a></td><td>" + html_escape(layout_title(service, row.layout)) + "</td><td>" +
-             state_badge(std::string(jobs::to_string(row.state))) + "</td><td>" +
-             std::to_string(row.printed) +
-             (row.total >= 0 ? " / " + std::to_string(row.total) : std::string()) + "</td><td>" +
-             std::to_string(row.refused) + "</td></tr>";
+             state_badge(std::string(jobs::to_string(row.state))) +
+             "</td><td data-label=\"已打印 Printed\">" + std::to_string(row.printed) +
+             (row.total >= 0 ? " / " + std::to_string(row.total) : std::string()) +
+             "</td><td data-label=\"被拒 Refused\">" + std::to_string(row.refused) + "</td></tr>";
     }
     return s + "</tbody></table></div></section>\n";
 }
@@ -303,6 +303,17 @@ std::string field_label(const renderers::Layout* layout, const std::string& poin
     return {};
 }
 
+// A pointer that may break after each slash on a narrow screen.
+std::string pointer_html(const std::string& pointer) {
+    if (pointer.empty()) return "—";
+    std::string html;
+    for (char c : html_escape(pointer)) {
+        html += c;
+        if (c == '/' && html.size() > 1) html += "<wbr>";
+    }
+    return html;
+}
+
 std::string refused_table(Service& service, const Object& view, const std::string& layout_name) {
     if (!view.has("failures")) return {};
     const auto failures = array_in(view.get("failures"));
@@ -333,7 +344,7 @@ std::string refused_table(Service& service, const Object& view, const std::strin
             const std::string label = field_label(layout, pointer);
             s += "<tr><td>" + row + "</td><td>" +
                  (label.empty() ? std::string() : html_escape(label) + " ") + "<code>" +
-                 html_escape(pointer.empty() ? "—" : pointer) + "</code></td><td>" +
+                 pointer_html(pointer) + "</code></td><td>" +
                  html_escape(e.optValue<std::string>("message", "")) + "</td></tr>";
         }
     }

@@ -65,6 +65,7 @@ class PageSessions {
 
   private:
     std::string mac(std::string_view purpose, std::string_view text) const;
+    // `max_age` < 0: a cookie that ends with the browser.
     std::string cookie(std::string_view name, std::string_view value, long long max_age) const;
 
     const Authorizer& authorizer_;
