@@ -302,7 +302,8 @@ TEST(PrintPage, AClerkGoesFromAWorkbookAndAZipOfPhotosToAPrintedPdf) {
     EXPECT_TRUE(has(job, "<dd id=\"refused-count\">1</dd>"));
     // The refused record: its row in the sheet (the sixth candidate, under the header),
     // the field with its label, and the reason.
-    EXPECT_TRUE(has(job, "<tr><td>7</td><td>证件号码 <code>/candidate/<wbr>idNumber</code>")) << job;
+    EXPECT_TRUE(has(job, "<tr><td>7</td><td>证件号码 <code>/candidate/<wbr>idNumber</code>"))
+        << job;
     EXPECT_TRUE(has(job, "校验位不正确")) << job;
 
     // Scripts on: the page was not reloaded but updated, and said so in its status line.
