@@ -43,18 +43,30 @@ std::string Authorizer::require(const Exchange& exchange, std::string_view right
     if (Poco::icompare(header.substr(0, 7), "Bearer ") != 0 || header.size() <= 7) {
         throw ProblemError(unauthorized("Send an API key as 'Authorization: Bearer <key>'."));
     }
+    const auto key = key_for(std::string_view(header).substr(7));
+    if (!key) throw ProblemError(unauthorized("The API key is not known."));
+    if (!key->rights.count(std::string(right))) {
+        throw ProblemError(forbidden("This API key may not " + std::string(right) + "."));
+    }
+    return key->name;
+}
+
+std::optional<ApiKey> Authorizer::key_for(std::string_view presented) const {
     Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-    sha.update(header.substr(7));
+    sha.update(presented.data(), presented.size());
     const std::string hash = Poco::DigestEngine::digestToHex(sha.digest());
     for (const auto& key : keys_) {
         // Comparing hashes, not keys: the time taken says nothing about a key.
-        if (key.sha256_hex != hash) continue;
-        if (!key.rights.count(std::string(right))) {
-            throw ProblemError(forbidden("This API key may not " + std::string(right) + "."));
-        }
-        return key.name;
+        if (key.sha256_hex == hash) return key;
     }
-    throw ProblemError(unauthorized("The API key is not known."));
+    return std::nullopt;
+}
+
+std::optional<ApiKey> Authorizer::key_named(std::string_view name) const {
+    for (const auto& key : keys_) {
+        if (key.name == name) return key;
+    }
+    return std::nullopt;
 }
 
 std::optional<std::string> Authorizer::identify(const Exchange& exchange,

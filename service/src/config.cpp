@@ -125,6 +125,10 @@ const std::vector<ConfigKey>& config_keys() {
          "API keys of the backends, as name:<sha256 of the key, hex>:rights, comma-separated; "
          "rights are issue, revoke, read, print (bulk jobs) and render (POST /v1/documents) "
          "joined by +. Only hashes are configured."},
+        {"auth.session-secret", "",
+         "Signs the session cookies of the office pages (/print): at least 32 characters, "
+         "the same on every instance behind one address. Empty: a random one at each start, "
+         "so sign-ins end when the process does."},
         {"documents.public", "false",
          "Whether POST /v1/documents/{layout} renders for callers without an API key. false: "
          "every layout needs a key with the right render. true: only official layouts (the "
@@ -419,6 +423,12 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
         parse_api_keys(s.api_keys);
     } catch (const std::invalid_argument& e) {
         throw ConfigError(e.what());
+    }
+    s.session_secret = c.values.find("auth.session-secret")->second;
+    if (!s.session_secret.empty() && s.session_secret.size() < 32) {
+        throw ConfigError(
+            "auth.session-secret must be at least 32 characters (or empty for a "
+            "random one at each start)");
     }
     s.public_rate_per_minute =
         static_cast<double>(parse_integer(c, "limits.public-rate-per-minute", 1, 1000000));

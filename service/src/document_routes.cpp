@@ -10,7 +10,7 @@
 #include <chrono>
 #include <sstream>
 
-#include "examdocs/core/file_name.h"
+#include "content_disposition.h"
 #include "examdocs/core/json_syntax.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/renderers/document.h"
@@ -20,15 +20,6 @@
 namespace examdocs::service {
 
 namespace {
-
-// RFC 6266: the UTF-8 name for browsers ("准考证-2026110120034.pdf" arrives as it is)
-// and a readable ASCII one for clients that take only `filename` (zhunkaozheng-….pdf).
-std::string content_disposition(const std::string& kind, const std::string& filename) {
-    const std::string ascii = ascii_file_name(filename);
-    std::string encoded;
-    Poco::URI::encode(filename, "!#$&+,/:;=?@[]\"' ", encoded);
-    return kind + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
-}
 
 bool is_json(const std::string& content_type) {
     const auto semi = content_type.find(';');

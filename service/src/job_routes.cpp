@@ -16,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "content_disposition.h"
 #include "examdocs/bulk/records.h"
 #include "examdocs/bulk/zip_entries.h"
 #include "examdocs/core/base64.h"
@@ -130,7 +131,8 @@ bulk::InputFormat records_format(const std::string& filename, const std::string&
 // Reads a job's form: `records` to dir/input, `photos` to dir/photos.zip (checked as a ZIP
 // now, read entry by entry with limits while printing), `defaults` parsed, options into
 // `request`. Any other part is refused by name.
-Upload read_upload(Exchange& ex, const std::string& dir, JobRequest& request) {
+Upload read_upload(Exchange& ex, const std::string& dir, JobRequest& request,
+                   const JobFormExtension* page) {
     Upload upload;
     bool has_records = false;
     std::string records_name, records_type;
@@ -139,16 +141,18 @@ Upload read_upload(Exchange& ex, const std::string& dir, JobRequest& request) {
         [&](FormPart& part) {
             if (part.name == "records") {
                 std::ofstream out(dir + "/input", std::ios::binary);
-                Poco::StreamCopier::copyStream64(part.body, out);
+                const auto bytes = Poco::StreamCopier::copyStream64(part.body, out);
                 if (!out) throw std::runtime_error("cannot store the job's input");
-                has_records = true;
+                has_records = bytes > 0 || !part.filename.empty();
                 records_name = part.filename;
                 records_type = part.content_type;
             } else if (part.name == "photos") {
                 std::ofstream out(dir + "/photos.zip", std::ios::binary);
-                Poco::StreamCopier::copyStream64(part.body, out);
+                const auto bytes = Poco::StreamCopier::copyStream64(part.body, out);
                 if (!out) throw std::runtime_error("cannot store the job's photos");
-                upload.has_photos = true;
+                // A browser sends a file input left empty as a part without a name or
+                // bytes: no photos, not a broken ZIP.
+                upload.has_photos = bytes > 0 || !part.filename.empty();
             } else if (part.name == "defaults") {
                 std::string text(64 * 1024 + 1, '\0');
                 part.body.read(text.data(), static_cast<std::streamsize>(text.size()));
@@ -174,6 +178,8 @@ Upload read_upload(Exchange& ex, const std::string& dir, JobRequest& request) {
                 part.body.read(value.data(), static_cast<std::streamsize>(value.size()));
                 value.resize(static_cast<std::size_t>(part.body.gcount()));
                 set_option(request, part.name, value);
+            } else if (page && page->take_part && page->take_part(part)) {
+                // One of the page's own fields.
             } else {
                 std::string names = "records, photos, defaults";
                 for (const char* n : kOptionNames) names += std::string(", ") + n;
@@ -184,6 +190,13 @@ Upload read_upload(Exchange& ex, const std::string& dir, JobRequest& request) {
             }
         },
         16);
+    if (page && page->defaults) {
+        // The page's fields, over a defaults part where both came.
+        if (const auto fields = page->defaults()) {
+            if (!upload.defaults) upload.defaults = new Object;
+            for (const auto& [name, value] : *fields) upload.defaults->set(name, value);
+        }
+    }
     if (!has_records) {
         throw ProblemError(unprocessable("The job was refused.",
                                          {{"/records", "required",
@@ -279,195 +292,247 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> parse_range(const std::st
 
 }  // namespace
 
+// Queues a job from the request: the route's own formats, or (with `page`) a page's form.
+std::string submit_job(Service& service, Exchange& ex, const std::string& who,
+                       const JobFormExtension* page) {
+    jobs::JobQueue& jobs = runner_of(service);
+    if (jobs.store().active_count() >= service.settings().job_queue) {
+        throw ProblemError(too_many_requests("The job queue is full (" +
+                                                 std::to_string(service.settings().job_queue) +
+                                                 " jobs queued or running); try again later.",
+                                             30));
+    }
+    const std::string media = ex.header("Content-Type");
+    const bool form = page != nullptr || is_form(media);
+    const auto format =
+        form ? std::optional(bulk::InputFormat::csv) : bulk::format_from_media_type(media);
+    if (!format) {
+        throw ProblemError(unsupported_media_type(
+            "Send the records as text/csv, application/x-ndjson, the .xlsx type, "
+            "application/json (an object with layout, records and options), or "
+            "multipart/form-data with parts records, photos (a ZIP) and defaults."));
+    }
+    const std::string id = [] {
+        std::string u = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+        u.erase(std::remove(u.begin(), u.end(), '-'), u.end());
+        return u;
+    }();
+    const std::string dir = jobs.dir_of(id);
+    Poco::File(dir).createDirectories();
+    struct Cleanup {
+        std::string dir;
+        bool keep = false;
+        ~Cleanup() {
+            if (keep) return;
+            try {
+                Poco::File(dir).remove(true);
+            } catch (...) {
+            }
+        }
+    } cleanup{dir};
+
+    JobRequest request;
+    bool has_defaults = false;
+    bool has_photos = false;
+    Object::Ptr defaults;
+    bulk::InputFormat stored_format = *format;
+    if (form) {
+        // An office's upload: the records file as it is (CSV, XLSX, NDJSON or a
+        // JSON array), its photos as a ZIP, the defaults as JSON; options in the
+        // query or in parts of their own.
+        request = request_from_query(ex);
+        Upload upload = read_upload(ex, dir, request, page);
+        check_request(service, request);
+        if (request.issue) service.authorizer().require(ex, "issue");
+        stored_format = upload.format;
+        has_photos = upload.has_photos;
+        if (upload.defaults) {
+            defaults = upload.defaults;
+            std::ofstream(dir + "/defaults.json", std::ios::binary) << json_text(*defaults);
+            has_defaults = true;
+        }
+    } else if (*format == bulk::InputFormat::json_array) {
+        // The JSON form: {"layout", "records": [...], "defaults", options}.
+        Poco::JSON::Parser parser;
+        Poco::Dynamic::Var body;
+        try {
+            body = parser.parse(ex.body_stream());
+        } catch (const Poco::JSON::JSONException& e) {
+            throw ProblemError(bad_request("The body is not JSON: " + e.message()));
+        }
+        if (body.type() != typeid(Object::Ptr)) {
+            throw ProblemError(unprocessable(
+                "The job was refused.",
+                {{"", "type", "请求体应为JSON对象 / The body must be a JSON object."}}));
+        }
+        const auto o = body.extract<Object::Ptr>();
+        // Options of the wrong type read as values check_request refuses.
+        auto text = [&o](const char* key, const char* fallback) {
+            if (!o->has(key)) return std::string(fallback);
+            return o->get(key).isString() ? o->getValue<std::string>(key)
+                                          : std::string("<not text>");
+        };
+        auto flag = [&o](const char* key, bool fallback) {
+            return o->has(key) && o->get(key).isBoolean() ? o->getValue<bool>(key) : fallback;
+        };
+        request.layout = text("layout", "");
+        request.output = text("output", "pdf");
+        request.nup = 1;
+        if (o->has("nup")) {
+            const auto nup = o->get("nup");
+            request.nup = nup.isInteger() && nup.toString().size() == 1 ? nup.convert<int>() : 0;
+        }
+        request.cut_marks = flag("cutMarks", true);
+        request.callback_url = text("callbackUrl", "");
+        request.issue = flag("issue", false);
+        if (!o->isArray("records")) {
+            throw ProblemError(
+                unprocessable("The job was refused.",
+                              {{"/records", "required",
+                                "请提供记录数组 / records must be an array of objects."}}));
+        }
+        check_request(service, request);
+        if (request.issue) service.authorizer().require(ex, "issue");
+        std::ofstream(dir + "/input", std::ios::binary) << json_text(*o->getArray("records"));
+        if (o->has("defaults")) {
+            if (!o->isObject("defaults")) {
+                throw ProblemError(unprocessable(
+                    "The job was refused.",
+                    {{"/defaults", "type", "应为JSON对象 / Must be a JSON object."}}));
+            }
+            defaults = o->getObject("defaults");
+            std::ofstream(dir + "/defaults.json", std::ios::binary) << json_text(*defaults);
+            has_defaults = true;
+        }
+    } else {
+        // CSV, NDJSON or XLSX streamed to the job's directory; options in the query.
+        request = request_from_query(ex);
+        check_request(service, request);
+        if (request.issue) service.authorizer().require(ex, "issue");
+        std::ofstream input(dir + "/input", std::ios::binary);
+        Poco::StreamCopier::copyStream64(ex.body_stream(), input);
+        if (!input) throw std::runtime_error("cannot store the job's input");
+    }
+
+    if (!request.sheet.empty() && stored_format != bulk::InputFormat::xlsx) {
+        throw ProblemError(
+            unprocessable("The job was refused.",
+                          {{"/sheet", "not-with-format",
+                            "只有Excel文件有工作表 / Only an .xlsx workbook has sheets."}}));
+    }
+    if (stored_format == bulk::InputFormat::xlsx) {
+        // A workbook that cannot be opened, or has no such sheet, is refused now
+        // rather than failing the job later.
+        try {
+            std::ifstream workbook(dir + "/input", std::ios::binary);
+            bulk::ReadOptions read;
+            read.sheet = request.sheet;
+            const auto layout = service.layouts().find(request.layout);
+            bulk::open_records(workbook, stored_format, *layout, read);
+        } catch (const bulk::InputError& e) {
+            throw ProblemError(unprocessable("The job was refused.",
+                                             {{"/records", "unreadable-input", e.what()}}));
+        }
+    }
+
+    std::ifstream counting(dir + "/input", std::ios::binary);
+    const auto total = bulk::count_records(counting, stored_format, request.sheet);
+
+    jobs::JobOptions options;
+    options.format = stored_format;
+    options.output = request.output == "zip" ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
+    options.pages_per_sheet = request.nup;
+    options.cut_marks = request.cut_marks;
+    options.has_defaults = has_defaults;
+    options.sheet = request.sheet;
+    options.has_photos = has_photos;
+    options.issue = request.issue;
+    options.callback_url = request.callback_url;
+    options.submitted_by = who;
+    // Shared between instances: split into chunks of this many records (fixed
+    // at submission, so a split that runs again makes the same chunks).
+    // With n-up sheets a chunk holds whole sheets: a multiple of the pages per sheet.
+    if (jobs.chunk_records() > 0) {
+        const int nup = request.nup;
+        options.chunk_records = (jobs.chunk_records() + nup - 1) / nup * nup;
+        // Every instance printing a chunk needs them.
+        if (defaults) options.defaults = defaults;
+    }
+    // Whole seconds: the time the options store.
+    options.created_at =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    jobs::JobRow row;
+    row.id = id;
+    row.layout = request.layout;
+    row.state = jobs::JobState::queued;
+    row.options = options;
+    row.total = total ? static_cast<std::int64_t>(*total) : -1;
+    if (!request.callback_url.empty()) row.callback = "waiting";
+    jobs.store().create(row);
+    cleanup.keep = true;
+    jobs.enqueue(id);
+    return id;
+}
+
+Response job_result(Service& service, Exchange& ex, const std::string& id) {
+    jobs::JobQueue& jobs = runner_of(service);
+    const auto job = job_or_404(jobs, id);
+    if (job.state != jobs::JobState::done) {
+        throw ProblemError(conflict("The job is " + std::string(to_string(job.state)) +
+                                    "; its result is there once it is done."));
+    }
+    Response response;
+    try {
+        response.file = jobs.result_file(job);
+    } catch (const std::exception& e) {
+        throw ProblemError(
+            service_unavailable(std::string("The result cannot be read here: ") + e.what(), 5));
+    }
+    const bool zip =
+        response.file.size() > 4 && response.file.compare(response.file.size() - 4, 4, ".zip") == 0;
+    const auto size = static_cast<std::uint64_t>(Poco::File(response.file).getSize());
+    response.content_type = zip ? "application/zip" : "application/pdf";
+    response.headers.emplace_back("Accept-Ranges", "bytes");
+    // What a clerk finds in the downloads folder: the document's name, the day and the
+    // job ("准考证-20261130-5f0c1a2b.pdf", in ASCII zhunkaozheng-20261130-5f0c1a2b.pdf).
+    const auto* layout = service.layouts().find(job.layout);
+    std::string day = job.created_at.substr(0, 10);
+    day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
+    response.headers.emplace_back(
+        "Content-Disposition",
+        content_disposition("attachment", (layout ? layout->title : job.layout) + "-" + day + "-" +
+                                              job.id.substr(0, 8) + (zip ? ".zip" : ".pdf")));
+    response.file_length = size;
+    const std::string range = ex.header("Range");
+    if (!range.empty()) {
+        const auto span = parse_range(range, size);
+        if (!span) {
+            Problem p = bad_request("The range " + range + " is not within the " +
+                                    std::to_string(size) + " bytes of the result.");
+            p.status = 416;
+            p.slug = "range-not-satisfiable";
+            p.title = "Range Not Satisfiable";
+            p.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
+            throw ProblemError(p);
+        }
+        response.status = 206;
+        response.file_offset = span->first;
+        response.file_length = span->second - span->first + 1;
+        response.headers.emplace_back("Content-Range", "bytes " + std::to_string(span->first) +
+                                                           "-" + std::to_string(span->second) +
+                                                           "/" + std::to_string(size));
+    }
+    return response;
+}
+
 void add_job_routes(Service& service) {
     Router& r = service.router();
 
     r.add({"POST", "/v1/jobs",
            [&service](Exchange& ex) {
                const std::string who = service.authorizer().require(ex, "print");
+               const std::string id = submit_job(service, ex, who, nullptr);
                jobs::JobQueue& jobs = runner_of(service);
-               if (jobs.store().active_count() >= service.settings().job_queue) {
-                   throw ProblemError(too_many_requests(
-                       "The job queue is full (" + std::to_string(service.settings().job_queue) +
-                           " jobs queued or running); try again later.",
-                       30));
-               }
-               const std::string media = ex.header("Content-Type");
-               const bool form = is_form(media);
-               const auto format = form ? std::optional(bulk::InputFormat::csv)
-                                        : bulk::format_from_media_type(media);
-               if (!format) {
-                   throw ProblemError(unsupported_media_type(
-                       "Send the records as text/csv, application/x-ndjson, the .xlsx type, "
-                       "application/json (an object with layout, records and options), or "
-                       "multipart/form-data with parts records, photos (a ZIP) and defaults."));
-               }
-               const std::string id = [] {
-                   std::string u =
-                       Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
-                   u.erase(std::remove(u.begin(), u.end(), '-'), u.end());
-                   return u;
-               }();
-               const std::string dir = jobs.dir_of(id);
-               Poco::File(dir).createDirectories();
-               struct Cleanup {
-                   std::string dir;
-                   bool keep = false;
-                   ~Cleanup() {
-                       if (keep) return;
-                       try {
-                           Poco::File(dir).remove(true);
-                       } catch (...) {
-                       }
-                   }
-               } cleanup{dir};
-
-               JobRequest request;
-               bool has_defaults = false;
-               bool has_photos = false;
-               Object::Ptr defaults;
-               bulk::InputFormat stored_format = *format;
-               if (form) {
-                   // An office's upload: the records file as it is (CSV, XLSX, NDJSON or a
-                   // JSON array), its photos as a ZIP, the defaults as JSON; options in the
-                   // query or in parts of their own.
-                   request = request_from_query(ex);
-                   Upload upload = read_upload(ex, dir, request);
-                   check_request(service, request);
-                   if (request.issue) service.authorizer().require(ex, "issue");
-                   stored_format = upload.format;
-                   has_photos = upload.has_photos;
-                   if (upload.defaults) {
-                       defaults = upload.defaults;
-                       std::ofstream(dir + "/defaults.json", std::ios::binary)
-                           << json_text(*defaults);
-                       has_defaults = true;
-                   }
-               } else if (*format == bulk::InputFormat::json_array) {
-                   // The JSON form: {"layout", "records": [...], "defaults", options}.
-                   Poco::JSON::Parser parser;
-                   Poco::Dynamic::Var body;
-                   try {
-                       body = parser.parse(ex.body_stream());
-                   } catch (const Poco::JSON::JSONException& e) {
-                       throw ProblemError(bad_request("The body is not JSON: " + e.message()));
-                   }
-                   if (body.type() != typeid(Object::Ptr)) {
-                       throw ProblemError(unprocessable(
-                           "The job was refused.",
-                           {{"", "type", "请求体应为JSON对象 / The body must be a JSON object."}}));
-                   }
-                   const auto o = body.extract<Object::Ptr>();
-                   // Options of the wrong type read as values check_request refuses.
-                   auto text = [&o](const char* key, const char* fallback) {
-                       if (!o->has(key)) return std::string(fallback);
-                       return o->get(key).isString() ? o->getValue<std::string>(key)
-                                                     : std::string("<not text>");
-                   };
-                   auto flag = [&o](const char* key, bool fallback) {
-                       return o->has(key) && o->get(key).isBoolean() ? o->getValue<bool>(key)
-                                                                     : fallback;
-                   };
-                   request.layout = text("layout", "");
-                   request.output = text("output", "pdf");
-                   request.nup = 1;
-                   if (o->has("nup")) {
-                       const auto nup = o->get("nup");
-                       request.nup =
-                           nup.isInteger() && nup.toString().size() == 1 ? nup.convert<int>() : 0;
-                   }
-                   request.cut_marks = flag("cutMarks", true);
-                   request.callback_url = text("callbackUrl", "");
-                   request.issue = flag("issue", false);
-                   if (!o->isArray("records")) {
-                       throw ProblemError(unprocessable(
-                           "The job was refused.",
-                           {{"/records", "required",
-                             "请提供记录数组 / records must be an array of objects."}}));
-                   }
-                   check_request(service, request);
-                   if (request.issue) service.authorizer().require(ex, "issue");
-                   std::ofstream(dir + "/input", std::ios::binary)
-                       << json_text(*o->getArray("records"));
-                   if (o->has("defaults")) {
-                       if (!o->isObject("defaults")) {
-                           throw ProblemError(unprocessable(
-                               "The job was refused.",
-                               {{"/defaults", "type", "应为JSON对象 / Must be a JSON object."}}));
-                       }
-                       defaults = o->getObject("defaults");
-                       std::ofstream(dir + "/defaults.json", std::ios::binary)
-                           << json_text(*defaults);
-                       has_defaults = true;
-                   }
-               } else {
-                   // CSV, NDJSON or XLSX streamed to the job's directory; options in the query.
-                   request = request_from_query(ex);
-                   check_request(service, request);
-                   if (request.issue) service.authorizer().require(ex, "issue");
-                   std::ofstream input(dir + "/input", std::ios::binary);
-                   Poco::StreamCopier::copyStream64(ex.body_stream(), input);
-                   if (!input) throw std::runtime_error("cannot store the job's input");
-               }
-
-               if (!request.sheet.empty() && stored_format != bulk::InputFormat::xlsx) {
-                   throw ProblemError(unprocessable(
-                       "The job was refused.",
-                       {{"/sheet", "not-with-format",
-                         "只有Excel文件有工作表 / Only an .xlsx workbook has sheets."}}));
-               }
-               if (stored_format == bulk::InputFormat::xlsx) {
-                   // A workbook that cannot be opened, or has no such sheet, is refused now
-                   // rather than failing the job later.
-                   try {
-                       std::ifstream workbook(dir + "/input", std::ios::binary);
-                       bulk::ReadOptions read;
-                       read.sheet = request.sheet;
-                       const auto layout = service.layouts().find(request.layout);
-                       bulk::open_records(workbook, stored_format, *layout, read);
-                   } catch (const bulk::InputError& e) {
-                       throw ProblemError(unprocessable(
-                           "The job was refused.", {{"/records", "unreadable-input", e.what()}}));
-                   }
-               }
-
-               std::ifstream counting(dir + "/input", std::ios::binary);
-               const auto total = bulk::count_records(counting, stored_format, request.sheet);
-
-               jobs::JobOptions options;
-               options.format = stored_format;
-               options.output =
-                   request.output == "zip" ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
-               options.pages_per_sheet = request.nup;
-               options.cut_marks = request.cut_marks;
-               options.has_defaults = has_defaults;
-               options.sheet = request.sheet;
-               options.has_photos = has_photos;
-               options.issue = request.issue;
-               options.callback_url = request.callback_url;
-               options.submitted_by = who;
-               // Shared between instances: split into chunks of this many records (fixed
-               // at submission, so a split that runs again makes the same chunks).
-               // With n-up sheets a chunk holds whole sheets: a multiple of the pages per sheet.
-               if (jobs.chunk_records() > 0) {
-                   const int nup = request.nup;
-                   options.chunk_records = (jobs.chunk_records() + nup - 1) / nup * nup;
-                   // Every instance printing a chunk needs them.
-                   if (defaults) options.defaults = defaults;
-               }
-               // Whole seconds: the time the options store.
-               options.created_at = std::chrono::time_point_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now());
-               jobs::JobRow row;
-               row.id = id;
-               row.layout = request.layout;
-               row.state = jobs::JobState::queued;
-               row.options = options;
-               row.total = total ? static_cast<std::int64_t>(*total) : -1;
-               if (!request.callback_url.empty()) row.callback = "waiting";
-               jobs.store().create(row);
-               cleanup.keep = true;
-               jobs.enqueue(id);
 
                Response response =
                    Response::json(json_text(job_view(jobs.store(), *jobs.store().find(id),
@@ -548,49 +613,7 @@ void add_job_routes(Service& service) {
 
     r.add({"GET", "/v1/jobs/{id}/result", [&service](Exchange& ex) {
                service.authorizer().require(ex, "print");
-               jobs::JobQueue& jobs = runner_of(service);
-               const auto job = job_or_404(jobs, ex.param("id"));
-               if (job.state != jobs::JobState::done) {
-                   throw ProblemError(conflict("The job is " + std::string(to_string(job.state)) +
-                                               "; its result is there once it is done."));
-               }
-               Response response;
-               try {
-                   response.file = jobs.result_file(job);
-               } catch (const std::exception& e) {
-                   throw ProblemError(service_unavailable(
-                       std::string("The result cannot be read here: ") + e.what(), 5));
-               }
-               const bool zip = response.file.size() > 4 &&
-                                response.file.compare(response.file.size() - 4, 4, ".zip") == 0;
-               const auto size = static_cast<std::uint64_t>(Poco::File(response.file).getSize());
-               response.content_type = zip ? "application/zip" : "application/pdf";
-               response.headers.emplace_back("Accept-Ranges", "bytes");
-               response.headers.emplace_back("Content-Disposition",
-                                             "attachment; filename=\"" + job.layout + "-" + job.id +
-                                                 (zip ? ".zip\"" : ".pdf\""));
-               response.file_length = size;
-               const std::string range = ex.header("Range");
-               if (!range.empty()) {
-                   const auto span = parse_range(range, size);
-                   if (!span) {
-                       Problem p = bad_request("The range " + range + " is not within the " +
-                                               std::to_string(size) + " bytes of the result.");
-                       p.status = 416;
-                       p.slug = "range-not-satisfiable";
-                       p.title = "Range Not Satisfiable";
-                       p.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
-                       throw ProblemError(p);
-                   }
-                   response.status = 206;
-                   response.file_offset = span->first;
-                   response.file_length = span->second - span->first + 1;
-                   response.headers.emplace_back("Content-Range",
-                                                 "bytes " + std::to_string(span->first) + "-" +
-                                                     std::to_string(span->second) + "/" +
-                                                     std::to_string(size));
-               }
-               return response;
+               return job_result(service, ex, ex.param("id"));
            }});
 
     r.add({"DELETE", "/v1/jobs/{id}", [&service](Exchange& ex) {

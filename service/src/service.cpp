@@ -23,7 +23,9 @@
 #include "http_front.h"
 #include "job_routes.h"
 #include "job_view.h"
+#include "office_page.h"
 #include "photo_routes.h"
+#include "print_page.h"
 #include "system_routes.h"
 #include "verify_page.h"
 
@@ -61,7 +63,9 @@ Service::Service(Settings settings, Log& log)
       layouts_(renderers::LayoutCatalog::bundled()),
       authorizer_(parse_api_keys(settings_.api_keys)),
       public_rate_limiter_(settings_.public_rate_per_minute,
-                           settings_.public_rate_per_minute / 2 + 5) {
+                           settings_.public_rate_per_minute / 2 + 5),
+      page_sessions_(authorizer_, settings_.session_secret,
+                     settings_.public_base_url.rfind("https://", 0) == 0) {
     if (!settings_.layouts_dir.empty()) layouts_.add_directory(settings_.layouts_dir);
     photo_profiles_ = photos::builtin_photo_profiles();
     if (!settings_.photo_profiles_file.empty()) {
@@ -79,6 +83,8 @@ Service::Service(Settings settings, Log& log)
     add_certificate_routes(*this);
     add_verify_page_routes(*this);
     add_job_routes(*this);
+    add_sign_in_routes(*this);
+    add_print_page_routes(*this);
 }
 
 Service::~Service() { shutdown(); }

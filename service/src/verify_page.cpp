@@ -10,6 +10,7 @@
 
 #include "examdocs/certificates/certificate_request.h"
 #include "form_parts.h"
+#include "html_text.h"
 
 #include <Poco/String.h>
 #include <Poco/URI.h>
@@ -39,36 +40,7 @@ namespace examdocs::service {
 
 namespace {
 
-std::string escape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
-// Chinese first, English after it and marked as such, for screen readers to switch voice.
-std::string en(std::string_view text) {
-    return "<span lang=\"en\">" + std::string(text) + "</span>";
-}
+std::string escape(std::string_view text) { return html_escape(text); }
 
 // The level in the words of its scheme (layouts/vocabulary/levels.json): 四级/中级工, 专项能力,
 // 中级; the code itself when the scheme does not know it.

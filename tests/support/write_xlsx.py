@@ -18,6 +18,9 @@ Writes into OUT_DIR:
   broken-xml.xlsx      candidates.xlsx with its sheet cut off mid-element
   doctype.xlsx         a sheet that declares entities (the "billion laughs")
   bomb.xlsx            a sheet that inflates past every limit
+  clerk.xlsx           (openpyxl) what the clerk's page test uploads: 12 candidates as an
+                       office types them, the sixth with an ID number whose check character
+                       is wrong (refused, row 7), nothing the form's defaults give
 """
 import csv
 import datetime
@@ -65,6 +68,25 @@ def write_candidates(rows, path):
     makeup = book.create_sheet("补考")
     makeup.append(rows[0])
     makeup.append([typed(h, v) for h, v in zip(rows[0], rows[21])])
+    book.save(path)
+
+
+def write_clerk(rows, path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "考生名单"
+    sheet.append(rows[0])
+    for i, row in enumerate(rows[1:13]):
+        values = [typed(h, v) for h, v in zip(rows[0], row)]
+        if i == 5:
+            column = rows[0].index("candidate/idNumber")
+            good = values[column]
+            values[column] = good[:-1] + ("0" if good[-1] != "0" else "1")
+        sheet.append(values)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
     book.save(path)
 
 
@@ -143,6 +165,7 @@ def main():
         rows = list(csv.reader(f))
     write_candidates(rows, f"{out}/candidates.xlsx")
     write_shared(rows, f"{out}/shared.xlsx")
+    write_clerk(rows, f"{out}/clerk.xlsx")
     parts = write_minimal(rows, f"{out}/minimal.xlsx")
 
     def bad_number(xml):

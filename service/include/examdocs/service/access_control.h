@@ -36,6 +36,11 @@ class Authorizer {
     // caller); with one, as require() (a key that is wrong is refused, never taken for the
     // public).
     std::optional<std::string> identify(const Exchange& exchange, std::string_view right) const;
+    // The configured key that `presented` is (by its SHA-256), or nullopt. For the pages'
+    // sign-in, which takes the key from a form instead of a header.
+    std::optional<ApiKey> key_for(std::string_view presented) const;
+    // The configured key of that name, or nullopt (a signed-in session names its key).
+    std::optional<ApiKey> key_named(std::string_view name) const;
 
   private:
     std::vector<ApiKey> keys_;

@@ -92,7 +92,8 @@ struct Settings {
     std::string public_base_url = "http://127.0.0.1:8080";
     // public.other-base-urls: earlier addresses whose QR texts /v1/verify still accepts.
     std::vector<std::string> other_base_urls;
-    std::string api_keys;  // name:sha256:rights,…  (see docs/configuration.md)
+    std::string api_keys;        // name:sha256:rights,…  (see docs/configuration.md)
+    std::string session_secret;  // signs the office pages' cookies; empty: random at start
     // documents.public: render non-official layouts without a key (official ones never).
     bool public_documents = false;
     double public_rate_per_minute = 60;  // lookups and verifications per client address

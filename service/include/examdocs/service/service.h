@@ -27,6 +27,7 @@
 #include "examdocs/service/health.h"
 #include "examdocs/service/log.h"
 #include "examdocs/service/metrics.h"
+#include "examdocs/service/page_sessions.h"
 #include "examdocs/service/router.h"
 
 namespace examdocs::jobs {
@@ -77,6 +78,8 @@ class Service {
     std::string job_instance() const;
     const Authorizer& authorizer() const { return authorizer_; }
     RateLimiter& public_rate_limiter() { return public_rate_limiter_; }
+    // The signed-in sessions of the office pages (/print, the layout designer).
+    const PageSessions& page_sessions() const { return page_sessions_; }
     const std::map<std::string, photos::PhotoProfile, std::less<>>& photo_profiles() const {
         return photo_profiles_;
     }
@@ -112,6 +115,7 @@ class Service {
     renderers::LayoutCatalog layouts_;
     Authorizer authorizer_;
     RateLimiter public_rate_limiter_;
+    PageSessions page_sessions_;  // after authorizer_, which it reads
     std::unique_ptr<registry::CertificateRegistry> registry_;
     std::unique_ptr<registry::PdfSigningCertificate> pdf_certificate_;
     renderers::PdfSigner pdf_signer_;
