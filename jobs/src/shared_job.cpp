@@ -20,7 +20,7 @@ void SharedJob::split(const JobRow& job, const std::atomic<bool>& cancel) {
     JobStore& store = *queue_.store_;
     JobRow counts = job;
     counts.done = counts.printed = counts.refused = 0;
-    const auto* layout = queue_.layouts_.find(job.layout);
+    const auto layout = queue_.layouts_.find(job.layout);
     if (!layout || !job.options.format) {
         queue_.fail(job, counts, "the job's layout or input format is no longer known");
         return;
@@ -59,7 +59,7 @@ bool SharedJob::print_next_chunk() {
     if (!job) return true;
     JobQueue::Running running(queue_, job->id);
     const auto cancel = running.flag();
-    const auto* layout = queue_.layouts_.find(job->layout);
+    const auto layout = queue_.layouts_.find(job->layout);
     if (!layout) {
         // Instances sharing jobs must know the same layouts.
         queue_.fail(*job, *job, "the layout " + job->layout + " is not known on every instance");
@@ -151,7 +151,7 @@ SharedJob::Assembled SharedJob::assemble(const JobRow& job) {
     // same result get one file.
     std::lock_guard lock(queue_.assembly_mutex_);
     const bool zip = job.options.output == bulk::OutputKind::zip;
-    const auto* layout = queue_.layouts_.find(job.layout);
+    const auto layout = queue_.layouts_.find(job.layout);
     if (!layout) throw std::runtime_error("the layout " + job.layout + " is not known here");
     const std::string dir = queue_.dir_of(job.id);
     Assembled assembled;

@@ -305,7 +305,7 @@ void add_certificate_routes(Service& service) {
                service.authorizer().require(ex, "read");
                auto c = registry_of(service).find(ex.param("number"));
                if (!c) throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
-               const auto* layout = service.layouts().find("certificate");
+               const auto layout = service.layouts().find("certificate");
                const Object::Ptr data =
                    certificates::certificate_document_data(*c, service.settings().public_base_url);
                // A registry row: the PDF is signed (PAdES B-B, docs/certificates.md).

@@ -22,6 +22,7 @@
 #include "examdocs/core/problem.h"
 #include "examdocs/jobs/job_queue.h"
 #include "examdocs/renderers/document_stream.h"
+#include "examdocs/renderers/layout_lint.h"
 #include "examdocs/service/service.h"
 #include "form_parts.h"
 #include "job_view.h"
@@ -212,6 +213,7 @@ void check_request(const Service& service, const JobRequest& r) {
         errors.push_back({"/layout", "unknown-layout",
                           "没有这个版式 / There is no layout named '" + r.layout + "'."});
     }
+    const auto layout = r.layout.empty() ? nullptr : service.layouts().find(r.layout);
     if (r.output != "pdf" && r.output != "zip") {
         errors.push_back({"/output", "one-of", "应为pdf或zip / Must be pdf or zip."});
     }
@@ -220,6 +222,19 @@ void check_request(const Service& service, const JobRequest& r) {
     } else if (r.nup != 1 && r.output == "zip") {
         errors.push_back({"/nup", "not-with-zip",
                           "ZIP输出不能拼版 / Pages per sheet apply to one merged PDF, not a ZIP."});
+    } else if (layout && r.nup != 1) {
+        // A sheet shape on which the layout's codes would not scan is refused before a
+        // record prints: an exam office learns it now, not at the gate.
+        const auto small =
+            renderers::small_codes(*layout, renderers::example_data(*layout), r.nup);
+        if (!small.empty()) {
+            errors.push_back(
+                {"/nup", "codes-too-small",
+                 "此版式每张" + std::to_string(r.nup) + "页时条码过小，无法可靠扫描 / The layout " +
+                     layout->name + " cannot print " + std::to_string(r.nup) +
+                     " pages per sheet: " + small.front().pointer + ": " + small.front().message +
+                     ". Print fewer pages per sheet."});
+        }
     }
     if (!r.callback_url.empty()) {
         Poco::URI uri;

@@ -39,7 +39,7 @@ using namespace examdocs;
 const std::vector<std::string> kLayouts = [] {
     const auto catalog = renderers::LayoutCatalog::bundled();
     std::vector<std::string> names;
-    for (const auto* l : catalog.all()) names.push_back(l->name);
+    for (const auto& l : catalog.all()) names.push_back(l->name);
     return names;
 }();
 
