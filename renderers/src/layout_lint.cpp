@@ -61,10 +61,18 @@ bool shows_content(const Element& e) {
            e.kind == ElementKind::barcode;
 }
 
-// Two elements that never print together: one drawn when a value is there, the other
-// when it is not.
+// The value an element needs to print anything: its `when`, or the one value it shows.
+std::string needs(const Element& e) {
+    if (!e.when.empty()) return e.when;
+    if (e.kind == ElementKind::text && e.source.template_text.empty()) return e.source.pointer;
+    return {};
+}
+
+// Two elements that never print together: one drawn only when a value is there, the
+// other only when it is not.
 bool exclusive(const Element& a, const Element& b) {
-    return (!a.when.empty() && a.when == b.when_not) || (!a.when_not.empty() && a.when_not == b.when);
+    return (!needs(a).empty() && needs(a) == b.when_not) ||
+           (!a.when_not.empty() && a.when_not == needs(b));
 }
 
 std::vector<std::string> placeholders(const TextSource& s) {
@@ -94,8 +102,9 @@ std::vector<std::vector<const Element*>> element_pages(const Layout& layout) {
 }
 
 void overlaps(const Layout& layout, std::vector<LayoutProblem>& out) {
-    // Boxes touching by less than this are neighbours sharing a rule, not an overlap.
-    constexpr float kSlack = 0.5F * kPointsPerMm;
+    // Boxes touching by up to a millimetre are neighbours sharing a rule (or lines of a
+    // bilingual pair whose boxes are taller than their text), not an overlap.
+    constexpr float kSlack = 1.05F * kPointsPerMm;
     for (const auto& page : element_pages(layout)) {
         for (std::size_t j = 0; j < page.size(); ++j) {
             const Element& b = *page[j];

@@ -120,21 +120,32 @@ TEST(NupScan, ScoreNoticesFourUpReadAfterPrintAndScan) {
     expect_every_code_read(sheets, "score-notice-4up");
 }
 
-TEST(NupScan, EveryBundledLayoutKeepsItsCodesOnEverySheetShape) {
-    for (const auto& layout : catalog().all()) {
+TEST(NupScan, LayoutsKeepTheirCodesOnEverySheetShapeTheyAllow) {
+    for (const char* name : {"admission-ticket", "score-notice", "ruankao-score-notice"}) {
+        const auto layout = catalog().find(name);
         const auto example = example_data(*layout);
         for (const int n : {1, 2, 4}) {
             const auto small = small_codes(*layout, example, n);
-            EXPECT_TRUE(small.empty()) << layout->name << " at " << n << " per sheet: "
+            EXPECT_TRUE(small.empty()) << name << " at " << n << " per sheet: "
                                        << (small.empty() ? "" : describe(small.front()));
         }
     }
+    // The certificate is a keepsake printed one or two to a sheet; the 软考 ticket's
+    // barcode is drawn 75 mm wide, too narrow for 4 to a sheet: that shape is refused.
+    const auto certificate = catalog().find("certificate");
+    EXPECT_TRUE(small_codes(*certificate, example_data(*certificate), 2).empty());
+    const auto ruankao = catalog().find("ruankao-admission-ticket");
+    const auto refused = small_codes(*ruankao, example_data(*ruankao), 4);
+    ASSERT_EQ(refused.size(), 1U);
+    EXPECT_EQ(refused.front().pointer, "/pages/0/elements/3/box");
+    EXPECT_NE(refused.front().message.find("at 4 pages per sheet"), std::string::npos);
 }
 
 TEST(NupScan, ACodeThatWouldPrintTooSmallIsRefusedNamingTheSheetShape) {
     // 24 letters take Code 128's B set: 299 modules in the ticket's box.
     auto data = sample_request("admission-ticket");
-    data.extract<Poco::JSON::Object::Ptr>()->set("ticketNumber", "ABCDEFGHJKLMNPQRSTUVWXYZ");
+    Poco::JSON::Object::Ptr fields = data.extract<Poco::JSON::Object::Ptr>();
+    fields->set("ticketNumber", "ABCDEFGHJKLMNPQRSTUVWXYZ");
     RenderContext context;
     context.pages_per_sheet = 4;
     const auto outcome = compose_document(*catalog().find("admission-ticket"), data, context);

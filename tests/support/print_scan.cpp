@@ -1,9 +1,10 @@
 #include "support/print_scan.h"
 
+#define ZX_USE_UTF8 1  // ZXing 1.4: Result::text() as UTF-8
+#include <ZXing/DecodeHints.h>
 #include <ZXing/ReadBarcode.h>
 
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-image.h>
@@ -11,6 +12,10 @@
 #include <poppler/cpp/poppler-page.h>
 
 #include <memory>
+#include <span>
+
+#include "examdocs/images/decode_image.h"
+#include "examdocs/images/encode_jpeg.h"
 #include <stdexcept>
 
 namespace examdocs::test {
@@ -18,6 +23,12 @@ namespace examdocs::test {
 namespace {
 
 constexpr double kPrinterDpi = 600;
+
+std::string jpeg_of(const cv::Mat& grey, int quality) {
+    return images::encode_jpeg(
+        images::PixelView{grey.data, grey.cols, grey.rows, 1, grey.step, images::ChannelOrder::rgb},
+        quality);
+}
 
 cv::Mat scanned(const std::string& pdf, int page_index, const ScanConditions& c) {
     std::unique_ptr<poppler::document> doc(
@@ -49,9 +60,16 @@ cv::Mat scanned(const std::string& pdf, int page_index, const ScanConditions& c)
     sampled.convertTo(noisy, CV_16SC1);
     noisy += noise;
     noisy.convertTo(sampled, CV_8UC1);  // saturates to 0..255
-    std::vector<uchar> jpeg;
-    cv::imencode(".jpg", sampled, jpeg, {cv::IMWRITE_JPEG_QUALITY, c.jpeg_quality});
-    return cv::imdecode(jpeg, cv::IMREAD_GRAYSCALE);
+    // Stored as a JPEG by libjpeg-turbo, as a scanner would, and read back.
+    const std::string jpeg = jpeg_of(sampled, c.jpeg_quality);
+    images::DecodeOptions options;
+    options.channels = 1;
+    auto decoded = images::decode_image(
+        std::span(reinterpret_cast<const std::byte*>(jpeg.data()), jpeg.size()), options);
+    if (!decoded.pixels) throw std::runtime_error("the scan's JPEG does not decode");
+    cv::Mat stored(decoded.pixels->height, decoded.pixels->width, CV_8UC1,
+                   decoded.pixels->bytes.data(), decoded.pixels->stride());
+    return stored.clone();
 }
 
 }  // namespace
@@ -78,9 +96,7 @@ std::vector<std::string> decode_after_print_scan(const std::string& pdf, int pag
 }
 
 std::string print_scan_jpeg(const std::string& pdf, int page, const ScanConditions& conditions) {
-    std::vector<uchar> jpeg;
-    cv::imencode(".jpg", scanned(pdf, page, conditions), jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
-    return {jpeg.begin(), jpeg.end()};
+    return jpeg_of(scanned(pdf, page, conditions), 90);
 }
 
 }  // namespace examdocs::test
