@@ -468,10 +468,10 @@ class Composer {
         if (printed_mm + 1e-4F >= kMinimumModuleMm) return true;
         char amount[64];
         std::snprintf(amount, sizeof amount, "%.3f", static_cast<double>(printed_mm));
-        const std::string shape = pages_per_sheet_ == 1
-                                      ? std::string("printed one page per sheet")
-                                      : "printed " + std::to_string(pages_per_sheet_) +
-                                            " pages per sheet";
+        const std::string shape =
+            pages_per_sheet_ == 1
+                ? std::string("printed one page per sheet")
+                : "printed " + std::to_string(pages_per_sheet_) + " pages per sheet";
         errors_.push_back(
             {blame(e.source), "code-too-small",
              std::string(cn) + "最窄模块为" + amount + "毫米，低于0.33毫米，扫描不可靠 / " + en +
@@ -488,8 +488,8 @@ class Composer {
             const CodeModules m = qr_modules(text, e.qr_ecc[0]);
             const float module = qr_module(e.box, m);
             if (!legible(e, module, "二维码", "The QR code")) return;
-            const Box area{e.box.x + kQrQuietModules * module,
-                           e.box.y + kQrQuietModules * module, 0, 0};
+            const Box area{e.box.x + kQrQuietModules * module, e.box.y + kQrQuietModules * module,
+                           0, 0};
             draw_modules(ops, m, area, module, module);
         } catch (const std::invalid_argument& ex) {
             errors_.push_back(

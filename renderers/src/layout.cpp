@@ -63,8 +63,7 @@ class Reader {
         }
         for (const auto& k : spec.keys) {
             if (k.required && !o.has(std::string(k.key))) {
-                error(at(where, k.key), "missing",
-                      "is required (" + key_type_name(k) + ")");
+                error(at(where, k.key), "missing", "is required (" + key_type_name(k) + ")");
             }
         }
     }
@@ -82,9 +81,7 @@ class Reader {
     }
 
     void check_value(const Var& v, const KeySpec& key, const std::string& where) {
-        const auto wrong = [&] {
-            error(where, "wrong-type", "must be " + key_type_name(key));
-        };
+        const auto wrong = [&] { error(where, "wrong-type", "must be " + key_type_name(key)); };
         switch (key.type) {
             case KeyType::string:
                 if (!v.isString()) return wrong();
@@ -232,8 +229,7 @@ class Reader {
         }
         if (y + h > page_h_mm + kSlack) {
             error(where, "outside-page",
-                  "extends " + millimetres(y + h - page_h_mm) +
-                      " mm past the page's bottom edge");
+                  "extends " + millimetres(y + h - page_h_mm) + " mm past the page's bottom edge");
         }
     }
 
@@ -242,7 +238,8 @@ class Reader {
         if (v.size() != 4) return {};
         on_page(v[0], v[1], v[2], v[3], at(where, "box"));
         return Box{static_cast<float>(v[0]) * kPointsPerMm, static_cast<float>(v[1]) * kPointsPerMm,
-                   static_cast<float>(v[2]) * kPointsPerMm, static_cast<float>(v[3]) * kPointsPerMm};
+                   static_cast<float>(v[2]) * kPointsPerMm,
+                   static_cast<float>(v[3]) * kPointsPerMm};
     }
 
     static Color color(const std::string& hex) {
@@ -324,9 +321,9 @@ class Reader {
         if (e.size <= 0) error(at(where, "size"), "range", "must be above 0 pt");
         e.min_size = static_cast<float>(number(o, "minSize", e.size));
         if (e.min_size > e.size) {
-            error(at(where, "minSize"), "above-size",
-                  "is " + millimetres(e.min_size) + " pt, above size " + millimetres(e.size) +
-                      " pt");
+            error(
+                at(where, "minSize"), "above-size",
+                "is " + millimetres(e.min_size) + " pt, above size " + millimetres(e.size) + " pt");
         }
         if (e.min_size <= 0) error(at(where, "minSize"), "range", "must be above 0 pt");
         e.leading = static_cast<float>(number(o, "leading", 1.25));
@@ -336,7 +333,8 @@ class Reader {
         if (o.has("color")) e.color = color(text(o, "color"));
         if (o.has("fill")) e.fill = color(text(o, "fill"));
         e.line_width = static_cast<float>(number(o, "lineWidth", 0.5));
-        for (const double d : values(o, "dash")) e.dash.push_back(static_cast<float>(d) * kPointsPerMm);
+        for (const double d : values(o, "dash"))
+            e.dash.push_back(static_cast<float>(d) * kPointsPerMm);
         e.barcode_format = text(o, "format", "code128");
         if (e.kind == ElementKind::barcode) {
             e.source.format.clear();
@@ -567,7 +565,8 @@ LayoutReading read_layout(std::string_view json) {
         reading.errors.push_back({"", "invalid-json", "is not valid JSON: " + e.message()});
         return reading;
     } catch (const std::exception& e) {
-        reading.errors.push_back({"", "invalid-json", std::string("is not valid JSON: ") + e.what()});
+        reading.errors.push_back(
+            {"", "invalid-json", std::string("is not valid JSON: ") + e.what()});
         return reading;
     }
     if (!root) {

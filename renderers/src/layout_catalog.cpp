@@ -47,9 +47,10 @@ void load_file(LayoutCatalog& catalog, const std::string& file, std::string_view
     for (auto& w : check.warnings) load.warnings.push_back({file, std::move(w)});
     if (!check.layout) return;
     if (!expected_name.empty() && check.layout->name != expected_name) {
-        load.errors.push_back({file,
-                               {"/name", "name-not-file-name",
-                                "is '" + check.layout->name + "'; a layout's name is its file name"}});
+        load.errors.push_back(
+            {file,
+             {"/name", "name-not-file-name",
+              "is '" + check.layout->name + "'; a layout's name is its file name"}});
         return;
     }
     catalog.add(std::move(*check.layout));
@@ -65,7 +66,8 @@ void load_bundled(LayoutCatalog& catalog, const fonts::FontSet* fonts, LayoutLoa
 void load_directory(LayoutCatalog& catalog, const std::string& directory,
                     const fonts::FontSet* fonts, LayoutLoad& load) {
     if (!Poco::File(directory).exists() || !Poco::File(directory).isDirectory()) {
-        load.errors.push_back({directory, {"", "not-a-directory", "layouts.dir is not a directory"}});
+        load.errors.push_back(
+            {directory, {"", "not-a-directory", "layouts.dir is not a directory"}});
         return;
     }
     std::vector<std::string> paths;

@@ -41,7 +41,8 @@ std::u32string utf32(const std::string& s) {
         const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         char32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
         for (int k = 1; k < n && i + static_cast<std::size_t>(k) < s.size(); ++k) {
-            cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
+            cp =
+                (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
         }
         out.push_back(cp);
         i += static_cast<std::size_t>(n);
@@ -114,16 +115,16 @@ void overlaps(const Layout& layout, std::vector<LayoutProblem>& out) {
                 if (!shows_content(a) || (!shows_text(a) && !shows_text(b)) || exclusive(a, b)) {
                     continue;
                 }
-                const float w = std::min(a.box.x + a.box.w, b.box.x + b.box.w) -
-                                std::max(a.box.x, b.box.x);
-                const float h = std::min(a.box.y + a.box.h, b.box.y + b.box.h) -
-                                std::max(a.box.y, b.box.y);
+                const float w =
+                    std::min(a.box.x + a.box.w, b.box.x + b.box.w) - std::max(a.box.x, b.box.x);
+                const float h =
+                    std::min(a.box.y + a.box.h, b.box.y + b.box.h) - std::max(a.box.y, b.box.y);
                 if (w <= kSlack || h <= kSlack) continue;
                 const Element& text = shows_text(a) ? a : b;
                 const Element& other = &text == &a ? b : a;
                 out.push_back({other.at + "/box", "overlaps-text",
-                               "overlaps the text box " + text.at + " by " + mm(w) + " × " +
-                                   mm(h) + " mm: text extracts (and may print) out of order"});
+                               "overlaps the text box " + text.at + " by " + mm(w) + " × " + mm(h) +
+                                   " mm: text extracts (and may print) out of order"});
             }
         }
     }
@@ -222,13 +223,13 @@ void capacities(const Layout& layout, const fonts::FontSet& fonts,
             request.leading = e->leading;
             if (fit_text(fonts, request)) continue;
             const float one_line = text_width(fonts, worst, e->min_size);
-            const int lines = std::max(
-                1, static_cast<int>(std::floor(e->box.h / (e->min_size * e->leading))));
+            const int lines =
+                std::max(1, static_cast<int>(std::floor(e->box.h / (e->min_size * e->leading))));
             out.push_back({e->at + "/box", "cannot-hold-max-length",
-                           what + " does not fit at minSize " + amount(e->min_size) + " pt: it is " +
-                               mm(one_line) + " mm long, the box holds " + std::to_string(lines) +
-                               (lines == 1 ? " line" : " lines") + " of " + mm(e->box.w) +
-                               " mm"});
+                           what + " does not fit at minSize " + amount(e->min_size) +
+                               " pt: it is " + mm(one_line) + " mm long, the box holds " +
+                               std::to_string(lines) + (lines == 1 ? " line" : " lines") + " of " +
+                               mm(e->box.w) + " mm"});
         }
     }
 }
@@ -298,9 +299,9 @@ void fields_and_elements(const Layout& layout, std::vector<LayoutProblem>& out) 
             return s.rfind(f.pointer + "/", 0) == 0;
         });
         if (items_shown) continue;
-        out.push_back({f.at + "/pointer", "field-not-shown",
-                       "no element shows " + f.pointer +
-                           " (say \"printed\": false if it is only checked)"});
+        out.push_back(
+            {f.at + "/pointer", "field-not-shown",
+             "no element shows " + f.pointer + " (say \"printed\": false if it is only checked)"});
     }
 }
 
@@ -353,7 +354,8 @@ Var example_value(const FieldFacts& facts, const std::vector<const FieldRule*>& 
     if (rule == "id-number") return std::string(kIdNumber);
     if (rule == "phone") return std::string("13800138000");
     if (rule == "postcode") return std::string("100000");
-    const std::size_t limit = facts.max_length > 0 ? static_cast<std::size_t>(facts.max_length) : 20;
+    const std::size_t limit =
+        facts.max_length > 0 ? static_cast<std::size_t>(facts.max_length) : 20;
     if (rule == "email") {
         std::string local(std::min<std::size_t>(std::max<std::size_t>(limit, 14) - 12, 64), 'w');
         return local + "@example.com";
@@ -388,7 +390,7 @@ void put(Var& node, const std::vector<std::string>& tokens, std::size_t i, const
         return;
     }
     Object::Ptr o = node.type() == typeid(Object::Ptr) ? node.extract<Object::Ptr>()
-                                                        : new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                                                       : new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     Var child = o->has(tokens[i]) ? o->get(tokens[i]) : Var();
     put(child, tokens, i + 1, value, items);
     o->set(tokens[i], child);
@@ -423,7 +425,8 @@ Var example_data(const Layout& layout) {
             const auto array_rules = rules.find(pointer.substr(0, star));
             if (array_rules != rules.end()) {
                 for (const auto* f : array_rules->second) {
-                    items = std::max(items, static_cast<std::size_t>(std::max(f->max_items, f->min_items)));
+                    items = std::max(
+                        items, static_cast<std::size_t>(std::max(f->max_items, f->min_items)));
                 }
             }
             items = std::min<std::size_t>(items, 40);
@@ -439,7 +442,8 @@ Var example_data(const Layout& layout) {
             if (has_items) continue;
             Array::Ptr a = new Array;
             int count = 1;
-            for (const auto* r : list) count = std::max({count, r->min_items, std::min(r->max_items, 40)});
+            for (const auto* r : list)
+                count = std::max({count, r->min_items, std::min(r->max_items, 40)});
             for (int k = 0; k < count; ++k) {
                 std::string item;
                 for (int c = 0; c < std::max(f.max_length, 20); ++c) item += "国";
@@ -477,15 +481,14 @@ std::vector<LayoutProblem> small_codes(const Layout& layout, const Var& data, in
                 const float needed_w =
                     kMinimumModuleMm / scale * kPointsPerMm *
                     static_cast<float>(m.width + 2 * (qr ? kQrQuietModules : kBarcodeQuietModules));
-                out.push_back(
-                    {e->at + "/box", "code-too-small",
-                     std::string(qr ? "the QR code" : "the barcode") + " of '" +
-                         (text.size() > 40 ? text.substr(0, 40) + "…" : text) + "' has a " +
-                         amount(printed_mm, 3) + " mm narrowest module at " +
-                         std::to_string(pages_per_sheet) + " page" +
-                         (pages_per_sheet == 1 ? "" : "s") +
-                         " per sheet, under 0.33 mm: the box needs to be " + mm(needed_w) +
-                         " mm " + (qr ? "square" : "wide") + " for that"});
+                out.push_back({e->at + "/box", "code-too-small",
+                               std::string(qr ? "the QR code" : "the barcode") + " of '" +
+                                   (text.size() > 40 ? text.substr(0, 40) + "…" : text) +
+                                   "' has a " + amount(printed_mm, 3) + " mm narrowest module at " +
+                                   std::to_string(pages_per_sheet) + " page" +
+                                   (pages_per_sheet == 1 ? "" : "s") +
+                                   " per sheet, under 0.33 mm: the box needs to be " +
+                                   mm(needed_w) + " mm " + (qr ? "square" : "wide") + " for that"});
             } catch (const std::exception&) {
                 // Content a code cannot carry is refused per record when it renders.
             }

@@ -14,8 +14,8 @@
 #include "examdocs/core/file_name.h"
 #include "examdocs/core/json_syntax.h"
 #include "examdocs/core/problem.h"
-#include "examdocs/renderers/document.h"
 #include "examdocs/fonts/font_set.h"
+#include "examdocs/renderers/document.h"
 #include "examdocs/renderers/layout_catalog.h"
 #include "examdocs/renderers/layout_lint.h"
 #include "examdocs/service/service.h"
@@ -93,7 +93,6 @@ Poco::Dynamic::Var parse_json_body(const std::string& body) {
     }
 }
 
-
 Poco::JSON::Array problems_json(const std::vector<renderers::LayoutProblem>& problems,
                                 const std::string& prefix) {
     Poco::JSON::Array out;
@@ -153,11 +152,10 @@ renderers::Layout outlined(renderers::Layout layout) {
             frame.line_width = 0.4F;
             frame.color = red;
             marks.push_back(frame);
-            std::string label = !e.source.pointer.empty() ? e.source.pointer
-                                : !e.rows.empty()         ? e.rows
-                                : !e.source.template_text.empty()
-                                    ? e.source.template_text
-                                    : std::string();
+            std::string label = !e.source.pointer.empty()         ? e.source.pointer
+                                : !e.rows.empty()                 ? e.rows
+                                : !e.source.template_text.empty() ? e.source.template_text
+                                                                  : std::string();
             if (label.empty()) continue;
             if (label.size() > 40) label = label.substr(0, 40);
             Element tag;
@@ -267,7 +265,8 @@ void add_layout_routes(Service& service) {
                service.authorizer().require_any(ex, {"admin", "render"});
                check_query(ex, {});
                if (!is_json(ex.header("Content-Type"))) {
-                   throw ProblemError(unsupported_media_type("Send the layout as application/json."));
+                   throw ProblemError(
+                       unsupported_media_type("Send the layout as application/json."));
                }
                const std::string body = ex.read_body();
                parse_json_body(body);  // 400 with line and column for broken JSON
@@ -285,104 +284,105 @@ void add_layout_routes(Service& service) {
 
     // A layout and data (or, without data, an example filling every field) → the PDF.
     // render or admin: a preview can draw any design, an official-looking one too.
-    r.add({"POST", "/v1/layouts/preview", [&service](Exchange& ex) {
-               service.authorizer().require_any(ex, {"admin", "render"});
-               check_query(ex, {{"outline", {"true", "false"}}});
-               if (!is_json(ex.header("Content-Type"))) {
-                   throw ProblemError(unsupported_media_type(
-                       "Send {\"layout\": …, \"data\": …} as application/json."));
-               }
-               const Poco::Dynamic::Var body = parse_json_body(ex.read_body());
-               Poco::JSON::Object::Ptr request;
-               if (body.type() == typeid(Poco::JSON::Object::Ptr)) {
-                   request = body.extract<Poco::JSON::Object::Ptr>();
-               }
-               if (!request || !request->has("layout")) {
-                   throw ProblemError(unprocessable(
-                       "The body is {\"layout\": {…}, \"data\": {…}}; data may be left out.",
-                       {{"/layout", "required", "The layout to preview."}}));
-               }
-               const auto check = renderers::check_layout(stringify(request->get("layout")),
-                                                          fonts::bundled_font_set());
-               if (!check.layout) refuse_layout(check, "/layout");
-               renderers::Layout layout = *check.layout;
-               if (ex.query("outline").value_or("false") == "true") {
-                   layout = outlined(std::move(layout));
-               }
-               const Poco::Dynamic::Var data = request->has("data") && !request->get("data").isEmpty()
-                                                   ? request->get("data")
-                                                   : renderers::example_data(*check.layout);
-               auto outcome = renderers::render_document(layout, data);
-               if (!outcome.document) {
-                   for (auto& e : outcome.errors) e.pointer = "/data" + e.pointer;
-                   const auto count = outcome.errors.size();
-                   Problem p = unprocessable(
-                       std::to_string(count) + (count == 1 ? " field" : " fields") +
-                           " of the data cannot be printed with this layout; see errors[].",
-                       std::move(outcome.errors));
-                   if (!p.extensions) p.extensions = new Poco::JSON::Object;
-                   p.extensions->set("warnings", problems_json(check.warnings, "/layout"));
-                   throw ProblemError(std::move(p));
-               }
-               Response reply;
-               reply.content_type = "application/pdf";
-               reply.body = std::move(outcome.document->pdf);
-               reply.headers.emplace_back("Content-Disposition",
-                                          content_disposition("inline", outcome.document->filename));
-               reply.headers.emplace_back("X-Page-Count",
-                                          std::to_string(outcome.document->page_count));
-               reply.headers.emplace_back("X-Layout-Warnings",
-                                          std::to_string(check.warnings.size()));
-               return reply;
-           }});
+    r.add(
+        {"POST", "/v1/layouts/preview", [&service](Exchange& ex) {
+             service.authorizer().require_any(ex, {"admin", "render"});
+             check_query(ex, {{"outline", {"true", "false"}}});
+             if (!is_json(ex.header("Content-Type"))) {
+                 throw ProblemError(unsupported_media_type(
+                     "Send {\"layout\": …, \"data\": …} as application/json."));
+             }
+             const Poco::Dynamic::Var body = parse_json_body(ex.read_body());
+             Poco::JSON::Object::Ptr request;
+             if (body.type() == typeid(Poco::JSON::Object::Ptr)) {
+                 request = body.extract<Poco::JSON::Object::Ptr>();
+             }
+             if (!request || !request->has("layout")) {
+                 throw ProblemError(unprocessable(
+                     "The body is {\"layout\": {…}, \"data\": {…}}; data may be left out.",
+                     {{"/layout", "required", "The layout to preview."}}));
+             }
+             const auto check = renderers::check_layout(stringify(request->get("layout")),
+                                                        fonts::bundled_font_set());
+             if (!check.layout) refuse_layout(check, "/layout");
+             renderers::Layout layout = *check.layout;
+             if (ex.query("outline").value_or("false") == "true") {
+                 layout = outlined(std::move(layout));
+             }
+             const Poco::Dynamic::Var data = request->has("data") && !request->get("data").isEmpty()
+                                                 ? request->get("data")
+                                                 : renderers::example_data(*check.layout);
+             auto outcome = renderers::render_document(layout, data);
+             if (!outcome.document) {
+                 for (auto& e : outcome.errors) e.pointer = "/data" + e.pointer;
+                 const auto count = outcome.errors.size();
+                 Problem p = unprocessable(
+                     std::to_string(count) + (count == 1 ? " field" : " fields") +
+                         " of the data cannot be printed with this layout; see errors[].",
+                     std::move(outcome.errors));
+                 if (!p.extensions) p.extensions = new Poco::JSON::Object;
+                 p.extensions->set("warnings", problems_json(check.warnings, "/layout"));
+                 throw ProblemError(std::move(p));
+             }
+             Response reply;
+             reply.content_type = "application/pdf";
+             reply.body = std::move(outcome.document->pdf);
+             reply.headers.emplace_back("Content-Disposition",
+                                        content_disposition("inline", outcome.document->filename));
+             reply.headers.emplace_back("X-Page-Count",
+                                        std::to_string(outcome.document->page_count));
+             reply.headers.emplace_back("X-Layout-Warnings", std::to_string(check.warnings.size()));
+             return reply;
+         }});
 
-    r.add({"POST", "/v1/layouts/reload", [&service](Exchange& ex) {
-               const std::string key = service.authorizer().require(ex, "admin");
-               check_query(ex, {});
-               auto reload = service.reload_layouts();
-               Poco::JSON::Array warnings;
-               for (const auto& w : reload.warnings) {
-                   Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
-                   item.set("file", w.file);
-                   item.set("pointer", w.problem.pointer);
-                   item.set("code", w.problem.code);
-                   item.set("message", w.problem.message);
-                   warnings.add(item);
-               }
-               if (!reload.applied) {
-                   std::vector<FieldError> errors;
-                   for (const auto& e : reload.errors) {
-                       errors.push_back({e.problem.pointer, e.problem.code, renderers::describe(e)});
-                   }
-                   Poco::JSON::Array files;
-                   for (const auto& e : reload.errors) {
-                       Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
-                       item.set("file", e.file);
-                       item.set("pointer", e.problem.pointer);
-                       item.set("code", e.problem.code);
-                       item.set("message", e.problem.message);
-                       files.add(item);
-                   }
-                   Problem p = unprocessable(
-                       "Nothing was reloaded: " + std::to_string(reload.errors.size()) +
-                           " error(s) in the layouts; the " + std::to_string(reload.layouts) +
-                           " layouts in use stay. See errors[] (files[] names each file).",
-                       std::move(errors));
-                   p.slug = "invalid-layout";
-                   p.title = "The layouts are not valid";
-                   if (!p.extensions) p.extensions = new Poco::JSON::Object;
-                   p.extensions->set("files", files);
-                   p.extensions->set("warnings", warnings);
-                   throw ProblemError(std::move(p));
-               }
-               Poco::JSON::Object reply(Poco::JSON_PRESERVE_KEY_ORDER);
-               reply.set("applied", true);
-               reply.set("layouts", reload.layouts);
-               reply.set("warnings", warnings);
-               std::ostringstream out;
-               reply.stringify(out);
-               return Response::json(out.str());
-           }});
+    r.add(
+        {"POST", "/v1/layouts/reload", [&service](Exchange& ex) {
+             const std::string key = service.authorizer().require(ex, "admin");
+             check_query(ex, {});
+             auto reload = service.reload_layouts();
+             Poco::JSON::Array warnings;
+             for (const auto& w : reload.warnings) {
+                 Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
+                 item.set("file", w.file);
+                 item.set("pointer", w.problem.pointer);
+                 item.set("code", w.problem.code);
+                 item.set("message", w.problem.message);
+                 warnings.add(item);
+             }
+             if (!reload.applied) {
+                 std::vector<FieldError> errors;
+                 for (const auto& e : reload.errors) {
+                     errors.push_back({e.problem.pointer, e.problem.code, renderers::describe(e)});
+                 }
+                 Poco::JSON::Array files;
+                 for (const auto& e : reload.errors) {
+                     Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
+                     item.set("file", e.file);
+                     item.set("pointer", e.problem.pointer);
+                     item.set("code", e.problem.code);
+                     item.set("message", e.problem.message);
+                     files.add(item);
+                 }
+                 Problem p = unprocessable(
+                     "Nothing was reloaded: " + std::to_string(reload.errors.size()) +
+                         " error(s) in the layouts; the " + std::to_string(reload.layouts) +
+                         " layouts in use stay. See errors[] (files[] names each file).",
+                     std::move(errors));
+                 p.slug = "invalid-layout";
+                 p.title = "The layouts are not valid";
+                 if (!p.extensions) p.extensions = new Poco::JSON::Object;
+                 p.extensions->set("files", files);
+                 p.extensions->set("warnings", warnings);
+                 throw ProblemError(std::move(p));
+             }
+             Poco::JSON::Object reply(Poco::JSON_PRESERVE_KEY_ORDER);
+             reply.set("applied", true);
+             reply.set("layouts", reload.layouts);
+             reply.set("warnings", warnings);
+             std::ostringstream out;
+             reply.stringify(out);
+             return Response::json(out.str());
+         }});
 }
 
 }  // namespace examdocs::service

@@ -225,15 +225,14 @@ void check_request(const Service& service, const JobRequest& r) {
     } else if (layout && r.nup != 1) {
         // A sheet shape on which the layout's codes would not scan is refused before a
         // record prints: an exam office learns it now, not at the gate.
-        const auto small =
-            renderers::small_codes(*layout, renderers::example_data(*layout), r.nup);
+        const auto small = renderers::small_codes(*layout, renderers::example_data(*layout), r.nup);
         if (!small.empty()) {
-            errors.push_back(
-                {"/nup", "codes-too-small",
-                 "此版式每张" + std::to_string(r.nup) + "页时条码过小，无法可靠扫描 / The layout " +
-                     layout->name + " cannot print " + std::to_string(r.nup) +
-                     " pages per sheet: " + small.front().pointer + ": " + small.front().message +
-                     ". Print fewer pages per sheet."});
+            errors.push_back({"/nup", "codes-too-small",
+                              "此版式每张" + std::to_string(r.nup) +
+                                  "页时条码过小，无法可靠扫描 / The layout " + layout->name +
+                                  " cannot print " + std::to_string(r.nup) +
+                                  " pages per sheet: " + small.front().pointer + ": " +
+                                  small.front().message + ". Print fewer pages per sheet."});
         }
     }
     if (!r.callback_url.empty()) {

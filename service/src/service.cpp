@@ -116,8 +116,9 @@ Service::LayoutReload Service::reload_layouts() {
         log_.event("info", "layouts reloaded", {{"layouts", layouts_.all().size()}});
     } else {
         for (const auto& e : reload.errors) {
-            log_.event("error", "layout not reloaded: " + renderers::describe(e),
-                       {{"file", e.file}, {"pointer", e.problem.pointer}, {"code", e.problem.code}});
+            log_.event(
+                "error", "layout not reloaded: " + renderers::describe(e),
+                {{"file", e.file}, {"pointer", e.problem.pointer}, {"code", e.problem.code}});
         }
     }
     reload.layouts = layouts_.all().size();

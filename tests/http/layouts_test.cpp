@@ -63,8 +63,9 @@ class LayoutsApi : public ::testing::Test {
 
     examdocs::test::HttpReply post(const std::string& path, const std::string& body,
                                    const std::string& key = kAdminKey) {
-        return http_request(port_, "POST", path, body,
-                            {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + key}});
+        return http_request(
+            port_, "POST", path, body,
+            {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + key}});
     }
 
     std::string title_served() {
@@ -123,7 +124,8 @@ TEST_F(LayoutsApi, PreviewFillsEveryFieldAndOutlinesBoxesOnRequest) {
     EXPECT_NE(text.find("2026110120034"), std::string::npos) << "the pattern's example prints";
     EXPECT_EQ(text.find("/candidate/name"), std::string::npos);
     // The example's QR code carries a 128-character URL and still scans.
-    EXPECT_EQ(examdocs::test::decode_codes(example.body, 0, ZXing::BarcodeFormat::QRCode).size(), 1U);
+    EXPECT_EQ(examdocs::test::decode_codes(example.body, 0, ZXing::BarcodeFormat::QRCode).size(),
+              1U);
 
     auto outlined = post("/v1/layouts/preview?outline=true", "{\"layout\": " + ticket + "}");
     ASSERT_EQ(outlined.status, 200) << outlined.body;
@@ -132,13 +134,16 @@ TEST_F(LayoutsApi, PreviewFillsEveryFieldAndOutlinesBoxesOnRequest) {
     EXPECT_NE(labels.find("/ticketNumber"), std::string::npos);
 
     std::ostringstream data;
-    examdocs::test::sample_request("admission-ticket").extract<Poco::JSON::Object::Ptr>()->stringify(data);
-    auto sample = post("/v1/layouts/preview", "{\"layout\": " + ticket + ", \"data\": " + data.str() + "}",
-                       kRenderKey);
+    examdocs::test::sample_request("admission-ticket")
+        .extract<Poco::JSON::Object::Ptr>()
+        ->stringify(data);
+    auto sample = post("/v1/layouts/preview",
+                       "{\"layout\": " + ticket + ", \"data\": " + data.str() + "}", kRenderKey);
     ASSERT_EQ(sample.status, 200) << sample.body;
     EXPECT_NE(examdocs::test::read_pdf(sample.body).all_text.find("张晓明"), std::string::npos);
 
-    auto bad_data = post("/v1/layouts/preview", "{\"layout\": " + ticket + ", \"data\": {\"ticketNumber\": \"?\"}}");
+    auto bad_data = post("/v1/layouts/preview",
+                         "{\"layout\": " + ticket + ", \"data\": {\"ticketNumber\": \"?\"}}");
     ASSERT_EQ(bad_data.status, 422) << bad_data.body;
     EXPECT_NE(bad_data.body.find("\"/data/ticketNumber\""), std::string::npos) << bad_data.body;
 

@@ -762,7 +762,9 @@ std::string served_title(std::uint16_t port) {
     auto reply = examdocs::test::http_request(port, "GET", "/v1/layouts/extra-kind");
     if (reply.status != 200) return "";
     Poco::JSON::Parser parser;
-    return parser.parse(reply.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("title");
+    return parser.parse(reply.body)
+        .extract<Poco::JSON::Object::Ptr>()
+        ->getValue<std::string>("title");
 }
 
 }  // namespace
@@ -772,9 +774,9 @@ TEST(ServeProcess, SighupReloadsLayoutsAllOrNothing) {
     Poco::File(layouts_dir.path()).createDirectories();
     const std::string file = layouts_dir.path() + "/extra-kind.json";
     std::ofstream(file) << layout_titled("第一版", 15);
-    examdocs::test::ServeProcess server(
-        EXAMDOCS_BINARY, {"-Dserver.port=0", "-Ddata.dir=" + data_dir.path(),
-                          "-Dlayouts.dir=" + layouts_dir.path()});
+    examdocs::test::ServeProcess server(EXAMDOCS_BINARY,
+                                        {"-Dserver.port=0", "-Ddata.dir=" + data_dir.path(),
+                                         "-Dlayouts.dir=" + layouts_dir.path()});
     ASSERT_NE(server.port(), 0) << server.stderr_text();
     EXPECT_EQ(served_title(server.port()), "第一版");
 
@@ -794,9 +796,9 @@ TEST(ServeProcess, ABrokenLayoutStopsTheStartWithEveryErrorInTheValidatorsWords)
     Poco::TemporaryFile data_dir, layouts_dir;
     Poco::File(layouts_dir.path()).createDirectories();
     std::ofstream(layouts_dir.path() + "/extra-kind.json") << layout_titled("坏", 100);
-    examdocs::test::ServeProcess server(
-        EXAMDOCS_BINARY, {"-Dserver.port=0", "-Ddata.dir=" + data_dir.path(),
-                          "-Dlayouts.dir=" + layouts_dir.path()});
+    examdocs::test::ServeProcess server(EXAMDOCS_BINARY,
+                                        {"-Dserver.port=0", "-Ddata.dir=" + data_dir.path(),
+                                         "-Dlayouts.dir=" + layouts_dir.path()});
     EXPECT_EQ(server.port(), 0);
     EXPECT_NE(server.exit_status(), 0);
     EXPECT_NE(server.stderr_text().find(

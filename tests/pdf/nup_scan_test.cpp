@@ -32,8 +32,7 @@ const LayoutCatalog& catalog() {
     return c;
 }
 
-Poco::Dynamic::Var ticket(const std::string& layout, int i, std::string& number,
-                          std::string& url) {
+Poco::Dynamic::Var ticket(const std::string& layout, int i, std::string& number, std::string& url) {
     auto data = sample_request(layout);
     auto o = data.extract<Poco::JSON::Object::Ptr>();
     number = "20261101" + std::to_string(20000 + i * 37);
@@ -89,10 +88,12 @@ void expect_every_code_read(const Sheets& sheets, const std::string& what) {
                           std::ios::binary)
                 << examdocs::test::print_scan_jpeg(sheets.pdf, page, scan);
         }
-        for (const auto& t : decode_after_print_scan(sheets.pdf, page, ZXing::BarcodeFormat::Code128, scan)) {
+        for (const auto& t :
+             decode_after_print_scan(sheets.pdf, page, ZXing::BarcodeFormat::Code128, scan)) {
             barcodes.insert(t);
         }
-        for (const auto& t : decode_after_print_scan(sheets.pdf, page, ZXing::BarcodeFormat::QRCode, scan)) {
+        for (const auto& t :
+             decode_after_print_scan(sheets.pdf, page, ZXing::BarcodeFormat::QRCode, scan)) {
             qrs.insert(t);
         }
     }
@@ -126,8 +127,9 @@ TEST(NupScan, LayoutsKeepTheirCodesOnEverySheetShapeTheyAllow) {
         const auto example = example_data(*layout);
         for (const int n : {1, 2, 4}) {
             const auto small = small_codes(*layout, example, n);
-            EXPECT_TRUE(small.empty()) << name << " at " << n << " per sheet: "
-                                       << (small.empty() ? "" : describe(small.front()));
+            EXPECT_TRUE(small.empty())
+                << name << " at " << n
+                << " per sheet: " << (small.empty() ? "" : describe(small.front()));
         }
     }
     // The certificate is a keepsake printed one or two to a sheet; the 软考 ticket's

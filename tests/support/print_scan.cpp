@@ -4,19 +4,19 @@
 #include <ZXing/DecodeHints.h>
 #include <ZXing/ReadBarcode.h>
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-image.h>
 #include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <memory>
 #include <span>
 
+#include <stdexcept>
 #include "examdocs/images/decode_image.h"
 #include "examdocs/images/encode_jpeg.h"
-#include <stdexcept>
 
 namespace examdocs::test {
 
@@ -39,12 +39,12 @@ cv::Mat scanned(const std::string& pdf, int page_index, const ScanConditions& c)
     poppler::page_renderer renderer;
     renderer.set_image_format(poppler::image::format_gray8);
     poppler::image image = renderer.render_page(page.get(), kPrinterDpi, kPrinterDpi);
-    cv::Mat printed(image.height(), image.width(), CV_8UC1,
-                    const_cast<char*>(image.const_data()),
+    cv::Mat printed(image.height(), image.width(), CV_8UC1, const_cast<char*>(image.const_data()),
                     static_cast<std::size_t>(image.bytes_per_row()));
     // Skewed on the glass: turned about the centre, the uncovered corners white.
     cv::Mat turned;
-    const cv::Point2f centre(static_cast<float>(printed.cols) / 2, static_cast<float>(printed.rows) / 2);
+    const cv::Point2f centre(static_cast<float>(printed.cols) / 2,
+                             static_cast<float>(printed.rows) / 2);
     cv::warpAffine(printed, turned, cv::getRotationMatrix2D(centre, c.degrees, 1.0), printed.size(),
                    cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255));
     cv::Mat blurred;

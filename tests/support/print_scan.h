@@ -10,10 +10,10 @@
 namespace examdocs::test {
 
 struct ScanConditions {
-    double degrees = 1.5;       // the sheet's skew on the glass
+    double degrees = 1.5;         // the sheet's skew on the glass
     double blur_sigma_mm = 0.06;  // the printer's dot gain and the scanner's optics
     double dpi = 150;
-    double noise_sigma = 6;     // grey levels, Gaussian
+    double noise_sigma = 6;  // grey levels, Gaussian
     int jpeg_quality = 60;
     unsigned seed = 1;
 };
@@ -24,6 +24,7 @@ std::vector<std::string> decode_after_print_scan(const std::string& pdf, int pag
                                                  const ScanConditions& conditions = {});
 
 // The scanned page as the JPEG the scanner stored, to look at.
-std::string print_scan_jpeg(const std::string& pdf, int page, const ScanConditions& conditions = {});
+std::string print_scan_jpeg(const std::string& pdf, int page,
+                            const ScanConditions& conditions = {});
 
 }  // namespace examdocs::test

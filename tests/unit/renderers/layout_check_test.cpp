@@ -18,9 +18,8 @@ namespace {
 
 const LayoutProblem* find(const std::vector<LayoutProblem>& problems, const std::string& pointer,
                           const std::string& code) {
-    auto it = std::find_if(problems.begin(), problems.end(), [&](const auto& p) {
-        return p.pointer == pointer && p.code == code;
-    });
+    auto it = std::find_if(problems.begin(), problems.end(),
+                           [&](const auto& p) { return p.pointer == pointer && p.code == code; });
     return it == problems.end() ? nullptr : &*it;
 }
 
@@ -152,12 +151,14 @@ TEST(LayoutLint, BundledLayoutsHaveNoErrorsAndNoOverlappingText) {
 TEST(LayoutSchema, ReadmeReferenceIsGeneratedFromTheSchema) {
     const std::string path = examdocs::test::source_path("layouts/README.md");
     const std::string readme = examdocs::test::read_file(path);
-    const std::string begin = "<!-- reference: generated from renderers/src/layout_schema.cpp -->\n";
+    const std::string begin =
+        "<!-- reference: generated from renderers/src/layout_schema.cpp -->\n";
     const std::string end = "<!-- end of reference -->";
     const auto from = readme.find(begin);
     const auto to = readme.find(end);
     const std::string expected = layout_reference_markdown();
-    if (std::getenv("EXAMDOCS_UPDATE_GOLDEN") && from != std::string::npos && to != std::string::npos) {
+    if (std::getenv("EXAMDOCS_UPDATE_GOLDEN") && from != std::string::npos &&
+        to != std::string::npos) {
         std::ofstream(path) << readme.substr(0, from + begin.size()) << expected
                             << readme.substr(to);
         return;

@@ -42,7 +42,6 @@ inline constexpr float kMinimumModuleMm = 0.33F;
 // (1: 1; 2: side by side on the sheet turned; 4: two by two).
 float sheet_scale(float page_width, float page_height, int pages_per_sheet);
 
-
 struct RenderedDocument {
     std::string pdf;
     std::string filename;  // e.g. "准考证-2026110100123.pdf"

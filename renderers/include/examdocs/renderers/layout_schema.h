@@ -14,24 +14,24 @@ enum class KeyType {
     number,
     integer,
     boolean,
-    object,          // a nested object, described by `object`
-    objects,         // an array of objects, each described by `object`
-    strings,         // an array of strings
-    numbers,         // an array of numbers
-    box,             // [x, y, width, height], millimetres
-    point,           // [x, y], millimetres
-    color,           // "#rrggbb"
-    pointer,         // a JSON pointer into the request, "/candidate/name"
+    object,   // a nested object, described by `object`
+    objects,  // an array of objects, each described by `object`
+    strings,  // an array of strings
+    numbers,  // an array of numbers
+    box,      // [x, y, width, height], millimetres
+    point,    // [x, y], millimetres
+    color,    // "#rrggbb"
+    pointer,  // a JSON pointer into the request, "/candidate/name"
 };
 
 struct KeySpec {
     std::string_view key;
     KeyType type = KeyType::string;
-    std::string_view default_value;  // as documented; empty: no default
-    std::string_view unit;           // "mm", "pt", "dpi"; empty: none
-    std::string_view element_types;  // element keys: the types it applies to; empty: all
+    std::string_view default_value;        // as documented; empty: no default
+    std::string_view unit;                 // "mm", "pt", "dpi"; empty: none
+    std::string_view element_types;        // element keys: the types it applies to; empty: all
     std::vector<std::string_view> values;  // the allowed strings; empty: any
-    std::string_view object;         // the nested object's name, for object and objects
+    std::string_view object;               // the nested object's name, for object and objects
     bool required = false;
     std::string_view meaning;
 };
