@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "examdocs/service/service.h"
@@ -100,11 +101,16 @@ TEST_F(LayoutsApi, ValidateAnswersWarningsForAGoodLayoutAndEveryErrorForABadOne)
     auto problem = parse_object(bad.body);
     auto errors = problem->getArray("errors");
     ASSERT_EQ(errors->size(), 2U) << bad.body;
-    auto first = errors->getObject(0);
-    EXPECT_EQ(first->getValue<std::string>("pointer"), "/pages/0/elements/0/box");
-    EXPECT_EQ(first->getValue<std::string>("code"), "outside-page");
-    EXPECT_EQ(first->getValue<std::string>("message"), "extends 4.2 mm past the page's right edge");
-    EXPECT_EQ(errors->getObject(1)->getValue<std::string>("pointer"), "/pages/0/elements/1/bold");
+    std::map<std::string, Poco::JSON::Object::Ptr> by_pointer;
+    for (unsigned i = 0; i < errors->size(); ++i) {
+        by_pointer[errors->getObject(i)->getValue<std::string>("pointer")] = errors->getObject(i);
+    }
+    ASSERT_TRUE(by_pointer.count("/pages/0/elements/0/box")) << bad.body;
+    const auto box = by_pointer["/pages/0/elements/0/box"];
+    EXPECT_EQ(box->getValue<std::string>("code"), "outside-page");
+    EXPECT_EQ(box->getValue<std::string>("message"), "extends 4.2 mm past the page's right edge");
+    ASSERT_TRUE(by_pointer.count("/pages/0/elements/1/bold")) << bad.body;
+    EXPECT_EQ(by_pointer["/pages/0/elements/1/bold"]->getValue<std::string>("code"), "wrong-type");
 
     EXPECT_EQ(post("/v1/layouts/validate", "{\"name\": ").status, 400);
     EXPECT_EQ(post("/v1/layouts/validate", ticket, kReadKey).status, 403);
@@ -116,22 +122,33 @@ TEST_F(LayoutsApi, ValidateAnswersWarningsForAGoodLayoutAndEveryErrorForABadOne)
 
 TEST_F(LayoutsApi, PreviewFillsEveryFieldAndOutlinesBoxesOnRequest) {
     const std::string ticket = read_file(source_path("layouts/admission-ticket.json"));
-    auto example = post("/v1/layouts/preview", "{\"layout\": " + ticket + "}");
+    const std::string card = R"({"name": "card", "page": {"size": "A5"}, "fields": [
+        {"pointer": "/name", "label": "姓名", "maxLength": 10},
+        {"pointer": "/number", "label": "编号", "pattern": "[0-9]{6,13}",
+         "expected": {"zh": "数字", "en": "digits", "example": "2026110120034"}},
+        {"pointer": "/url", "label": "网址", "rule": "url", "maxLength": 300}],
+      "pages": [{"elements": [
+        {"type": "text", "value": "/name", "box": [15, 20, 100, 10], "size": 12},
+        {"type": "text", "template": "编号：{/number}", "box": [15, 35, 100, 10]},
+        {"type": "qr", "value": "/url", "box": [15, 60, 50, 50]}]}]})";
+    auto example = post("/v1/layouts/preview", "{\"layout\": " + card + "}");
     ASSERT_EQ(example.status, 200) << example.body;
     EXPECT_EQ(example.content_type, "application/pdf");
     const auto text = examdocs::test::read_pdf(example.body).all_text;
-    EXPECT_NE(text.find("准考证"), std::string::npos);
+    EXPECT_NE(text.find("国国国国国国国国国国"), std::string::npos)
+        << "maxLength of wide characters";
     EXPECT_NE(text.find("2026110120034"), std::string::npos) << "the pattern's example prints";
-    EXPECT_EQ(text.find("/candidate/name"), std::string::npos);
-    // The example's QR code carries a 128-character URL and still scans.
-    EXPECT_EQ(examdocs::test::decode_codes(example.body, 0, ZXing::BarcodeFormat::QRCode).size(),
-              1U);
+    EXPECT_EQ(text.find("/name"), std::string::npos);
+    // The example's QR code carries a 128-character URL and scans.
+    const auto urls = examdocs::test::decode_codes(example.body, 0, ZXing::BarcodeFormat::QRCode);
+    ASSERT_EQ(urls.size(), 1U);
+    EXPECT_EQ(urls.front().size(), 128U);
 
-    auto outlined = post("/v1/layouts/preview?outline=true", "{\"layout\": " + ticket + "}");
+    auto outlined = post("/v1/layouts/preview?outline=true", "{\"layout\": " + card + "}");
     ASSERT_EQ(outlined.status, 200) << outlined.body;
     const auto labels = examdocs::test::read_pdf(outlined.body).all_text;
-    EXPECT_NE(labels.find("/candidate/name"), std::string::npos) << "boxes labelled by field";
-    EXPECT_NE(labels.find("/ticketNumber"), std::string::npos);
+    EXPECT_NE(labels.find("/name"), std::string::npos) << "boxes labelled by field";
+    EXPECT_NE(labels.find("/url"), std::string::npos);
 
     std::ostringstream data;
     examdocs::test::sample_request("admission-ticket")
