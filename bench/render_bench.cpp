@@ -28,7 +28,7 @@ Poco::Dynamic::Var sample(const std::string& layout) {
 }
 
 void render(benchmark::State& state, const std::string& layout_name) {
-    const Layout* layout = catalog().find(layout_name);
+    const auto layout = catalog().find(layout_name);
     const auto data = sample(layout_name);
     examdocs::fonts::bundled_font_set();  // warm
     std::size_t bytes = 0;

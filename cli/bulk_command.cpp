@@ -32,6 +32,7 @@
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/registry/pdf_signing_certificate.h"
 #include "examdocs/renderers/layout_catalog.h"
+#include "examdocs/renderers/layout_lint.h"
 #include "server_config.h"
 
 namespace examdocs::cli {
@@ -202,6 +203,14 @@ int bulk_print(const ParsedArguments& args) {
 
     auto catalog = renderers::LayoutCatalog::bundled();
     const renderers::Layout* layout = &find_layout(catalog, layout_name, layouts_dir);
+    if (nup != 1) {
+        const auto small = renderers::small_codes(*layout, renderers::example_data(*layout), nup);
+        if (!small.empty()) {
+            throw UsageError("the layout " + layout_name + " cannot print " + std::to_string(nup) +
+                             " pages per sheet: " + small.front().pointer + ": " +
+                             small.front().message + "; print fewer pages per sheet");
+        }
+    }
 
     std::optional<bulk::InputFormat> format;
     if (format_name == "csv") format = bulk::InputFormat::csv;

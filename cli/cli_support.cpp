@@ -236,10 +236,10 @@ std::optional<std::chrono::system_clock::time_point> parse_fixed_time(const std:
 const renderers::Layout& find_layout(renderers::LayoutCatalog& catalog, const std::string& name,
                                      const std::string& layouts_dir) {
     if (!layouts_dir.empty()) catalog.add_directory(layouts_dir);
-    const renderers::Layout* layout = catalog.find(name);
+    const auto layout = catalog.find(name);
     if (!layout) {
         std::string known;
-        for (const auto* l : catalog.all()) known += (known.empty() ? "" : ", ") + l->name;
+        for (const auto& l : catalog.all()) known += (known.empty() ? "" : ", ") + l->name;
         throw UsageError("no layout '" + name + "'; the layouts are " + known);
     }
     return *layout;

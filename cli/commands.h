@@ -21,6 +21,8 @@ const CommandSpec& serve_spec();
 int serve_command(int argc, char** argv);
 const CommandSpec& render_spec();
 int render_command(int argc, char** argv);
+const CommandSpec& check_layout_spec();
+int check_layout_command(int argc, char** argv);
 const CommandSpec& bulk_spec();
 int bulk_command(int argc, char** argv);
 const CommandSpec& verify_spec();

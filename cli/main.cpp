@@ -12,6 +12,7 @@ const std::vector<Command>& commands() {
         {&serve_spec, &serve_command},
         {&render_spec, &render_command},
         {&bulk_spec, &bulk_command},
+        {&check_layout_spec, &check_layout_command},
         {&verify_spec, &verify_command},
         {&check_photo_spec, &check_photo_command},
         {&normalize_photo_spec, &normalize_photo_command},

@@ -96,7 +96,7 @@ const CommandSpec& api_key_spec() {
         "new NAME",
         "Make a backend's API key and its auth.api-keys entry.",
         "The key is printed once and stored nowhere: only its SHA-256 goes into the\n"
-        "configuration. Rights: issue, revoke, read, print, render, joined by +.",
+        "configuration. Rights: issue, revoke, read, print, render, admin, joined by +.",
         {{"rights", 'r', "RIGHTS", "what the key may do, e.g. issue+read (required)"},
          {"json", 0, "", "print {\"name\", \"key\", \"entry\"} as one JSON object"}},
         "0 made, 64 usage (an unknown right, a name with ':' or ',').",

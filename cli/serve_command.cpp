@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <iostream>
+#include <thread>
 
 #include "commands.h"
 #include "examdocs/registry/database.h"
@@ -54,6 +55,8 @@ class ServeApplication : public Poco::Util::ServerApplication {
         sigaddset(&termination, SIGINT);
         sigaddset(&termination, SIGTERM);
         sigaddset(&termination, SIGQUIT);
+        // SIGHUP re-reads the layouts (layouts.dir); a thread of its own waits for it.
+        sigaddset(&termination, SIGHUP);
         pthread_sigmask(SIG_BLOCK, &termination, nullptr);
         service::Log log(std::cout, settings_.log_format);
         notice_log = &log;
@@ -68,6 +71,27 @@ class ServeApplication : public Poco::Util::ServerApplication {
         try {
             service::Service service(settings_, log);
             service.start();
+            std::atomic<bool> stopping{false};
+            std::thread hangups([&] {
+                sigset_t hangup;
+                sigemptyset(&hangup);
+                sigaddset(&hangup, SIGHUP);
+                const timespec tick{0, 200'000'000};
+                while (!stopping.load()) {
+                    // With a timeout, so that the loop sees `stopping` without a signal.
+                    if (sigtimedwait(&hangup, nullptr, &tick) != SIGHUP) continue;
+                    log.event("info", "SIGHUP: reloading layouts");
+                    service.reload_layouts();
+                }
+            });
+            struct JoinHangups {
+                std::atomic<bool>& stopping;
+                std::thread& thread;
+                ~JoinHangups() {
+                    stopping = true;
+                    thread.join();
+                }
+            } join_hangups{stopping, hangups};
             waitForTerminationRequest();
             service.shutdown();
         } catch (const service::StartError& e) {
@@ -105,7 +129,7 @@ const CommandSpec& serve_spec() {
         CommandSpec s{
             "serve",
             "",
-            "Run the HTTP service (on SIGTERM or SIGINT: drain, then exit 0).",
+            "Run the HTTP service (SIGHUP re-reads layouts; SIGTERM or SIGINT: drain, exit 0).",
             "Settings come from defaults < --config-file < EXAMDOCS_* environment < -D;\n"
             "'examdocs config' lists the keys and, given the same options, their values.",
             config_options(),

@@ -38,6 +38,9 @@ void work_on(std::vector<Slot>& batch, const renderers::Layout& layout,
         renderers::RenderContext context;
         context.now = options.now;
         if (options.output == OutputKind::zip) context.signer = options.signer;
+        if (options.output == OutputKind::merged_pdf) {
+            context.pages_per_sheet = options.sheets.pages_per_sheet;
+        }
         for (std::size_t i = next++; i < batch.size(); i = next++) {
             Slot& slot = batch[i];
             if (!slot.record.errors.empty()) continue;

@@ -57,7 +57,7 @@ void SharedJob::split(const JobRow& job, const std::atomic<bool>& cancel) {
     PayloadStore& payloads = *queue_.payloads_;
     JobRow counts = job;
     counts.done = counts.printed = counts.refused = 0;
-    const auto* layout = queue_.layouts_.find(job.layout);
+    const auto layout = queue_.layouts_.find(job.layout);
     if (!layout || !job.options.format) {
         queue_.fail(job, counts, "the job's layout or input format is no longer known");
         return;
@@ -151,7 +151,7 @@ bool SharedJob::print_next_chunk() {
     if (!job) return true;
     JobQueue::Running running(queue_, job->id);
     const auto cancel = running.flag();
-    const auto* layout = queue_.layouts_.find(job->layout);
+    const auto layout = queue_.layouts_.find(job->layout);
     const auto kind = bulk::chunk_kind_named(range.kind);
     if (!layout || !kind) {
         // Instances sharing jobs must know the same layouts (and versions the same kinds).
@@ -268,7 +268,7 @@ SharedJob::Assembled SharedJob::assemble(const JobRow& job) {
     std::lock_guard lock(queue_.assembly_mutex_);
     PayloadStore& payloads = *queue_.payloads_;
     const bool zip = job.options.output == bulk::OutputKind::zip;
-    const auto* layout = queue_.layouts_.find(job.layout);
+    const auto layout = queue_.layouts_.find(job.layout);
     if (!layout) throw std::runtime_error("the layout " + job.layout + " is not known here");
     const auto done = queue_.store_->done_chunks(job.id, 0);
     if (static_cast<std::int64_t>(done.size()) != job.chunks) {
@@ -305,7 +305,7 @@ bool StreamingAssembly::advance() {
     // Ended: cancelled, failed, or assembled by another instance that found it quiet.
     if (!job || job->state != JobState::running) return true;
     if (!assembler_) {
-        const auto* layout = queue_.layouts_.find(job->layout);
+        const auto layout = queue_.layouts_.find(job->layout);
         if (!layout) throw std::runtime_error("the layout " + job->layout + " is not known here");
         writer_ = payloads.write(result_key(id_, job->options.output == bulk::OutputKind::zip));
         assembler_ = std::make_unique<bulk::PartAssembler>(

@@ -33,7 +33,7 @@ void WholeJob::run(const std::atomic<bool>& cancel) {
         if (Poco::File(partial).exists()) Poco::File(partial).remove();
         queue_.fail(job_, counts, message);
     };
-    const auto* layout = queue_.layouts_.find(job_.layout);
+    const auto layout = queue_.layouts_.find(job_.layout);
     if (!layout || !options.format) {
         fail("the job's layout or input format is no longer known");
         return;

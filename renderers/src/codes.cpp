@@ -5,6 +5,7 @@
 #include <ZXing/MultiFormatWriter.h>
 #include <qrencode.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 
@@ -64,6 +65,14 @@ CodeModules code128_modules(const std::string& text) {
         m.dark.push_back({start, 0, x - start, 1});
     }
     return m;
+}
+
+float qr_module(const Box& box, const CodeModules& m) {
+    return std::min(box.w, box.h) / static_cast<float>(m.width + 2 * kQrQuietModules);
+}
+
+float barcode_module(const Box& box, const CodeModules& m) {
+    return box.w / static_cast<float>(m.width + 2 * kBarcodeQuietModules);
 }
 
 }  // namespace examdocs::renderers

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "examdocs/renderers/layout.h"
+
 namespace examdocs::renderers {
 
 struct ModuleRect {
@@ -21,5 +23,15 @@ struct CodeModules {
 // or characters Code 128 cannot carry); the message says which.
 CodeModules qr_modules(const std::string& text, char ecc);
 CodeModules code128_modules(const std::string& text);
+
+// Quiet zones, in modules on each side: ISO/IEC 18004 asks 4 for QR, ISO/IEC 15417 10 for
+// Code 128. Both are kept inside the element's box.
+inline constexpr int kQrQuietModules = 4;
+inline constexpr int kBarcodeQuietModules = 10;
+
+// The module size, in points, of a code drawn in `box` (square modules for QR; bar
+// width for Code 128, whose bars fill the box's height).
+float qr_module(const Box& box, const CodeModules& m);
+float barcode_module(const Box& box, const CodeModules& m);
 
 }  // namespace examdocs::renderers

@@ -54,7 +54,7 @@ void DocumentStream::flush_sheet() {
     const int rows = n == 4 ? 2 : 1;
     const float slot_w = sheet_w / static_cast<float>(columns);
     const float slot_h = sheet_h / static_cast<float>(rows);
-    const float scale = std::min(slot_w / pw, slot_h / ph);
+    const float scale = sheet_scale(pw, ph, n);
 
     std::vector<Placement> placements;
     for (std::size_t i = 0; i < pending_pages_.size(); ++i) {

@@ -3,274 +3,523 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
+
+#include "examdocs/core/json_pointer.h"
+#include "examdocs/core/nearest_name.h"
+#include "examdocs/renderers/layout_schema.h"
 
 namespace examdocs::renderers {
 
 namespace {
 
+using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 constexpr float kPointsPerMm = 72.0F / 25.4F;
 
-[[noreturn]] void fail(const std::string& where, const std::string& what) {
-    throw LayoutError(where + ": " + what);
+std::string at(const std::string& base, std::string_view key) { return pointer_append(base, key); }
+std::string at(const std::string& base, std::size_t index) {
+    return base + "/" + std::to_string(index);
 }
 
-float mm(const Object& o, const std::string& key, const std::string& where, float fallback = 0) {
-    if (!o.has(key)) return fallback;
-    try {
-        return static_cast<float>(o.getValue<double>(key)) * kPointsPerMm;
-    } catch (const Poco::Exception&) {
-        fail(where + "." + key, "must be a number (millimetres)");
+std::string millimetres(double mm) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f", mm);
+    return buffer;
+}
+
+// Reads one layout file, collecting every problem instead of stopping at the first. The
+// schema pass checks keys and types; the build pass then reads values it knows are of the
+// right type (or skips them: their error is already recorded) and checks what the schema
+// cannot say: relations between keys, and geometry.
+class Reader {
+  public:
+    std::vector<LayoutProblem> errors;
+
+    void error(std::string pointer, std::string code, std::string message) {
+        errors.push_back({std::move(pointer), std::move(code), std::move(message)});
     }
-}
 
-float number(const Object& o, const std::string& key, float fallback) {
-    return o.has(key) ? static_cast<float>(o.getValue<double>(key)) : fallback;
-}
+    // --- the schema pass -------------------------------------------------------------
 
-std::string text(const Object& o, const std::string& key, const std::string& fallback = {}) {
-    return o.has(key) ? o.getValue<std::string>(key) : fallback;
-}
-
-Box box(const Object& o, const std::string& where) {
-    auto a = o.getArray("box");
-    if (!a || a->size() != 4) fail(where + ".box", "must be [x, y, width, height] in millimetres");
-    Box b;
-    b.x = static_cast<float>(a->getElement<double>(0)) * kPointsPerMm;
-    b.y = static_cast<float>(a->getElement<double>(1)) * kPointsPerMm;
-    b.w = static_cast<float>(a->getElement<double>(2)) * kPointsPerMm;
-    b.h = static_cast<float>(a->getElement<double>(3)) * kPointsPerMm;
-    if (b.w < 0 || b.h < 0) fail(where + ".box", "width and height must not be negative");
-    return b;
-}
-
-Color color(const std::string& hex, const std::string& where) {
-    if (hex.size() != 7 || hex[0] != '#') fail(where, "a colour is #rrggbb");
-    auto channel = [&](std::size_t i) {
-        char* end = nullptr;
-        const std::string part = hex.substr(i, 2);
-        const long v = std::strtol(part.c_str(), &end, 16);
-        if (*end != '\0') fail(where, "a colour is #rrggbb");
-        return static_cast<float>(v) / 255.0F;
-    };
-    return Color{channel(1), channel(3), channel(5)};
-}
-
-Align align(const std::string& s, const std::string& where) {
-    static const std::map<std::string, Align> values{{"left", Align::left},
-                                                     {"center", Align::center},
-                                                     {"right", Align::right},
-                                                     {"justify", Align::justify}};
-    auto it = values.find(s);
-    if (it == values.end()) fail(where, "align is left, center, right or justify");
-    return it->second;
-}
-
-VAlign valign(const std::string& s, const std::string& where) {
-    if (s == "top") return VAlign::top;
-    if (s == "middle") return VAlign::middle;
-    if (s == "bottom") return VAlign::bottom;
-    fail(where, "valign is top, middle or bottom");
-}
-
-TextSource source(const Object& o, const std::string& where) {
-    TextSource s;
-    s.literal = text(o, "text");
-    s.pointer = text(o, "value");
-    s.template_text = text(o, "template");
-    s.format = text(o, "format");
-    const int given = !s.literal.empty() + !s.pointer.empty() + !s.template_text.empty();
-    if (given > 1) fail(where, "give one of text, value and template");
-    if (!s.pointer.empty() && s.pointer.front() != '/') {
-        fail(where + ".value", "a value is a JSON pointer such as /candidate/name");
-    }
-    if (!s.format.empty() && s.format != "date-cn" && s.format != "date-en" &&
-        s.format != "level-cn" && s.format != "level-en" && s.format != "groups-4") {
-        fail(where + ".format", "unknown format '" + s.format + "'");
-    }
-    return s;
-}
-
-Element element(const Object& o, const std::string& where) {
-    static const std::map<std::string, ElementKind> kinds{
-        {"text", ElementKind::text},       {"list", ElementKind::list},
-        {"rect", ElementKind::rect},       {"line", ElementKind::line},
-        {"photo", ElementKind::photo},     {"qr", ElementKind::qr},
-        {"barcode", ElementKind::barcode}, {"table", ElementKind::table},
-        {"pattern", ElementKind::pattern}};
-    const std::string type = text(o, "type");
-    auto kind = kinds.find(type);
-    if (kind == kinds.end()) fail(where + ".type", "unknown element type '" + type + "'");
-    Element e;
-    e.kind = kind->second;
-    e.when = text(o, "when");
-    e.when_not = text(o, "whenNot");
-    if (e.kind != ElementKind::line) e.box = box(o, where);
-    e.source = source(o, where);
-    e.size = number(o, "size", 10.5F);
-    e.min_size = number(o, "minSize", e.size);
-    if (e.min_size > e.size) fail(where + ".minSize", "must not be above size");
-    e.leading = number(o, "leading", 1.25F);
-    e.align =
-        align(text(o, "align", e.kind == ElementKind::table ? "center" : "left"), where + ".align");
-    e.valign = valign(text(o, "valign", e.kind == ElementKind::list ? "top" : "middle"),
-                      where + ".valign");
-    e.bold = o.optValue<bool>("bold", false);
-    if (o.has("color")) e.color = color(text(o, "color"), where + ".color");
-    if (o.has("fill")) e.fill = color(text(o, "fill"), where + ".fill");
-    e.line_width = number(o, "lineWidth", 0.5F);
-    if (auto dash = o.getArray("dash")) {
-        for (std::size_t i = 0; i < dash->size(); ++i) {
-            e.dash.push_back(
-                static_cast<float>(dash->getElement<double>(static_cast<unsigned>(i))) *
-                kPointsPerMm);
+    void check_object(const Object& o, const ObjectSpec& spec, const std::string& where) {
+        std::vector<std::string> known;
+        for (const auto& k : spec.keys) known.emplace_back(k.key);
+        for (const auto& [name, value] : o) {
+            const KeySpec* key = spec.key(name);
+            if (!key) {
+                const auto nearest = nearest_name(name, known);
+                error(at(where, name), "unknown-key",
+                      "'" + name + "' is not a key of " + std::string(spec.name) +
+                          (nearest ? "; did you mean '" + *nearest + "'?" : ""));
+                continue;
+            }
+            check_value(value, *key, at(where, name));
         }
-    }
-    if (e.kind == ElementKind::line) {
-        auto from = o.getArray("from");
-        auto to = o.getArray("to");
-        if (!from || !to || from->size() != 2 || to->size() != 2) {
-            fail(where, "a line has from: [x, y] and to: [x, y]");
-        }
-        e.box.x = static_cast<float>(from->getElement<double>(0)) * kPointsPerMm;
-        e.box.y = static_cast<float>(from->getElement<double>(1)) * kPointsPerMm;
-        e.x2 = static_cast<float>(to->getElement<double>(0)) * kPointsPerMm;
-        e.y2 = static_cast<float>(to->getElement<double>(1)) * kPointsPerMm;
-    }
-    e.barcode_format = text(o, "format", "code128");
-    if (e.kind == ElementKind::barcode) {
-        e.source.format.clear();
-        if (e.barcode_format != "code128") fail(where + ".format", "barcodes are code128");
-    }
-    e.qr_ecc = text(o, "ecc", "M");
-    if (e.qr_ecc != "L" && e.qr_ecc != "M" && e.qr_ecc != "Q" && e.qr_ecc != "H") {
-        fail(where + ".ecc", "QR error correction is L, M, Q or H");
-    }
-    e.list_style = text(o, "style");
-    if (e.kind == ElementKind::table) {
-        e.rows = text(o, "rows");
-        if (e.rows.empty()) fail(where + ".rows", "a table needs the pointer of its rows");
-        e.header_height = mm(o, "headerHeight", where, 8);
-        e.row_height = mm(o, "rowHeight", where, 8);
-        e.empty_text = text(o, "empty");
-        e.continued_title = text(o, "continued");
-        auto cols = o.getArray("columns");
-        if (!cols || cols->size() == 0) fail(where + ".columns", "a table needs columns");
-        float total = 0;
-        for (std::size_t i = 0; i < cols->size(); ++i) {
-            const std::string cw = where + ".columns[" + std::to_string(i) + "]";
-            auto c = cols->getObject(static_cast<unsigned>(i));
-            Column col;
-            col.title = text(*c, "title");
-            col.value = source(*c, cw);
-            col.width = mm(*c, "width", cw);
-            col.align = align(text(*c, "align", "center"), cw + ".align");
-            total += col.width;
-            e.columns.push_back(std::move(col));
-        }
-        if (total > e.box.w + 0.5F) fail(where + ".columns", "the columns are wider than the box");
-    }
-    e.dpi = number(o, "dpi", 300);
-    if (e.dpi < 100 || e.dpi > 600) fail(where + ".dpi", "a photo's dpi is between 100 and 600");
-    if (e.kind == ElementKind::pattern) e.pattern_lines = static_cast<int>(number(o, "lines", 60));
-    const bool needs_source = e.kind == ElementKind::text || e.kind == ElementKind::list ||
-                              e.kind == ElementKind::photo || e.kind == ElementKind::qr ||
-                              e.kind == ElementKind::barcode;
-    if (needs_source && e.source.literal.empty() && e.source.pointer.empty() &&
-        e.source.template_text.empty()) {
-        fail(where, "a " + type + " needs text, value or template");
-    }
-    return e;
-}
-
-std::vector<Element> elements(const Object& o, const std::string& where) {
-    std::vector<Element> out;
-    auto list = o.getArray("elements");
-    if (!list) fail(where + ".elements", "must be an array");
-    for (std::size_t i = 0; i < list->size(); ++i) {
-        auto item = list->getObject(static_cast<unsigned>(i));
-        const std::string w = where + ".elements[" + std::to_string(i) + "]";
-        if (!item) fail(w, "must be an object");
-        out.push_back(element(*item, w));
-    }
-    return out;
-}
-
-FieldRule field(const Object& o, const std::string& where) {
-    FieldRule f;
-    f.pointer = text(o, "pointer");
-    if (f.pointer.empty() || f.pointer.front() != '/') fail(where + ".pointer", "a JSON pointer");
-    f.label = text(o, "label");
-    f.type = text(o, "type", "string");
-    static const std::vector<std::string> types{"string", "integer", "number", "boolean",
-                                                "array",  "photo",   "date"};
-    if (std::find(types.begin(), types.end(), f.type) == types.end()) {
-        fail(where + ".type", "unknown type '" + f.type + "'");
-    }
-    f.required = o.optValue<bool>("required", false);
-    f.max_length = o.optValue<int>("maxLength", 0);
-    f.min_items = o.optValue<int>("minItems", 0);
-    f.max_items = o.optValue<int>("maxItems", 0);
-    f.pattern = text(o, "pattern");
-    if (auto expected = o.getObject("expected")) {
-        f.expected_cn = text(*expected, "zh");
-        f.expected_en = text(*expected, "en");
-        f.example = text(*expected, "example");
-    }
-    if (!f.pattern.empty() &&
-        (f.expected_cn.empty() || f.expected_en.empty() || f.example.empty())) {
-        fail(where + ".expected",
-             "a pattern needs expected.zh, expected.en and expected.example, so that an error "
-             "can say what form is wanted");
-    }
-    if (auto values = o.getArray("oneOf")) {
-        for (std::size_t i = 0; i < values->size(); ++i) {
-            f.one_of.push_back(values->getElement<std::string>(static_cast<unsigned>(i)));
-        }
-    }
-    if (auto values = o.getArray("alsoAccepts")) {
-        for (std::size_t i = 0; i < values->size(); ++i) {
-            f.also_accepts.push_back(values->getElement<std::string>(static_cast<unsigned>(i)));
-        }
-    }
-    f.normalize = text(o, "normalize");
-    if (!f.normalize.empty() && f.normalize != "year-month") {
-        fail(where + ".normalize", "the only normalisation is year-month");
-    }
-    f.rule = text(o, "rule");
-    static const std::vector<std::string> rules{
-        "", "id-number", "phone", "postcode", "email", "date", "url", "level", "qualification"};
-    if (std::find(rules.begin(), rules.end(), f.rule) == rules.end()) {
-        fail(where + ".rule", "unknown rule '" + f.rule + "'");
-    }
-    f.level_at = text(o, "levelAt");
-    if (f.rule == "qualification" && (f.level_at.empty() || f.level_at.front() != '/')) {
-        fail(where + ".levelAt", "rule qualification needs levelAt, the pointer of the level");
-    }
-    if (o.has("minimum")) f.minimum = o.getValue<long long>("minimum");
-    if (o.has("maximum")) f.maximum = o.getValue<long long>("maximum");
-    if (auto when = o.getObject("appliesWhen")) {
-        f.applies_when_pointer = text(*when, "pointer");
-        if (auto values = when->getArray("oneOf")) {
-            for (std::size_t i = 0; i < values->size(); ++i) {
-                f.applies_when_values.push_back(
-                    values->getElement<std::string>(static_cast<unsigned>(i)));
+        for (const auto& k : spec.keys) {
+            if (k.required && !o.has(std::string(k.key))) {
+                error(at(where, k.key), "missing", "is required (" + key_type_name(k) + ")");
             }
         }
-        if (f.applies_when_pointer.empty() || f.applies_when_values.empty()) {
-            fail(where + ".appliesWhen", "needs pointer and oneOf");
+    }
+
+    static bool is_number(const Var& v) { return v.isNumeric() && !v.isBoolean(); }
+
+    static bool numbers(const Var& v, std::size_t count) {
+        if (v.type() != typeid(Array::Ptr)) return false;
+        const auto a = v.extract<Array::Ptr>();
+        if (!a || (count && a->size() != count)) return false;
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            if (!is_number(a->get(static_cast<unsigned>(i)))) return false;
+        }
+        return true;
+    }
+
+    void check_value(const Var& v, const KeySpec& key, const std::string& where) {
+        const auto wrong = [&] { error(where, "wrong-type", "must be " + key_type_name(key)); };
+        switch (key.type) {
+            case KeyType::string:
+                if (!v.isString()) return wrong();
+                if (!key.values.empty()) {
+                    const std::string s = v.toString();
+                    if (std::find(key.values.begin(), key.values.end(), s) == key.values.end()) {
+                        std::string allowed;
+                        for (const auto a : key.values) {
+                            allowed += (allowed.empty() ? "" : ", ") + std::string(a);
+                        }
+                        error(where, "one-of", "'" + s + "' is not one of " + allowed);
+                    }
+                }
+                return;
+            case KeyType::pointer:
+                if (!v.isString()) return wrong();
+                if (v.toString().empty() || v.toString().front() != '/') {
+                    error(where, "not-a-pointer",
+                          "'" + v.toString() + "' is not a JSON pointer such as /candidate/name");
+                }
+                return;
+            case KeyType::color: {
+                if (!v.isString()) return wrong();
+                const std::string s = v.toString();
+                if (s.size() != 7 || s[0] != '#' ||
+                    s.find_first_not_of("0123456789abcdefABCDEF", 1) != std::string::npos) {
+                    error(where, "not-a-colour", "'" + s + "' is not a colour #rrggbb");
+                }
+                return;
+            }
+            case KeyType::number:
+                if (!is_number(v)) wrong();
+                return;
+            case KeyType::integer:
+                if (!v.isInteger() || v.isBoolean()) wrong();
+                return;
+            case KeyType::boolean:
+                if (!v.isBoolean()) wrong();
+                return;
+            case KeyType::object:
+                if (v.type() != typeid(Object::Ptr) || !v.extract<Object::Ptr>()) return wrong();
+                check_object(*v.extract<Object::Ptr>(), object_spec(key.object), where);
+                return;
+            case KeyType::objects: {
+                if (v.type() != typeid(Array::Ptr) || !v.extract<Array::Ptr>()) return wrong();
+                const auto a = v.extract<Array::Ptr>();
+                for (std::size_t i = 0; i < a->size(); ++i) {
+                    const Var item = a->get(static_cast<unsigned>(i));
+                    if (item.type() != typeid(Object::Ptr) || !item.extract<Object::Ptr>()) {
+                        error(at(where, i), "wrong-type", "must be an object");
+                        continue;
+                    }
+                    check_object(*item.extract<Object::Ptr>(), object_spec(key.object),
+                                 at(where, i));
+                }
+                return;
+            }
+            case KeyType::strings: {
+                if (v.type() != typeid(Array::Ptr) || !v.extract<Array::Ptr>()) return wrong();
+                const auto a = v.extract<Array::Ptr>();
+                for (std::size_t i = 0; i < a->size(); ++i) {
+                    if (!a->get(static_cast<unsigned>(i)).isString()) {
+                        error(at(where, i), "wrong-type", "must be a string");
+                    }
+                }
+                return;
+            }
+            case KeyType::numbers:
+                if (!numbers(v, 0)) wrong();
+                return;
+            case KeyType::box:
+                if (!numbers(v, 4)) wrong();
+                return;
+            case KeyType::point:
+                if (!numbers(v, 2)) wrong();
+                return;
         }
     }
-    if (auto derive = o.getObject("derive")) {
-        f.derive_sex = text(*derive, "sex");
-        f.derive_birth_date = text(*derive, "birthDate");
+
+    // --- typed reads: the schema pass has reported any value of the wrong type ---------
+
+    static std::string text(const Object& o, const std::string& key,
+                            const std::string& fallback = {}) {
+        return o.has(key) && o.get(key).isString() ? o.get(key).toString() : fallback;
     }
-    return f;
-}
+    static double number(const Object& o, const std::string& key, double fallback) {
+        return o.has(key) && is_number(o.get(key)) ? o.get(key).convert<double>() : fallback;
+    }
+    static bool boolean(const Object& o, const std::string& key, bool fallback) {
+        return o.has(key) && o.get(key).isBoolean() ? o.get(key).convert<bool>() : fallback;
+    }
+    static Object::Ptr object(const Object& o, const std::string& key) {
+        if (!o.has(key) || o.get(key).type() != typeid(Object::Ptr)) return nullptr;
+        return o.get(key).extract<Object::Ptr>();
+    }
+    static Array::Ptr array(const Object& o, const std::string& key) {
+        if (!o.has(key) || o.get(key).type() != typeid(Array::Ptr)) return nullptr;
+        return o.get(key).extract<Array::Ptr>();
+    }
+    static std::vector<double> values(const Object& o, const std::string& key) {
+        std::vector<double> out;
+        if (auto a = array(o, key)) {
+            for (std::size_t i = 0; i < a->size(); ++i) {
+                const Var v = a->get(static_cast<unsigned>(i));
+                if (!is_number(v)) return {};
+                out.push_back(v.convert<double>());
+            }
+        }
+        return out;
+    }
+    static std::vector<std::string> strings(const Object& o, const std::string& key) {
+        std::vector<std::string> out;
+        if (auto a = array(o, key)) {
+            for (std::size_t i = 0; i < a->size(); ++i) {
+                const Var v = a->get(static_cast<unsigned>(i));
+                if (v.isString()) out.push_back(v.toString());
+            }
+        }
+        return out;
+    }
+
+    // --- the build pass ---------------------------------------------------------------
+
+    double page_w_mm = 0, page_h_mm = 0;
+
+    // Whether a rectangle in millimetres stays on the page; the message says by how much
+    // it does not.
+    void on_page(double x, double y, double w, double h, const std::string& where) {
+        constexpr double kSlack = 0.05;
+        if (w < 0 || h < 0) {
+            error(where, "negative-size", "width and height must not be negative");
+            return;
+        }
+        if (x < -kSlack) {
+            error(where, "outside-page",
+                  "starts " + millimetres(-x) + " mm left of the page's left edge");
+        }
+        if (y < -kSlack) {
+            error(where, "outside-page",
+                  "starts " + millimetres(-y) + " mm above the page's top edge");
+        }
+        if (x + w > page_w_mm + kSlack) {
+            error(where, "outside-page",
+                  "extends " + millimetres(x + w - page_w_mm) + " mm past the page's right edge");
+        }
+        if (y + h > page_h_mm + kSlack) {
+            error(where, "outside-page",
+                  "extends " + millimetres(y + h - page_h_mm) + " mm past the page's bottom edge");
+        }
+    }
+
+    Box box(const Object& o, const std::string& where) {
+        const auto v = values(o, "box");
+        if (v.size() != 4) return {};
+        on_page(v[0], v[1], v[2], v[3], at(where, "box"));
+        return Box{static_cast<float>(v[0]) * kPointsPerMm, static_cast<float>(v[1]) * kPointsPerMm,
+                   static_cast<float>(v[2]) * kPointsPerMm,
+                   static_cast<float>(v[3]) * kPointsPerMm};
+    }
+
+    static Color color(const std::string& hex) {
+        if (hex.size() != 7) return {};
+        auto channel = [&](std::size_t i) {
+            return static_cast<float>(std::strtol(hex.substr(i, 2).c_str(), nullptr, 16)) / 255.0F;
+        };
+        return Color{channel(1), channel(3), channel(5)};
+    }
+
+    static Align align(const std::string& s) {
+        if (s == "center") return Align::center;
+        if (s == "right") return Align::right;
+        if (s == "justify") return Align::justify;
+        return Align::left;
+    }
+
+    static VAlign valign(const std::string& s) {
+        if (s == "top") return VAlign::top;
+        if (s == "bottom") return VAlign::bottom;
+        return VAlign::middle;
+    }
+
+    TextSource source(const Object& o, const std::string& where) {
+        TextSource s;
+        s.literal = text(o, "text");
+        s.pointer = text(o, "value");
+        s.template_text = text(o, "template");
+        s.format = text(o, "format");
+        const int given = o.has("text") + o.has("value") + o.has("template");
+        if (given > 1) error(where, "several-sources", "give one of text, value and template");
+        for (std::size_t open = s.template_text.find('{'); open != std::string::npos;
+             open = s.template_text.find('{', open + 1)) {
+            const auto close = s.template_text.find('}', open);
+            if (close == std::string::npos || s.template_text[open + 1] != '/') {
+                error(at(where, "template"), "bad-placeholder",
+                      "a placeholder is {/pointer}, closed by }");
+                break;
+            }
+        }
+        return s;
+    }
+
+    Element element(const Object& o, const std::string& where) {
+        static const std::map<std::string, ElementKind> kinds{
+            {"text", ElementKind::text},       {"list", ElementKind::list},
+            {"rect", ElementKind::rect},       {"line", ElementKind::line},
+            {"photo", ElementKind::photo},     {"qr", ElementKind::qr},
+            {"barcode", ElementKind::barcode}, {"table", ElementKind::table},
+            {"pattern", ElementKind::pattern}};
+        const std::string type = text(o, "type");
+        Element e;
+        e.at = where;
+        const auto kind = kinds.find(type);
+        if (kind != kinds.end()) e.kind = kind->second;
+        e.when = text(o, "when");
+        e.when_not = text(o, "whenNot");
+        if (e.kind == ElementKind::line) {
+            const auto from = values(o, "from");
+            const auto to = values(o, "to");
+            if (from.size() != 2 || to.size() != 2) {
+                if (!o.has("from") || !o.has("to")) {
+                    error(where, "missing", "a line has from: [x, y] and to: [x, y]");
+                }
+            } else {
+                on_page(from[0], from[1], 0, 0, at(where, "from"));
+                on_page(to[0], to[1], 0, 0, at(where, "to"));
+                e.box.x = static_cast<float>(from[0]) * kPointsPerMm;
+                e.box.y = static_cast<float>(from[1]) * kPointsPerMm;
+                e.x2 = static_cast<float>(to[0]) * kPointsPerMm;
+                e.y2 = static_cast<float>(to[1]) * kPointsPerMm;
+            }
+        } else {
+            if (!o.has("box")) error(at(where, "box"), "missing", "a " + type + " needs a box");
+            e.box = box(o, where);
+        }
+        e.source = source(o, where);
+        e.size = static_cast<float>(number(o, "size", 10.5));
+        if (e.size <= 0) error(at(where, "size"), "range", "must be above 0 pt");
+        e.min_size = static_cast<float>(number(o, "minSize", e.size));
+        if (e.min_size > e.size) {
+            error(
+                at(where, "minSize"), "above-size",
+                "is " + millimetres(e.min_size) + " pt, above size " + millimetres(e.size) + " pt");
+        }
+        if (e.min_size <= 0) error(at(where, "minSize"), "range", "must be above 0 pt");
+        e.leading = static_cast<float>(number(o, "leading", 1.25));
+        e.align = align(text(o, "align", e.kind == ElementKind::table ? "center" : "left"));
+        e.valign = valign(text(o, "valign", e.kind == ElementKind::list ? "top" : "middle"));
+        e.bold = boolean(o, "bold", false);
+        if (o.has("color")) e.color = color(text(o, "color"));
+        if (o.has("fill")) e.fill = color(text(o, "fill"));
+        e.line_width = static_cast<float>(number(o, "lineWidth", 0.5));
+        for (const double d : values(o, "dash"))
+            e.dash.push_back(static_cast<float>(d) * kPointsPerMm);
+        e.barcode_format = text(o, "format", "code128");
+        if (e.kind == ElementKind::barcode) {
+            e.source.format.clear();
+            if (e.barcode_format != "code128") {
+                error(at(where, "format"), "one-of", "barcodes are code128");
+            }
+        } else if (e.source.format == "code128") {
+            error(at(where, "format"), "one-of", "code128 is the format of a barcode");
+        }
+        e.qr_ecc = text(o, "ecc", "M");
+        e.list_style = text(o, "style");
+        if (e.kind == ElementKind::table) {
+            e.rows = text(o, "rows");
+            if (!o.has("rows")) {
+                error(at(where, "rows"), "missing", "a table needs the pointer of its rows");
+            }
+            e.header_height = static_cast<float>(number(o, "headerHeight", 8)) * kPointsPerMm;
+            e.row_height = static_cast<float>(number(o, "rowHeight", 8)) * kPointsPerMm;
+            e.empty_text = text(o, "empty");
+            e.continued_title = text(o, "continued");
+            const auto cols = array(o, "columns");
+            if (!cols || cols->size() == 0) {
+                error(at(where, "columns"), "missing", "a table needs columns");
+            }
+            double total = 0;
+            for (std::size_t i = 0; cols && i < cols->size(); ++i) {
+                const Var item = cols->get(static_cast<unsigned>(i));
+                if (item.type() != typeid(Object::Ptr) || !item.extract<Object::Ptr>()) continue;
+                const Object& c = *item.extract<Object::Ptr>();
+                const std::string cw = at(at(where, "columns"), i);
+                Column col;
+                col.title = text(c, "title");
+                col.value = source(c, cw);
+                col.width = static_cast<float>(number(c, "width", 0)) * kPointsPerMm;
+                total += number(c, "width", 0);
+                col.align = align(text(c, "align", "center"));
+                e.columns.push_back(std::move(col));
+            }
+            const double box_w = e.box.w / kPointsPerMm;
+            if (cols && total > box_w + 0.2) {
+                error(at(where, "columns"), "columns-too-wide",
+                      "the columns are " + millimetres(total) + " mm wide, " +
+                          millimetres(total - box_w) + " mm wider than the box");
+            }
+        }
+        e.dpi = static_cast<float>(number(o, "dpi", 300));
+        if (e.dpi < 100 || e.dpi > 600) {
+            error(at(where, "dpi"), "range",
+                  "is " + millimetres(e.dpi) + "; a photo's dpi is between 100 and 600");
+        }
+        if (e.kind == ElementKind::pattern) {
+            e.pattern_lines = static_cast<int>(number(o, "lines", 60));
+            if (e.pattern_lines < 1 || e.pattern_lines > 1000) {
+                error(at(where, "lines"), "range", "a pattern has 1 to 1000 lines");
+            }
+        }
+        const bool needs_source = e.kind == ElementKind::text || e.kind == ElementKind::list ||
+                                  e.kind == ElementKind::photo || e.kind == ElementKind::qr ||
+                                  e.kind == ElementKind::barcode;
+        if (needs_source && !o.has("text") && !o.has("value") && !o.has("template")) {
+            error(where, "needs-source", "a " + type + " needs text, value or template");
+        }
+        return e;
+    }
+
+    std::vector<Element> elements(const Object& o, const std::string& where) {
+        std::vector<Element> out;
+        const auto list = array(o, "elements");
+        for (std::size_t i = 0; list && i < list->size(); ++i) {
+            const Var item = list->get(static_cast<unsigned>(i));
+            if (item.type() != typeid(Object::Ptr) || !item.extract<Object::Ptr>()) continue;
+            out.push_back(element(*item.extract<Object::Ptr>(), at(at(where, "elements"), i)));
+        }
+        return out;
+    }
+
+    FieldRule field(const Object& o, const std::string& where) {
+        FieldRule f;
+        f.at = where;
+        f.pointer = text(o, "pointer");
+        f.label = text(o, "label");
+        f.type = text(o, "type", "string");
+        f.required = boolean(o, "required", false);
+        f.max_length = static_cast<int>(number(o, "maxLength", 0));
+        f.min_items = static_cast<int>(number(o, "minItems", 0));
+        f.max_items = static_cast<int>(number(o, "maxItems", 0));
+        if (f.max_length < 0) error(at(where, "maxLength"), "range", "must not be negative");
+        f.pattern = text(o, "pattern");
+        if (auto expected = object(o, "expected")) {
+            f.expected_cn = text(*expected, "zh");
+            f.expected_en = text(*expected, "en");
+            f.example = text(*expected, "example");
+        }
+        if (o.has("pattern") && !o.has("expected")) {
+            error(at(where, "expected"), "pattern-needs-expected",
+                  "a pattern needs expected.zh, expected.en and expected.example, so that an "
+                  "error can say what form is wanted");
+        }
+        f.one_of = strings(o, "oneOf");
+        f.also_accepts = strings(o, "alsoAccepts");
+        f.normalize = text(o, "normalize");
+        f.rule = text(o, "rule");
+        f.level_at = text(o, "levelAt");
+        if (f.rule == "qualification" && f.level_at.empty()) {
+            error(at(where, "levelAt"), "missing",
+                  "rule qualification needs levelAt, the pointer of the level");
+        }
+        if (o.has("minimum") && o.get("minimum").isInteger()) {
+            f.minimum = o.get("minimum").convert<long long>();
+        }
+        if (o.has("maximum") && o.get("maximum").isInteger()) {
+            f.maximum = o.get("maximum").convert<long long>();
+        }
+        if (auto when = object(o, "appliesWhen")) {
+            f.applies_when_pointer = text(*when, "pointer");
+            f.applies_when_values = strings(*when, "oneOf");
+        }
+        if (auto derive = object(o, "derive")) {
+            f.derive_sex = text(*derive, "sex");
+            f.derive_birth_date = text(*derive, "birthDate");
+        }
+        f.printed = boolean(o, "printed", true);
+        return f;
+    }
+
+    Layout layout(const Object& root) {
+        check_object(root, object_spec("layout"), "");
+        Layout l;
+        l.name = text(root, "name");
+        if (root.has("name") && l.name.empty()) error("/name", "missing", "must not be empty");
+        if (l.name.find_first_of("/\\ ") != std::string::npos) {
+            error("/name", "bad-name", "a name is a file name: no slashes or spaces");
+        }
+        l.title = text(root, "title");
+        l.description = text(root, "description");
+        if (auto page = object(root, "page")) {
+            const std::string size = text(*page, "size", "A4");
+            double w = size == "A5" ? 148 : 210;
+            double h = size == "A5" ? 210 : 297;
+            if (text(*page, "orientation", "portrait") == "landscape") std::swap(w, h);
+            page_w_mm = w;
+            page_h_mm = h;
+        }
+        l.page_width = static_cast<float>(page_w_mm) * kPointsPerMm;
+        l.page_height = static_cast<float>(page_h_mm) * kPointsPerMm;
+        if (auto meta = object(root, "metadata")) {
+            if (auto t = object(*meta, "title")) l.document_title = source(*t, "/metadata/title");
+            if (auto a = object(*meta, "author")) l.author = source(*a, "/metadata/author");
+            if (auto f = object(*meta, "filename")) l.filename = source(*f, "/metadata/filename");
+        }
+        if (auto fields = array(root, "fields")) {
+            for (std::size_t i = 0; i < fields->size(); ++i) {
+                const Var item = fields->get(static_cast<unsigned>(i));
+                if (item.type() != typeid(Object::Ptr) || !item.extract<Object::Ptr>()) continue;
+                l.fields.push_back(field(*item.extract<Object::Ptr>(), at("/fields", i)));
+            }
+        }
+        const auto pages = array(root, "pages");
+        if (pages && pages->size() == 0) error("/pages", "missing", "at least one page");
+        for (std::size_t i = 0; pages && i < pages->size(); ++i) {
+            const Var item = pages->get(static_cast<unsigned>(i));
+            if (item.type() != typeid(Object::Ptr) || !item.extract<Object::Ptr>()) continue;
+            l.pages.push_back(Page{elements(*item.extract<Object::Ptr>(), at("/pages", i))});
+        }
+        if (auto cont = object(root, "continuation")) {
+            l.continuation_elements = elements(*cont, "/continuation");
+            if (auto table = object(*cont, "table")) {
+                l.continuation_table = box(*table, "/continuation/table");
+            }
+        }
+        l.passthrough = boolean(root, "passthrough", false);
+        l.official = boolean(root, "official", false);
+        const std::string scheme = root.has("levels") ? text(root, "levels") : "skill";
+        l.levels = LevelSchemes::bundled().find(scheme);
+        if (!l.levels) {
+            std::string known;
+            for (const auto& s : LevelSchemes::bundled().all()) {
+                known += (known.empty() ? "" : ", ") + s.name;
+            }
+            error("/levels", "unknown-level-scheme",
+                  "unknown level scheme '" + scheme + "' (" + known + ")");
+        }
+        return l;
+    }
+};
 
 void add_source_pointers(const TextSource& s, const std::string& base,
                          std::vector<std::string>& out) {
@@ -317,76 +566,57 @@ std::vector<std::string> known_pointers(const Layout& l) {
 
 }  // namespace
 
-Layout parse_layout(std::string_view json) {
-    Poco::JSON::Parser parser;
+std::string describe(const LayoutProblem& problem) {
+    return (problem.pointer.empty() ? std::string("(the layout)") : problem.pointer) + ": " +
+           problem.message;
+}
+
+LayoutReading read_layout(std::string_view json) {
+    LayoutReading reading;
     Object::Ptr root;
     try {
-        root = parser.parse(std::string(json)).extract<Object::Ptr>();
+        Poco::JSON::Parser parser;
+        const Var parsed = parser.parse(std::string(json));
+        if (parsed.type() == typeid(Object::Ptr)) root = parsed.extract<Object::Ptr>();
     } catch (const Poco::Exception& e) {
-        throw LayoutError("layout is not valid JSON: " + e.message());
+        reading.errors.push_back({"", "invalid-json", "is not valid JSON: " + e.message()});
+        return reading;
+    } catch (const std::exception& e) {
+        reading.errors.push_back(
+            {"", "invalid-json", std::string("is not valid JSON: ") + e.what()});
+        return reading;
     }
-    Layout l;
-    l.name = text(*root, "name");
-    if (l.name.empty()) fail("layout", "needs a name");
-    const std::string where = l.name;
-    l.title = text(*root, "title");
-    l.description = text(*root, "description");
+    if (!root) {
+        reading.errors.push_back({"", "wrong-type", "a layout is a JSON object"});
+        return reading;
+    }
+    Reader reader;
+    Layout layout;
     try {
-        auto page = root->getObject("page");
-        if (!page) fail(where + ".page", "needed");
-        const std::string size = text(*page, "size", "A4");
-        if (size != "A4" && size != "A5") fail(where + ".page.size", "A4 or A5");
-        float w = size == "A4" ? 210 : 148;
-        float h = size == "A4" ? 297 : 210;
-        if (text(*page, "orientation", "portrait") == "landscape") std::swap(w, h);
-        l.page_width = w * kPointsPerMm;
-        l.page_height = h * kPointsPerMm;
-        if (auto meta = root->getObject("metadata")) {
-            l.document_title = source(*meta->getObject("title"), where + ".metadata.title");
-            if (meta->has("author")) {
-                l.author = source(*meta->getObject("author"), where + ".metadata.author");
-            }
-            if (meta->has("filename")) {
-                l.filename = source(*meta->getObject("filename"), where + ".metadata.filename");
-            }
-        }
-        if (auto fields = root->getArray("fields")) {
-            for (std::size_t i = 0; i < fields->size(); ++i) {
-                l.fields.push_back(field(*fields->getObject(static_cast<unsigned>(i)),
-                                         where + ".fields[" + std::to_string(i) + "]"));
-            }
-        }
-        auto pages = root->getArray("pages");
-        if (!pages || pages->size() == 0) fail(where + ".pages", "at least one page");
-        for (std::size_t i = 0; i < pages->size(); ++i) {
-            l.pages.push_back(Page{elements(*pages->getObject(static_cast<unsigned>(i)),
-                                            where + ".pages[" + std::to_string(i) + "]")});
-        }
-        if (auto cont = root->getObject("continuation")) {
-            l.continuation_elements = elements(*cont, where + ".continuation");
-            l.continuation_table = box(*cont->getObject("table"), where + ".continuation.table");
-        }
-        l.passthrough = root->optValue<bool>("passthrough", false);
-        if (root->has("official") && !root->get("official").isBoolean()) {
-            fail(where + ".official", "true or false");
-        }
-        l.official = root->optValue<bool>("official", false);
-        const std::string scheme = text(*root, "levels", "skill");
-        l.levels = LevelSchemes::bundled().find(scheme);
-        if (!l.levels) {
-            std::string known;
-            for (const auto& s : LevelSchemes::bundled().all()) {
-                known += (known.empty() ? "" : ", ") + s.name;
-            }
-            fail(where + ".levels", "unknown level scheme '" + scheme + "' (" + known + ")");
-        }
-        l.known_pointers = known_pointers(l);
-    } catch (const LayoutError&) {
-        throw;
+        layout = reader.layout(*root);
     } catch (const Poco::Exception& e) {
-        throw LayoutError(where + ": " + e.displayText());
+        // The schema pass makes this unreachable; a layout is still never half-read.
+        reader.error("", "unreadable", e.displayText());
     }
-    return l;
+    layout.known_pointers = known_pointers(layout);
+    for (const auto& pointer : layout.known_pointers) {
+        try {
+            split_pointer(pointer);
+        } catch (const std::invalid_argument&) {
+            reader.error("", "not-a-pointer", "'" + pointer + "' is not a valid JSON pointer");
+        }
+    }
+    reading.errors = std::move(reader.errors);
+    if (reading.errors.empty()) reading.layout = std::move(layout);
+    return reading;
+}
+
+Layout parse_layout(std::string_view json) {
+    auto reading = read_layout(json);
+    if (reading.layout) return std::move(*reading.layout);
+    std::string message;
+    for (const auto& e : reading.errors) message += (message.empty() ? "" : "; ") + describe(e);
+    throw LayoutError(message);
 }
 
 }  // namespace examdocs::renderers

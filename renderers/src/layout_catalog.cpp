@@ -6,6 +6,9 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Path.h>
 
+#include "examdocs/renderers/layout_lint.h"
+
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -19,50 +22,148 @@ std::vector<File> bundled_layouts();
 
 namespace examdocs::renderers {
 
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Reads one file into `catalog`, with its problems; `expected_name` (bundled layouts)
+// must be the layout's name.
+void load_file(LayoutCatalog& catalog, const std::string& file, std::string_view json,
+               std::string_view expected_name, const fonts::FontSet* fonts, LayoutLoad& load) {
+    LayoutCheck check;
+    if (fonts) {
+        check = check_layout(json, *fonts);
+    } else {
+        auto reading = read_layout(json);
+        check.layout = std::move(reading.layout);
+        check.errors = std::move(reading.errors);
+    }
+    for (auto& e : check.errors) load.errors.push_back({file, std::move(e)});
+    for (auto& w : check.warnings) load.warnings.push_back({file, std::move(w)});
+    if (!check.layout) return;
+    if (!expected_name.empty() && check.layout->name != expected_name) {
+        load.errors.push_back(
+            {file,
+             {"/name", "name-not-file-name",
+              "is '" + check.layout->name + "'; a layout's name is its file name"}});
+        return;
+    }
+    catalog.add(std::move(*check.layout));
+}
+
+void load_bundled(LayoutCatalog& catalog, const fonts::FontSet* fonts, LayoutLoad& load) {
+    for (const auto& file : embedded::bundled_layouts()) {
+        load_file(catalog, "layouts/" + std::string(file.name) + ".json", file.text, file.name,
+                  fonts, load);
+    }
+}
+
+void load_directory(LayoutCatalog& catalog, const std::string& directory,
+                    const fonts::FontSet* fonts, LayoutLoad& load) {
+    if (!Poco::File(directory).exists() || !Poco::File(directory).isDirectory()) {
+        load.errors.push_back(
+            {directory, {"", "not-a-directory", "layouts.dir is not a directory"}});
+        return;
+    }
+    std::vector<std::string> paths;
+    for (Poco::DirectoryIterator it(directory), end; it != end; ++it) {
+        if (Poco::Path(it->path()).getExtension() == "json") paths.push_back(it->path());
+    }
+    std::sort(paths.begin(), paths.end());
+    for (const auto& path : paths) load_file(catalog, path, read_file(path), {}, fonts, load);
+}
+
+[[noreturn]] void throw_errors(const LayoutLoad& load) {
+    std::string message;
+    for (const auto& e : load.errors) message += (message.empty() ? "" : "\n") + describe(e);
+    throw LayoutError(message);
+}
+
+}  // namespace
+
+std::string describe(const LayoutFileProblem& problem) {
+    return problem.file + ": " + describe(problem.problem);
+}
+
+LayoutCatalog::LayoutCatalog() : shelf_(std::make_shared<const Shelf>()) {}
+
+LayoutCatalog::LayoutCatalog(LayoutCatalog&& other) noexcept {
+    std::lock_guard lock(other.mutex_);
+    shelf_ = std::move(other.shelf_);
+    other.shelf_ = std::make_shared<const Shelf>();
+}
+
+LayoutCatalog& LayoutCatalog::operator=(LayoutCatalog&& other) noexcept {
+    if (this != &other) replace_with(std::move(other));
+    return *this;
+}
+
 LayoutCatalog LayoutCatalog::bundled() {
     LayoutCatalog catalog;
-    for (const auto& file : embedded::bundled_layouts()) {
-        Layout layout = parse_layout(file.text);
-        if (layout.name != file.name) {
-            throw LayoutError("layouts/" + std::string(file.name) + ".json is named '" +
-                              layout.name + "'; a layout's name is its file name");
-        }
-        catalog.add(std::move(layout));
-    }
+    LayoutLoad load;
+    load_bundled(catalog, nullptr, load);
+    if (!load.errors.empty()) throw_errors(load);
     return catalog;
 }
 
 void LayoutCatalog::add_directory(const std::string& directory) {
-    if (!Poco::File(directory).isDirectory()) {
-        throw LayoutError("layouts.dir " + directory + " is not a directory");
-    }
-    for (Poco::DirectoryIterator it(directory), end; it != end; ++it) {
-        if (Poco::Path(it->path()).getExtension() != "json") continue;
-        std::ifstream in(it->path());
-        std::ostringstream text;
-        text << in.rdbuf();
-        try {
-            add(parse_layout(text.str()));
-        } catch (const LayoutError& e) {
-            throw LayoutError(it->path() + ": " + e.what());
-        }
-    }
+    LayoutLoad load;
+    load_directory(*this, directory, nullptr, load);
+    if (!load.errors.empty()) throw_errors(load);
 }
 
 void LayoutCatalog::add(Layout layout) {
     auto name = layout.name;
-    layouts_[name] = std::make_shared<const Layout>(std::move(layout));
+    std::lock_guard lock(mutex_);
+    auto next = std::make_shared<Shelf>(*shelf_);
+    (*next)[name] = std::make_shared<const Layout>(std::move(layout));
+    shelf_ = std::move(next);
 }
 
-const Layout* LayoutCatalog::find(std::string_view name) const {
-    auto it = layouts_.find(name);
-    return it == layouts_.end() ? nullptr : it->second.get();
+void LayoutCatalog::replace_with(LayoutCatalog&& other) {
+    std::shared_ptr<const Shelf> taken;
+    {
+        std::lock_guard lock(other.mutex_);
+        taken = std::move(other.shelf_);
+        other.shelf_ = std::make_shared<const Shelf>();
+    }
+    std::lock_guard lock(mutex_);
+    shelf_ = std::move(taken);
 }
 
-std::vector<const Layout*> LayoutCatalog::all() const {
-    std::vector<const Layout*> out;
-    for (const auto& [name, layout] : layouts_) out.push_back(layout.get());
+std::shared_ptr<const Layout> LayoutCatalog::find(std::string_view name) const {
+    std::shared_ptr<const Shelf> shelf;
+    {
+        std::lock_guard lock(mutex_);
+        shelf = shelf_;
+    }
+    auto it = shelf->find(name);
+    return it == shelf->end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const Layout>> LayoutCatalog::all() const {
+    std::shared_ptr<const Shelf> shelf;
+    {
+        std::lock_guard lock(mutex_);
+        shelf = shelf_;
+    }
+    std::vector<std::shared_ptr<const Layout>> out;
+    for (const auto& [name, layout] : *shelf) out.push_back(layout);
     return out;
+}
+
+LayoutLoad load_layouts(const std::string& directory, const fonts::FontSet& fonts) {
+    LayoutLoad load;
+    LayoutCatalog catalog;
+    load_bundled(catalog, &fonts, load);
+    if (!directory.empty()) load_directory(catalog, directory, &fonts, load);
+    if (load.errors.empty()) load.catalog = std::move(catalog);
+    return load;
 }
 
 std::string describe_layout(const Layout& layout) {

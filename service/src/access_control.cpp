@@ -27,9 +27,10 @@ std::vector<ApiKey> parse_api_keys(std::string_view text) {
         ApiKey key{parts[0], parts[1], {}};
         Poco::StringTokenizer rights(parts[2], "+", Poco::StringTokenizer::TOK_TRIM);
         for (const auto& r : rights) {
-            if (r != "issue" && r != "revoke" && r != "read" && r != "print" && r != "render") {
+            if (r != "issue" && r != "revoke" && r != "read" && r != "print" && r != "render" &&
+                r != "admin") {
                 throw std::invalid_argument("auth.api-keys: unknown right '" + r +
-                                            "' (issue, revoke, read, print, render)");
+                                            "' (issue, revoke, read, print, render, admin)");
             }
             key.rights.insert(r);
         }
@@ -67,6 +68,21 @@ std::optional<ApiKey> Authorizer::key_named(std::string_view name) const {
         if (key.name == name) return key;
     }
     return std::nullopt;
+}
+
+std::string Authorizer::require_any(const Exchange& exchange,
+                                    std::initializer_list<std::string_view> rights) const {
+    std::string first_refusal;
+    for (const auto right : rights) {
+        try {
+            return require(exchange, right);
+        } catch (const ProblemError& e) {
+            if (e.problem().status != 403) throw;
+        }
+    }
+    std::string names;
+    for (const auto right : rights) names += (names.empty() ? "" : " or ") + std::string(right);
+    throw ProblemError(forbidden("This API key has neither right needed here: " + names + "."));
 }
 
 std::optional<std::string> Authorizer::identify(const Exchange& exchange,

@@ -318,7 +318,7 @@ void add_certificate_routes(Service& service) {
              service.authorizer().require(ex, "read");
              auto c = registry_of(service).find(ex.param("number"));
              if (!c) throw ProblemError(not_found("No certificate " + ex.param("number") + "."));
-             const auto* layout = service.layouts().find(certificates::certificate_layout_name(*c));
+             const auto layout = service.layouts().find(certificates::certificate_layout_name(*c));
              if (!layout) {
                  throw std::runtime_error("no layout " + certificates::certificate_layout_name(*c));
              }

@@ -114,7 +114,8 @@ const std::vector<ConfigKey>& config_keys() {
          "(or a libpq 'host=… dbname=…' string): PostgreSQL, which several instances can share."},
         {"layouts.dir", "",
          "Directory of extra layouts (*.json). They add document kinds, or replace built-in "
-         "ones of the same name, without rebuilding. Read at start; a broken one stops it."},
+         "ones of the same name, without rebuilding. Read at start (a broken one stops it) and "
+         "again on SIGHUP or POST /v1/layouts/reload (all valid, or nothing changes)."},
         {"public.base-url", "http://127.0.0.1:8080",
          "Base URL the public reaches this service at; verification links are built on it."},
         {"public.other-base-urls", "",

@@ -23,6 +23,7 @@
 #include "examdocs/core/problem.h"
 #include "examdocs/jobs/job_queue.h"
 #include "examdocs/renderers/document_stream.h"
+#include "examdocs/renderers/layout_lint.h"
 #include "examdocs/service/service.h"
 #include "form_parts.h"
 #include "job_view.h"
@@ -225,6 +226,7 @@ void check_request(const Service& service, const JobRequest& r) {
         errors.push_back({"/layout", "unknown-layout",
                           "没有这个版式 / There is no layout named '" + r.layout + "'."});
     }
+    const auto layout = r.layout.empty() ? nullptr : service.layouts().find(r.layout);
     if (r.output != "pdf" && r.output != "zip") {
         errors.push_back({"/output", "one-of", "应为pdf或zip / Must be pdf or zip."});
     }
@@ -233,6 +235,18 @@ void check_request(const Service& service, const JobRequest& r) {
     } else if (r.nup != 1 && r.output == "zip") {
         errors.push_back({"/nup", "not-with-zip",
                           "ZIP输出不能拼版 / Pages per sheet apply to one merged PDF, not a ZIP."});
+    } else if (layout && r.nup != 1) {
+        // A sheet shape on which the layout's codes would not scan is refused before a
+        // record prints: an exam office learns it now, not at the gate.
+        const auto small = renderers::small_codes(*layout, renderers::example_data(*layout), r.nup);
+        if (!small.empty()) {
+            errors.push_back({"/nup", "codes-too-small",
+                              "此版式每张" + std::to_string(r.nup) +
+                                  "页时条码过小，无法可靠扫描 / The layout " + layout->name +
+                                  " cannot print " + std::to_string(r.nup) +
+                                  " pages per sheet: " + small.front().pointer + ": " +
+                                  small.front().message + ". Print fewer pages per sheet."});
+        }
     }
     if (!r.callback_url.empty()) {
         Poco::URI uri;
@@ -495,7 +509,7 @@ Response job_result(Service& service, Exchange& ex, const std::string& id) {
     response.headers.emplace_back("Accept-Ranges", "bytes");
     // What a clerk finds in the downloads folder: the document's name, the day and the
     // job ("准考证-20261130-5f0c1a2b.pdf", in ASCII zhunkaozheng-20261130-5f0c1a2b.pdf).
-    const auto* layout = service.layouts().find(job.layout);
+    const auto layout = service.layouts().find(job.layout);
     std::string day = job.created_at.substr(0, 10);
     day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
     response.headers.emplace_back(

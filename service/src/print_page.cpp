@@ -126,7 +126,7 @@ const char* state_en(const std::string& state) {
 }
 
 std::string layout_title(Service& service, const std::string& name) {
-    const auto* layout = service.layouts().find(name);
+    const auto layout = service.layouts().find(name);
     return layout ? layout->title : name;
 }
 
@@ -158,7 +158,7 @@ std::string state_badge(const std::string& state) {
 
 std::string layout_chooser(Service& service, const renderers::Layout& current) {
     std::string options;
-    for (const auto* layout : service.layouts().all()) {
+    for (const auto& layout : service.layouts().all()) {
         options += "<option value=\"" + html_escape(layout->name) + "\"" +
                    (layout->name == current.name ? " selected" : "") + ">" +
                    html_escape(layout->title) + " (" + html_escape(layout->name) + ")</option>";
@@ -263,7 +263,7 @@ Response print_page(Service& service, Exchange& ex, const PageSession& session) 
     const auto all = service.layouts().all();
     if (all.empty()) throw ProblemError(service_unavailable("No layouts are loaded.", 30));
     const std::string wanted = ex.query("layout").value_or("admission-ticket");
-    const auto* layout = service.layouts().find(wanted);
+    auto layout = service.layouts().find(wanted);
     if (!layout) layout = all.front();
     std::string main = "<h1>批量打印 " + en("Bulk printing") + "</h1>\n";
     main += "<p class=\"lead\">上传考生名单（Excel）和照片压缩包，打印为一个PDF。" +
@@ -319,7 +319,7 @@ std::string refused_table(Service& service, const Object& view, const std::strin
     const auto failures = array_in(view.get("failures"));
     const long long refused = object_in(view.get("records")).getValue<long long>("refused");
     if (failures.size() == 0) return {};
-    const auto* layout = service.layouts().find(layout_name);
+    const auto layout = service.layouts().find(layout_name);
     std::string s =
         "<section aria-labelledby=\"refused-heading\"><h2 id=\"refused-heading\">"
         "被拒绝的记录 " +

@@ -55,18 +55,37 @@ class JobEvents : public jobs::JobListener {
     Metrics& metrics_;
 };
 
+void log_layout_warnings(Log& log, const std::vector<renderers::LayoutFileProblem>& warnings) {
+    for (const auto& w : warnings) {
+        log.event("warn", "layout: " + renderers::describe(w),
+                  {{"file", w.file}, {"pointer", w.problem.pointer}, {"code", w.problem.code}});
+    }
+}
+
+// The layouts at start: every problem of every file stops the service, in the words
+// POST /v1/layouts/validate uses; warnings are logged.
+renderers::LayoutCatalog load_catalog(const std::string& directory, Log& log) {
+    auto load = renderers::load_layouts(directory, fonts::bundled_font_set());
+    log_layout_warnings(log, load.warnings);
+    if (!load.catalog) {
+        std::string message = "layouts with errors:";
+        for (const auto& e : load.errors) message += "\n  " + renderers::describe(e);
+        throw renderers::LayoutError(message);
+    }
+    return std::move(*load.catalog);
+}
+
 }  // namespace
 
 Service::Service(Settings settings, Log& log)
     : settings_(std::move(settings)),
       log_(log),
-      layouts_(renderers::LayoutCatalog::bundled()),
+      layouts_(load_catalog(settings_.layouts_dir, log)),
       authorizer_(parse_api_keys(settings_.api_keys)),
       public_rate_limiter_(settings_.public_rate_per_minute,
                            settings_.public_rate_per_minute / 2 + 5),
       page_sessions_(authorizer_, settings_.session_secret,
                      settings_.public_base_url.rfind("https://", 0) == 0) {
-    if (!settings_.layouts_dir.empty()) layouts_.add_directory(settings_.layouts_dir);
     photo_profiles_ = photos::builtin_photo_profiles();
     if (!settings_.photo_profiles_file.empty()) {
         std::ifstream in(settings_.photo_profiles_file);
@@ -79,6 +98,7 @@ Service::Service(Settings settings, Log& log)
     }
     add_system_routes(*this);
     add_document_routes(*this);
+    add_layout_routes(*this);
     add_photo_routes(*this);
     add_certificate_routes(*this);
     add_verify_page_routes(*this);
@@ -88,6 +108,28 @@ Service::Service(Settings settings, Log& log)
 }
 
 Service::~Service() { shutdown(); }
+
+Service::LayoutReload Service::reload_layouts() {
+    std::lock_guard lock(reload_mutex_);
+    auto load = renderers::load_layouts(settings_.layouts_dir, fonts::bundled_font_set());
+    log_layout_warnings(log_, load.warnings);
+    LayoutReload reload;
+    reload.errors = std::move(load.errors);
+    reload.warnings = std::move(load.warnings);
+    if (load.catalog) {
+        layouts_.replace_with(std::move(*load.catalog));
+        reload.applied = true;
+        log_.event("info", "layouts reloaded", {{"layouts", layouts_.all().size()}});
+    } else {
+        for (const auto& e : reload.errors) {
+            log_.event(
+                "error", "layout not reloaded: " + renderers::describe(e),
+                {{"file", e.file}, {"pointer", e.problem.pointer}, {"code", e.problem.code}});
+        }
+    }
+    reload.layouts = layouts_.all().size();
+    return reload;
+}
 
 std::string Service::job_instance() const { return jobs_ ? jobs_->instance() : std::string(); }
 

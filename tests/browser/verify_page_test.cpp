@@ -63,7 +63,7 @@ std::string qr_path(const Certificate& c, const std::string& code) {
 
 // The certificate as a phone photographs it: rendered, rasterised, as a JPEG file.
 std::string certificate_picture(examdocs::service::Service& service, const Certificate& c) {
-    const auto* layout = service.layouts().find("certificate");
+    const auto layout = service.layouts().find("certificate");
     auto outcome = examdocs::renderers::render_document(
         *layout, Poco::Dynamic::Var(examdocs::certificates::certificate_document_data(
                      c, service.settings().public_base_url)));

@@ -15,7 +15,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const auto catalog = examdocs::renderers::LayoutCatalog::bundled();
-    static const auto* layout = catalog.find("admission-ticket");
+    static const auto layout = catalog.find("admission-ticket");
     Poco::Dynamic::Var input;
     try {
         Poco::JSON::Parser parser;

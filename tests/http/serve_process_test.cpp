@@ -846,3 +846,62 @@ TEST(ServeProcess, PostgresqlUrlFormServesAndNoticesGoThroughTheJsonLog) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string layout_titled(const std::string& title, double x) {
+    return R"({"name": "extra-kind", "title": ")" + title +
+           R"(", "page": {"size": "A5"}, "fields": [{"pointer": "/name", "label": "姓名", "maxLength": 10}],
+             "pages": [{"elements": [{"type": "text", "value": "/name", "box": [)" +
+           std::to_string(x) + R"(, 20, 60, 10], "size": 12}]}]})";
+}
+
+std::string served_title(std::uint16_t port) {
+    auto reply = examdocs::test::http_request(port, "GET", "/v1/layouts/extra-kind");
+    if (reply.status != 200) return "";
+    Poco::JSON::Parser parser;
+    return parser.parse(reply.body)
+        .extract<Poco::JSON::Object::Ptr>()
+        ->getValue<std::string>("title");
+}
+
+}  // namespace
+
+TEST(ServeProcess, SighupReloadsLayoutsAllOrNothing) {
+    Poco::TemporaryFile data_dir, layouts_dir;
+    Poco::File(layouts_dir.path()).createDirectories();
+    const std::string file = layouts_dir.path() + "/extra-kind.json";
+    std::ofstream(file) << layout_titled("第一版", 15);
+    examdocs::test::ServeProcess server(EXAMDOCS_BINARY,
+                                        {"-Dserver.port=0", "-Ddata.dir=" + data_dir.path(),
+                                         "-Dlayouts.dir=" + layouts_dir.path()});
+    ASSERT_NE(server.port(), 0) << server.stderr_text();
+    EXPECT_EQ(served_title(server.port()), "第一版");
+
+    std::ofstream(file) << layout_titled("第二版", 15);
+    server.send_signal(SIGHUP);
+    ASSERT_TRUE(server.wait_for_line("\"msg\":\"layouts reloaded\""));
+    EXPECT_EQ(served_title(server.port()), "第二版");
+
+    std::ofstream(file) << layout_titled("第三版", 100);  // 12 mm past an A5's right edge
+    server.send_signal(SIGHUP);
+    ASSERT_TRUE(server.wait_for_line("extends 12.0 mm past the page's right edge"));
+    EXPECT_EQ(served_title(server.port()), "第二版") << "an invalid file changes nothing";
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ServeProcess, ABrokenLayoutStopsTheStartWithEveryErrorInTheValidatorsWords) {
+    Poco::TemporaryFile data_dir, layouts_dir;
+    Poco::File(layouts_dir.path()).createDirectories();
+    std::ofstream(layouts_dir.path() + "/extra-kind.json") << layout_titled("坏", 100);
+    examdocs::test::ServeProcess server(EXAMDOCS_BINARY,
+                                        {"-Dserver.port=0", "-Ddata.dir=" + data_dir.path(),
+                                         "-Dlayouts.dir=" + layouts_dir.path()});
+    EXPECT_EQ(server.port(), 0);
+    EXPECT_NE(server.exit_status(), 0);
+    EXPECT_NE(server.stderr_text().find(
+                  "extra-kind.json: /pages/0/elements/0/box: extends 12.0 mm past the page's "
+                  "right edge"),
+              std::string::npos)
+        << server.stderr_text();
+}

@@ -1,5 +1,7 @@
 #include "support/serve_process.h"
 
+#include <algorithm>
+
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <signal.h>
@@ -77,6 +79,19 @@ ServeProcess::~ServeProcess() {
 std::vector<std::string> ServeProcess::lines() const {
     std::lock_guard lock(mutex_);
     return lines_;
+}
+
+void ServeProcess::send_signal(int signal) { ::kill(handle_->id(), signal); }
+
+bool ServeProcess::wait_for_line(const std::string& text) {
+    std::unique_lock lock(mutex_);
+    bool found = false;
+    changed_.wait_for(lock, std::chrono::minutes(1), [&] {
+        found = std::any_of(lines_.begin(), lines_.end(),
+                            [&](const auto& l) { return l.find(text) != std::string::npos; });
+        return found || ended_;
+    });
+    return found;
 }
 
 int ServeProcess::stop() {

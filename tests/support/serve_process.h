@@ -35,6 +35,10 @@ class ServeProcess {
     std::uint16_t port() const { return port_; }
     // The log lines so far.
     std::vector<std::string> lines() const;
+    // Sends `signal` (SIGHUP: reload the layouts) to the process.
+    void send_signal(int signal);
+    // Waits until a log line contains `text`; false if the process ended or a minute passed.
+    bool wait_for_line(const std::string& text);
     // SIGTERM, then the exit status.
     int stop();
     // Waits for the process to end by itself; its exit status.

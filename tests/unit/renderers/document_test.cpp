@@ -39,7 +39,7 @@ RenderContext fixed_context() {
 }
 
 RenderOutcome render(const std::string& layout, const Poco::Dynamic::Var& data) {
-    const Layout* l = catalog().find(layout);
+    const auto l = catalog().find(layout);
     if (!l) throw std::runtime_error("no layout " + layout);
     return render_document(*l, data, fixed_context());
 }
@@ -60,7 +60,7 @@ bool has_error(const RenderOutcome& o, const std::string& pointer, const std::st
 }
 
 TEST(Documents, EveryBundledLayoutHasASampleThatRenders) {
-    for (const auto* layout : catalog().all()) {
+    for (const auto& layout : catalog().all()) {
         auto outcome = render(layout->name, sample_request(layout->name));
         ASSERT_TRUE(outcome.document) << layout->name << ": " << field_codes(outcome);
         auto facts = read_pdf(outcome.document->pdf);

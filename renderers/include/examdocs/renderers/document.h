@@ -28,7 +28,19 @@ struct RenderContext {
     // Sign the PDF (render_document only: a composed document is not a file yet). Only the
     // registry's certificates are signed: a PDF signature vouches for what it covers.
     const PdfSigner* signer = nullptr;
+    // The sheet shape the pages will be printed on (1, 2 or 4 pages per sheet, see
+    // document_stream.h). Codes are checked at the size they will print: a QR code or
+    // barcode whose narrowest module would fall under kMinimumModuleMm is refused
+    // (`code-too-small`), since a gate scanner that cannot read it costs more than a sheet.
+    int pages_per_sheet = 1;
 };
+
+// GS1's minimum X-dimension for general use, in millimetres.
+inline constexpr float kMinimumModuleMm = 0.33F;
+
+// How much a page of width × height points is scaled on a sheet of `pages_per_sheet`
+// (1: 1; 2: side by side on the sheet turned; 4: two by two).
+float sheet_scale(float page_width, float page_height, int pages_per_sheet);
 
 struct RenderedDocument {
     std::string pdf;

@@ -42,6 +42,7 @@ struct Column {
 };
 
 struct Element {
+    std::string at;  // where it is in the layout file: "/pages/0/elements/7"
     ElementKind kind = ElementKind::text;
     std::string when;      // JSON pointer: drawn only when that value is present and not empty
     std::string when_not;  // … only when it is absent or empty
@@ -83,6 +84,7 @@ struct Page {
 // The rules of one input field. Pointers of array items use "*" for the index:
 // "/sessions/*/subject".
 struct FieldRule {
+    std::string at;  // where it is in the layout file: "/fields/3"
     std::string pointer;
     std::string label;            // Chinese name of the field, for messages
     std::string type = "string";  // string | integer | number | boolean | array | photo | date
@@ -111,6 +113,8 @@ struct FieldRule {
     // For rule "id-number": where to put the sex and birth date taken from it.
     std::string derive_sex;
     std::string derive_birth_date;
+    // false: checked but deliberately not printed (a registration record's other fields).
+    bool printed = true;
 };
 
 struct Layout {
@@ -141,12 +145,34 @@ struct Layout {
     const LevelScheme* levels = nullptr;
 };
 
+// One thing wrong with (error) or doubtful in (warning) a layout file: where, as a JSON
+// pointer into the file ("/pages/0/elements/7/box"), a stable code ("outside-page"), and
+// words with the measured amount ("extends 4.2 mm past the page's right edge").
+struct LayoutProblem {
+    std::string pointer;
+    std::string code;
+    std::string message;
+};
+
+// "/pages/0/elements/7/box: extends 4.2 mm past the page's right edge" — the words the
+// service prints at start and the validate route answers.
+std::string describe(const LayoutProblem& problem);
+
+struct LayoutReading {
+    std::optional<Layout> layout;  // set when there is no error
+    std::vector<LayoutProblem> errors;
+};
+
+// Every error at once: JSON syntax, keys and types against the schema (layout_schema.h),
+// values, and boxes that leave the page. Never throws for bad input.
+LayoutReading read_layout(std::string_view json);
+
 class LayoutError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
 
-// Throws LayoutError naming the place in the layout that is wrong.
+// read_layout for layouts that must be right: throws LayoutError listing every error.
 Layout parse_layout(std::string_view json);
 
 }  // namespace examdocs::renderers

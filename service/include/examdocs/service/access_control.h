@@ -4,6 +4,7 @@
 // the key as "Authorization: Bearer <key>". Public routes are rate-limited per client
 // address with a token bucket. Both thread-safe.
 #include <chrono>
+#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -19,7 +20,7 @@ class Exchange;
 struct ApiKey {
     std::string name;
     std::string sha256_hex;
-    std::set<std::string> rights;  // issue, revoke, read, print, render
+    std::set<std::string> rights;  // issue, revoke, read, print, render, admin
 };
 
 // "backend:<sha256 hex>:issue+revoke+read,printer:<sha256 hex>:read". Throws
@@ -32,6 +33,9 @@ class Authorizer {
     // Throws ProblemError 401 without a known key, 403 for a key without `right`.
     // Returns the key's name, for the log.
     std::string require(const Exchange& exchange, std::string_view right) const;
+    // As require(), for a route that any one of `rights` opens.
+    std::string require_any(const Exchange& exchange,
+                            std::initializer_list<std::string_view> rights) const;
     // For routes the public may call too: nullopt without an Authorization header (a public
     // caller); with one, as require() (a key that is wrong is refused, never taken for the
     // public).

@@ -66,6 +66,16 @@ class Service {
     Metrics& metrics() { return metrics_; }
     Log& log() { return log_; }
     const renderers::LayoutCatalog& layouts() const { return layouts_; }
+    // Reads the built-in layouts and layouts.dir again (SIGHUP, POST /v1/layouts/reload):
+    // when every file is valid the set is swapped in at once (renders under way finish on
+    // the layouts they hold); when any is not, nothing changes and `errors` says why.
+    // Warnings are logged either way. Thread-safe; reloads run one at a time.
+    struct LayoutReload {
+        bool applied = false;
+        std::size_t layouts = 0;  // in the set now serving
+        std::vector<renderers::LayoutFileProblem> errors, warnings;
+    };
+    LayoutReload reload_layouts();
     // Null until start() has opened it (or when it could not be opened: see /health).
     registry::CertificateRegistry* registry() { return registry_.get(); }
     // Signs the registry's certificate PDFs; null until start() has opened the registry.
@@ -113,6 +123,7 @@ class Service {
     Settings settings_;
     Log& log_;
     renderers::LayoutCatalog layouts_;
+    std::mutex reload_mutex_;
     Authorizer authorizer_;
     RateLimiter public_rate_limiter_;
     PageSessions page_sessions_;  // after authorizer_, which it reads
