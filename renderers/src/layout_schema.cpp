@@ -534,7 +534,8 @@ std::vector<ObjectSpec> make_schema() {
               {},
               "",
               false,
-              "Drawn above the table on each of its continuation pages (五、专业技术工作经历（续）)."},
+              "Drawn above the table on each of its continuation pages "
+              "(五、专业技术工作经历（续）)."},
              {"dpi",
               T::number,
               "300",
