@@ -341,7 +341,7 @@ std::string refused_table(Service& service, const Object& view, const std::strin
         for (std::size_t j = 0; j < errors.size(); ++j) {
             const Object e = object_in(errors.get(static_cast<unsigned>(j)));
             const std::string pointer = e.optValue<std::string>("pointer", "");
-            const std::string label = field_label(layout, pointer);
+            const std::string label = field_label(layout.get(), pointer);
             s += "<tr><td>" + row + "</td><td>" +
                  (label.empty() ? std::string() : html_escape(label) + " ") + "<code>" +
                  pointer_html(pointer) + "</code></td><td>" +

@@ -66,7 +66,7 @@ std::string certificate_picture(examdocs::service::Service& service, const Certi
     const auto layout = service.layouts().find("certificate");
     auto outcome = examdocs::renderers::render_document(
         *layout, Poco::Dynamic::Var(examdocs::certificates::certificate_document_data(
-                     c, service.settings().public_base_url)));
+                     c, service.settings().public_base_url, service.registry()->issuer())));
     if (!outcome.document) return {};
     const std::string file = Poco::TemporaryFile::tempName() + ".jpg";
     std::ofstream(file, std::ios::binary)
