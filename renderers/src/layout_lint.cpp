@@ -299,6 +299,12 @@ void fields_and_elements(const Layout& layout, std::vector<LayoutProblem>& out) 
             return s.rfind(f.pointer + "/", 0) == 0;
         });
         if (items_shown) continue;
+        // An array's items ("/notes/*") shown by an element that shows the array (a list).
+        const auto star = f.pointer.rfind("/*");
+        if (star != std::string::npos && star + 2 == f.pointer.size() &&
+            shown.count(f.pointer.substr(0, star))) {
+            continue;
+        }
         out.push_back(
             {f.at + "/pointer", "field-not-shown",
              "no element shows " + f.pointer + " (say \"printed\": false if it is only checked)"});

@@ -129,7 +129,7 @@ TEST(OpenApi, EveryReferenceResolvesAndEveryJsonAnswerDescribesItsFields) {
 TEST(OpenApi, RoutesDocumentedAsNeedingAKeyRefuseARequestWithoutOne) {
     examdocs::test::RunningService running;
     const YAML::Node doc = load_served_document(running.port());
-    const std::set<std::string> rights = {"issue", "revoke", "read", "print", "render"};
+    const std::set<std::string> rights = {"issue", "revoke", "read", "print", "render", "admin"};
     int checked = 0;
     for (const auto& path : doc["paths"]) {
         for (const auto& op : path.second) {

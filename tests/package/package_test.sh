@@ -65,7 +65,8 @@ bash -n "$root/usr/share/bash-completion/completions/examdocs" || fail "the comp
 # The photo checks live in a module the binary opens from ../lib/examdocs; the binary itself
 # links no OpenCV (that is what keeps every other command's start short).
 ldd "$examdocs" | grep -q opencv && fail "the binary links OpenCV"
-EXAMDOCS_MODULE_DIR= "$examdocs" check-photo "$source_dir/tests/data/photos/good_295x413.jpg" \
+EXAMDOCS_MODULE_DIR= "$examdocs" check-photo --profile skill-cert \
+  "$source_dir/tests/data/photos/good_295x413.jpg" \
   >/dev/null || fail "the installed binary cannot check a photo (its module)"
 
 # ---- the unit

@@ -85,6 +85,11 @@ std::vector<std::string> decode_codes(const std::string& pdf, int page_index,
     hints.setFormats(format);
     hints.setTryHarder(true);
     std::vector<std::string> texts;
+    if (format == ZXing::BarcodeFormat::Code128) {
+        // One per page; and zxing-cpp 1.4's ReadBarcodes asserts (lineCount() == 1) when it
+        // compares two readings of a tall linear code to drop duplicates.
+        hints.setMaxNumberOfSymbols(1);
+    }
     for (const auto& result : ZXing::ReadBarcodes(view, hints)) {
         if (result.isValid()) texts.push_back(result.text());
     }
