@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "exif_orientation.h"
+#include "jpeg_scans.h"
 
 namespace examdocs::images {
 
@@ -179,22 +180,6 @@ class BlockAverage {
 };
 
 // ---- JPEG ---------------------------------------------------------------------------
-
-int jpeg_scan_count(std::span<const std::byte> b) {
-    int scans = 0;
-    const auto* p = reinterpret_cast<const unsigned char*>(b.data());
-    const auto* end = p + b.size();
-    // In entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so FF DA
-    // can only be a start-of-scan marker (or one inside an embedded thumbnail).
-    while (p + 1 < end) {
-        p = static_cast<const unsigned char*>(
-            std::memchr(p, 0xFF, static_cast<std::size_t>(end - p - 1)));
-        if (p == nullptr) break;
-        if (p[1] == 0xDA) ++scans;
-        ++p;
-    }
-    return scans;
-}
 
 struct JpegErrors {
     jpeg_error_mgr manager;
@@ -506,6 +491,22 @@ DecodeResult decode_image(std::span<const std::byte> bytes, const DecodeOptions&
     }
     return header.format == ImageFormat::jpeg ? decode_jpeg(bytes, options, std::move(r))
                                               : decode_png(bytes, options, std::move(r));
+}
+
+int jpeg_scan_count(std::span<const std::byte> b) {
+    int scans = 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(b.data());
+    const auto* end = p + b.size();
+    // In entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so FF DA
+    // can only be a start-of-scan marker (or one inside an embedded thumbnail).
+    while (p + 1 < end) {
+        p = static_cast<const unsigned char*>(
+            std::memchr(p, 0xFF, static_cast<std::size_t>(end - p - 1)));
+        if (p == nullptr) break;
+        if (p[1] == 0xDA) ++scans;
+        ++p;
+    }
+    return scans;
 }
 
 }  // namespace examdocs::images

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "exif_orientation.h"
+#include "jpeg_scans.h"
 
 namespace examdocs::images {
 
@@ -51,20 +52,6 @@ struct Transcoder {
         std::free(buffer);
     }
 };
-
-int scan_count(std::span<const std::byte> b) {
-    int scans = 0;
-    const auto* p = reinterpret_cast<const unsigned char*>(b.data());
-    const auto* end = p + b.size();
-    while (p + 1 < end) {
-        p = static_cast<const unsigned char*>(
-            std::memchr(p, 0xFF, static_cast<std::size_t>(end - p - 1)));
-        if (p == nullptr) break;
-        if (p[1] == 0xDA) ++scans;
-        ++p;
-    }
-    return scans;
-}
 
 bool read_head(Transcoder& t, std::span<const std::byte> bytes, std::size_t memory) {
     if (setjmp(t.in_errors.jump)) return false;  // NOLINT(cert-err52-cpp)
@@ -141,7 +128,7 @@ std::optional<TranscodedJpeg> transcode_jpeg(std::span<const std::byte> bytes,
                                              const TranscodeRules& rules) {
     if (bytes.size() < 4 || bytes[0] != std::byte{0xFF} || bytes[1] != std::byte{0xD8})
         return std::nullopt;
-    if (scan_count(bytes) != 1) return std::nullopt;  // progressive, or not a plain file
+    if (jpeg_scan_count(bytes) != 1) return std::nullopt;  // progressive, or not a plain file
     Transcoder t;
     t.in.err = jpeg_std_error(&t.in_errors.manager);
     t.in_errors.manager.error_exit = on_error;
