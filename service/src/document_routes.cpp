@@ -167,6 +167,20 @@ renderers::Layout outlined(renderers::Layout layout) {
     return layout;
 }
 
+// A reload's errors or warnings as JSON, each naming its file.
+Poco::JSON::Array file_problems_json(const std::vector<renderers::LayoutFileProblem>& problems) {
+    Poco::JSON::Array out;
+    for (const auto& p : problems) {
+        Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
+        item.set("file", p.file);
+        item.set("pointer", p.problem.pointer);
+        item.set("code", p.problem.code);
+        item.set("message", p.problem.message);
+        out.add(item);
+    }
+    return out;
+}
+
 }  // namespace
 
 void add_document_routes(Service& service) {
@@ -331,29 +345,13 @@ void add_layout_routes(Service& service) {
              const std::string key = service.authorizer().require(ex, "admin");
              check_query(ex, {});
              auto reload = service.reload_layouts();
-             Poco::JSON::Array warnings;
-             for (const auto& w : reload.warnings) {
-                 Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
-                 item.set("file", w.file);
-                 item.set("pointer", w.problem.pointer);
-                 item.set("code", w.problem.code);
-                 item.set("message", w.problem.message);
-                 warnings.add(item);
-             }
+             const Poco::JSON::Array warnings = file_problems_json(reload.warnings);
              if (!reload.applied) {
                  std::vector<FieldError> errors;
                  for (const auto& e : reload.errors) {
                      errors.push_back({e.problem.pointer, e.problem.code, renderers::describe(e)});
                  }
-                 Poco::JSON::Array files;
-                 for (const auto& e : reload.errors) {
-                     Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
-                     item.set("file", e.file);
-                     item.set("pointer", e.problem.pointer);
-                     item.set("code", e.problem.code);
-                     item.set("message", e.problem.message);
-                     files.add(item);
-                 }
+                 const Poco::JSON::Array files = file_problems_json(reload.errors);
                  Problem p = unprocessable(
                      "Nothing was reloaded: " + std::to_string(reload.errors.size()) +
                          " error(s) in the layouts; the " + std::to_string(reload.layouts) +
