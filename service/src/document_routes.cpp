@@ -36,7 +36,9 @@ bool is_json(const std::string& content_type) {
 // than quietly doing something else (?disposition=inlin would download the file).
 void check_query(const Exchange& ex,
                  const std::vector<std::pair<std::string, std::vector<std::string>>>& allowed) {
-    for (const auto& [name, value] : ex.query_parameters()) {
+    for (const auto& parameter : ex.query_parameters()) {
+        const std::string& name = parameter.first;  // named, not bound: lambdas capture it
+        const std::string& value = parameter.second;
         auto known = std::find_if(allowed.begin(), allowed.end(),
                                   [&](const auto& a) { return a.first == name; });
         if (known == allowed.end()) {
@@ -52,8 +54,14 @@ void check_query(const Exchange& ex,
         if (std::find(values.begin(), values.end(), value) == values.end()) {
             std::string list;
             for (const auto& v : values) list += (list.empty() ? "" : ", ") + v;
-            Problem p = bad_request("The query parameter '" + name + "' is '" + value +
-                                    "'; it takes one of: " + list + ".");
+            std::string detail = "The query parameter '";
+            detail += name;
+            detail += "' is '";
+            detail += value;
+            detail += "'; it takes one of: ";
+            detail += list;
+            detail += ".";
+            Problem p = bad_request(std::move(detail));
             p.slug = "unknown-parameter";
             throw ProblemError(std::move(p));
         }
@@ -100,6 +108,7 @@ Poco::JSON::Array problems_json(const std::vector<renderers::LayoutProblem>& pro
 std::vector<FieldError> field_errors(const std::vector<renderers::LayoutProblem>& problems,
                                      const std::string& prefix) {
     std::vector<FieldError> out;
+    out.reserve(problems.size());
     for (const auto& p : problems) out.push_back({prefix + p.pointer, p.code, p.message});
     return out;
 }
