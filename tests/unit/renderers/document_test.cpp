@@ -23,7 +23,6 @@ using examdocs::test::decode_codes;
 using examdocs::test::read_pdf;
 using examdocs::test::sample_request;
 using examdocs::test::squeeze;
-using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 const LayoutCatalog& catalog() {
