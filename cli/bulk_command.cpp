@@ -31,6 +31,7 @@
 #include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
 #include "examdocs/registry/pdf_signing_certificate.h"
+#include "examdocs/renderers/input_check.h"
 #include "examdocs/renderers/layout_catalog.h"
 #include "examdocs/renderers/layout_lint.h"
 #include "server_config.h"
@@ -266,6 +267,13 @@ int bulk_print(const ParsedArguments& args) {
             std::cerr << "examdocs bulk: " << defaults_path << " is not a JSON object\n";
             return 65;
         }
+        // Under every record: a misspelt field here would fail them all one by one.
+        const auto unknown = renderers::check_fields_known(*layout, read_options.defaults);
+        for (const auto& error : unknown) {
+            std::cerr << "examdocs bulk: " << defaults_path << ": " << error.pointer << ": "
+                      << error.message << '\n';
+        }
+        if (!unknown.empty()) return 65;
     }
 
     std::ofstream errors_file;

@@ -402,6 +402,20 @@ std::optional<UnknownField> check_field_known(const Layout& layout, std::string_
     return std::nullopt;
 }
 
+std::vector<FieldError> check_fields_known(const Layout& layout, const Var& partial,
+                                           const InputLimits& limits) {
+    std::vector<FieldError> errors;
+    if (!is_object(partial)) {
+        errors.push_back({"", "type", "应为JSON对象 / Must be a JSON object."});
+        return errors;
+    }
+    check_shape(partial, "", 0, limits, errors);
+    if (errors.empty() && !layout.passthrough) {
+        check_known(partial, "", "", layout.known_pointers, errors);
+    }
+    return errors;
+}
+
 CheckedInput check_input(const Layout& layout, const Var& input, std::string_view today,
                          const InputLimits& limits) {
     CheckedInput result;

@@ -6,14 +6,18 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/String.h>
+#include <Poco/TemporaryFile.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 
+#include "content_disposition.h"
 #include "examdocs/certificates/qr_reader.h"
 #include "examdocs/core/base64.h"
 #include "examdocs/core/field_rules.h"
@@ -27,6 +31,7 @@
 #include "examdocs/renderers/document.h"
 #include "examdocs/service/service.h"
 #include "json_text.h"
+#include "text_workbook.h"
 
 namespace examdocs::service {
 
@@ -115,15 +120,57 @@ const std::vector<std::string>& csv_columns() {
     return columns;
 }
 
+// Wide enough for what each column holds (Excel's character units; a Chinese character is
+// about two).
+const std::vector<double>& export_column_widths() {
+    static const std::vector<double> widths = {22, 8,  12, 21, 12, 24, 16, 6,
+                                               28, 11, 11, 20, 20, 12, 50, 20};
+    return widths;
+}
+
+// One row of an export, in the order of csv_columns().
+std::vector<std::string> export_row(const Service& service, const registry::Certificate& c) {
+    return {c.number,
+            c.status,
+            c.holder_name,
+            c.id_number,
+            c.occupation_code,
+            c.occupation_name,
+            c.job,
+            registry::level_code(c),
+            c.issuer,
+            c.issue_date,
+            c.expiry_date,
+            c.revoked_at,
+            c.revoked_reason,
+            c.verification_code,
+            verification_url(service, c),
+            c.created_at};
+}
+
 std::string csv_line(const Service& service, const registry::Certificate& c) {
     std::string line;
-    for (const std::string& v :
-         {c.number, c.status, c.holder_name, c.id_number, c.occupation_code, c.occupation_name,
-          c.job, registry::level_code(c), c.issuer, c.issue_date, c.expiry_date, c.revoked_at,
-          c.revoked_reason, c.verification_code, verification_url(service, c), c.created_at}) {
-        append_csv_cell(line, v);
-    }
+    for (const std::string& v : export_row(service, c)) append_csv_cell(line, v);
     return line + "\r\n";
+}
+
+// Calls `batch` with the listing's rows a statement at a time (kCsvBatch rows), so that an
+// export of the whole registry neither sits in memory nor holds a database session while
+// the client reads.
+template <typename Batch>
+void for_each_listed(registry::CertificateRegistry& registry, const ListingRequest& listing,
+                     Batch batch) {
+    registry::CertificateQuery query = listing.query;
+    long long left = listing.limit.value_or(-1);
+    while (left != 0) {
+        query.limit = left < 0 ? kCsvBatch : static_cast<int>(std::min<long long>(left, kCsvBatch));
+        const auto page = registry.list(query);
+        batch(page.certificates);
+        if (left > 0) left -= static_cast<long long>(page.certificates.size());
+        if (!page.more || page.certificates.empty()) break;
+        query.after = registry::ListPosition{page.certificates.back().issue_date,
+                                             page.certificates.back().number};
+    }
 }
 
 // The query string of the page after this one: the same filters, the next cursor.
@@ -242,24 +289,48 @@ void add_certificate_routes(Service& service) {
                    head = "\xEF\xBB\xBF" + head + "\r\n";
                    out << head;
                    std::uint64_t written = head.size();
-                   registry::CertificateQuery query = listing.query;
-                   long long left = listing.limit.value_or(-1);
-                   while (left != 0) {
-                       query.limit = left < 0
-                                         ? kCsvBatch
-                                         : static_cast<int>(std::min<long long>(left, kCsvBatch));
-                       const auto page = registry.list(query);
+                   for_each_listed(registry, listing, [&](const auto& certificates) {
                        std::string chunk;
-                       for (const auto& c : page.certificates) chunk += csv_line(service, c);
+                       for (const auto& c : certificates) chunk += csv_line(service, c);
                        out << chunk;
                        if (!out) throw std::runtime_error("the client stopped reading");
                        written += chunk.size();
-                       if (left > 0) left -= static_cast<long long>(page.certificates.size());
-                       if (!page.more || page.certificates.empty()) break;
-                       query.after = registry::ListPosition{page.certificates.back().issue_date,
-                                                            page.certificates.back().number};
-                   }
+                   });
                    return written;
+               };
+               return reply;
+           }});
+
+    // The same rows as a workbook whose cells are all text, for an office that opens the
+    // export in Excel (see text_workbook.h for what a CSV does to ID numbers there).
+    r.add({"GET", "/v1/certificates.xlsx", [&service](Exchange& ex) {
+               service.authorizer().require(ex, "read");
+               ListingRequest listing = parse_listing_query(ex.query_parameters());
+               auto& registry = registry_of(service);
+               Response reply;
+               reply.content_type =
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+               reply.headers.emplace_back(
+                   "Content-Disposition",
+                   content_disposition("attachment", "证书-" + today_utc() + ".xlsx"));
+               reply.headers.emplace_back("Cache-Control", "private, no-store");
+               // The workbook is a ZIP whose directory comes last: it is made in a file
+               // under the data directory (constant memory), then streamed and removed.
+               reply.stream = [&service, &registry, listing](std::ostream& out) {
+                   const Poco::TemporaryFile made(service.settings().data_dir);
+                   {
+                       TextWorkbook workbook(made.path(), service.settings().data_dir, "证书",
+                                             csv_columns(), export_column_widths());
+                       for_each_listed(registry, listing, [&](const auto& certificates) {
+                           for (const auto& c : certificates)
+                               workbook.add_row(export_row(service, c));
+                       });
+                       workbook.close();
+                   }
+                   std::ifstream in(made.path(), std::ios::binary);
+                   const auto written = Poco::StreamCopier::copyStream64(in, out);
+                   if (!out) throw std::runtime_error("the client stopped reading");
+                   return static_cast<std::uint64_t>(written);
                };
                return reply;
            }});

@@ -23,6 +23,7 @@
 #include "examdocs/core/problem.h"
 #include "examdocs/jobs/job_queue.h"
 #include "examdocs/renderers/document_stream.h"
+#include "examdocs/renderers/input_check.h"
 #include "examdocs/renderers/layout_lint.h"
 #include "examdocs/service/service.h"
 #include "form_parts.h"
@@ -215,6 +216,18 @@ Upload read_upload(Exchange& ex, const std::string& dir, JobRequest& request,
         }
     }
     return upload;
+}
+
+// A job's defaults go under every record: a misspelt field in them is refused at
+// acceptance rather than failing every record one by one after the 202.
+void check_defaults(const Service& service, const std::string& layout_name,
+                    const Object::Ptr& defaults) {
+    const auto layout = service.layouts().find(layout_name);
+    if (!defaults || !layout) return;
+    auto errors = renderers::check_fields_known(*layout, Poco::Dynamic::Var(defaults));
+    if (errors.empty()) return;
+    for (auto& error : errors) error.pointer = "/defaults" + error.pointer;
+    throw ProblemError(unprocessable("The job was refused.", errors));
 }
 
 void check_request(const Service& service, const JobRequest& r) {
@@ -428,6 +441,7 @@ std::string submit_job(Service& service, Exchange& ex, const std::string& who,
         if (!input) throw std::runtime_error("cannot store the job's input");
     }
 
+    check_defaults(service, request.layout, defaults);
     if (!request.sheet.empty() && stored_format != bulk::InputFormat::xlsx) {
         throw ProblemError(
             unprocessable("The job was refused.",

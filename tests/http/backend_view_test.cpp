@@ -3,11 +3,14 @@
 // and who may render which documents.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
 #include <Poco/TemporaryFile.h>
 #include <Poco/URI.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -315,6 +318,63 @@ TEST_F(BackendView, TheCsvOpensInASpreadsheetAsTextThatNeverRuns) {
     auto hers = parse_csv(get("/v1/certificates.csv?idNumber=11010519491231002X").body.substr(3));
     EXPECT_EQ(hers.size(), 3U);
     EXPECT_EQ(parse_csv(get("/v1/certificates.csv?limit=1").body.substr(3)).size(), 2U);
+}
+
+// Excel turns a CSV's 18-digit ID numbers into 1.20105E+17 and saves them with zeros at
+// the end; the workbook export keeps every cell text. Read back by openpyxl, a real reader.
+TEST_F(BackendView, TheWorkbookKeepsIdNumbersAndFormulasAsText) {
+    issue("王芳", "11010519491231002X", "2026-06-30", "=HYPERLINK(\\\"http://x\\\")");
+    issue("张晓明", "120105199003071230", "2026-05-01");
+    EXPECT_EQ(get("/v1/certificates.xlsx", kRenderKey).status, 403);
+    auto reply = get("/v1/certificates.xlsx");
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(reply.content_type,
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    EXPECT_NE(reply.headers.at("Content-Disposition").find(".xlsx"), std::string::npos);
+    const std::string workbook = Poco::TemporaryFile::tempName() + ".xlsx";  // openpyxl wants it
+    Poco::TemporaryFile::registerForDeletion(workbook);
+    std::ofstream(workbook, std::ios::binary) << reply.body;
+
+    // One line per row: each cell as <openpyxl data type>:<value>, tab-separated.
+    const std::string script =
+        "import openpyxl,sys\n"
+        "ws = openpyxl.load_workbook(sys.argv[1]).active\n"
+        "print(ws.title)\n"
+        "for row in ws.iter_rows():\n"
+        "    print('\\t'.join(c.data_type + ':' + ('' if c.value is None else str(c.value)) "
+        "for c in row))\n";
+    Poco::Pipe out_pipe;
+    auto handle = Poco::Process::launch("/usr/bin/python3", {"-c", script, workbook}, nullptr,
+                                        &out_pipe, nullptr);
+    Poco::PipeInputStream from_python(out_pipe);
+    std::vector<std::vector<std::string>> rows;
+    std::string title, line;
+    std::getline(from_python, title);
+    while (std::getline(from_python, line)) {
+        std::vector<std::string> cells;
+        std::istringstream fields(line);
+        for (std::string cell; std::getline(fields, cell, '\t');) cells.push_back(cell);
+        rows.push_back(cells);
+    }
+    ASSERT_EQ(handle.wait(), 0) << "openpyxl could not read the workbook";
+    EXPECT_EQ(title, "证书");
+    ASSERT_EQ(rows.size(), 3U);
+    const auto& header = rows[0];
+    const auto column = [&](const std::string& name) {
+        return static_cast<std::size_t>(std::find(header.begin(), header.end(), "s:" + name) -
+                                        header.begin());
+    };
+    ASSERT_LT(column("idNumber"), header.size());
+    // Newest first, as the CSV; every cell a string, formulas never, nothing escaped.
+    EXPECT_EQ(rows[1][column("idNumber")], "s:11010519491231002X");
+    EXPECT_EQ(rows[2][column("idNumber")], "s:120105199003071230");
+    EXPECT_EQ(rows[1][column("holderName")], "s:王芳");
+    EXPECT_EQ(rows[1][column("job")], "s:=HYPERLINK(\"http://x\")");
+    EXPECT_EQ(rows[2][column("number")].rfind("s:S", 0), 0U) << rows[2][column("number")];
+    for (const auto& row : rows)
+        for (const auto& cell : row)
+            EXPECT_TRUE(cell.rfind("s:", 0) == 0 || (cell.rfind("n:", 0) == 0 && cell.size() == 2))
+                << "a cell that is neither text nor empty: " << cell;
 }
 
 TEST_F(BackendView, AnExportLongerThanABatchStreamsEveryRowOnce) {

@@ -536,6 +536,22 @@ TEST_P(Jobs, AnUploadIsRefusedPartByPart) {
         refused({{"records", "a.csv", csv}, {"defaults", "", "[1"}}, "?layout=admission-ticket");
     EXPECT_EQ(bad_defaults.status, 422);
     EXPECT_NE(bad_defaults.body.find("\"/defaults\""), std::string::npos) << bad_defaults.body;
+    // Defaults go under every record: a misspelt field in them is refused at acceptance,
+    // named with its nearest known field, rather than failing every record afterwards.
+    auto misspelt = refused(
+        {{"records", "a.csv", csv}, {"defaults", "", R"({"exam":{"titel":"x"},"notes":["a"]})"}},
+        "?layout=admission-ticket");
+    EXPECT_EQ(misspelt.status, 422) << misspelt.body;
+    EXPECT_NE(misspelt.body.find(R"("pointer":"/defaults/exam/titel")"), std::string::npos)
+        << misspelt.body;
+    EXPECT_NE(misspelt.body.find("`/exam/title`"), std::string::npos) << misspelt.body;
+    EXPECT_EQ(misspelt.body.find("/notes"), std::string::npos) << "a known list is no error";
+    auto json_form =
+        submit(R"({"layout":"admission-ticket","records":[],"defaults":{"centre":{"nmae":"x"}}})",
+               "application/json");
+    EXPECT_EQ(json_form.status, 422) << json_form.body;
+    EXPECT_NE(json_form.body.find(R"("pointer":"/defaults/centre/nmae")"), std::string::npos)
+        << json_form.body;
     auto no_sheet =
         refused({{"records", "a.xlsx", file_bytes(EXAMDOCS_XLSX_DIR "/candidates.xlsx")}},
                 "?layout=admission-ticket&sheet=Sheet9");

@@ -712,6 +712,15 @@ TEST(BulkCommand, ExitStatusesForMissingInputBadUsageAndBrokenFiles) {
     auto unwritable = run_examdocs({"bulk", "--layout", "admission-ticket", "--input", input.csv,
                                     "--out", "/nonexistent-dir/out.pdf"});
     EXPECT_EQ(unwritable.status, 74);  // EX_IOERR
+    // A misspelt field in the defaults would fail every record: refused before any prints.
+    const std::string defaults = input.path("defaults.json");
+    std::ofstream(defaults) << R"({"exam":{"titel":"2026"}})";
+    auto misspelt = run_examdocs({"bulk", "--layout", "admission-ticket", "--input", input.csv,
+                                  "--defaults", defaults, "--out", out});
+    EXPECT_EQ(misspelt.status, 65);
+    EXPECT_NE(misspelt.err.find("/exam/titel"), std::string::npos) << misspelt.err;
+    EXPECT_NE(misspelt.err.find("`/exam/title`"), std::string::npos) << misspelt.err;
+    EXPECT_FALSE(Poco::File(out).exists());
 }
 
 TEST(BulkCommand, PrintsAnExcelWorkbookWithItsPhotosFromAZip) {

@@ -38,6 +38,12 @@ struct UnknownField {
 };
 std::optional<UnknownField> check_field_known(const Layout& layout, std::string_view pointer);
 
+// Only the shape limits and the unknown-field check of check_input, for a part of a record
+// such as a bulk job's defaults (which go under every record, so a misspelt field in them
+// is refused once, before any record prints; required fields may come with the records).
+std::vector<FieldError> check_fields_known(const Layout& layout, const Poco::Dynamic::Var& partial,
+                                           const InputLimits& limits = {});
+
 // `data` is what Poco::JSON::Parser produced; `today` is "YYYY-MM-DD".
 CheckedInput check_input(const Layout& layout, const Poco::Dynamic::Var& data,
                          std::string_view today, const InputLimits& limits = {});
