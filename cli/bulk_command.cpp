@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -41,7 +42,7 @@ namespace examdocs::cli {
 namespace {
 
 std::string duration_text(double seconds) {
-    const auto s = static_cast<long>(seconds + 0.5);
+    const long s = std::lround(seconds);
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%ld:%02ld", s / 60, s % 60);
     return buffer;
@@ -75,7 +76,7 @@ class ProgressReporter {
         }
     }
 
-    void done() {
+    void done() const {
         if (drawn_) std::cerr << '\n';
     }
 
@@ -331,7 +332,7 @@ int bulk_print(const ParsedArguments& args) {
             return 74;
         }
     }
-    const auto profiles = photos::builtin_photo_profiles();
+    const auto& profiles = photos::builtin_photo_profiles();
 
     bulk::PrintOptions options;
     if (registry) {

@@ -134,7 +134,7 @@ Var deep_copy(const Var& v) {
     }
     if (is_array(v)) {
         Array::Ptr copy = new Array;
-        const auto source = v.extract<Array::Ptr>();
+        const auto& source = v.extract<Array::Ptr>();
         for (std::size_t i = 0; i < source->size(); ++i) {
             copy->add(deep_copy(source->get(static_cast<unsigned>(i))));
         }

@@ -207,7 +207,7 @@ void add_certificate_routes(Service& service) {
                if (parsed.type() != typeid(Object::Ptr)) {
                    throw ProblemError(unprocessable("The body must be a JSON object.", {}));
                }
-               auto body = parsed.extract<Object::Ptr>();
+               const auto& body = parsed.extract<Object::Ptr>();
                std::vector<FieldError> errors;
                registry::Certificate c = certificates::certificate_draft(
                    body, service.photo_profiles().at("skill-cert"), errors);

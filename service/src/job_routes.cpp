@@ -339,7 +339,7 @@ std::string submit_job(Service& service, Exchange& ex, const std::string& who,
             "application/json (an object with layout, records and options), or "
             "multipart/form-data with parts records, photos (a ZIP) and defaults."));
     }
-    const std::string id = [] {
+    std::string id = [] {
         std::string u = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
         u.erase(std::remove(u.begin(), u.end(), '-'), u.end());
         return u;

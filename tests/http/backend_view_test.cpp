@@ -113,7 +113,7 @@ class BackendView : public ::testing::Test {
         return parse_object(reply.body)->getValue<std::string>("number");
     }
 
-    HttpReply get(const std::string& path, const std::string& key = kReaderKey) {
+    HttpReply get(const std::string& path, const std::string& key = kReaderKey) const {
         return http_request(port_, "GET", path, {},
                             key.empty() ? std::map<std::string, std::string>{} : bearer(key));
     }

@@ -251,6 +251,7 @@ TEST_P(Jobs, AFullQueueAnswers429AndCancellingStopsAJob) {
         s.job_threads = 1;
     });
     std::vector<std::string> many;
+    many.reserve(40);
     for (int i = 0; i < 40; ++i) many.push_back("考生" + std::to_string(i));
     const auto first = submit(ndjson(many), "application/x-ndjson", "?layout=admission-ticket");
     ASSERT_EQ(first.status, 202) << first.body;
