@@ -47,10 +47,11 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
         scheme = renderers::LevelSchemes::bundled().find(scheme_name);
         c.level_scheme = scheme_name;
     } else {
-        errors.push_back({"/levelScheme", "not-issued",
-                          "只颁发职业技能等级证书（skill）、软考证书（ruankao）和职称证书（zhicheng） "
-                          "/ Certificates are issued for the schemes skill, ruankao and zhicheng "
-                          "only."});
+        errors.push_back(
+            {"/levelScheme", "not-issued",
+             "只颁发职业技能等级证书（skill）、软考证书（ruankao）和职称证书（zhicheng） "
+             "/ Certificates are issued for the schemes skill, ruankao and zhicheng "
+             "only."});
     }
     std::string level_text;
     if (body->has("level")) {
@@ -111,9 +112,8 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
             } else {
                 errors.push_back({"/qualification", "not-a-qualification",
                                   "“" + c.occupation_name + "”不是" + level->zh + "资格，应为" +
-                                      known + "之一 / Not a qualification of level " +
-                                      level->code + " (" + level->en + "): one of " + known +
-                                      "."});
+                                      known + "之一 / Not a qualification of level " + level->code +
+                                      " (" + level->en + "): one of " + known + "."});
             }
         }
     }
@@ -147,7 +147,8 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
         }
     }
     if (!c.approval_date.empty() && !is_calendar_date(c.approval_date)) {
-        errors.push_back({c.level_scheme == "ruankao" ? "/approvalDate" : "/approval/date", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
+        errors.push_back({c.level_scheme == "ruankao" ? "/approvalDate" : "/approval/date", "date",
+                          "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
     }
     if (!c.issue_date.empty() && !is_calendar_date(c.issue_date)) {
         errors.push_back({"/issueDate", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});

@@ -41,9 +41,9 @@ issue_before_printing(Issuance issuance) {
             errors.push_back({"/levelScheme", "other-layout",
                               "该记录的证书种类（" + draft.level_scheme + "）与本批次的版式（" +
                                   issuance.layout + "）不符 / This record is a " +
-                                  draft.level_scheme +
-                                  " certificate, printed with " + certificate_layout_name(draft) +
-                                  "; this batch prints " + issuance.layout + "."});
+                                  draft.level_scheme + " certificate, printed with " +
+                                  certificate_layout_name(draft) + "; this batch prints " +
+                                  issuance.layout + "."});
         }
         if (!errors.empty()) return {};
         auto issued = issuance.registry->issue(draft, issuance.key(record), issuance.actor);

@@ -1,9 +1,9 @@
 #pragma once
 // Issue-then-print: in bulk printing of certificates (`examdocs bulk --issue`, a job with
-// "issue": true; skill, 软考 and 职称 certificates alike) each record is a certificate request, issued through the registry first
-// and printed from the registry row, with its signed QR. The record's idempotency key
-// makes this happen once: a rerun of the same record, or a job resumed after a crash,
-// gets the certificate issued the first time, never a second one.
+// "issue": true; skill, 软考 and 职称 certificates alike) each record is a certificate request,
+// issued through the registry first and printed from the registry row, with its signed QR. The
+// record's idempotency key makes this happen once: a rerun of the same record, or a job resumed
+// after a crash, gets the certificate issued the first time, never a second one.
 #include <functional>
 #include <string>
 #include <vector>
