@@ -28,6 +28,7 @@
 #include "commands.h"
 #include "examdocs/bulk/bulk_print.h"
 #include "examdocs/bulk/records.h"
+#include "examdocs/certificates/certificate_request.h"
 #include "examdocs/certificates/issuance.h"
 #include "examdocs/photos/photo_profile.h"
 #include "examdocs/registry/certificate_registry.h"
@@ -297,8 +298,10 @@ int bulk_print(const ParsedArguments& args) {
     std::optional<registry::PdfSigningCertificate> pdf_certificate;
     renderers::PdfSigner pdf_signer;
     if (issue) {
-        if (layout->name != "certificate") {
-            throw UsageError("--issue prints certificates: use --layout certificate");
+        if (!certificates::scheme_of_certificate_layout(layout->name)) {
+            throw UsageError(
+                "--issue prints certificates: use --layout certificate, ruankao-certificate or "
+                "zhicheng-certificate");
         }
         try {
             auto keys =
@@ -340,7 +343,7 @@ int bulk_print(const ParsedArguments& args) {
         // certificates issued the first time, never second ones.
         options.prepare = certificates::issue_before_printing(
             {registry.get(), &profiles.at("skill-cert"), public_base_url, "examdocs bulk",
-             certificates::key_by_content()});
+             certificates::key_by_content(), layout->name});
     }
     options.output = zip ? bulk::OutputKind::zip : bulk::OutputKind::merged_pdf;
     if (pdf_certificate) options.signer = &pdf_signer;

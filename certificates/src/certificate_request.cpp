@@ -22,7 +22,8 @@ std::string text_at(const Object::Ptr& o, const std::string& key) {
 }  // namespace
 
 registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& body,
-                                               std::vector<FieldError>& errors) {
+                                               std::vector<FieldError>& errors,
+                                               const std::string& default_scheme) {
     registry::Certificate c;
     auto holder = body->getObject("holder");
     auto occupation = body->getObject("occupation");
@@ -38,19 +39,19 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
     c.expiry_date = text_at(body, "expiryDate");
     c.occupation_name_en = text_at(occupation, "nameEn");
     // The level, by its scheme (layouts/vocabulary/levels.json): skill levels 1–5 as numbers
-    // (or their digit as text) and 专项能力; 职称 levels as words. 软考 certificates are the
-    // national office's, not ours to issue.
+    // (or their digit as text) and 专项能力; 软考 and 职称 levels as words.
     const std::string scheme_name =
-        body->has("levelScheme") ? text_at(body, "levelScheme") : "skill";
+        body->has("levelScheme") ? text_at(body, "levelScheme") : default_scheme;
     const renderers::LevelScheme* scheme = nullptr;
-    if (scheme_name == "skill" || scheme_name == "zhicheng") {
+    if (scheme_name == "skill" || scheme_name == "ruankao" || scheme_name == "zhicheng") {
         scheme = renderers::LevelSchemes::bundled().find(scheme_name);
         c.level_scheme = scheme_name;
     } else {
         errors.push_back(
             {"/levelScheme", "not-issued",
-             "只颁发职业技能等级证书（skill）和职称证书（zhicheng） / Certificates are "
-             "issued for the schemes skill and zhicheng only."});
+             "只颁发职业技能等级证书（skill）、软考证书（ruankao）和职称证书（zhicheng） "
+             "/ Certificates are issued for the schemes skill, ruankao and zhicheng "
+             "only."});
     }
     std::string level_text;
     if (body->has("level")) {
@@ -65,8 +66,9 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
             }
         }
     }
+    const renderers::Level* level = scheme ? scheme->find(level_text) : nullptr;
     if (scheme) {
-        if (const renderers::Level* level = scheme->find(level_text)) {
+        if (level) {
             c.level = level->digit;
             c.level_name = level->code;
         } else {
@@ -87,6 +89,34 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
         c.approval_number = text_at(approval, "number");
         c.approval_date = text_at(approval, "date");
     }
+    if (c.level_scheme == "ruankao") {
+        // A 软考 certificate names the 资格 its holder passed (系统集成项目管理工程师), one of
+        // its level's; the registry keeps it where a skill certificate keeps its occupation,
+        // with the English words of the vocabulary, and the 管理号 and 批准日期 where a 职称
+        // certificate keeps its 批准文号 and date (docs/certificates.md).
+        c.occupation_code.clear();
+        c.job.clear();
+        c.occupation_name = text_at(body, "qualification");
+        c.occupation_name_en.clear();
+        c.approval_number = text_at(body, "managementNumber");
+        c.approval_date = text_at(body, "approvalDate");
+        if (level && !c.occupation_name.empty()) {
+            const renderers::Qualification* found = nullptr;
+            std::string known;
+            for (const auto& q : level->qualifications) {
+                if (q.zh == c.occupation_name) found = &q;
+                known += (known.empty() ? "" : "、") + q.zh;
+            }
+            if (found) {
+                c.occupation_name_en = found->en;
+            } else {
+                errors.push_back({"/qualification", "not-a-qualification",
+                                  "“" + c.occupation_name + "”不是" + level->zh + "资格，应为" +
+                                      known + "之一 / Not a qualification of level " + level->code +
+                                      " (" + level->en + "): one of " + known + "."});
+            }
+        }
+    }
     auto require = [&](const std::string& pointer, const std::string& value, const char* label) {
         if (value.empty())
             errors.push_back({pointer, "required", std::string(label) + "必须填写 / Required."});
@@ -98,6 +128,8 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
         require("/title/specialty", c.job, "专业");
         require("/committee", c.committee, "评审委员会");
         require("/approval/number", c.approval_number, "批准文号");
+    } else if (c.level_scheme == "ruankao") {
+        require("/qualification", c.occupation_name, "资格名称");
     } else {
         require("/occupation/name", c.occupation_name, "职业");
     }
@@ -115,7 +147,8 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
         }
     }
     if (!c.approval_date.empty() && !is_calendar_date(c.approval_date)) {
-        errors.push_back({"/approval/date", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
+        errors.push_back({c.level_scheme == "ruankao" ? "/approvalDate" : "/approval/date", "date",
+                          "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
     }
     if (!c.issue_date.empty() && !is_calendar_date(c.issue_date)) {
         errors.push_back({"/issueDate", "date", "应为YYYY-MM-DD / Must be YYYY-MM-DD."});
@@ -147,13 +180,17 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
                  "证书编号应为1个大写字母加21位数字 / A capital letter and 21 digits."});
     }
     const bool title = c.level_scheme == "zhicheng";
+    const bool ruankao = c.level_scheme == "ruankao";
     for (const auto& [pointer, value, limit] :
          {std::tuple{"/holder/name", &c.holder_name, 30},
-          {title ? "/title/name" : "/occupation/name", &c.occupation_name, 30},
+          {title     ? "/title/name"
+           : ruankao ? "/qualification"
+                     : "/occupation/name",
+           &c.occupation_name, 30},
           {title ? "/title/specialty" : "/occupation/job", &c.job, 30},
           {"/occupation/nameEn", &c.occupation_name_en, 100},
           {"/committee", &c.committee, 60},
-          {"/approval/number", &c.approval_number, 40},
+          {ruankao ? "/managementNumber" : "/approval/number", &c.approval_number, 40},
           {"/issuer/name", &c.issuer, 40}}) {
         if (utf8_length(*value) > static_cast<std::size_t>(limit) || !is_valid_utf8(*value)) {
             errors.push_back({pointer, "too-long",
@@ -165,8 +202,9 @@ registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& bo
 
 registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
                                         const photos::PhotoProfile& profile,
-                                        std::vector<FieldError>& errors) {
-    registry::Certificate c = certificate_from_request(body, errors);
+                                        std::vector<FieldError>& errors,
+                                        const std::string& default_scheme) {
+    registry::Certificate c = certificate_from_request(body, errors, default_scheme);
     const std::string photo = text_at(body->getObject("holder"), "photo");
     if (!photo.empty() && errors.empty()) {
         // Not base64 at all reads as no image, which normalisation refuses.
@@ -211,7 +249,16 @@ std::string certificate_verification_url(const std::string& public_base_url,
 }
 
 std::string certificate_layout_name(const registry::Certificate& c) {
-    return c.level_scheme == "zhicheng" ? "zhicheng-certificate" : "certificate";
+    if (c.level_scheme == "zhicheng") return "zhicheng-certificate";
+    if (c.level_scheme == "ruankao") return "ruankao-certificate";
+    return "certificate";
+}
+
+std::optional<std::string> scheme_of_certificate_layout(const std::string& layout_name) {
+    if (layout_name == "certificate") return "skill";
+    if (layout_name == "ruankao-certificate") return "ruankao";
+    if (layout_name == "zhicheng-certificate") return "zhicheng";
+    return std::nullopt;
 }
 
 Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c,
@@ -237,6 +284,11 @@ Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c
         approval->set("number", c.approval_number);
         if (!c.approval_date.empty()) approval->set("date", c.approval_date);
         data->set("approval", approval);
+    } else if (c.level_scheme == "ruankao") {
+        data->set("qualification", c.occupation_name);
+        if (!c.occupation_name_en.empty()) data->set("qualificationEn", c.occupation_name_en);
+        if (!c.approval_number.empty()) data->set("managementNumber", c.approval_number);
+        if (!c.approval_date.empty()) data->set("approvalDate", c.approval_date);
     } else {
         Object::Ptr occupation = new Object;
         occupation->set("code", c.occupation_code);

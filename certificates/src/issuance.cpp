@@ -31,13 +31,19 @@ issue_before_printing(Issuance issuance) {
     return [issuance = std::move(issuance)](const bulk::Record& record,
                                             std::vector<FieldError>& errors) -> Poco::Dynamic::Var {
         const auto body = record.data.extract<Poco::JSON::Object::Ptr>();
-        registry::Certificate draft = certificate_draft(body, *issuance.photo_profile, errors);
-        // Bulk issuance prints with the skill certificate's layout: a 职称 row would be
-        // issued and then not print.
-        if (errors.empty() && draft.level_scheme != "skill") {
-            errors.push_back({"/levelScheme", "not-in-bulk",
-                              "批量发证只适用于职业技能等级证书 / Bulk issuance prints skill "
-                              "certificates; issue this one through POST /v1/certificates."});
+        const std::string scheme =
+            scheme_of_certificate_layout(issuance.layout).value_or(std::string("skill"));
+        registry::Certificate draft =
+            certificate_draft(body, *issuance.photo_profile, errors, scheme);
+        // Checked before issuing: a record of another kind would be issued and then printed
+        // on a form that is not its own.
+        if (errors.empty() && certificate_layout_name(draft) != issuance.layout) {
+            errors.push_back({"/levelScheme", "other-layout",
+                              "该记录的证书种类（" + draft.level_scheme + "）与本批次的版式（" +
+                                  issuance.layout + "）不符 / This record is a " +
+                                  draft.level_scheme + " certificate, printed with " +
+                                  certificate_layout_name(draft) + "; this batch prints " +
+                                  issuance.layout + "."});
         }
         if (!errors.empty()) return {};
         auto issued = issuance.registry->issue(draft, issuance.key(record), issuance.actor);

@@ -325,7 +325,7 @@ bulk::PrintOptions JobQueue::print_options(const JobRow& job,
         print.prepare = certificates::issue_before_printing(
             {issuer_.registry, issuer_.photo_profile, issuer_.public_base_url,
              options.submitted_by + " (job " + job.id + ")",
-             certificates::key_by_job_record(job.id)});
+             certificates::key_by_job_record(job.id), job.layout});
         print.signer = issuer_.pdf_signer;
     }
     return print;

@@ -21,8 +21,9 @@ namespace examdocs::registry {
 
 namespace {
 
-// The letter of a 职称 certificate's number (docs/certificates.md).
+// The letters of a 职称 and a 软考 certificate's number (docs/certificates.md).
 constexpr char kTitleLetter = 'Z';
+constexpr char kRuankaoLetter = 'R';
 
 std::string now_iso() {
     return Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FORMAT);
@@ -200,9 +201,11 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
     }
     if (c.number.empty()) {
         // Serial within prefix: the transaction holds SQLite's write lock, so no other
-        // issuance can take the same one. A 职称 certificate's number has the same shape
-        // under its own letter, so the two kinds never share a serial.
-        const char letter = c.level_scheme == "zhicheng" ? kTitleLetter : issuer_.letter;
+        // issuance can take the same one. A 职称 or 软考 certificate's number has the same
+        // shape under a letter of its own, so the kinds never share a serial.
+        const char letter = c.level_scheme == "zhicheng"  ? kTitleLetter
+                            : c.level_scheme == "ruankao" ? kRuankaoLetter
+                                                          : issuer_.letter;
         const std::string prefix = std::string(1, letter) + issuer_.body_code +
                                    issuer_.province_code + issuer_.site_code +
                                    c.issue_date.substr(0, 4) + std::to_string(c.level);

@@ -84,6 +84,10 @@ Object certificate_view(const Service& service, const registry::Certificate& c, 
         o.set("committee", c.committee);
         o.set("approvalNumber", c.approval_number);
         if (!c.approval_date.empty()) o.set("approvalDate", c.approval_date);
+    } else if (c.level_scheme == "ruankao") {
+        // The 软考 certificate's 管理号 and 批准日期 (kept in the approval columns).
+        if (!c.approval_number.empty()) o.set("managementNumber", c.approval_number);
+        if (!c.approval_date.empty()) o.set("approvalDate", c.approval_date);
     }
     if (!c.serial.empty()) o.set("serial", c.serial);
     o.set("issuer", c.issuer);

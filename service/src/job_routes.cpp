@@ -19,6 +19,7 @@
 #include "content_disposition.h"
 #include "examdocs/bulk/records.h"
 #include "examdocs/bulk/zip_entries.h"
+#include "examdocs/certificates/certificate_request.h"
 #include "examdocs/core/base64.h"
 #include "examdocs/core/problem.h"
 #include "examdocs/jobs/job_queue.h"
@@ -278,10 +279,11 @@ void check_request(const Service& service, const JobRequest& r) {
                               "sign callbacks with."});
         }
     }
-    if (r.issue && r.layout != "certificate") {
+    if (r.issue && !certificates::scheme_of_certificate_layout(r.layout)) {
         errors.push_back({"/issue", "not-with-layout",
-                          "只有证书可以发证 / Only the certificate layout issues: each record is "
-                          "a POST /v1/certificates body."});
+                          "只有证书可以发证 / Only the certificate layouts (certificate, "
+                          "ruankao-certificate, zhicheng-certificate) issue: each record is a "
+                          "POST /v1/certificates body."});
     }
     if (!errors.empty())
         throw ProblemError(unprocessable("The job was refused.", std::move(errors)));

@@ -125,7 +125,7 @@ std::string record(const registry::Certificate& c, bool full) {
     row("证书编号 " + en("Number"), escape(c.number));
     row("姓名 " + en("Name"), escape(full ? c.holder_name : mask_name(c.holder_name)));
     row("证件号码 " + en("ID number"), escape(full ? c.id_number : mask_id_number(c.id_number)));
-    const bool title = c.level_scheme == "zhicheng";
+    const bool title = c.level_scheme == "zhicheng" || c.level_scheme == "ruankao";
     row(title ? "资格名称 " + en("Qualification") : "职业 " + en("Occupation"),
         escape(c.occupation_name + (c.job.empty() ? "" : "（" + c.job + "）")));
     row("等级 " + en("Level"), escape(level_words(c)));

@@ -128,7 +128,9 @@ TEST(GoldenSheets, ScoreNoticesAssembledFromParts) {
 
 INSTANTIATE_TEST_SUITE_P(Layouts, Golden,
                          ::testing::Values("admission-ticket", "application-form", "certificate",
-                                           "score-notice", "zhicheng-application",
+                                           "score-notice", "ruankao-admission-ticket",
+                                           "ruankao-certificate", "ruankao-commitment",
+                                           "ruankao-score-notice", "zhicheng-application",
                                            "zhicheng-certificate"));
 
 }  // namespace

@@ -60,10 +60,10 @@ TEST_F(DocumentsApi, ListsEveryLayout) {
     for (unsigned i = 0; i < layouts->size(); ++i) {
         names.insert(layouts->getObject(i)->getValue<std::string>("name"));
     }
-    EXPECT_EQ(names, (std::set<std::string>{"admission-ticket", "application-form", "certificate",
-                                            "score-notice", "ruankao-admission-ticket",
-                                            "ruankao-commitment", "ruankao-score-notice",
-                                            "zhicheng-application", "zhicheng-certificate"}));
+    EXPECT_EQ(names, (std::set<std::string>{
+                         "admission-ticket", "application-form", "certificate", "score-notice",
+                         "ruankao-admission-ticket", "ruankao-certificate", "ruankao-commitment",
+                         "ruankao-score-notice", "zhicheng-application", "zhicheng-certificate"}));
 }
 
 TEST_F(DocumentsApi, DescribesTheFieldsOfALayout) {
@@ -280,6 +280,31 @@ TEST_F(DocumentsApi, TheRuankaoScoreNoticeTakesASeed004Record) {
         EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
     }
     EXPECT_EQ(text.find("计算机科学与技术"), std::string::npos) << "checked, not printed";
+}
+
+// Seed 004's 证书查询 shows a 软考 certificate: the candidate of the registration record, the
+// 报考级别 and 报考资格 passed, the 管理号 and 批准日期, as the registry hands them to the layout.
+TEST_F(DocumentsApi, TheRuankaoCertificateTakesASeed004Record) {
+    const std::string body = examdocs::test::read_file(
+        examdocs::test::source_path("tests/data/seed-004-certificate.json"));
+    auto reply = post_json("/v1/documents/ruankao-certificate", body);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto pdf = examdocs::test::read_pdf(reply.body);
+    EXPECT_EQ(pdf.pages, 1);
+    const auto text = examdocs::test::squeeze(pdf.all_text);
+    for (const char* value :
+         {"计算机技术与软件专业技术资格证书", "赵建国", "120101199204156016", "信息系统项目管理师",
+          "InformationSystemProjectManager", "高级", "Senior", "20261201000456", "2026年8月28日",
+          "天津市人事考试中心", "2026年9月15日", "R000012120001202630007", "7K3QX2M9P4RBW6TZ"}) {
+        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
+    }
+    // A 初级 qualification at 高级 is refused by field.
+    std::string wrong = body;
+    wrong.replace(wrong.find("\"信息系统项目管理师\""),
+                  std::string("\"信息系统项目管理师\"").size(), "\"程序员\"");
+    auto refused = post_json("/v1/documents/ruankao-certificate", wrong);
+    ASSERT_EQ(refused.status, 422) << refused.body;
+    EXPECT_NE(refused.body.find("/qualification"), std::string::npos) << refused.body;
 }
 
 // Levels are words of the layout's scheme: a 专项能力 certificate prints 专项能力 and its

@@ -437,6 +437,76 @@ TEST_P(Jobs, ACertificateJobIssuesEachRecordThenPrintsIt) {
     EXPECT_EQ(entries, 2);
 }
 
+// A job printing 职称 certificates issues each record once under the job's key and prints
+// it from the registry row; the layout gives records their scheme, and a record of another
+// kind is refused alone before it is issued.
+TEST_P(Jobs, ATitleCertificateJobIssuesEachRecordThenPrintsIt) {
+    start();
+    auto title_for = [](const std::string& name, const std::string& id_number) {
+        Object::Ptr r = new Object;
+        Object::Ptr holder = new Object;
+        holder->set("name", name);
+        holder->set("idNumber", id_number);
+        r->set("holder", holder);
+        Object::Ptr title = new Object;
+        title->set("name", "工程师");
+        title->set("specialty", "给排水工程");
+        r->set("title", title);
+        r->set("level", "中级");
+        r->set("committee", "天津市工程技术系列给排水专业中级评审委员会");
+        Object::Ptr approval = new Object;
+        approval->set("number", "津人社职称〔2026〕12号");
+        r->set("approval", approval);
+        r->set("issueDate", "2026-06-30");
+        return r;
+    };
+    Object request;
+    request.set("layout", "zhicheng-certificate");
+    request.set("issue", true);
+    Poco::JSON::Array records;
+    records.add(title_for("陈静", "120105199003071230"));
+    Object::Ptr skill = title_for("王五", "120105199003071230");
+    skill->set("levelScheme", "skill");  // a skill certificate: not this job's kind
+    skill->set("level", 3);
+    Object::Ptr occupation = new Object;
+    occupation->set("name", "电工");
+    skill->set("occupation", occupation);
+    records.add(skill);
+    records.add(title_for("刘建华", "120104198506124516"));
+    request.set("records", records);
+    std::ostringstream body;
+    request.stringify(body);
+    const auto created = submit(body.str(), "application/json", "", kOfficeKey);
+    ASSERT_EQ(created.status, 202) << created.body;
+    const auto id = parse_object(created.body)->getValue<std::string>("id");
+    const auto job = wait_until_ended(id);
+    ASSERT_EQ(job->getValue<std::string>("state"), "done");
+    EXPECT_EQ(job->getObject("records")->getValue<int>("printed"), 2);
+    const auto failure = job->getArray("failures")->getObject(0);
+    EXPECT_EQ(failure->getValue<int>("record"), 2);
+    std::ostringstream failure_text;
+    failure->stringify(failure_text);
+    EXPECT_NE(failure_text.str().find("other-layout"), std::string::npos) << failure_text.str();
+
+    const auto pdf = get("/v1/jobs/" + id + "/result").body;
+    const auto read = examdocs::test::read_pdf(pdf);
+    ASSERT_EQ(read.pages, 2);
+    EXPECT_NE(read.all_text.find("Z000012120001202630001"), std::string::npos) << read.all_text;
+    EXPECT_NE(read.all_text.find("Z000012120001202630002"), std::string::npos) << read.all_text;
+    EXPECT_EQ(read.all_text.find("S000012120001"), std::string::npos) << "nothing else issued";
+    // A rerun of the job (after a crash) gets the certificates back, never second ones.
+    std::vector<examdocs::registry::IssueOutcome> replays;
+    for (int record : {1, 3}) {
+        examdocs::registry::Certificate again;
+        again.holder_name = "again";
+        replays.push_back((*service_)
+                              ->registry()
+                              ->issue(again, "job:" + id + ":" + std::to_string(record))
+                              .outcome);
+    }
+    for (auto outcome : replays) EXPECT_NE(outcome, examdocs::registry::IssueOutcome::created);
+}
+
 // A multipart/form-data body of named parts: {name, filename (empty for a field), bytes}.
 struct Part {
     std::string name, filename, bytes;

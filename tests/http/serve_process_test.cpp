@@ -815,6 +815,64 @@ TEST(BulkCommand, IssueModeIssuesEachCertificateOnceAcrossReruns) {
               64);
 }
 
+// 职称 and 软考 certificates issue-then-print as the skill certificate does: the layout names
+// the kind (records need no levelScheme), a record of another kind is refused before it is
+// issued, and a rerun issues nothing new.
+TEST(BulkCommand, IssueModePrintsTitleAndRuankaoCertificates) {
+    Poco::TemporaryFile dir;
+    dir.createDirectories();
+    const std::string titles = dir.path() + "/titles.ndjson";
+    std::ofstream(titles)
+        << R"({"holder":{"name":"陈静","idNumber":"120105199003071230"},)"
+           R"("title":{"name":"工程师","specialty":"给排水工程"},"level":"中级",)"
+           R"("committee":"天津市工程技术系列给排水专业中级评审委员会",)"
+           R"("approval":{"number":"津人社职称〔2026〕12号"},)"
+           R"("issueDate":"2026-06-30"})"
+        << "\n"
+        << R"({"holder":{"name":"刘建华","idNumber":"120104198506124516"},)"
+           R"("title":{"name":"工程师","specialty":"计算机应用技术"},"level":"中级",)"
+           R"("committee":"天津市工程技术系列计算机专业中级评审委员会",)"
+           R"("approval":{"number":"津人社职称〔2026〕15号"},)"
+           R"("issueDate":"2026-06-30"})"
+        << "\n"
+        << R"({"levelScheme":"ruankao","level":"中级","qualification":"软件设计师",)"
+           R"("holder":{"name":"赵建国","idNumber":"120101199204156016"},)"
+           R"("issueDate":"2026-06-30"})"
+        << "\n";
+    auto print = [&](const std::string& layout, const std::string& input, const std::string& out) {
+        return run_examdocs({"bulk", "--layout", layout, "--input", input, "--out", out, "--issue",
+                             "--data-dir", dir.path() + "/var", "--quiet", "--public-base-url",
+                             "https://verify.example.org", "--errors", out + ".errors"});
+    };
+    auto first = print("zhicheng-certificate", titles, dir.path() + "/first.pdf");
+    EXPECT_EQ(first.status, 65) << "the 软考 record is refused: " << first.err;
+    EXPECT_NE(slurp(dir.path() + "/first.pdf.errors").find("other-layout"), std::string::npos)
+        << slurp(dir.path() + "/first.pdf.errors");
+    auto second = print("zhicheng-certificate", titles, dir.path() + "/second.pdf");
+    EXPECT_EQ(second.status, 65) << second.err;
+    const auto a = examdocs::test::read_pdf(slurp(dir.path() + "/first.pdf"));
+    const auto b = examdocs::test::read_pdf(slurp(dir.path() + "/second.pdf"));
+    ASSERT_EQ(a.pages, 2);
+    ASSERT_EQ(b.pages, 2);
+    EXPECT_NE(a.all_text.find("专业技术资格证书"), std::string::npos) << a.all_text;
+    EXPECT_NE(a.all_text.find("Z000012120001202630001"), std::string::npos) << a.all_text;
+    EXPECT_NE(a.all_text.find("Z000012120001202630002"), std::string::npos) << a.all_text;
+    EXPECT_NE(b.all_text.find("Z000012120001202630002"), std::string::npos) << b.all_text;
+    EXPECT_EQ(b.all_text.find("Z000012120001202630003"), std::string::npos) << b.all_text;
+
+    // The 软考 record alone, with the 软考 layout: numbered under R, its level digit 2 (中级).
+    const std::string ruankao = dir.path() + "/ruankao.ndjson";
+    std::ofstream(ruankao) << R"({"level":"中级","qualification":"软件设计师",)"
+                              R"("holder":{"name":"赵建国","idNumber":"120101199204156016"},)"
+                              R"("issueDate":"2026-06-30"})"
+                           << "\n";
+    auto third = print("ruankao-certificate", ruankao, dir.path() + "/ruankao.pdf");
+    ASSERT_EQ(third.status, 0) << third.err;
+    const auto c = examdocs::test::read_pdf(slurp(dir.path() + "/ruankao.pdf"));
+    EXPECT_NE(c.all_text.find("R000012120001202620001"), std::string::npos) << c.all_text;
+    EXPECT_NE(c.all_text.find("软件设计师"), std::string::npos) << c.all_text;
+}
+
 }  // namespace
 
 #include "support/serve_process.h"

@@ -161,6 +161,25 @@ std::string title_form_from_page(const std::string& text) {
     return examdocs::registry::canonical_form(c);
 }
 
+// The signed form of a 软考 certificate (ruankao-certificate) from its page: the 管理号 and
+// 批准日期 are its approval lines (docs/certificates.md).
+std::string ruankao_form_from_page(const std::string& text) {
+    examdocs::registry::Certificate c;
+    c.level_scheme = "ruankao";  // the page is a 计算机技术与软件专业技术资格证书
+    c.number = after(text, "证书编号 Certificate No.：");
+    c.holder_name = after_spaced(text, "姓", "名");
+    c.id_number = after(text, "证件号码");
+    c.occupation_name = after(text, "资格名称");
+    c.level_name = after_spaced(text, "级", "别");
+    c.approval_number = after(text, "管理号");
+    c.approval_date = iso_date(after(text, "批准日期"));
+    c.issuer = after(text, "发证机构 Issued by：");
+    c.issue_date = iso_date(after(text, "发证日期 Issue date："));
+    c.expiry_date = iso_date(after(text, "有效期至 Valid until："));
+    c.verification_code = grouped_code(text);
+    return examdocs::registry::canonical_form(c);
+}
+
 // The public key of `kid` from keys.json as a PEM file openssl reads: the JWK's bytes
 // after the fixed DER head of a SubjectPublicKeyInfo (docs/certificates.md shows the same
 // with xxd and openssl).
@@ -423,6 +442,118 @@ TEST_P(PaperCheck, ATitleCertificatePrintsWhatItSigns) {
     const auto verified = openssl_verify(jwk->getValue<std::string>("crv"),
                                          public_key_pem(jwk, dir_.path()), message, signature_file);
     EXPECT_EQ(verified.status, 0) << verified.out;
+}
+
+// A 软考 certificate (seed 004's 报考级别 and 报考资格, with the 管理号 and 批准日期 a 软考
+// certificate carries) is numbered under R, prints every value its signature covers
+// (rebuilt from pdftotext, verified with openssl) and verifies by its QR and by number and
+// code.
+TEST_P(PaperCheck, ARuankaoCertificatePrintsWhatItSignsAndVerifies) {
+    Poco::File(dir_.path()).createDirectories();
+    const std::string body =
+        R"({"levelScheme":"ruankao","level":"中级","qualification":"系统集成项目管理工程师",)"
+        R"("holder":{"name":"赵建国","idNumber":"120101199204156016"},)"
+        R"("managementNumber":"20261201000123","approvalDate":"2026-11-20",)"
+        R"("issueDate":"2026-11-25"})";
+    auto issue = [&](const std::string& request, const std::string& key) {
+        return http_request(service_.port(), "POST", "/v1/certificates", request,
+                            {{"Content-Type", "application/json"},
+                             {"Authorization", "Bearer " + kKey},
+                             {"Idempotency-Key", key}});
+    };
+    auto issued = issue(body, "paper-ruankao-1");
+    ASSERT_EQ(issued.status, 201) << issued.body;
+    const auto cert = parse_object(issued.body);
+    const std::string number = cert->getValue<std::string>("number");
+    const std::string code = cert->getValue<std::string>("verificationCode");
+    EXPECT_EQ(number, "R000034310007202620001")
+        << "软考 numbers: R, the issuer's codes, year, level";
+    EXPECT_EQ(cert->getValue<std::string>("levelScheme"), "ruankao");
+    EXPECT_EQ(cert->getValue<std::string>("level"), "中级");
+    EXPECT_EQ(cert->getValue<std::string>("managementNumber"), "20261201000123");
+
+    auto pdf = http_request(service_.port(), "GET", "/v1/certificates/" + number + "/pdf", "",
+                            {{"Authorization", "Bearer " + kKey}});
+    ASSERT_EQ(pdf.status, 200) << pdf.body;
+    write_file(dir_.path() + "/r.pdf", pdf.body);
+    const auto text = run("pdftotext", {"-layout", dir_.path() + "/r.pdf", "-"});
+    ASSERT_EQ(text.status, 0);
+    EXPECT_NE(text.out.find("计算机技术与软件专业技术资格证书"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("System Integration Project Management Engineer"), std::string::npos)
+        << "the qualification's English, from the vocabulary\n"
+        << text.out;
+    EXPECT_NE(text.out.find("Intermediate"), std::string::npos) << text.out;
+    const std::string form = ruankao_form_from_page(text.out);
+    EXPECT_EQ(form,
+              "examdocs-certificate-v2\n"
+              "number=R000034310007202620001\n"
+              "holder_name=赵建国\n"
+              "id_number=120101199204156016\n"
+              "occupation_code=\n"
+              "occupation_name=系统集成项目管理工程师\n"
+              "job=\n"
+              "level_scheme=ruankao\n"
+              "level=中级\n"
+              "committee=\n"
+              "approval_number=20261201000123\n"
+              "approval_date=2026-11-20\n"
+              "issuer=上海市职业技能鉴定中心\n"
+              "issue_date=2026-11-25\n"
+              "expiry_date=\n"
+              "verification_code=" +
+                  code + "\n")
+        << text.out;
+
+    const auto codes = examdocs::test::decode_codes(pdf.body, 0, ZXing::BarcodeFormat::QRCode, 150);
+    ASSERT_EQ(codes.size(), 1u);
+    std::string kid, signature;
+    for (const auto& [k, v] : Poco::URI(codes[0]).getQueryParameters()) {
+        if (k == "k") kid = v;
+        if (k == "s") signature = v;
+    }
+    auto keys =
+        parse_object(http_request(service_.port(), "GET", "/.well-known/examdocs/keys.json").body)
+            ->getArray("keys");
+    Poco::JSON::Object::Ptr jwk;
+    for (std::size_t i = 0; keys && i < keys->size(); ++i) {
+        if (keys->getObject(static_cast<unsigned>(i))->getValue<std::string>("kid") == kid)
+            jwk = keys->getObject(static_cast<unsigned>(i));
+    }
+    ASSERT_TRUE(jwk);
+    const std::string message = dir_.path() + "/ruankao-form.txt";
+    const std::string signature_file = dir_.path() + "/ruankao-signature.bin";
+    write_file(message, form);
+    write_file(signature_file, examdocs::registry::base64url_decode(signature));
+    const auto verified = openssl_verify(jwk->getValue<std::string>("crv"),
+                                         public_key_pem(jwk, dir_.path()), message, signature_file);
+    EXPECT_EQ(verified.status, 0) << verified.out;
+
+    // The QR read off the page verifies; so do the number and the code typed in.
+    auto by_qr =
+        http_request(service_.port(), "POST", "/v1/verify", "{\"qr\":\"" + codes[0] + "\"}",
+                     {{"Content-Type", "application/json"}});
+    ASSERT_EQ(by_qr.status, 200) << by_qr.body;
+    const auto verdict = parse_object(by_qr.body);
+    EXPECT_EQ(verdict->getValue<std::string>("verdict"), "valid") << by_qr.body;
+    EXPECT_EQ(verdict->getObject("certificate")->getValue<std::string>("occupationName"),
+              "系统集成项目管理工程师");
+    auto by_code =
+        http_request(service_.port(), "GET", "/v1/certificates/" + number + "?code=" + code);
+    ASSERT_EQ(by_code.status, 200) << by_code.body;
+    EXPECT_EQ(parse_object(by_code.body)->getValue<std::string>("holderName"), "赵建国");
+    EXPECT_EQ(parse_object(by_code.body)->getValue<std::string>("approvalDate"), "2026-11-20");
+
+    // A qualification of another level is refused by field, before anything is issued.
+    std::string wrong = body;
+    wrong.replace(wrong.find("系统集成项目管理工程师"),
+                  std::string("系统集成项目管理工程师").size(), "程序员");
+    auto refused = issue(wrong, "paper-ruankao-2");
+    ASSERT_EQ(refused.status, 422) << refused.body;
+    const auto error = parse_object(refused.body)->getArray("errors")->getObject(0);
+    EXPECT_EQ(error->getValue<std::string>("pointer"), "/qualification");
+    EXPECT_EQ(error->getValue<std::string>("code"), "not-a-qualification");
+    EXPECT_NE(error->getValue<std::string>("message").find("系统集成项目管理工程师"),
+              std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, PaperCheck,

@@ -7,6 +7,7 @@
 
 #include <Poco/URI.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,14 +19,17 @@
 
 namespace examdocs::certificates {
 
-// The fields only (no photo).
+// The fields only (no photo). A body without "levelScheme" is of `default_scheme` (a bulk
+// job printing 职称 certificates need not say so on every record).
 registry::Certificate certificate_from_request(const Poco::JSON::Object::Ptr& body,
-                                               std::vector<FieldError>& errors);
+                                               std::vector<FieldError>& errors,
+                                               const std::string& default_scheme = "skill");
 // The fields and the photo, normalised to `profile` (a photo that cannot be fixed is an
 // error at /holder/photo).
 registry::Certificate certificate_draft(const Poco::JSON::Object::Ptr& body,
                                         const photos::PhotoProfile& profile,
-                                        std::vector<FieldError>& errors);
+                                        std::vector<FieldError>& errors,
+                                        const std::string& default_scheme = "skill");
 // What the certificate's QR holds (see docs/certificates.md).
 // Whether `link` is under one of our verification pages: the scheme, host (any case) and
 // port of `public_base_url` or one of `other_base_urls`, and a path below its /verify/.
@@ -40,8 +44,11 @@ FieldError other_issuer_error(const std::string& issuer_name);
 std::string certificate_verification_url(const std::string& public_base_url,
                                          const registry::Certificate& c);
 // The layout a registry row prints with: "zhicheng-certificate" for a 职称 certificate,
-// "certificate" for the others.
+// "ruankao-certificate" for a 软考 one, "certificate" for the others.
 std::string certificate_layout_name(const registry::Certificate& c);
+// The level scheme of the certificates a layout prints ("certificate": skill), or nothing
+// for a layout that prints no registry row (bulk issuance is refused there).
+std::optional<std::string> scheme_of_certificate_layout(const std::string& layout_name);
 // That layout's data for a registry row: the issuer's English name and lookup addresses
 // from `issuer` (the registry's configured issuer).
 Poco::JSON::Object::Ptr certificate_document_data(const registry::Certificate& c,

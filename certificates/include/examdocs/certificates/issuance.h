@@ -1,9 +1,9 @@
 #pragma once
 // Issue-then-print: in bulk printing of certificates (`examdocs bulk --issue`, a job with
-// "issue": true) each record is a certificate request, issued through the registry first
-// and printed from the registry row, with its signed QR. The record's idempotency key
-// makes this happen once: a rerun of the same record, or a job resumed after a crash,
-// gets the certificate issued the first time, never a second one.
+// "issue": true; skill, 软考 and 职称 certificates alike) each record is a certificate request,
+// issued through the registry first and printed from the registry row, with its signed QR. The
+// record's idempotency key makes this happen once: a rerun of the same record, or a job resumed
+// after a crash, gets the certificate issued the first time, never a second one.
 #include <functional>
 #include <string>
 #include <vector>
@@ -33,6 +33,11 @@ struct Issuance {
     std::string public_base_url;  // the base of the verification URL in the QR
     std::string actor;            // who issues, for the audit log
     RecordKey key;
+    // The layout the job prints with: "certificate", "ruankao-certificate" or
+    // "zhicheng-certificate" (scheme_of_certificate_layout). Its scheme is a record's when
+    // the record names none; a record of another scheme is refused (it would print on the
+    // wrong form).
+    std::string layout = "certificate";
 };
 
 // A bulk::PrintOptions::prepare that issues each record and returns the certificate

@@ -12,16 +12,18 @@ struct Certificate {
     std::string holder_name;
     std::string id_number;
     std::string occupation_code;     // may be empty
-    std::string occupation_name;     // 职称: the 资格名称 (工程师)
+    std::string occupation_name;     // 职称: the 资格名称 (工程师); 软考: the 资格
     std::string occupation_name_en;  // printed, not signed; may be empty
     std::string job;                 // may be empty; 职称: the 专业
-    // The level: its scheme (layouts/vocabulary/levels.json: skill, zhicheng), its code in
+    // The level: its scheme (layouts/vocabulary/levels.json: skill, ruankao, zhicheng), its code in
     // the scheme ("4", "专项能力", "中级"; empty: the digit) and the digit the number carries
-    // (skill 1 一级/高级技师 … 5 五级/初级工, 0 专项能力; 职称 1 员级 … 5 正高级).
+    // (skill 1 一级/高级技师 … 5 五级/初级工, 0 专项能力; 软考 1 初级 … 3 高级; 职称 1 员级 …
+    // 5 正高级).
     std::string level_scheme = "skill";
     std::string level_name;
     int level = 0;
-    // 职称 (scheme zhicheng): the 评审委员会, the 批准文号 and its date; empty otherwise.
+    // 职称 (scheme zhicheng): the 评审委员会, the 批准文号 and its date; 软考 (ruankao): the
+    // 管理号 and the 批准日期 in approval_number and approval_date; empty otherwise.
     std::string committee;
     std::string approval_number;
     std::string approval_date;  // YYYY-MM-DD or empty
