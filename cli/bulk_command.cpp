@@ -204,7 +204,7 @@ int bulk_print(const ParsedArguments& args) {
     }
     if (zip && nup != 1) throw UsageError("--nup applies to a merged PDF, not to --zip");
 
-    auto catalog = renderers::LayoutCatalog::bundled();
+    auto catalog = renderers::LayoutCatalog::bundled(layout_name);
     const renderers::Layout* layout = &find_layout(catalog, layout_name, layouts_dir);
     if (nup != 1) {
         const auto small = renderers::small_codes(*layout, renderers::example_data(*layout), nup);

@@ -238,8 +238,12 @@ const renderers::Layout& find_layout(renderers::LayoutCatalog& catalog, const st
     if (!layouts_dir.empty()) catalog.add_directory(layouts_dir);
     const auto layout = catalog.find(name);
     if (!layout) {
+        // The catalog may hold only the layout asked for (LayoutCatalog::bundled(name)):
+        // the list of the others comes from all of them.
+        auto every = renderers::LayoutCatalog::bundled();
+        if (!layouts_dir.empty()) every.add_directory(layouts_dir);
         std::string known;
-        for (const auto& l : catalog.all()) known += (known.empty() ? "" : ", ") + l->name;
+        for (const auto& l : every.all()) known += (known.empty() ? "" : ", ") + l->name;
         throw UsageError("no layout '" + name + "'; the layouts are " + known);
     }
     return *layout;

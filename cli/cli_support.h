@@ -99,8 +99,8 @@ std::string problem_text(const Problem& problem);
 // "2026-11-18T11:06:40Z" (for reproducible output), or nullopt when it is not that form.
 std::optional<std::chrono::system_clock::time_point> parse_fixed_time(const std::string& text);
 
-// The layout named `name` from the built-in ones and `layouts_dir`; throws UsageError
-// naming the layouts there are.
+// The layout named `name` from `catalog` (the built-in ones, or only that one) and
+// `layouts_dir`; throws UsageError naming the layouts there are.
 const renderers::Layout& find_layout(renderers::LayoutCatalog& catalog, const std::string& name,
                                      const std::string& layouts_dir);
 

@@ -1,5 +1,6 @@
-// examdocs: the command-line entry point. `examdocs serve` runs the HTTP service; the
-// other subcommands work on files, or on the data of a server, without a server.
+// examdocs-all: every command of examdocs, which the examdocs launcher runs (launcher.cpp)
+// for all but the document commands. `examdocs serve` runs the HTTP service; the other
+// subcommands work on files, or on the data of a server, without a server.
 #include <iostream>
 #include <string_view>
 

@@ -48,7 +48,7 @@ int render_command(int argc, char** argv) {
             }
         }
         if (!fonts_ready("render")) return kExitUnavailable;
-        auto catalog = renderers::LayoutCatalog::bundled();
+        auto catalog = renderers::LayoutCatalog::bundled(layout_name);
         const renderers::Layout& layout =
             find_layout(catalog, layout_name, args.value("layouts-dir"));
         std::ifstream in(data_path);

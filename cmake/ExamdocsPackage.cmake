@@ -16,6 +16,8 @@ add_custom_target(examdocs_bash_completion ALL
                   DEPENDS "${CMAKE_BINARY_DIR}/examdocs.bash-completion")
 
 install(TARGETS examdocs RUNTIME DESTINATION bin)
+# The programs the launcher runs (cli/launcher.cpp), found by it at ../lib/examdocs.
+install(TARGETS examdocs_all examdocs_documents RUNTIME DESTINATION lib/examdocs)
 # The photo checks' module, found by the binary at ../lib/examdocs from its bin/.
 install(TARGETS examdocs_photo_analysis LIBRARY DESTINATION lib/examdocs)
 install(FILES "${CMAKE_BINARY_DIR}/examdocs.bash-completion"

@@ -23,8 +23,9 @@ namespace {
 constexpr const char* kModuleName = "photo-analysis.so";
 
 // Where the module may be, first match wins: EXAMDOCS_MODULE_DIR (for unusual layouts);
-// lib/examdocs beside the running program's bin/ (an installed examdocs, and every
-// program of the build tree, whose modules go to <build>/lib/examdocs); the build tree's
+// the running program's own directory (the commands' programs, which the examdocs launcher
+// runs from lib/examdocs); lib/examdocs beside the running program's bin/ (tests and other
+// programs of the build tree, whose modules go to <build>/lib/examdocs); the build tree's
 // own module directory, for programs built elsewhere in it (fuzz targets).
 std::vector<std::filesystem::path> module_candidates() {
     std::vector<std::filesystem::path> out;
@@ -33,7 +34,10 @@ std::vector<std::filesystem::path> module_candidates() {
     }
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) out.push_back(self.parent_path() / ".." / "lib" / "examdocs" / kModuleName);
+    if (!ec) {
+        out.push_back(self.parent_path() / kModuleName);
+        out.push_back(self.parent_path() / ".." / "lib" / "examdocs" / kModuleName);
+    }
 #ifdef EXAMDOCS_BUILD_MODULE_DIR
     out.emplace_back(std::filesystem::path(EXAMDOCS_BUILD_MODULE_DIR) / kModuleName);
 #endif

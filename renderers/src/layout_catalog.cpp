@@ -111,6 +111,18 @@ LayoutCatalog LayoutCatalog::bundled() {
     return catalog;
 }
 
+LayoutCatalog LayoutCatalog::bundled(std::string_view name) {
+    LayoutCatalog catalog;
+    LayoutLoad load;
+    for (const auto& file : embedded::bundled_layouts()) {
+        if (file.name != name) continue;
+        load_file(catalog, "layouts/" + std::string(file.name) + ".json", file.text, file.name,
+                  nullptr, load);
+    }
+    if (!load.errors.empty()) throw_errors(load);
+    return catalog;
+}
+
 void LayoutCatalog::add_directory(const std::string& directory) {
     LayoutLoad load;
     load_directory(*this, directory, nullptr, load);

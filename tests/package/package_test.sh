@@ -43,7 +43,8 @@ done
 # ---- the files, installed into a scratch root
 root=$scratch/root
 dpkg -x "$deb" "$root"
-for f in usr/bin/examdocs usr/lib/examdocs/photo-analysis.so etc/examdocs/examdocs.properties \
+for f in usr/bin/examdocs usr/lib/examdocs/examdocs-documents usr/lib/examdocs/examdocs-all \
+         usr/lib/examdocs/photo-analysis.so etc/examdocs/examdocs.properties \
          lib/systemd/system/examdocs.service \
          usr/share/bash-completion/completions/examdocs usr/share/doc/examdocs/operations.md; do
   [ -e "$root/$f" ] || fail "the package has no /$f"
@@ -65,6 +66,12 @@ bash -n "$root/usr/share/bash-completion/completions/examdocs" || fail "the comp
 # The photo checks live in a module the binary opens from ../lib/examdocs; the binary itself
 # links no OpenCV (that is what keeps every other command's start short).
 ldd "$examdocs" | grep -q opencv && fail "the binary links OpenCV"
+# The launcher runs the commands' programs from ../lib/examdocs; it links no C++ at all, and
+# the document commands' program none of the server's libraries (cli/launcher.cpp says why).
+# (Its own NEEDED entries: a sanitizer build's runtime brings libstdc++ in by itself.)
+readelf -d "$examdocs" | grep NEEDED | grep -q 'libstdc++' && fail "the launcher links libstdc++"
+ldd "$root/usr/lib/examdocs/examdocs-documents" | grep -Eq 'PocoNet|libpq|libssl' &&
+  fail "examdocs-documents links the server's libraries"
 EXAMDOCS_MODULE_DIR= "$examdocs" check-photo --profile skill-cert \
   "$source_dir/tests/data/photos/good_295x413.jpg" \
   >/dev/null || fail "the installed binary cannot check a photo (its module)"

@@ -27,6 +27,10 @@ class LayoutCatalog {
 
     // Throws LayoutError listing every problem of every broken built-in layout.
     static LayoutCatalog bundled();
+    // The built-in layout `name` alone, or an empty catalog when there is none: for the
+    // one-shot commands, which would otherwise spend a quarter of a render reading the
+    // layouts they do not use. Throws LayoutError when that layout is broken.
+    static LayoutCatalog bundled(std::string_view name);
     // Throws LayoutError listing every problem of every broken file in the directory.
     void add_directory(const std::string& directory);
     void add(Layout layout);
