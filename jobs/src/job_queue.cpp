@@ -199,8 +199,6 @@ void JobQueue::split_jobs() {
 }
 
 void JobQueue::stop() {
-    // No more wake-ups from the database: the threads they would wake are ending.
-    notifications_.reset();
     {
         std::lock_guard lock(mutex_);
         if (stopping_ && workers_.empty()) return;
@@ -225,6 +223,8 @@ void JobQueue::stop() {
         }
     }
     if (callback_thread_.joinable()) callback_thread_.join();
+    // Last: the threads ask whether it is connected until they end.
+    notifications_.reset();
 }
 
 void JobQueue::enqueue(const std::string& id) {
