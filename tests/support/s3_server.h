@@ -1,9 +1,9 @@
 #pragma once
 // A real S3-compatible server for tests: s3rver (npm, installed into the build directory
 // from tests/s3/package-lock.json by tests/CMakeLists.txt) on Node.js, with a directory of
-// its own, on a free loopback port, with one bucket. It checks AWS Signature V4 with its
-// fixed credentials (S3RVER / S3RVER). Started in the constructor (ready when it returns),
-// stopped in the destructor.
+// its own, on a free loopback port, with one bucket. It knows one access key (S3RVER,
+// secret S3RVER) and refuses others; it does not check V4 signatures (3.7.1). Started in the
+// constructor (ready when it returns), stopped in the destructor.
 #include <Poco/Process.h>
 #include <Poco/TemporaryFile.h>
 
