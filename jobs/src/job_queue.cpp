@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <limits>
 
 #include "examdocs/certificates/issuance.h"
 #include "examdocs/jobs/payload_store.h"
@@ -41,6 +42,9 @@ void JobQueue::start() {
         std::ofstream(id_file) << instance_ << '\n';
     }
     store_->release_chunks(instance_);
+    // Other instances' news (chunks queued, parts done) wakes this one; without it (SQLite,
+    // or the connection is down) the threads poll every jobs.poll-ms as before.
+    notifications_ = store_->listen([this](std::string_view what) { on_notification(what); });
     // Only jobs accepted here (their directory is in this data directory): with several
     // instances on one PostgreSQL, a job is split and assembled by the instance that
     // accepted it, whose restart carries on with it (see the README).
@@ -58,6 +62,44 @@ void JobQueue::start() {
     assembly_thread_ = std::thread([this] { assemble_results(); });
 }
 
+void JobQueue::chunks_queued() {
+    {
+        std::lock_guard lock(mutex_);
+        ++chunk_signals_;
+    }
+    wake_.notify_all();
+}
+
+void JobQueue::part_done() {
+    {
+        std::lock_guard lock(mutex_);
+        ++part_signals_;
+    }
+    assembly_wake_.notify_all();
+}
+
+void JobQueue::on_notification(std::string_view what) {
+    // "" after (re)connecting: anything may have been missed meanwhile.
+    if (what.empty() || what == JobStore::kChunksQueued) chunks_queued();
+    if (what.empty() || what == JobStore::kPartDone) part_done();
+    if (what.empty()) {
+        {
+            std::lock_guard lock(mutex_);
+            ++callback_signals_;
+        }
+        callback_wake_.notify_all();
+    }
+}
+
+std::chrono::milliseconds JobQueue::idle_wait(int empty_looks) const {
+    const auto poll = settings_.poll;
+    if (!hears_others()) return poll;
+    const auto cap = std::max(poll, std::chrono::milliseconds(settings_.lease_seconds * 250LL));
+    auto wait = poll;
+    for (int i = 0; i < empty_looks && wait < cap; ++i) wait *= 2;
+    return std::min(wait, cap);
+}
+
 void JobQueue::assemble_as_parts_come(const std::string& id) {
     {
         std::lock_guard lock(mutex_);
@@ -68,17 +110,22 @@ void JobQueue::assemble_as_parts_come(const std::string& id) {
 
 void JobQueue::assemble_results() {
     // One thread for every job being assembled here: appending a part is copying bytes,
-    // and the jobs take turns. Chunks done here wake it; other instances' are found by
-    // looking, at most a quarter second after they are done.
+    // and the jobs take turns. Chunks done here wake it, and so do other instances' through
+    // the database's notifications; without those, it looks every quarter second.
     const auto look_every =
         std::min<std::chrono::milliseconds>(settings_.poll, std::chrono::milliseconds(250));
     std::vector<std::unique_ptr<StreamingAssembly>> active;
+    std::uint64_t seen_parts = 0;
     while (true) {
         {
             std::unique_lock lock(mutex_);
-            assembly_wake_.wait_for(lock, look_every,
-                                    [this] { return stopping_ || !assembly_queue_.empty(); });
+            assembly_wake_.wait_for(
+                lock, hears_others() ? idle_wait(std::numeric_limits<int>::max()) : look_every,
+                [&] {
+                    return stopping_ || !assembly_queue_.empty() || part_signals_ != seen_parts;
+                });
             if (stopping_) return;
+            seen_parts = part_signals_;
             while (!assembly_queue_.empty()) {
                 const std::string id = assembly_queue_.front();
                 assembly_queue_.pop_front();
@@ -176,6 +223,8 @@ void JobQueue::stop() {
         }
     }
     if (callback_thread_.joinable()) callback_thread_.join();
+    // Last: the threads ask whether it is connected until they end.
+    notifications_.reset();
 }
 
 void JobQueue::enqueue(const std::string& id) {
@@ -201,18 +250,28 @@ void JobQueue::work() {
     SharedJob shared_jobs(*this);
     auto last_sweep = std::chrono::steady_clock::now();
     bool busy = false;  // a chunk was printed last time: look for the next at once
+    int empty_looks = 0;
+    std::uint64_t seen_chunks = 0;
     while (true) {
         std::string id;
         {
             std::unique_lock lock(mutex_);
-            auto ready = [this] { return stopping_ || !queue_.empty(); };
+            auto ready = [&] {
+                return stopping_ || !queue_.empty() || chunk_signals_ != seen_chunks;
+            };
             if (!polls_chunks()) {
                 wake_.wait(lock, [&] { return ready() || polls_chunks(); });
             } else if (!busy) {
-                // Other instances' chunks are found by polling the database.
-                wake_.wait_for(lock, settings_.poll, ready);
+                // Woken when chunks are queued (here, or elsewhere through the database);
+                // a chunk whose lease ran out is found by looking again, less often the
+                // longer nothing turns up.
+                wake_.wait_for(lock, idle_wait(empty_looks), ready);
             }
             if (stopping_) return;
+            if (chunk_signals_ != seen_chunks) {
+                seen_chunks = chunk_signals_;
+                empty_looks = 0;
+            }
             if (!queue_.empty()) {
                 id = queue_.front();
                 queue_.pop_front();
@@ -230,6 +289,7 @@ void JobQueue::work() {
                 run(id);
             } else if (polls_chunks()) {
                 busy = shared_jobs.print_next_chunk();
+                empty_looks = busy ? 0 : empty_looks + 1;
                 const auto now = std::chrono::steady_clock::now();
                 if (!busy && now - last_sweep > std::chrono::seconds(settings_.lease_seconds)) {
                     last_sweep = now;
@@ -349,6 +409,10 @@ void JobQueue::wake_callback(const JobRow& job) {
     // The job's row says its callback is waiting (from its creation); this only wakes the
     // delivery thread instead of letting it find the job at its next look.
     if (job.options.callback_url.empty()) return;
+    {
+        std::lock_guard lock(mutex_);
+        ++callback_signals_;
+    }
     callback_wake_.notify_one();
 }
 
@@ -364,6 +428,10 @@ void JobQueue::deliver_callbacks() {
     const auto sweep_every = std::clamp<std::chrono::steady_clock::duration>(
         retention / 2, std::chrono::seconds(1), std::chrono::minutes(10));
     auto last_sweep = std::chrono::steady_clock::now() - sweep_every;
+    std::uint64_t seen = 0;
+    int empty_looks = 0;
+    // While a callback sent from here waits for its retry, look every jobs.poll-ms.
+    auto retrying_until = std::chrono::steady_clock::time_point();
     while (true) {
         if (retention.count() > 0 && std::chrono::steady_clock::now() - last_sweep >= sweep_every) {
             last_sweep = std::chrono::steady_clock::now();
@@ -374,13 +442,25 @@ void JobQueue::deliver_callbacks() {
             }
         }
         {
-            std::unique_lock lock(mutex_);
-            if (callback_wake_.wait_for(lock, settings_.poll, [this] { return stopping_; })) {
-                return;
+            const auto now = std::chrono::steady_clock::now();
+            auto wait = now < retrying_until ? settings_.poll : idle_wait(empty_looks);
+            if (retention.count() > 0) {
+                wait =
+                    std::min(wait, std::max(std::chrono::milliseconds(1),
+                                            std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                last_sweep + sweep_every - now)));
             }
+            std::unique_lock lock(mutex_);
+            callback_wake_.wait_for(lock, wait,
+                                    [&] { return stopping_ || callback_signals_ != seen; });
+            if (stopping_) return;
+            if (callback_signals_ != seen) empty_looks = 0;
+            seen = callback_signals_;
         }
         try {
+            ++empty_looks;
             while (const auto due = store_->claim_callback(epoch_now(), 60)) {
+                empty_looks = 0;
                 bool delivered = false;
                 try {
                     const auto job = store_->find(due->first);
@@ -395,6 +475,11 @@ void JobQueue::deliver_callbacks() {
                                                   ? 0
                                                   : epoch_now() + (1LL << (due->second - 1));
                 store_->callback_sent(due->first, delivered, retry_at);
+                if (retry_at > 0) {
+                    retrying_until = std::max(retrying_until,
+                                              std::chrono::steady_clock::now() +
+                                                  std::chrono::seconds(retry_at - epoch_now() + 2));
+                }
                 std::lock_guard lock(mutex_);
                 if (stopping_) return;
             }
@@ -402,6 +487,21 @@ void JobQueue::deliver_callbacks() {
             listener_.log("error", "job callbacks could not be read", {{"what", e.what()}});
         }
     }
+}
+
+std::vector<std::string> remove_orphan_payloads(JobStore& jobs, PayloadStore& payloads,
+                                                std::chrono::seconds grace) {
+    const std::int64_t now = Poco::Timestamp().epochTime();
+    std::vector<std::string> removed;
+    for (const auto& group : payloads.groups()) {
+        if (now - group.last_written < grace.count()) continue;
+        // Asked after the age: a row made meanwhile is seen (its payloads were written
+        // before it, so they would be young if it were new).
+        if (jobs.find(group.name)) continue;
+        payloads.remove_all(group.name);
+        removed.push_back(group.name);
+    }
+    return removed;
 }
 
 void JobQueue::remove_expired() {
@@ -419,9 +519,15 @@ void JobQueue::remove_expired() {
         listener_.log("info", "bulk job removed", {{"job", id}});
     }
     // Directories whose job another instance removed (or whose upload died before the job
-    // was stored), once older than any upload in progress could be.
+    // was stored), once older than any upload in progress could be; and the same in the
+    // job store.
     const Poco::Timespan quiet = std::max<Poco::Timespan>(
         Poco::Timespan(static_cast<long>(retention.count()), 0), Poco::Timespan(3600, 0));
+    for (const auto& id :
+         remove_orphan_payloads(*store_, *payloads_, std::chrono::seconds(quiet.totalSeconds()))) {
+        listener_.log("info", "a job's payloads without a job removed",
+                      {{"job", id}, {"store", payloads_->describe()}});
+    }
     for (Poco::DirectoryIterator it(settings_.jobs_dir), end; it != end; ++it) {
         if (!it->isDirectory() ||
             Poco::Timestamp() - it->getLastModified() < quiet.totalMicroseconds()) {

@@ -232,6 +232,7 @@ void JobStore::add_chunks(const std::string& id, const std::vector<ChunkRange>& 
         " v.column7, v.column8, 'queued', '', 0, 0, 0, 0, 0, 0 FROM (VALUES " +
         values + ") AS v WHERE 1 = 1 ON CONFLICT (job_id, chunk) DO NOTHING"),
         use(key), now;
+    notify(s, kChunksQueued);
 }
 
 void JobStore::split_done(const std::string& id, std::int64_t chunks) {
@@ -244,24 +245,41 @@ void JobStore::split_done(const std::string& id, std::int64_t chunks) {
 std::optional<ChunkClaim> JobStore::claim_chunk(const std::string& instance, std::int64_t now_s,
                                                 std::int64_t lease_seconds) {
     Poco::Data::Session s = database_->session();
-    // Only the chosen row is locked: instances claiming at once skip each other's rows
-    // instead of waiting (SQLite has one writer at a time and no row locks to skip).
-    WriteTransaction tx(*database_, s, TransactionLock::rows);
-    const bool postgresql = database_->dialect() == Dialect::postgresql;
     ChunkClaim claim;
     ChunkRange& r = claim.range;
-    std::int64_t expired = now_s - lease_seconds;
+    std::string owner = instance;
+    std::int64_t at = now_s, expired = now_s - lease_seconds;
+    if (database_->dialect() == Dialect::postgresql) {
+        // One statement, its own transaction: the subquery locks the chosen row (instances
+        // claiming at once skip each other's rows instead of waiting), the update claims it
+        // and RETURNING reads it. An idle instance's look for work costs one round trip,
+        // where BEGIN, SELECT … FOR UPDATE, UPDATE, SELECT and COMMIT were five.
+        Poco::Data::Statement claim_row(s);
+        claim_row << database_->sql(
+            "UPDATE job_chunks SET state = 'running', claimed_by = ?, claimed_at = ?,"
+            " attempts = attempts + 1 WHERE (job_id, chunk) = ("
+            "SELECT c.job_id, c.chunk FROM job_chunks c JOIN jobs j ON j.id = c.job_id"
+            " WHERE j.state = 'running' AND (c.state = 'queued' OR"
+            " (c.state = 'running' AND c.claimed_at < ?))"
+            " ORDER BY j.created_at, c.job_id, c.chunk LIMIT 1 FOR UPDATE OF c SKIP LOCKED)"
+            " RETURNING job_id, chunk, first_record, records, kind, input_offset, input_bytes,"
+            " header_bytes, line_offset, attempts"),
+            use(owner), use(at), use(expired), into(claim.job_id), into(r.chunk),
+            into(r.first_record), into(r.records), into(r.kind), into(r.input_offset),
+            into(r.input_bytes), into(r.header_bytes), into(r.line_offset), into(claim.attempts);
+        if (claim_row.execute() == 0 || claim.job_id.empty()) return std::nullopt;
+        return claim;
+    }
+    // SQLite: one writer at a time anyway (and no row locks to skip).
+    WriteTransaction tx(*database_, s, TransactionLock::rows);
     Poco::Data::Statement pick(s);
     pick << database_->sql(
-        std::string("SELECT c.job_id, c.chunk FROM job_chunks c JOIN jobs j ON j.id = c.job_id"
-                    " WHERE j.state = 'running' AND (c.state = 'queued' OR"
-                    " (c.state = 'running' AND c.claimed_at < ?))"
-                    " ORDER BY j.created_at, c.job_id, c.chunk LIMIT 1") +
-        (postgresql ? " FOR UPDATE OF c SKIP LOCKED" : "")),
+        "SELECT c.job_id, c.chunk FROM job_chunks c JOIN jobs j ON j.id = c.job_id"
+        " WHERE j.state = 'running' AND (c.state = 'queued' OR"
+        " (c.state = 'running' AND c.claimed_at < ?))"
+        " ORDER BY j.created_at, c.job_id, c.chunk LIMIT 1"),
         into(claim.job_id), into(r.chunk), use(expired);
     if (pick.execute() == 0) return std::nullopt;
-    std::string owner = instance;
-    std::int64_t at = now_s;
     s << database_->sql(
         "UPDATE job_chunks SET state = 'running', claimed_by = ?, claimed_at = ?,"
         " attempts = attempts + 1 WHERE job_id = ? AND chunk = ?"),
@@ -312,6 +330,7 @@ bool JobStore::complete_chunk(const std::string& id, std::int64_t chunk,
         " AND chunk = ?), printed = printed + ?, refused = refused + ? WHERE id = ?"),
         use(key), use(number), use(printed), use(refused), use(key), now;
     add_failures(s, key, result.failures);
+    notify(s, kPartDone);  // sent at the commit
     tx.commit();
     return true;
 }
@@ -319,10 +338,24 @@ bool JobStore::complete_chunk(const std::string& id, std::int64_t chunk,
 void JobStore::release_chunks(const std::string& instance) {
     Poco::Data::Session s = database_->session();
     std::string owner = instance;
-    s << database_->sql(
+    Poco::Data::Statement update(s);
+    update << database_->sql(
         "UPDATE job_chunks SET state = 'queued', claimed_by = ''"
         " WHERE state = 'running' AND claimed_by = ?"),
-        use(owner), now;
+        use(owner);
+    if (update.execute() > 0) notify(s, kChunksQueued);
+}
+
+void JobStore::notify(Poco::Data::Session& s, std::string_view what) {
+    if (database_->dialect() != Dialect::postgresql) return;
+    s << "SELECT pg_notify('" + std::string(kChannel) + "', '" + std::string(what) + "')", now;
+}
+
+std::unique_ptr<registry::NotificationListener> JobStore::listen(
+    registry::NotificationListener::Handler handler) {
+    if (database_->dialect() != Dialect::postgresql) return nullptr;
+    return std::make_unique<registry::NotificationListener>(
+        database_->postgresql_connection(), std::string(kChannel), std::move(handler));
 }
 
 std::vector<std::string> JobStore::assemblable(std::int64_t now_s, std::int64_t quiet_seconds) {
@@ -370,24 +403,34 @@ bool JobStore::complete(const std::string& id, const JobRow& counts) {
 std::optional<std::pair<std::string, int>> JobStore::claim_callback(std::int64_t now_s,
                                                                     std::int64_t lease_seconds) {
     Poco::Data::Session s = database_->session();
-    WriteTransaction tx(*database_, s, TransactionLock::rows);
-    const bool postgresql = database_->dialect() == Dialect::postgresql;
     std::string id;
-    std::int64_t due = now_s;
+    std::int64_t due = now_s, until = now_s + lease_seconds;
+    int attempts = 0;
+    if (database_->dialect() == Dialect::postgresql) {
+        // One statement, as claim_chunk: the look that usually finds nothing is one round trip.
+        Poco::Data::Statement claim(s);
+        claim << database_->sql(
+            "UPDATE jobs SET callback_due = ?, callback_attempts = callback_attempts + 1"
+            " WHERE id = (SELECT id FROM jobs WHERE callback = 'waiting'"
+            " AND state IN ('done', 'failed', 'cancelled') AND callback_due <= ?"
+            " ORDER BY finished_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+            " RETURNING id, callback_attempts"),
+            use(until), use(due), into(id), into(attempts);
+        if (claim.execute() == 0 || id.empty()) return std::nullopt;
+        return std::make_pair(id, attempts);
+    }
+    WriteTransaction tx(*database_, s, TransactionLock::rows);
     Poco::Data::Statement pick(s);
     pick << database_->sql(
-        std::string("SELECT id FROM jobs WHERE callback = 'waiting'"
-                    " AND state IN ('done', 'failed', 'cancelled') AND callback_due <= ?"
-                    " ORDER BY finished_at, id LIMIT 1") +
-        (postgresql ? " FOR UPDATE SKIP LOCKED" : "")),
+        "SELECT id FROM jobs WHERE callback = 'waiting'"
+        " AND state IN ('done', 'failed', 'cancelled') AND callback_due <= ?"
+        " ORDER BY finished_at, id LIMIT 1"),
         into(id), use(due);
     if (pick.execute() == 0) return std::nullopt;
-    std::int64_t until = now_s + lease_seconds;
     s << database_->sql(
         "UPDATE jobs SET callback_due = ?, callback_attempts = callback_attempts + 1"
         " WHERE id = ?"),
         use(until), use(id), now;
-    int attempts = 0;
     s << database_->sql("SELECT callback_attempts FROM jobs WHERE id = ?"), into(attempts), use(id),
         now;
     tx.commit();

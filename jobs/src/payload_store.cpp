@@ -1,11 +1,13 @@
 #include "examdocs/jobs/payload_store.h"
 
+#include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -180,9 +182,30 @@ class DirectoryStore : public PayloadStore {
         if (f.exists()) f.remove(true);
     }
 
+    std::vector<PayloadGroup> groups() override {
+        std::vector<PayloadGroup> out;
+        for (Poco::DirectoryIterator it(root_), end; it != end; ++it) {
+            // A probe's or writer's temporary file at the top is no group of keys.
+            if (!valid_payload_key(it.name()) || !it->isDirectory()) continue;
+            out.push_back({it.name(), newest_write(*it)});
+        }
+        return out;
+    }
+
     std::string describe() const override { return "dir:" + root_; }
 
   private:
+    // A directory's own time changes only when entries are added or removed directly in
+    // it: a part written into a job's parts/ folder shows on that folder, not the job's.
+    static std::int64_t newest_write(const Poco::File& f) {
+        std::int64_t newest = f.getLastModified().epochTime();
+        if (!f.isDirectory()) return newest;
+        for (Poco::DirectoryIterator it(f), end; it != end; ++it) {
+            newest = std::max(newest, newest_write(*it));
+        }
+        return newest;
+    }
+
     std::string path_of(const std::string& key) const {
         require_key(key);
         return root_ + "/" + key;
@@ -232,11 +255,8 @@ std::unique_ptr<PayloadStore> open_directory_store(const std::string& root) {
 
 std::unique_ptr<PayloadStore> open_payload_store(const std::string& spec) {
     if (spec.rfind("dir:", 0) == 0 && spec.size() > 4) return open_directory_store(spec.substr(4));
-    if (spec.rfind("s3://", 0) == 0) {
-        throw std::invalid_argument("'" + spec +
-                                    "': S3 stores are not built into this version; use "
-                                    "dir:PATH (a directory every instance mounts)");
-    }
+    // s3:// stores are opened by objectstore/ (open_s3_store), which needs an endpoint and
+    // credentials from the configuration.
     throw std::invalid_argument("'" + spec + "': must be dir:PATH");
 }
 

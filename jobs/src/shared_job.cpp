@@ -71,7 +71,7 @@ void SharedJob::split(const JobRow& job, const std::atomic<bool>& cancel) {
     auto flush = [&] {
         store.add_chunks(job.id, batch);
         batch.clear();
-        queue_.wake_.notify_all();
+        queue_.chunks_queued();
     };
     auto add = [&](const bulk::ChunkRange& range, std::uint64_t header_bytes) {
         batch.push_back(row_of(chunk++, range, kind, header_bytes));
@@ -137,7 +137,7 @@ void SharedJob::split(const JobRow& job, const std::atomic<bool>& cancel) {
     }
     store.split_done(job.id, chunk);
     queue_.listener_.log("info", "bulk job split", {{"job", job.id}, {"chunks", chunk}});
-    queue_.assembly_wake_.notify_all();
+    queue_.part_done();  // the assembler learns how many parts there are
 }
 
 bool SharedJob::print_next_chunk() {
@@ -228,7 +228,7 @@ bool SharedJob::print_next_chunk() {
     result.pages = summary.pages;
     if (!store.complete_chunk(job->id, range.chunk, queue_.instance_, result, queue_.epoch_now()))
         return true;
-    queue_.assembly_wake_.notify_all();
+    queue_.part_done();
     queue_.listener_.records_printed(result.printed, result.refused);
     queue_.listener_.log("info", "bulk chunk done",
                          {{"job", job->id},

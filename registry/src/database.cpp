@@ -325,8 +325,9 @@ Database::Database(const std::string& url, int max_sessions) {
     });
     if (is_postgresql_url(url)) {
         dialect_ = Dialect::postgresql;
-        pool_ = std::make_unique<Poco::Data::SessionPool>(
-            "PostgreSQL", libpq_connection_string(url), 1, max_sessions);
+        postgresql_connection_ = libpq_connection_string(url);
+        pool_ = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", postgresql_connection_, 1,
+                                                          max_sessions);
     } else {
         pool_ = std::make_unique<Poco::Data::SessionPool>("SQLite", url, 1, max_sessions);
         try {

@@ -3,6 +3,7 @@
 #include "examdocs/service/access_control.h"
 
 #include "examdocs/core/field_rules.h"
+#include "examdocs/objectstore/s3_store.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/String.h>
@@ -155,7 +156,9 @@ const std::vector<ConfigKey>& config_keys() {
          "(it renews every few seconds while printing) before another instance takes it over."},
         {"jobs.poll-ms", "1000",
          "How often an instance sharing jobs looks in the database for chunks to print when "
-         "it has none."},
+         "it has none. With PostgreSQL, instances wake each other (LISTEN/NOTIFY) when chunks "
+         "are queued or parts done, and an idle one looks less often the longer it finds "
+         "nothing: doubling from this up to a quarter of jobs.lease-seconds."},
         {"jobs.retention-hours", "168",
          "How long a finished job (its row, refused records, result file and chunks) is kept "
          "after it ends; 0 keeps jobs forever."},
@@ -165,6 +168,15 @@ const std::vector<ConfigKey>& config_keys() {
          "shared volume such as NFS or CephFS; a local directory for one machine). The "
          "database holds only the rows that say where the bytes are. Empty: dir:<data.dir>/"
          "job-store, which instances with data directories of their own do not share."},
+        {"jobs.s3-endpoint", "",
+         "For jobs.store=s3://bucket/prefix: the S3-compatible service, http://host:port or "
+         "https://host:port (path-style requests: endpoint/bucket/key)."},
+        {"jobs.s3-region", "us-east-1",
+         "For an s3:// job store: the region requests are signed for (AWS Signature V4)."},
+        {"jobs.s3-access-key-id", "", "For an s3:// job store: the access key id."},
+        {"jobs.s3-secret-access-key", "",
+         "For an s3:// job store: the secret access key (better from the environment, "
+         "EXAMDOCS_JOBS_S3_SECRET_ACCESS_KEY, than from a file others read)."},
         {"jobs.callback-secret", "",
          "Secret for the HMAC-SHA256 signature (X-Examdocs-Signature) of job callbacks. A "
          "job with a callbackUrl is refused while it is empty."},
@@ -353,10 +365,30 @@ Settings settings_from(const ResolvedConfig& c, bool stdout_is_tty) {
     s.job_poll = std::chrono::milliseconds(parse_integer(c, "jobs.poll-ms", 10, 60000));
     s.job_retention = std::chrono::hours(parse_integer(c, "jobs.retention-hours", 0, 87600));
     s.job_store = c.values.find("jobs.store")->second;
-    if (!s.job_store.empty() && (s.job_store.rfind("dir:", 0) != 0 || s.job_store.size() == 4)) {
+    s.job_s3_endpoint = c.values.find("jobs.s3-endpoint")->second;
+    s.job_s3_region = c.values.find("jobs.s3-region")->second;
+    s.job_s3_access_key_id = c.values.find("jobs.s3-access-key-id")->second;
+    s.job_s3_secret_access_key = c.values.find("jobs.s3-secret-access-key")->second;
+    if (s.job_store.rfind("s3://", 0) == 0) {
+        objectstore::S3Location location;
+        try {
+            objectstore::parse_s3_url(s.job_store, location);
+        } catch (const std::invalid_argument& e) {
+            throw ConfigError("jobs.store = '" + s.job_store + "' (from " +
+                              c.sources.find("jobs.store")->second + "): " + e.what());
+        }
+        for (const char* key : {"jobs.s3-endpoint", "jobs.s3-region", "jobs.s3-access-key-id",
+                                "jobs.s3-secret-access-key"}) {
+            if (c.values.find(key)->second.empty()) {
+                throw ConfigError(std::string(key) + " must be set for jobs.store = '" +
+                                  s.job_store + "'");
+            }
+        }
+    } else if (!s.job_store.empty() &&
+               (s.job_store.rfind("dir:", 0) != 0 || s.job_store.size() == 4)) {
         throw ConfigError("jobs.store = '" + s.job_store + "' (from " +
                           c.sources.find("jobs.store")->second +
-                          "): must be dir:PATH (S3 stores are not built into this version)");
+                          "): must be dir:PATH or s3://bucket[/prefix]");
     }
     s.photo_profiles_file = c.values.find("photos.profiles-file")->second;
     s.data_dir = c.values.find("data.dir")->second;

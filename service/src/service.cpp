@@ -19,6 +19,7 @@
 #include "examdocs/fonts/font_manifest.h"
 #include "examdocs/fonts/font_set.h"
 #include "examdocs/jobs/job_queue.h"
+#include "examdocs/objectstore/s3_store.h"
 #include "examdocs/registry/registry_identity.h"
 #include "http_front.h"
 #include "job_routes.h"
@@ -239,10 +240,22 @@ void Service::start() {
         auto store = std::make_shared<jobs::JobStore>(registry_->database());
         std::shared_ptr<jobs::PayloadStore> payloads;
         try {
-            payloads = jobs::open_payload_store(
-                settings_.job_store.empty()
-                    ? "dir:" + Poco::Path(settings_.data_dir, "job-store").toString()
-                    : settings_.job_store);
+            if (settings_.job_store.rfind("s3://", 0) == 0) {
+                objectstore::S3Location location;
+                objectstore::parse_s3_url(settings_.job_store, location);
+                location.endpoint = settings_.job_s3_endpoint;
+                location.region = settings_.job_s3_region;
+                location.access_key_id = settings_.job_s3_access_key_id;
+                location.secret_access_key = settings_.job_s3_secret_access_key;
+                // Uploads on their way and downloaded results: this instance's own.
+                location.cache_dir = Poco::Path(settings_.data_dir, "job-store-cache").toString();
+                payloads = objectstore::open_s3_store(location);
+            } else {
+                payloads = jobs::open_payload_store(
+                    settings_.job_store.empty()
+                        ? "dir:" + Poco::Path(settings_.data_dir, "job-store").toString()
+                        : settings_.job_store);
+            }
         } catch (const std::exception& e) {
             throw StartError(StartError::Reason::configuration,
                              std::string("jobs.store: ") + e.what());

@@ -120,8 +120,8 @@ TEST(ServeProcess, BadConfigurationIsRefusedWithTheKeyNamed) {
     EXPECT_NE(text.find("'http'"), std::string::npos) << text;
 }
 
-// jobs.store names a store this version has (dir:PATH) and one it can write in; anything
-// else stops serve before it listens.
+// jobs.store names a store this version has (dir:PATH it can write in, or s3://… with an
+// endpoint and keys: none given here); anything else stops serve before it listens.
 TEST(ServeProcess, AJobStoreItCannotUseIsRefusedAtStart) {
     Poco::TemporaryFile data_dir;
     for (const std::string store :

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "examdocs/jobs/job_queue.h"
 #include "examdocs/jobs/payload_store.h"
 
 #include <Poco/File.h>
@@ -16,6 +17,8 @@
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -299,6 +302,103 @@ TEST_P(JobStoreOn, OptionsComeBackAsTheyWereStored) {
     EXPECT_EQ(
         row->options.defaults.extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("exam"),
         "2026");
+}
+
+// Instances wake each other through PostgreSQL's notifications: chunks queued (a split,
+// claims handed back) and a part done reach every listener, the sender's own included.
+// SQLite has no other instance to hear: no listener.
+TEST_P(JobStoreOn, ChunksQueuedAndPartsDoneAreHeardByListeners) {
+    JobStore jobs(open());
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<std::string> heard;
+    auto listener = jobs.listen([&](std::string_view what) {
+        std::lock_guard lock(mutex);
+        heard.emplace_back(what);
+        changed.notify_all();
+    });
+    if (GetParam() == "sqlite") {
+        EXPECT_EQ(listener, nullptr);
+        return;
+    }
+    ASSERT_NE(listener, nullptr);
+    // Waits for `what` to be heard (the bound is for a broken build, not a speed target).
+    auto hears = [&](const std::string& what) {
+        std::unique_lock lock(mutex);
+        const bool got = changed.wait_for(lock, std::chrono::seconds(30), [&] {
+            return std::find(heard.begin(), heard.end(), what) != heard.end();
+        });
+        heard.clear();
+        return got;
+    };
+    EXPECT_TRUE(hears("")) << "connected: look once, something may have been missed";
+    EXPECT_TRUE(listener->connected());
+
+    jobs.create(queued_job("job-n", {}, 10));
+    ASSERT_TRUE(jobs.start_split("job-n"));
+    jobs.add_chunks("job-n", {chunk_row(0, 1, 5), chunk_row(1, 6, 5)});
+    EXPECT_TRUE(hears(std::string(JobStore::kChunksQueued)));
+    jobs.split_done("job-n", 2);
+    const auto claim = jobs.claim_chunk("instance-1", 1000, 60);
+    ASSERT_TRUE(claim);
+    EXPECT_EQ(claim->job_id, "job-n");
+    EXPECT_EQ(claim->range.chunk, 0);
+    EXPECT_EQ(claim->range.records, 5);
+    EXPECT_EQ(claim->attempts, 1);
+    ASSERT_TRUE(jobs.complete_chunk("job-n", 0, "instance-1", {5, 0, 5, {}}, 1001));
+    EXPECT_TRUE(hears(std::string(JobStore::kPartDone)));
+    ASSERT_TRUE(jobs.claim_chunk("instance-1", 1002, 60));
+    jobs.release_chunks("instance-1");
+    EXPECT_TRUE(hears(std::string(JobStore::kChunksQueued))) << "a stopping instance's chunk";
+    EXPECT_EQ(jobs.claim_chunk("instance-2", 1003, 60)->attempts, 2);
+}
+
+// Sets the modification time of `path` and of everything under it (a directory's own
+// time does not follow its files').
+void set_written(const Poco::File& path, const Poco::Timestamp& when) {
+    if (path.isDirectory()) {
+        for (Poco::DirectoryIterator it(path), end; it != end; ++it) set_written(*it, when);
+    }
+    Poco::File(path).setLastModified(when);
+}
+
+// The retention sweep's part in the store: payloads whose job row is gone go once nothing
+// has been written to them for the grace period; a job's own payloads stay however old,
+// and so do payloads without a job written lately.
+TEST_P(JobStoreOn, PayloadsNoJobLeadsToAreSweptAfterTheGrace) {
+    JobStore jobs(open());
+    Poco::TemporaryFile root;
+    auto payloads = open_payload_store("dir:" + root.path());
+    jobs.create(queued_job("a1", pdf_job(), 3));
+    payloads->put("a1/input", "its job is there");
+    payloads->put("b2/input", "no job");
+    payloads->put("b2/parts/0.part", "no job either");
+    payloads->put("c3/input", "no job, written lately");
+    const Poco::Timestamp two_hours_ago = Poco::Timestamp() - Poco::Timespan(2 * 3600, 0);
+    set_written(Poco::File(root.path() + "/a1"), two_hours_ago);
+    set_written(Poco::File(root.path() + "/b2"), two_hours_ago);
+    // Old but for one part written a moment ago, deep inside.
+    set_written(Poco::File(root.path() + "/c3"), two_hours_ago);
+    payloads->put("c3/parts/1.part", "a part just printed");
+    Poco::File(root.path() + "/c3/parts").setLastModified(two_hours_ago);
+
+    EXPECT_EQ(remove_orphan_payloads(jobs, *payloads, std::chrono::hours(1)),
+              std::vector<std::string>{"b2"});
+    EXPECT_FALSE(Poco::File(root.path() + "/b2").exists());
+    EXPECT_EQ(payloads->read_all("a1/input"), "its job is there");
+    EXPECT_EQ(payloads->read_all("c3/input"), "no job, written lately");
+
+    set_written(Poco::File(root.path() + "/c3"), two_hours_ago);
+    EXPECT_EQ(remove_orphan_payloads(jobs, *payloads, std::chrono::hours(3)),
+              std::vector<std::string>{})
+        << "younger than a longer grace";
+    EXPECT_EQ(remove_orphan_payloads(jobs, *payloads, std::chrono::hours(1)),
+              std::vector<std::string>{"c3"});
+    EXPECT_EQ(payloads->read_all("a1/input"), "its job is there");
+    jobs.remove("a1");
+    EXPECT_EQ(remove_orphan_payloads(jobs, *payloads, std::chrono::hours(1)),
+              std::vector<std::string>{"a1"})
+        << "once its row is gone";
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, JobStoreOn,

@@ -92,6 +92,14 @@ struct Issuer {
     const renderers::PdfSigner* pdf_signer = nullptr;
 };
 
+// Removes the store's payloads that no job row leads to (retention removed the job where
+// the store could not be emptied, or a job died before its rows were written), once
+// nothing has been written to them for `grace` (a job is being created while its input is
+// stored before its row). Returns the groups removed. Throws when the store or the
+// database fails.
+std::vector<std::string> remove_orphan_payloads(JobStore& jobs, PayloadStore& payloads,
+                                                std::chrono::seconds grace);
+
 class WholeJob;
 class SharedJob;
 class StreamingAssembly;
@@ -173,6 +181,19 @@ class JobQueue {
     // The job failed: stored so, logged, and its callback woken.
     void fail(const JobRow& job, const JobRow& counts, const std::string& message);
     void deliver_callbacks();
+    // Wake-ups, from this instance or (through the database's notifications) another:
+    // chunks to claim, a part to append, a callback to send. Each bumps a counter the
+    // waiting threads compare with the one they saw, so that none sleeps through one.
+    void chunks_queued();
+    void part_done();
+    void on_notification(std::string_view what);
+    // Whether another instance's news reaches us without polling (PostgreSQL, listening).
+    bool hears_others() const { return notifications_ && notifications_->connected(); }
+    // How long an idle thread waits before looking again, after `empty_looks` looks that
+    // found nothing: jobs.poll-ms, doubling while nothing turns up, up to a quarter of the
+    // lease when notifications wake it (what they do not announce — a lease that ran out,
+    // a callback come due — is found that late at most); jobs.poll-ms without them.
+    std::chrono::milliseconds idle_wait(int empty_looks) const;
     // Jobs that ended more than the retention ago: rows, files and chunks.
     void remove_expired();
 
@@ -186,6 +207,11 @@ class JobQueue {
     std::atomic<bool> shared_jobs_here_{false};
     std::string instance_;
     std::mutex assembly_mutex_;
+
+    std::unique_ptr<registry::NotificationListener> notifications_;
+    std::uint64_t chunk_signals_ = 0;     // under mutex_
+    std::uint64_t part_signals_ = 0;      // under mutex_
+    std::uint64_t callback_signals_ = 0;  // under mutex_
 
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -14,10 +14,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "examdocs/jobs/job_options.h"
 #include "examdocs/registry/database.h"
+#include "examdocs/registry/notifications.h"
 
 namespace examdocs::jobs {
 
@@ -157,7 +159,19 @@ class JobStore {
     std::vector<std::string> ended_before(const std::string& cutoff);
     void remove(const std::string& id);
 
+    // Wake-ups between instances (PostgreSQL's NOTIFY on one channel): kChunksQueued when
+    // chunks become claimable (a job was split, an instance handed its claims back),
+    // kPartDone when a chunk is done (for the job's assembler). Chunks whose lease ran out
+    // and callbacks come due send nothing: those are found by polling. `handler` gets the
+    // payload, or "" after (re)connecting; nullptr on SQLite (one instance, nothing to hear).
+    static constexpr std::string_view kChannel = "examdocs_jobs";
+    static constexpr std::string_view kChunksQueued = "chunks";
+    static constexpr std::string_view kPartDone = "part";
+    std::unique_ptr<registry::NotificationListener> listen(
+        registry::NotificationListener::Handler handler);
+
   private:
+    void notify(Poco::Data::Session& s, std::string_view what);
     void delete_chunks(Poco::Data::Session& s, const std::string& id);
     void add_failures(Poco::Data::Session& s, const std::string& id,
                       const std::vector<JobFailureRow>& failures);

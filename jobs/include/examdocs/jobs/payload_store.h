@@ -21,8 +21,16 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace examdocs::jobs {
+
+// The payloads under one first key segment (for jobs: a job id), and when the newest of
+// them (or a writer's temporary file among them) was last written, in epoch seconds.
+struct PayloadGroup {
+    std::string name;
+    std::int64_t last_written = 0;
+};
 
 // Bytes on their way into the store under one key.
 class PayloadWriter {
@@ -58,6 +66,8 @@ class PayloadStore {
 
     // Removes every payload whose key is `prefix` or starts with `prefix` + "/".
     virtual void remove_all(const std::string& prefix) = 0;
+    // Every first key segment in the store, for sweeping what no job leads to any more.
+    virtual std::vector<PayloadGroup> groups() = 0;
 
     // What the store is, for the log: "dir:/srv/examdocs/job-store".
     virtual std::string describe() const = 0;

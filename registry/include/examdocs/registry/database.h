@@ -67,6 +67,9 @@ class Database {
     Dialect dialect() const { return dialect_; }
     // The statement for this database: '?' placeholders numbered for PostgreSQL.
     std::string sql(std::string_view statement) const;
+    // The libpq key=value connection string of a PostgreSQL database ("" for SQLite), for a
+    // connection of its own outside the pool (notifications.h).
+    const std::string& postgresql_connection() const { return postgresql_connection_; }
     // "SQLite" or "PostgreSQL", for /health.
     std::string describe() const;
     // Sessions of the pool handed out now, and open but idle (for /metrics).
@@ -82,6 +85,7 @@ class Database {
     void migrate();
     void check_sqlite_integrity();
     Dialect dialect_ = Dialect::sqlite;
+    std::string postgresql_connection_;
     std::unique_ptr<Poco::Data::SessionPool> pool_;
 };
 

@@ -78,7 +78,11 @@ struct Settings {
     int job_lease_seconds = 60;
     std::chrono::milliseconds job_poll{1000};
     std::chrono::seconds job_retention{std::chrono::hours(168)};  // 0: forever
-    std::string job_store;            // "dir:PATH"; empty: dir:<data_dir>/job-store
+    std::string job_store;  // "dir:PATH" or "s3://bucket/prefix"; empty: dir:<data_dir>/job-store
+    std::string job_s3_endpoint;  // for an s3:// store: "http(s)://host:port"
+    std::string job_s3_region = "us-east-1";
+    std::string job_s3_access_key_id;
+    std::string job_s3_secret_access_key;
     std::string photo_profiles_file;  // empty: the built-in profiles only
     std::string data_dir = "./var";
     std::string layouts_dir;       // extra layouts; empty: the built-in ones only
