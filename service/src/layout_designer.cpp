@@ -394,7 +394,7 @@ Response designer_page(const Service& service, const PageSession& session, const
     if (can_save) {
         main += "<label for=\"name\">名称 " + en("Name") +
                 "</label><input id=\"name\" name=\"name\" type=\"text\" maxlength=\"64\" "
-                "pattern=\"[a-z0-9]([a-z0-9\\-]*[a-z0-9])?\" spellcheck=\"false\" "
+                "spellcheck=\"false\" "
                 "autocapitalize=\"off\" aria-describedby=\"name-hint\" value=\"" +
                 html_escape(form.name) +
                 "\"><p class=\"hint\" id=\"name-hint\">小写字母、数字和连字符，"
