@@ -94,7 +94,7 @@ TEST(LayoutCheck, AMalformedPointerIsOneErrorAtItsPlace) {
                                 R"({"type": "text", "value": "title", "box": [15, 20, 30, 8]},
            {"type": "text", "value": "/a~2b", "box": [15, 30, 30, 8]})"));
     std::size_t count = 0;
-    for (const auto& e : reading.errors) count += e.code == "not-a-pointer" ? 1 : 0;
+    for (const auto& e : reading.errors) count += e.code == "not-a-pointer" ? 1U : 0U;
     EXPECT_EQ(count, 3U) << listed(reading.errors);
     EXPECT_TRUE(find(reading.errors, "/fields/0/pointer", "not-a-pointer"))
         << listed(reading.errors);
