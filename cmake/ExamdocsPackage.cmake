@@ -40,8 +40,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # examdocs_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION "misc")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # What the binary opens at run time rather than links: the fonts of fonts/manifest.json
-# and OpenCV's face detector (opencv-data).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-wqy-zenhei, fonts-hanazono, icc-profiles-free, opencv-data")
+# OpenCV's face detector (opencv-data), and pdf.js, which the layout designer serves (libjs-pdf).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-wqy-zenhei, fonts-hanazono, icc-profiles-free, opencv-data, libjs-pdf")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "nginx")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${PROJECT_SOURCE_DIR}/packaging/conffiles")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)

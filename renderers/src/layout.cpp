@@ -600,6 +600,9 @@ LayoutReading read_layout(std::string_view json) {
     }
     layout.known_pointers = known_pointers(layout);
     for (const auto& pointer : layout.known_pointers) {
+        // One that does not start with '/' the schema pass has named already, at its place
+        // in the file; this catches the rest (a '~' not followed by 0 or 1).
+        if (pointer.empty() || pointer.front() != '/') continue;
         try {
             split_pointer(pointer);
         } catch (const std::invalid_argument&) {

@@ -169,6 +169,13 @@ std::vector<std::shared_ptr<const Layout>> LayoutCatalog::all() const {
     return out;
 }
 
+std::optional<std::string_view> bundled_layout_text(std::string_view name) {
+    for (const auto& file : embedded::bundled_layouts()) {
+        if (file.name == name) return file.text;
+    }
+    return std::nullopt;
+}
+
 LayoutLoad load_layouts(const std::string& directory, const fonts::FontSet& fonts) {
     LayoutLoad load;
     LayoutCatalog catalog;

@@ -1,4 +1,5 @@
 #include "examdocs/renderers/layout_lint.h"
+#include "examdocs/renderers/level_schemes.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -331,7 +332,8 @@ std::string example_jpeg() {
     return base64_encode(images::encode_jpeg(grey, 80));
 }
 
-Var example_value(const FieldFacts& facts, const std::vector<const FieldRule*>& rules) {
+Var example_value(const FieldFacts& facts, const std::vector<const FieldRule*>& rules,
+                  const LevelScheme* levels) {
     std::string type = "string", rule, example;
     std::optional<long long> minimum, maximum;
     for (const auto* f : rules) {
@@ -349,6 +351,14 @@ Var example_value(const FieldFacts& facts, const std::vector<const FieldRule*>& 
         return photo;
     }
     if (type == "date" || rule == "date") return std::string("2026-10-31");
+    // A level is a code of the layout's scheme: the one with the longest name in print.
+    if (rule == "level" && levels && !levels->levels.empty()) {
+        const Level* longest = &levels->levels.front();
+        for (const auto& level : levels->levels) {
+            if (code_points(level.zh) > code_points(longest->zh)) longest = &level;
+        }
+        return longest->code;
+    }
     if (!facts.one_of.empty()) {
         std::string longest = facts.one_of.front();
         for (const auto& v : facts.one_of) {
@@ -458,7 +468,7 @@ Var example_data(const Layout& layout) {
             put(root, tokens, 0, a, items);
             continue;
         }
-        put(root, tokens, 0, example_value(f, list), items);
+        put(root, tokens, 0, example_value(f, list, layout.levels), items);
     }
     return root;
 }

@@ -269,6 +269,46 @@ void add_document_routes(Service& service) {
          }});
 }
 
+Response layout_preview(const Poco::Dynamic::Var& body, bool outline) {
+    Poco::JSON::Object::Ptr request;
+    if (body.type() == typeid(Poco::JSON::Object::Ptr)) {
+        request = body.extract<Poco::JSON::Object::Ptr>();
+    }
+    if (!request || !request->has("layout")) {
+        throw ProblemError(
+            unprocessable("The body is {\"layout\": {…}, \"data\": {…}}; data may be left out.",
+                          {{"/layout", "required", "The layout to preview."}}));
+    }
+    const auto check =
+        renderers::check_layout(stringify(request->get("layout")), fonts::bundled_font_set());
+    if (!check.layout) refuse_layout(check, "/layout");
+    renderers::Layout layout = *check.layout;
+    if (outline) layout = outlined(std::move(layout));
+    const Poco::Dynamic::Var data = request->has("data") && !request->get("data").isEmpty()
+                                        ? request->get("data")
+                                        : renderers::example_data(*check.layout);
+    auto outcome = renderers::render_document(layout, data);
+    if (!outcome.document) {
+        for (auto& e : outcome.errors) e.pointer = "/data" + e.pointer;
+        const auto count = outcome.errors.size();
+        Problem p = unprocessable(std::to_string(count) + (count == 1 ? " field" : " fields") +
+                                      " of the data cannot be printed with this layout; see "
+                                      "errors[].",
+                                  std::move(outcome.errors));
+        if (!p.extensions) p.extensions = new Poco::JSON::Object;
+        p.extensions->set("warnings", problems_json(check.warnings, "/layout"));
+        throw ProblemError(std::move(p));
+    }
+    Response reply;
+    reply.content_type = "application/pdf";
+    reply.body = std::move(outcome.document->pdf);
+    reply.headers.emplace_back("Content-Disposition",
+                               content_disposition("inline", outcome.document->filename));
+    reply.headers.emplace_back("X-Page-Count", std::to_string(outcome.document->page_count));
+    reply.headers.emplace_back("X-Layout-Warnings", std::to_string(check.warnings.size()));
+    return reply;
+}
+
 void add_layout_routes(Service& service) {
     Router& r = service.router();
 
@@ -298,56 +338,16 @@ void add_layout_routes(Service& service) {
 
     // A layout and data (or, without data, an example filling every field) → the PDF.
     // render or admin: a preview can draw any design, an official-looking one too.
-    r.add(
-        {"POST", "/v1/layouts/preview", [&service](Exchange& ex) {
-             service.authorizer().require_any(ex, {"admin", "render"});
-             check_query(ex, {{"outline", {"true", "false"}}});
-             if (!is_json(ex.header("Content-Type"))) {
-                 throw ProblemError(unsupported_media_type(
-                     "Send {\"layout\": …, \"data\": …} as application/json."));
-             }
-             const Poco::Dynamic::Var body = parse_json_body(ex.read_body());
-             Poco::JSON::Object::Ptr request;
-             if (body.type() == typeid(Poco::JSON::Object::Ptr)) {
-                 request = body.extract<Poco::JSON::Object::Ptr>();
-             }
-             if (!request || !request->has("layout")) {
-                 throw ProblemError(unprocessable(
-                     "The body is {\"layout\": {…}, \"data\": {…}}; data may be left out.",
-                     {{"/layout", "required", "The layout to preview."}}));
-             }
-             const auto check = renderers::check_layout(stringify(request->get("layout")),
-                                                        fonts::bundled_font_set());
-             if (!check.layout) refuse_layout(check, "/layout");
-             renderers::Layout layout = *check.layout;
-             if (ex.query("outline").value_or("false") == "true") {
-                 layout = outlined(std::move(layout));
-             }
-             const Poco::Dynamic::Var data = request->has("data") && !request->get("data").isEmpty()
-                                                 ? request->get("data")
-                                                 : renderers::example_data(*check.layout);
-             auto outcome = renderers::render_document(layout, data);
-             if (!outcome.document) {
-                 for (auto& e : outcome.errors) e.pointer = "/data" + e.pointer;
-                 const auto count = outcome.errors.size();
-                 Problem p = unprocessable(
-                     std::to_string(count) + (count == 1 ? " field" : " fields") +
-                         " of the data cannot be printed with this layout; see errors[].",
-                     std::move(outcome.errors));
-                 if (!p.extensions) p.extensions = new Poco::JSON::Object;
-                 p.extensions->set("warnings", problems_json(check.warnings, "/layout"));
-                 throw ProblemError(std::move(p));
-             }
-             Response reply;
-             reply.content_type = "application/pdf";
-             reply.body = std::move(outcome.document->pdf);
-             reply.headers.emplace_back("Content-Disposition",
-                                        content_disposition("inline", outcome.document->filename));
-             reply.headers.emplace_back("X-Page-Count",
-                                        std::to_string(outcome.document->page_count));
-             reply.headers.emplace_back("X-Layout-Warnings", std::to_string(check.warnings.size()));
-             return reply;
-         }});
+    r.add({"POST", "/v1/layouts/preview", [&service](Exchange& ex) {
+               service.authorizer().require_any(ex, {"admin", "render"});
+               check_query(ex, {{"outline", {"true", "false"}}});
+               if (!is_json(ex.header("Content-Type"))) {
+                   throw ProblemError(unsupported_media_type(
+                       "Send {\"layout\": …, \"data\": …} as application/json."));
+               }
+               return layout_preview(parse_json_body(ex.read_body()),
+                                     ex.query("outline").value_or("false") == "true");
+           }});
 
     r.add(
         {"POST", "/v1/layouts/reload", [&service](Exchange& ex) {

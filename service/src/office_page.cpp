@@ -134,12 +134,14 @@ Response office_page(int status, const OfficePage& page) {
                 html_escape(page.session->key.name) + "</b></span><button type=\"submit\" " +
                 "class=\"quiet\">退出 " + en("Sign out") + "</button></form>";
     }
-    html += "</header>\n<main>\n" + page.main + "</main>\n</body></html>\n";
+    html += std::string("</header>\n<main") + (page.wide ? " class=\"wide\"" : "") + ">\n" +
+            page.main + "</main>\n</body></html>\n";
     Response reply = Response::text(std::move(html), "text/html; charset=utf-8");
     reply.status = status;
     reply.headers.emplace_back("Content-Security-Policy",
                                "default-src 'none'; script-src 'self'; style-src 'self'; "
-                               "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+                               "img-src 'self' data:; connect-src 'self'; worker-src 'self'; "
+                               "form-action 'self'; "
                                "base-uri 'none'; frame-ancestors 'none'");
     reply.headers.emplace_back("Referrer-Policy", "no-referrer");
     reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -203,10 +205,14 @@ void require_csrf(const Exchange& exchange, const PageSession& session, std::str
     }
 }
 
-std::map<std::string, std::string> read_url_form(Exchange& exchange) {
+std::map<std::string, std::string> read_url_form(Exchange& exchange, std::size_t limit) {
     std::istringstream body(exchange.read_body());
-    if (body.str().size() > 64 * 1024) throw ProblemError(payload_too_large(64 * 1024));
+    if (body.str().size() > limit) {
+        throw ProblemError(payload_too_large(static_cast<long long>(limit)));
+    }
     Poco::Net::HTMLForm form;
+    // Poco's own cap on one value (256 KB) would cut a long layout short without a word.
+    form.setValueLengthLimit(static_cast<int>(limit));
     form.read(body);
     std::map<std::string, std::string> fields;
     for (const auto& [name, value] : form) fields.emplace(name, value);

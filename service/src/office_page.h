@@ -26,10 +26,12 @@ struct OfficePage {
     const PageSession* session = nullptr;  // signed in: the header names the key and signs out
     std::string head{};                    // extra HTML in <head> (a refresh while a job runs)
     std::vector<std::string> scripts{};    // our own script files, deferred
+    bool wide = false;                     // the designer: editor and preview side by side
 };
 
 // The page with its headers: a CSP that allows our own files only (no inline script or
-// style), never framed, no referrer, never cached.
+// style; workers, which the designer's pdf.js runs, from our origin), never framed, no
+// referrer, never cached.
 Response office_page(int status, const OfficePage& page);
 
 using OfficeHandler = std::function<Response(Exchange&, const PageSession&)>;
@@ -42,9 +44,9 @@ Route office_route(Service& service, std::string method, std::string pattern, st
 // says the request comes from another site (Sec-Fetch-Site: cross-site).
 void require_csrf(const Exchange& exchange, const PageSession& session, std::string_view token);
 
-// An application/x-www-form-urlencoded body (at most 64 KB) as name → value; a name sent
-// twice keeps its first value.
-std::map<std::string, std::string> read_url_form(Exchange& exchange);
+// An application/x-www-form-urlencoded body (at most `limit` bytes, 64 KB unless said) as
+// name → value; a name sent twice keeps its first value.
+std::map<std::string, std::string> read_url_form(Exchange& exchange, std::size_t limit = 64 * 1024);
 
 // The hidden field every form of a session carries.
 std::string csrf_field(const PageSession& session);

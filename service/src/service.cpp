@@ -24,6 +24,7 @@
 #include "http_front.h"
 #include "job_routes.h"
 #include "job_view.h"
+#include "layout_designer.h"
 #include "office_page.h"
 #include "photo_routes.h"
 #include "print_page.h"
@@ -106,6 +107,7 @@ Service::Service(Settings settings, Log& log)
     add_job_routes(*this);
     add_sign_in_routes(*this);
     add_print_page_routes(*this);
+    add_layout_designer_routes(*this);
 }
 
 Service::~Service() { shutdown(); }

@@ -7,194 +7,29 @@
 // and anything the CSP refused. tests/browser/run_session.mjs does the driving.
 // Screenshots: samples/print-*.png with EXAMDOCS_UPDATE_SAMPLES=1.
 #include <Poco/File.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
-#include <Poco/Process.h>
 #include <Poco/TemporaryFile.h>
 #include <Poco/Zip/Compress.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <map>
-#include <sstream>
 #include <vector>
 
+#include "office_session.h"
 #include "support/pdf_reader.h"
 #include "support/running_service.h"
 #include "support/samples.h"
 
 namespace {
 
-using Poco::JSON::Array;
-using Poco::JSON::Object;
+using examdocs::test::has;
+using examdocs::test::run_sessions;
+using examdocs::test::Session;
 
 const std::string kClerkKey = "exd_clerk-key-for-the-browser-test-0001";
 const std::string kReaderKey = "exd_reader-key-for-the-browser-test-0002";
-
-// One person's session: steps in one browser context, so its cookies carry over.
-struct Session {
-    std::string name;
-    bool java_script = true;
-    int width = 1280, height = 900;
-    Array::Ptr steps = new Array;
-
-    Session& step(const std::string& kind, const std::string& value) {
-        Object::Ptr s = new Object;
-        s->set(kind, value);
-        steps->add(s);
-        return *this;
-    }
-    Session& go(const std::string& url) { return step("goto", url); }
-    Session& click(const std::string& selector) { return step("click", selector); }
-    Session& fill(const std::string& selector, const std::string& value) {
-        Object::Ptr s = new Object;
-        s->set("fill", selector);
-        s->set("value", value);
-        steps->add(s);
-        return *this;
-    }
-    Session& upload(const std::string& selector, const std::string& file) {
-        Object::Ptr s = new Object;
-        s->set("upload", selector);
-        s->set("file", file);
-        steps->add(s);
-        return *this;
-    }
-    Session& wait_for(const std::string& selector) { return step("waitFor", selector); }
-    Session& download(const std::string& selector, const std::string& file) {
-        Object::Ptr s = new Object;
-        s->set("download", selector);
-        s->set("file", file);
-        steps->add(s);
-        return *this;
-    }
-    Session& resize(int w, int h) {
-        Object::Ptr s = new Object;
-        Array::Ptr size = new Array;
-        size->add(w);
-        size->add(h);
-        s->set("viewport", size);
-        steps->add(s);
-        return *this;
-    }
-    Session& check(const std::string& label, const std::string& screenshot = "") {
-        Object::Ptr s = new Object;
-        s->set("check", label);
-        s->set("screenshot", screenshot);
-        steps->add(s);
-        return *this;
-    }
-};
-
-struct Check {
-    std::string url, html, focus_outline;
-    int status = 0, scroll_width = 0, viewport_width = 0;
-    std::map<std::string, std::string> headers;
-    std::vector<std::string> violations;
-};
-
-struct SessionReport {
-    std::string error;
-    std::map<std::string, Check> checks;
-    std::vector<std::pair<std::string, std::string>> downloads;  // file, suggested name
-    std::vector<std::string> refused;
-};
-
-std::map<std::string, SessionReport> run_sessions(const std::vector<Session>& sessions) {
-    Array::Ptr list = new Array;
-    for (const auto& s : sessions) {
-        Object::Ptr o = new Object;
-        o->set("name", s.name);
-        o->set("javaScript", s.java_script);
-        Array::Ptr size = new Array;
-        size->add(s.width);
-        size->add(s.height);
-        o->set("viewport", size);
-        o->set("steps", s.steps);
-        list->add(o);
-    }
-    Object plan;
-    plan.set("chromium", "/usr/bin/chromium");
-    plan.set("sessions", list);
-    Poco::TemporaryFile plan_file, report_file;
-    {
-        std::ofstream out(plan_file.path());
-        plan.stringify(out);
-    }
-    Poco::Process::Env env;
-    env["NODE_PATH"] = std::string(EXAMDOCS_BROWSER_TOOLS) + "/node_modules";
-    Poco::Pipe out_pipe;
-    Poco::ProcessHandle handle =
-        Poco::Process::launch("/usr/bin/node",
-                              {examdocs::test::source_path("tests/browser/run_session.mjs"),
-                               plan_file.path(), report_file.path()},
-                              EXAMDOCS_BROWSER_TOOLS, nullptr, &out_pipe, &out_pipe, env);
-    Poco::PipeInputStream out(out_pipe);
-    const std::string output((std::istreambuf_iterator<char>(out)),
-                             std::istreambuf_iterator<char>());
-    const int rc = handle.wait();
-    std::map<std::string, SessionReport> reports;
-    if (rc != 0) {
-        ADD_FAILURE() << "run_session.mjs exited " << rc << ":\n" << output;
-        return reports;
-    }
-    std::ifstream in(report_file.path());
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto array = Poco::JSON::Parser().parse(text).extract<Array::Ptr>();
-    for (std::size_t i = 0; i < array->size(); ++i) {
-        auto o = array->getObject(static_cast<unsigned>(i));
-        SessionReport r;
-        r.error = o->optValue<std::string>("error", "");
-        auto checks = o->getArray("checks");
-        for (std::size_t c = 0; c < checks->size(); ++c) {
-            auto co = checks->getObject(static_cast<unsigned>(c));
-            Check check;
-            check.url = co->optValue<std::string>("url", "");
-            check.html = co->optValue<std::string>("html", "");
-            check.status = co->optValue<int>("status", 0);
-            check.scroll_width = co->optValue<int>("scrollWidth", 0);
-            check.viewport_width = co->optValue<int>("viewportWidth", 0);
-            check.focus_outline = co->optValue<std::string>("focusOutline", "");
-            if (auto headers = co->getObject("headers")) {
-                for (const auto& [k, v] : *headers) check.headers[k] = v.toString();
-            }
-            auto violations = co->getArray("violations");
-            for (std::size_t j = 0; violations && j < violations->size(); ++j) {
-                auto v = violations->getObject(static_cast<unsigned>(j));
-                std::ostringstream line;
-                line << v->getValue<std::string>("id") << " (" << v->getValue<std::string>("help")
-                     << "): ";
-                auto nodes = v->getArray("nodes");
-                for (std::size_t n = 0; n < nodes->size(); ++n)
-                    line << nodes->getElement<std::string>(static_cast<unsigned>(n)) << "; ";
-                check.violations.push_back(line.str());
-            }
-            r.checks[co->getValue<std::string>("name")] = std::move(check);
-        }
-        auto downloads = o->getArray("downloads");
-        for (std::size_t d = 0; downloads && d < downloads->size(); ++d) {
-            auto dl = downloads->getObject(static_cast<unsigned>(d));
-            r.downloads.emplace_back(dl->getValue<std::string>("file"),
-                                     dl->getValue<std::string>("suggested"));
-        }
-        if (auto refused = o->getArray("refused")) {
-            for (std::size_t j = 0; j < refused->size(); ++j)
-                r.refused.push_back(refused->getElement<std::string>(static_cast<unsigned>(j)));
-        }
-        reports[o->getValue<std::string>("name")] = std::move(r);
-    }
-    return reports;
-}
-
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 // The photos as an office has them: a ZIP with a folder of JPEGs, which the workbook's
 // @photos/… cells name.

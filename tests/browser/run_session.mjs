@@ -10,6 +10,8 @@
 //   "viewport": [w, h], "steps": [
 //     { "goto": url } | { "fill": selector, "value" } | { "upload": selector, "file" }
 //   | { "click": selector }                 (and waits for the page it leads to)
+//   | { "press": selector }                 (a click a script answers: no new page)
+//   | { "evaluate": name, "script": expr }  (its value goes to report.values[name])
 //   | { "waitFor": selector, "seconds" }    (across reloads: a page that refreshes itself)
 //   | { "download": selector, "file" }      (clicks it and keeps the file there)
 //   | { "viewport": [w, h] }
@@ -75,13 +77,15 @@ for (const session of plan.sessions) {
   page.on('response', r => {
     if (r.request().isNavigationRequest() && r.request().frame() === page.mainFrame()) response = r;
   });
-  const report = { name: session.name, error: '', checks: [], downloads: [] };
+  const report = { name: session.name, error: '', checks: [], downloads: [], values: {} };
   try {
     for (const step of session.steps) {
       if (step.goto) await page.goto(step.goto);
       if (step.fill) await page.fill(step.fill, step.value);
       if (step.upload) await page.setInputFiles(step.upload, step.file);
       if (step.click) await Promise.all([page.waitForNavigation(), page.click(step.click)]);
+      if (step.press) await page.click(step.press);
+      if (step.evaluate) report.values[step.evaluate] = JSON.stringify(await page.evaluate(step.script));
       if (step.waitFor) {
         await page.waitForSelector(step.waitFor, { timeout: (step.seconds || 120) * 1000 });
         await page.waitForLoadState('load');

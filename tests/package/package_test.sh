@@ -26,7 +26,7 @@ fi
 # ---- Depends: the libraries the binary links, the fonts, the face model; nothing to build
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for needed in fonts-wqy-zenhei fonts-hanazono icc-profiles-free opencv-data libpoco libqrencode libzxing \
+for needed in fonts-wqy-zenhei fonts-hanazono icc-profiles-free opencv-data libjs-pdf libpoco libqrencode libzxing \
               libopencv-objdetect libharfbuzz libicu libssl libpq; do
   [[ $depends == *"$needed"* ]] || fail "Depends lacks $needed"
 done

@@ -88,6 +88,20 @@ TEST(LayoutCheck, BrokenJsonAndWrongShapesAreErrorsNotCrashes) {
     EXPECT_TRUE(find(items.errors, "/pages/1/elements/0", "wrong-type")) << listed(items.errors);
 }
 
+TEST(LayoutCheck, AMalformedPointerIsOneErrorAtItsPlace) {
+    const auto reading =
+        read_layout(layout_with(R"({"pointer": "name", "label": "姓名"})",
+                                R"({"type": "text", "value": "title", "box": [15, 20, 30, 8]},
+           {"type": "text", "value": "/a~2b", "box": [15, 30, 30, 8]})"));
+    std::size_t count = 0;
+    for (const auto& e : reading.errors) count += e.code == "not-a-pointer" ? 1U : 0U;
+    EXPECT_EQ(count, 3U) << listed(reading.errors);
+    EXPECT_TRUE(find(reading.errors, "/fields/0/pointer", "not-a-pointer"))
+        << listed(reading.errors);
+    EXPECT_TRUE(find(reading.errors, "/pages/0/elements/0/value", "not-a-pointer"))
+        << listed(reading.errors);
+}
+
 TEST(LayoutLint, FindsOverlapsCapacityFieldsCodesAndContrast) {
     const std::string json = layout_with(
         R"({"pointer": "/name", "label": "姓名", "maxLength": 30},

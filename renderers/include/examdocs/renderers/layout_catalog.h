@@ -66,6 +66,10 @@ struct LayoutLoad {
 // what the service loads at start and on reload. Never throws for a broken file.
 LayoutLoad load_layouts(const std::string& directory, const fonts::FontSet& fonts);
 
+// The text of the built-in layout `name` (layouts/NAME.json as compiled in), or nullopt
+// when no built-in layout has that name. The designer page starts from it.
+std::optional<std::string_view> bundled_layout_text(std::string_view name);
+
 // The field rules of a layout as a JSON object, for GET /v1/layouts/{name}.
 std::string describe_layout(const Layout& layout);
 
