@@ -307,6 +307,31 @@ TEST_F(DocumentsApi, TheRuankaoCertificateTakesASeed004Record) {
     EXPECT_NE(refused.body.find("/qualification"), std::string::npos) << refused.body;
 }
 
+// Seed 001's applicant (tests/data/seed-001-application.json: 港澳台居民居住证, 工程技术
+// 给排水工程 中级 工程师) after the committee's approval: the 职称 certificate takes the
+// record with the fields seed 001 says reach the certificate (申报资格专业, 级别, 资格名称).
+TEST_F(DocumentsApi, TheTitleCertificateTakesASeed001Record) {
+    const std::string body = examdocs::test::read_file(
+        examdocs::test::source_path("tests/data/seed-001-certificate.json"));
+    auto reply = post_json("/v1/documents/zhicheng-certificate", body);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const auto pdf = examdocs::test::read_pdf(reply.body);
+    EXPECT_EQ(pdf.pages, 1);
+    const auto text = examdocs::test::squeeze(pdf.all_text);
+    for (const char* value :
+         {"陈静", "810000199001011222", "工程师", "给排水工程", "中级",
+          "天津市工程技术系列给排水专业中级评审委员会", "津人社职称〔2026〕30号",
+          "天津市人力资源和社会保障局", "Z000012120001202630007"}) {
+        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
+    }
+    // The residence permit's check character is checked as a resident ID's is.
+    std::string wrong = body;
+    wrong.replace(wrong.find("810000199001011222"), 18, "810000199001011223");
+    auto refused = post_json("/v1/documents/zhicheng-certificate", wrong);
+    ASSERT_EQ(refused.status, 422) << refused.body;
+    EXPECT_NE(refused.body.find("/holder/idNumber"), std::string::npos) << refused.body;
+}
+
 // Levels are words of the layout's scheme: a 专项能力 certificate prints 专项能力 and its
 // English, a level the scheme does not have is refused with the scheme's levels.
 TEST_F(DocumentsApi, AProjectCompetencyCertificatePrintsItsLevelInWords) {

@@ -195,14 +195,18 @@ TEST(Documents, SexAndBirthDateComeFromTheIdNumber) {
 
 TEST(Documents, TextThatCannotFitIsRefusedNamingTheField) {
     auto data = sample_request("score-notice");
-    // Forty characters are allowed, but the organiser's one-line box holds about half of
-    // them at its size (the lint warns of it: cannot-hold-max-length).
-    std::string organizer;
-    for (int i = 0; i < 40; ++i) organizer += "龘";
-    root(data)->set("organizer", organizer);
+    // Six remarks of 200 characters are allowed, but the remarks' box (130 × 50 mm) holds
+    // about a third of that at its smallest size, 7 pt.
+    Poco::JSON::Array::Ptr remarks = new Poco::JSON::Array;
+    for (int r = 0; r < 6; ++r) {
+        std::string remark;
+        for (int i = 0; i < 200; ++i) remark += "龘";
+        remarks->add(remark);
+    }
+    root(data)->set("remarks", remarks);
     auto outcome = render("score-notice", data);
     EXPECT_FALSE(outcome.document);
-    EXPECT_TRUE(has_error(outcome, "/organizer", "text-overflow")) << field_codes(outcome);
+    EXPECT_TRUE(has_error(outcome, "/remarks", "text-overflow")) << field_codes(outcome);
 }
 
 TEST(Documents, LongTextShrinksBeforeItIsRefused) {
