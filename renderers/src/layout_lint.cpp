@@ -332,6 +332,15 @@ std::string example_jpeg() {
     return base64_encode(images::encode_jpeg(grey, 80));
 }
 
+// The level the example data gives: the one with the longest name in print.
+const Level& example_level(const LevelScheme& levels) {
+    const Level* longest = &levels.levels.front();
+    for (const auto& level : levels.levels) {
+        if (code_points(level.zh) > code_points(longest->zh)) longest = &level;
+    }
+    return *longest;
+}
+
 Var example_value(const FieldFacts& facts, const std::vector<const FieldRule*>& rules,
                   const LevelScheme* levels) {
     std::string type = "string", rule, example;
@@ -353,11 +362,19 @@ Var example_value(const FieldFacts& facts, const std::vector<const FieldRule*>& 
     if (type == "date" || rule == "date") return std::string("2026-10-31");
     // A level is a code of the layout's scheme: the one with the longest name in print.
     if (rule == "level" && levels && !levels->levels.empty()) {
-        const Level* longest = &levels->levels.front();
-        for (const auto& level : levels->levels) {
-            if (code_points(level.zh) > code_points(longest->zh)) longest = &level;
+        return example_level(*levels).code;
+    }
+    // A qualification must be one of that level's (the rule checks it against the level):
+    // its longest.
+    if (rule == "qualification" && levels && !levels->levels.empty()) {
+        const auto& qualifications = example_level(*levels).qualifications;
+        if (!qualifications.empty()) {
+            const Qualification* longest = &qualifications.front();
+            for (const auto& q : qualifications) {
+                if (code_points(q.zh) > code_points(longest->zh)) longest = &q;
+            }
+            return longest->zh;
         }
-        return longest->code;
     }
     if (!facts.one_of.empty()) {
         std::string longest = facts.one_of.front();

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "examdocs/renderers/input_check.h"
 #include "examdocs/renderers/layout.h"
 #include "examdocs/renderers/layout_catalog.h"
 #include "examdocs/renderers/layout_lint.h"
@@ -158,6 +159,20 @@ TEST(LayoutLint, BundledLayoutsHaveNoErrorsAndNoOverlappingText) {
         EXPECT_TRUE(check.errors.empty()) << layout->name << ":\n" << listed(check.errors);
         for (const auto& w : check.warnings) {
             EXPECT_NE(w.code, "overlaps-text") << layout->name << ": " << describe(w);
+        }
+    }
+}
+
+// The preview's default data must pass the layout's own field rules: a 软考 qualification
+// is one of the example level's qualifications, not a string of the longest length.
+TEST(LayoutLint, TheExampleGivesAQualificationOfItsLevel) {
+    for (const char* name : {"ruankao-admission-ticket", "ruankao-certificate"}) {
+        const auto catalog = LayoutCatalog::bundled();
+        const auto layout = catalog.find(name);
+        ASSERT_TRUE(layout) << name;
+        const auto checked = check_input(*layout, example_data(*layout), "2026-11-30");
+        for (const auto& e : checked.errors) {
+            EXPECT_NE(e.pointer, "/qualification") << name << ": " << e.message;
         }
     }
 }
