@@ -320,12 +320,15 @@ std::string example_jpeg() {
     grey.width = 300;
     grey.height = 400;
     grey.channels = 3;
-    grey.bytes.resize(static_cast<std::size_t>(grey.width * grey.height * 3));
+    grey.bytes.resize(static_cast<std::size_t>(grey.width) * static_cast<std::size_t>(grey.height) *
+                      3);
     for (int y = 0; y < grey.height; ++y) {
         for (int x = 0; x < grey.width; ++x) {
             const bool head = (x - 150) * (x - 150) + (y - 170) * (y - 170) < 80 * 95;
             const std::uint8_t v = head ? 150 : 235;
-            const auto at = static_cast<std::size_t>((y * grey.width + x) * 3);
+            const auto at = (static_cast<std::size_t>(y) * static_cast<std::size_t>(grey.width) +
+                             static_cast<std::size_t>(x)) *
+                            3;
             grey.bytes[at] = grey.bytes[at + 1] = grey.bytes[at + 2] = v;
         }
     }
@@ -469,8 +472,11 @@ Var example_data(const Layout& layout) {
         for (const auto* r : list) is_array = is_array || r->type == "array";
         if (is_array) {
             // An array whose items have their own fields is made by them.
+            // (A named copy: a lambda may not capture a structured binding before C++20's
+            // P1091, which clang-tidy's clang does not have.)
+            const std::string items_under = pointer + "/";
             const bool has_items = std::any_of(rules.begin(), rules.end(), [&](const auto& kv) {
-                return kv.first.rfind(pointer + "/", 0) == 0;
+                return kv.first.rfind(items_under, 0) == 0;
             });
             if (has_items) continue;
             Array::Ptr a = new Array;

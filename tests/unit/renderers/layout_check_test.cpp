@@ -186,6 +186,7 @@ TEST(LayoutSchema, ReadmeReferenceIsGeneratedFromTheSchema) {
     const auto from = readme.find(begin);
     const auto to = readme.find(end);
     const std::string expected = layout_reference_markdown();
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, on the only thread
     if (std::getenv("EXAMDOCS_UPDATE_GOLDEN") && from != std::string::npos &&
         to != std::string::npos) {
         std::ofstream(path) << readme.substr(0, from + begin.size()) << expected
