@@ -5,46 +5,10 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "examdocs/core/markup_text.h"
 #include "examdocs/fonts/font_manifest.h"
 
 namespace examdocs::renderers {
-
-namespace {
-
-// XML text: the five characters with a meaning in markup escaped; characters XML 1.0
-// does not allow at all (C0 controls other than tab and line ends) left out. Layout
-// fields hold no such characters (input checks refuse them); this keeps the packet
-// well-formed whatever comes.
-std::string xml_text(const std::string& utf8) {
-    std::string out;
-    out.reserve(utf8.size());
-    for (char ch : utf8) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (ch) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            default:
-                if (c < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') break;
-                out += ch;
-        }
-    }
-    return out;
-}
-
-}  // namespace
 
 std::string xmp_date(std::chrono::system_clock::time_point t) {
     const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
@@ -68,21 +32,21 @@ std::string xmp_packet(const XmpFields& f) {
     x += " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n";
     x += " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n";
     x += "<dc:format>application/pdf</dc:format>\n";
-    x += "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_text(f.title) +
+    x += "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + escape_markup(f.title) +
          "</rdf:li></rdf:Alt></dc:title>\n";
     if (!f.author.empty()) {
-        x += "<dc:creator><rdf:Seq><rdf:li>" + xml_text(f.author) +
+        x += "<dc:creator><rdf:Seq><rdf:li>" + escape_markup(f.author) +
              "</rdf:li></rdf:Seq></dc:creator>\n";
     }
     if (!f.subject.empty()) {
-        x += "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_text(f.subject) +
+        x += "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + escape_markup(f.subject) +
              "</rdf:li></rdf:Alt></dc:description>\n";
     }
-    x += "<xmp:CreatorTool>" + xml_text(f.tool) + "</xmp:CreatorTool>\n";
+    x += "<xmp:CreatorTool>" + escape_markup(f.tool) + "</xmp:CreatorTool>\n";
     x += "<xmp:CreateDate>" + date + "</xmp:CreateDate>\n";
     x += "<xmp:ModifyDate>" + date + "</xmp:ModifyDate>\n";
     x += "<xmp:MetadataDate>" + date + "</xmp:MetadataDate>\n";
-    x += "<pdf:Producer>" + xml_text(f.tool) + "</pdf:Producer>\n";
+    x += "<pdf:Producer>" + escape_markup(f.tool) + "</pdf:Producer>\n";
     x += "<pdfaid:part>2</pdfaid:part>\n";
     x += "<pdfaid:conformance>B</pdfaid:conformance>\n";
     x += "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n";

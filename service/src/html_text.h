@@ -4,36 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "examdocs/core/markup_text.h"
+
 namespace examdocs::service {
 
-// Escapes the five characters that could end an element or an attribute; the result is
-// safe in text and in a quoted attribute value.
-inline std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
+// Text into HTML, safe in element text and in a quoted attribute value.
+inline std::string html_escape(std::string_view text) { return escape_markup(text); }
 
 // Chinese first, English after it and marked as such, for screen readers to switch voice.
 // `html` is already HTML.

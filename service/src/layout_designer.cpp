@@ -678,8 +678,7 @@ Response pdf_js_file(Exchange& ex) {
     reply.content_type = "text/javascript; charset=utf-8";
     reply.file = path;
     reply.file_length = file.getSize();
-    reply.headers.emplace_back("Cache-Control", "public, max-age=3600");
-    reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    reply.add_asset_headers();
     return reply;
 }
 
@@ -718,11 +717,8 @@ void add_layout_designer_routes(Service& service) {
     preview.problem_page = nullptr;
     r.add(std::move(preview));
     r.add({"GET", "/assets/designer.js", [](Exchange&) {
-               Response reply = Response::text(std::string(embedded::designer_js()),
-                                               "text/javascript; charset=utf-8");
-               reply.headers.emplace_back("Cache-Control", "public, max-age=3600");
-               reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
-               return reply;
+               return Response::asset(std::string(embedded::designer_js()),
+                                      "text/javascript; charset=utf-8");
            }});
     r.add({"GET", "/assets/pdfjs/{file}", pdf_js_file});
 }

@@ -276,11 +276,8 @@ void add_sign_in_routes(Service& service) {
     r.add(std::move(out));
 
     r.add({"GET", "/assets/office.css", [](Exchange&) {
-               Response reply =
-                   Response::text(std::string(embedded::office_css()), "text/css; charset=utf-8");
-               reply.headers.emplace_back("Cache-Control", "public, max-age=3600");
-               reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
-               return reply;
+               return Response::asset(std::string(embedded::office_css()),
+                                      "text/css; charset=utf-8");
            }});
 }
 

@@ -580,11 +580,8 @@ void add_print_page_routes(Service& service) {
                            return job_result(service, ex, ex.param("id"));
                        }));
     r.add({"GET", "/assets/print.js", [](Exchange&) {
-               Response reply = Response::text(std::string(embedded::print_page_js()),
-                                               "text/javascript; charset=utf-8");
-               reply.headers.emplace_back("Cache-Control", "public, max-age=3600");
-               reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
-               return reply;
+               return Response::asset(std::string(embedded::print_page_js()),
+                                      "text/javascript; charset=utf-8");
            }});
 }
 

@@ -434,13 +434,6 @@ Route page_route(std::string method, std::string pattern, Handler handler, long 
     return route;
 }
 
-Response asset(std::string_view text, std::string content_type) {
-    Response reply = Response::text(std::string(text), std::move(content_type));
-    reply.headers.emplace_back("Cache-Control", "public, max-age=3600");
-    reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    return reply;
-}
-
 }  // namespace
 
 void add_verify_page_routes(Service& service) {
@@ -520,10 +513,12 @@ void add_verify_page_routes(Service& service) {
         },
         photo_limit + 64 * 1024));
     r.add({"GET", "/verify/assets/verify.css", [](Exchange&) {
-               return asset(embedded::verify_page_css(), "text/css; charset=utf-8");
+               return Response::asset(std::string(embedded::verify_page_css()),
+                                      "text/css; charset=utf-8");
            }});
     r.add({"GET", "/verify/assets/verify.js", [](Exchange&) {
-               return asset(embedded::verify_page_js(), "text/javascript; charset=utf-8");
+               return Response::asset(std::string(embedded::verify_page_js()),
+                                      "text/javascript; charset=utf-8");
            }});
 }
 

@@ -53,6 +53,17 @@ struct Response {
         r.body = std::move(body);
         return r;
     }
+    // A script or style sheet of the pages, the same for everyone: a cache may keep it for
+    // an hour, and a browser may not sniff it into another type.
+    static Response asset(std::string body, std::string content_type) {
+        Response r = text(std::move(body), std::move(content_type));
+        r.add_asset_headers();
+        return r;
+    }
+    void add_asset_headers() {
+        headers.emplace_back("Cache-Control", "public, max-age=3600");
+        headers.emplace_back("X-Content-Type-Options", "nosniff");
+    }
 };
 
 class Exchange {
