@@ -20,6 +20,13 @@ constexpr std::array<std::pair<JobState, std::string_view>, 5> kStates{{
     {JobState::cancelled, "cancelled"},
 }};
 
+constexpr std::array<std::pair<CallbackState, std::string_view>, 4> kCallbackStates{{
+    {CallbackState::none, ""},
+    {CallbackState::waiting, "waiting"},
+    {CallbackState::delivered, "delivered"},
+    {CallbackState::undeliverable, "undeliverable"},
+}};
+
 constexpr std::array<std::pair<bulk::InputFormat, std::string_view>, 4> kFormats{{
     {bulk::InputFormat::csv, "csv"},
     {bulk::InputFormat::ndjson, "ndjson"},
@@ -42,6 +49,20 @@ std::string_view to_string(JobState state) {
 
 std::optional<JobState> job_state_named(std::string_view name) {
     for (const auto& [s, n] : kStates) {
+        if (n == name) return s;
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(CallbackState state) {
+    for (const auto& [s, name] : kCallbackStates) {
+        if (s == state) return name;
+    }
+    return "unknown";
+}
+
+std::optional<CallbackState> callback_state_named(std::string_view name) {
+    for (const auto& [s, n] : kCallbackStates) {
         if (n == name) return s;
     }
     return std::nullopt;

@@ -89,19 +89,20 @@ void JobStore::create(const JobRow& job) {
     Poco::Data::Session s = database_->session();
     JobRow j = job;
     j.created_at = now_iso();
-    std::string state(to_string(j.state)), options = to_json(j.options);
+    std::string state(to_string(j.state)), options = to_json(j.options),
+                                           callback(to_string(j.callback));
     s << database_->sql(
         "INSERT INTO jobs (id, layout, state, options, total, done, printed, refused, pages,"
         " bytes, error, attempts, created_at, started_at, finished_at, callback)"
         " VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0, '', 0, ?, '', '', ?)"),
         use(j.id), use(j.layout), use(state), use(options), use(j.total), use(j.created_at),
-        use(j.callback), now;
+        use(callback), now;
 }
 
 std::optional<JobRow> JobStore::find(const std::string& id) {
     Poco::Data::Session s = database_->session();
     JobRow j;
-    std::string key = id, state, options;
+    std::string key = id, state, options, callback;
     Poco::Data::Statement st(s);
     st << database_->sql(
         "SELECT id, layout, state, options, total, done, printed, refused, pages, bytes, error,"
@@ -110,11 +111,16 @@ std::optional<JobRow> JobStore::find(const std::string& id) {
         into(j.id), into(j.layout), into(state), into(options), into(j.total), into(j.done),
         into(j.printed), into(j.refused), into(j.pages), into(j.bytes), into(j.error),
         into(j.attempts), into(j.created_at), into(j.started_at), into(j.finished_at),
-        into(j.chunks), into(j.callback), into(j.callback_attempts), use(key), limit(1);
+        into(j.chunks), into(callback), into(j.callback_attempts), use(key), limit(1);
     if (st.execute() == 0) return std::nullopt;
     const auto known = job_state_named(state);
     if (!known) throw std::runtime_error("job " + id + " is in an unknown state: " + state);
     j.state = *known;
+    const auto callback_state = callback_state_named(callback);
+    if (!callback_state) {
+        throw std::runtime_error("job " + id + "'s callback is in an unknown state: " + callback);
+    }
+    j.callback = *callback_state;
     j.options = job_options_from_json(options);
     return j;
 }
@@ -440,7 +446,9 @@ std::optional<std::pair<std::string, int>> JobStore::claim_callback(std::int64_t
 void JobStore::callback_sent(const std::string& id, bool delivered, std::int64_t retry_at) {
     Poco::Data::Session s = database_->session();
     std::string key = id;
-    std::string state = delivered ? "delivered" : retry_at > 0 ? "waiting" : "undeliverable";
+    std::string state(to_string(delivered      ? CallbackState::delivered
+                                : retry_at > 0 ? CallbackState::waiting
+                                               : CallbackState::undeliverable));
     std::int64_t due = retry_at;
     s << database_->sql("UPDATE jobs SET callback = ?, callback_due = ? WHERE id = ?"), use(state),
         use(due), use(key), now;

@@ -497,7 +497,7 @@ std::string submit_job(Service& service, Exchange& ex, const std::string& who,
     row.state = jobs::JobState::queued;
     row.options = options;
     row.total = total ? static_cast<std::int64_t>(*total) : -1;
-    if (!request.callback_url.empty()) row.callback = "waiting";
+    if (!request.callback_url.empty()) row.callback = jobs::CallbackState::waiting;
     jobs.store().create(row);
     cleanup.keep = true;
     jobs.enqueue(id);

@@ -111,9 +111,9 @@ Object job_view(jobs::JobStore& store, const jobs::JobRow& job, const std::strin
     }
     if (job.chunks >= 0) o.set("chunks", job.chunks);  // shared between instances
     if (!job.error.empty()) o.set("error", job.error);
-    if (!job.callback.empty()) {
+    if (job.callback != jobs::CallbackState::none) {
         Object callback(Poco::JSON_PRESERVE_KEY_ORDER);
-        callback.set("state", job.callback);  // waiting, delivered, undeliverable
+        callback.set("state", std::string(to_string(job.callback)));
         callback.set("attempts", job.callback_attempts);
         o.set("callback", callback);
     }

@@ -401,6 +401,23 @@ TEST_P(JobStoreOn, PayloadsNoJobLeadsToAreSweptAfterTheGrace) {
         << "once its row is gone";
 }
 
+TEST_P(JobStoreOn, ACallbackStateIsStoredAndReadBack) {
+    JobStore jobs(open());
+    JobOptions options = pdf_job();
+    options.callback_url = "https://backend.example/jobs";
+    JobRow waiting = queued_job("job-c", options, 1);
+    waiting.callback = CallbackState::waiting;
+    jobs.create(waiting);
+    jobs.create(queued_job("job-n", pdf_job(), 1));
+    EXPECT_EQ(jobs.find("job-c")->callback, CallbackState::waiting);
+    EXPECT_EQ(jobs.find("job-n")->callback, CallbackState::none);
+
+    jobs.callback_sent("job-c", false, 0);
+    EXPECT_EQ(jobs.find("job-c")->callback, CallbackState::undeliverable);
+    jobs.callback_sent("job-c", true, 0);
+    EXPECT_EQ(jobs.find("job-c")->callback, CallbackState::delivered);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, JobStoreOn,
                          ::testing::Values("sqlite", "postgresql", "postgresql_url"));
 
@@ -497,6 +514,15 @@ TEST(JobState, NamesGoBothWays) {
     }
     EXPECT_FALSE(job_state_named("paused"));
     EXPECT_FALSE(job_state_named("Done"));
+}
+
+TEST(CallbackState, NamesGoBothWaysAndNoneIsStoredEmpty) {
+    for (const auto state : {CallbackState::none, CallbackState::waiting, CallbackState::delivered,
+                             CallbackState::undeliverable}) {
+        EXPECT_EQ(callback_state_named(to_string(state)), state);
+    }
+    EXPECT_EQ(to_string(CallbackState::none), "");
+    EXPECT_FALSE(callback_state_named("sent"));
 }
 
 }  // namespace

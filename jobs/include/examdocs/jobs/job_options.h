@@ -21,6 +21,15 @@ std::string_view to_string(JobState state);
 // Nullopt for a name that is none of the states.
 std::optional<JobState> job_state_named(std::string_view name);
 
+// Where a job's callback stands: none asked for; waiting to be sent (or sent again);
+// delivered; undeliverable after its last attempt.
+enum class CallbackState { none, waiting, delivered, undeliverable };
+
+// "" for none, as the jobs table stores it.
+std::string_view to_string(CallbackState state);
+// Nullopt for a name that is none of the states.
+std::optional<CallbackState> callback_state_named(std::string_view name);
+
 struct JobOptions {
     // How the input in the job's directory is written; nullopt when the stored name is not
     // one this version knows (the job then fails, saying so).

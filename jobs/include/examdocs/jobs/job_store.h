@@ -40,8 +40,8 @@ struct JobRow {
     int attempts = 0;  // runs started: more than one means it resumed after a restart
     std::string created_at, started_at, finished_at;
     std::int64_t chunks = -1;  // chunks once the job is split; -1 while not (or never)
-    // The callback: "" (none), waiting, delivered, undeliverable; and POSTs tried.
-    std::string callback;
+    // The callback's state and the POSTs tried.
+    CallbackState callback = CallbackState::none;
     int callback_attempts = 0;
 };
 
