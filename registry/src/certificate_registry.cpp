@@ -1,6 +1,7 @@
 #include "examdocs/registry/certificate_registry.h"
 
 #include "examdocs/core/verification_code.h"
+#include "sqlite_lookup.h"
 
 #include <Poco/Data/Session.h>
 #include <Poco/DateTimeFormat.h>
@@ -141,7 +142,11 @@ CertificateRegistry::CertificateRegistry(std::shared_ptr<Database> database, Sig
     : database_(std::move(database)),
       keys_(std::move(keys)),
       issuer_(std::move(issuer)),
-      audit_writer_(std::make_unique<AuditWriter>(database_)) {}
+      audit_writer_(std::make_unique<AuditWriter>(database_)) {
+    if (database_->dialect() == Dialect::sqlite) {
+        sqlite_lookup_ = std::make_unique<SqliteLookup>(database_->sqlite_path());
+    }
+}
 
 CertificateRegistry::~CertificateRegistry() = default;
 
@@ -282,6 +287,17 @@ IssueResult CertificateRegistry::issue(Certificate c, const std::string& idempot
 }
 
 std::optional<Certificate> CertificateRegistry::find(const std::string& number) const {
+    if (sqlite_lookup_) {
+        Certificate c;
+        switch (sqlite_lookup_->find(number, c)) {
+            case SqliteLookup::Outcome::found:
+                return c;
+            case SqliteLookup::Outcome::absent:
+                return std::nullopt;
+            case SqliteLookup::Outcome::failed:
+                break;  // Poco's path says what went wrong
+        }
+    }
     Poco::Data::Session s = database_->session();
     return select(*database_, s, number);
 }

@@ -16,6 +16,8 @@
 
 namespace examdocs::registry {
 
+class SqliteLookup;
+
 // Who issues: the name every certificate carries as its issuer (printed and signed), and
 // the codes of the national skill-certificate number, a letter and 21 digits:
 // S, body (6), province (2), site (4), then year (4) from the issue date, level (1) and a
@@ -126,6 +128,7 @@ class CertificateRegistry {
     SigningKeys keys_;
     IssuerIdentity issuer_;
     std::unique_ptr<AuditWriter> audit_writer_;
+    std::unique_ptr<SqliteLookup> sqlite_lookup_;  // find() on SQLite, statement kept
 };
 
 }  // namespace examdocs::registry
