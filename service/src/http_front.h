@@ -38,6 +38,9 @@ struct HttpFrontLimits {
     int queue = 64;              // complete requests waiting for a worker; past it: 503
     int max_connections = 4096;  // open connections, idle ones included; past it: 503
     std::chrono::milliseconds head_timeout{10'000};  // first byte to end of the head
+    // How long a worker waits on its kept-alive connection for the next head before it
+    // hands the connection back to the watcher (0: at once).
+    std::chrono::milliseconds hold{1};
 };
 
 class HttpFront {
@@ -88,6 +91,7 @@ class HttpFront {
     void work();
     void serve(Ready ready);
     void park(Poco::Net::StreamSocket socket, int requests);
+    bool next_head_arrives(const Poco::Net::StreamSocket& socket);
     void wake_watcher();
 
     Poco::Net::ServerSocket listener_;
