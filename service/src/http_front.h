@@ -7,7 +7,8 @@
 // Here one thread accepts connections and watches them (epoll) until a request's head
 // has arrived whole; only then does a worker take the connection, read the request with
 // Poco's parser and run the handler. Between requests a kept-alive connection goes back
-// to the watcher, so idle and slow connections cost a file descriptor, not a thread.
+// to the watcher, so idle and slow connections cost a file descriptor, not a thread
+// (after at most `hold` of waiting for a next head that arrives whole at once).
 // A head that does not arrive within `head_timeout` is answered 408; a complete request
 // that finds every worker busy and the queue full is answered 503 with Retry-After by the
 // watcher itself; connections past `max_connections` get the same 503.
