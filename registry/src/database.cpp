@@ -317,6 +317,27 @@ StorageFault storage_fault(const std::exception& error) {
     return StorageFault::none;
 }
 
+namespace {
+
+// Per connection, once, when the pool opens it: wait for the write lock rather than fail,
+// and fsync every commit so that an acknowledged certificate survives power loss, not
+// only a crash. (PostgreSQL commits durably by default.) Both settings stay with the
+// connection; setting them at every session() was two statements parsed and run on every
+// request.
+class SqliteSessionPool : public Poco::Data::SessionPool {
+  public:
+    SqliteSessionPool(const std::string& url, int max_sessions)
+        : Poco::Data::SessionPool("SQLite", url, 1, max_sessions) {}
+
+  protected:
+    void customizeSession(Poco::Data::Session& s) override {
+        s << "PRAGMA busy_timeout = 10000", now;
+        s << "PRAGMA synchronous = FULL", now;
+    }
+};
+
+}  // namespace
+
 Database::Database(const std::string& url, int max_sessions) {
     static std::once_flag registered;
     std::call_once(registered, [] {
@@ -329,7 +350,8 @@ Database::Database(const std::string& url, int max_sessions) {
         pool_ = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", postgresql_connection_, 1,
                                                           max_sessions);
     } else {
-        pool_ = std::make_unique<Poco::Data::SessionPool>("SQLite", url, 1, max_sessions);
+        sqlite_path_ = url;
+        pool_ = std::make_unique<SqliteSessionPool>(url, max_sessions);
         try {
             check_sqlite_integrity();
             migrate();
@@ -454,19 +476,15 @@ Poco::Data::Session session_from(Poco::Data::SessionPool& pool) {
 
 Poco::Data::Session Database::session() {
     Poco::Data::Session s = session_from(*pool_);
-    if (dialect_ == Dialect::sqlite) {
-        // Per connection: wait for the write lock rather than fail, and fsync every commit
-        // so that an acknowledged certificate survives power loss, not only a crash.
-        // (PostgreSQL commits durably by default.)
-        s << "PRAGMA busy_timeout = 10000", now;
-        s << "PRAGMA synchronous = FULL", now;
-    } else if (auto* pooled = dynamic_cast<Poco::Data::PooledSessionImpl*>(s.impl())) {
+    if (dialect_ == Dialect::postgresql) {
         // Notices (such as "relation … already exists, skipping") go to the sink instead
         // of libpq's default, stderr. Setting the processor is two assignments: cheap
         // enough to do for every session handed out, including new ones.
-        if (auto* pg =
-                dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(PooledConnection::of(*pooled))) {
-            PQsetNoticeProcessor(static_cast<PGconn*>(pg->handle()), forward_notice, nullptr);
+        if (auto* pooled = dynamic_cast<Poco::Data::PooledSessionImpl*>(s.impl())) {
+            if (auto* pg = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(
+                    PooledConnection::of(*pooled))) {
+                PQsetNoticeProcessor(static_cast<PGconn*>(pg->handle()), forward_notice, nullptr);
+            }
         }
     }
     return s;

@@ -7,6 +7,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SocketImpl.h>
 #include <Poco/Timestamp.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -42,6 +43,9 @@ int fd_of(const Poco::Net::Socket& socket) { return socket.impl()->sockfd(); }
 constexpr std::chrono::milliseconds kLinger{2000};
 // A head longer than this goes to a worker as it is; Poco's parser refuses it (400).
 constexpr std::size_t kMaxHeadPeek = 64 * 1024;
+// How much of the next head a worker holding its connection looks at; a longer head goes
+// the long way, through the watcher.
+constexpr std::size_t kHeldHeadPeek = 8 * 1024;
 
 bool head_complete(std::string_view bytes) {
     return bytes.find("\r\n\r\n") != std::string_view::npos ||
@@ -440,9 +444,33 @@ void HttpFront::serve(Ready ready) {
         if (!keep_alive) return;
         // Pipelined: the next request is (partly) in the session's buffer already.
         if (session.buffered() > 0) continue;
+        if (next_head_arrives(session.socket())) continue;
         park(session.detachSocket(), served);
         return;
     }
+}
+
+// Parking a connection and taking it back costs three thread hand-overs a request (the
+// worker wakes the watcher, the watcher sees the next head and wakes a worker); on two
+// cores those wake-ups were most of a small request's CPU. A client that sends its next
+// request right after reading the answer (an API client, a proxy's upstream connection)
+// usually has it here within a fraction of a millisecond: the worker waits that long for
+// a whole head and serves it itself. Only while no request waits for a worker, and only
+// a whole head: a slow one still goes to the watcher and its head timeout.
+bool HttpFront::next_head_arrives(const Poco::Net::StreamSocket& socket) {
+    if (limits_.hold.count() <= 0) return false;
+    {
+        std::lock_guard lock(mutex_);
+        if (!queue_.empty() || !accepting_ || stopping_) return false;
+    }
+    const int fd = fd_of(socket);
+    pollfd watch{fd, POLLIN, 0};
+    if (::poll(&watch, 1, static_cast<int>(limits_.hold.count())) != 1) return false;
+    if ((watch.revents & POLLIN) == 0) return false;
+    thread_local std::array<char, kHeldHeadPeek> peek{};
+    const auto n = ::recv(fd, peek.data(), peek.size(), MSG_PEEK | MSG_DONTWAIT);
+    if (n <= 0) return false;  // closed (the watcher sees it) or nothing after all
+    return head_complete(std::string_view(peek.data(), static_cast<std::size_t>(n)));
 }
 
 void HttpFront::park(Poco::Net::StreamSocket socket, int requests) {

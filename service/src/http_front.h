@@ -7,7 +7,8 @@
 // Here one thread accepts connections and watches them (epoll) until a request's head
 // has arrived whole; only then does a worker take the connection, read the request with
 // Poco's parser and run the handler. Between requests a kept-alive connection goes back
-// to the watcher, so idle and slow connections cost a file descriptor, not a thread.
+// to the watcher, so idle and slow connections cost a file descriptor, not a thread
+// (after at most `hold` of waiting for a next head that arrives whole at once).
 // A head that does not arrive within `head_timeout` is answered 408; a complete request
 // that finds every worker busy and the queue full is answered 503 with Retry-After by the
 // watcher itself; connections past `max_connections` get the same 503.
@@ -38,6 +39,9 @@ struct HttpFrontLimits {
     int queue = 64;              // complete requests waiting for a worker; past it: 503
     int max_connections = 4096;  // open connections, idle ones included; past it: 503
     std::chrono::milliseconds head_timeout{10'000};  // first byte to end of the head
+    // How long a worker waits on its kept-alive connection for the next head before it
+    // hands the connection back to the watcher (0: at once).
+    std::chrono::milliseconds hold{1};
 };
 
 class HttpFront {
@@ -88,6 +92,7 @@ class HttpFront {
     void work();
     void serve(Ready ready);
     void park(Poco::Net::StreamSocket socket, int requests);
+    bool next_head_arrives(const Poco::Net::StreamSocket& socket);
     void wake_watcher();
 
     Poco::Net::ServerSocket listener_;

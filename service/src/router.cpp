@@ -25,17 +25,14 @@ bool is_param(std::string_view segment) {
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-bool matches(std::string_view pattern, std::string_view path,
+bool matches(const std::vector<std::string>& want, const std::vector<std::string_view>& have,
              std::map<std::string, std::string, std::less<>>* params) {
-    auto want = split_path(pattern);
-    auto have = split_path(path);
     if (want.size() != have.size()) return false;
     for (std::size_t i = 0; i < want.size(); ++i) {
         if (is_param(want[i])) {
             if (have[i].empty()) return false;
             if (params) {
-                (*params)[std::string(want[i].substr(1, want[i].size() - 2))] =
-                    std::string(have[i]);
+                (*params)[want[i].substr(1, want[i].size() - 2)] = std::string(have[i]);
             }
         } else if (want[i] != have[i]) {
             return false;
@@ -55,6 +52,14 @@ void Router::add(Route route) {
             throw std::invalid_argument("duplicate route " + route.method + " " + route.pattern);
         }
     }
+    // Split once here: a request is matched against every route, and splitting each
+    // pattern again per request was most of the allocations of a small lookup.
+    Pattern compiled;
+    for (std::string_view segment : split_path(route.pattern)) {
+        compiled.segments.emplace_back(segment);
+        if (!is_param(segment)) ++compiled.literals;
+    }
+    patterns_.push_back(std::move(compiled));
     routes_.push_back(std::move(route));
 }
 
@@ -63,9 +68,12 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     // Literal segments win over parameters: "/verify" is not "/verify/{number}", and a
     // literal route declared after a parameter route still takes its own path.
     const Route* best = nullptr;
-    std::size_t best_literals = 0;
-    for (const auto& r : routes_) {
-        if (!matches(r.pattern, path, nullptr)) continue;
+    const Pattern* best_pattern = nullptr;
+    const auto have = split_path(path);
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        const Route& r = routes_[i];
+        const Pattern& p = patterns_[i];
+        if (!matches(p.segments, have, nullptr)) continue;
         if (r.method != method) {
             if (result.known_pattern.empty()) result.known_pattern = r.pattern;
             if (std::find(result.allowed_methods.begin(), result.allowed_methods.end(), r.method) ==
@@ -74,19 +82,16 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
             }
             continue;
         }
-        auto segments = split_path(r.pattern);
-        std::size_t literals = static_cast<std::size_t>(std::count_if(
-            segments.begin(), segments.end(), [](std::string_view s) { return !is_param(s); }));
-        if (!best || literals > best_literals) {
+        if (!best || p.literals > best_pattern->literals) {
             best = &r;
-            best_literals = literals;
+            best_pattern = &p;
         }
     }
     if (best) {
         result.route = best;
         result.allowed_methods.clear();
         result.known_pattern.clear();
-        matches(best->pattern, path, &result.params);
+        matches(best_pattern->segments, have, &result.params);
     }
     return result;
 }

@@ -318,6 +318,34 @@ TEST_P(Registry, VerdictsFollowTheRowAndWhatThePaperShows) {
               "revoked");
 }
 
+// Verifications remember signatures that verified (certificate_registry.cpp): a row
+// changed in the database afterwards, with its signature left as it was, must still be
+// found forged, and the lookup must see the change at once.
+TEST_P(Registry, ARowAlteredAfterAVerifiedLookupIsForged) {
+    auto registry = open();
+    auto c = registry->issue(draft(), "k").certificate;
+    auto found = *registry->find(c.number);
+    ASSERT_EQ(registry->verdict(found, c.verification_code, c.key_id, c.signature, "2027-01-01"),
+              "valid");
+    ASSERT_EQ(registry->verdict(found, c.verification_code, c.key_id, c.signature, "2027-01-01"),
+              "valid");  // the second time from what the first remembered
+    {
+        Poco::Data::Session s = registry->database()->session();
+        std::string number = c.number;
+        std::string name = "李四";
+        s << registry->database()->sql("UPDATE certificates SET holder_name = ? WHERE number = ?"),
+            Poco::Data::Keywords::use(name), Poco::Data::Keywords::use(number),
+            Poco::Data::Keywords::now;
+    }
+    auto altered = *registry->find(c.number);
+    EXPECT_EQ(altered.holder_name, "李四");
+    EXPECT_EQ(altered.signature, c.signature);
+    EXPECT_FALSE(registry->signature_valid(altered));
+    EXPECT_EQ(registry->verdict(altered, c.verification_code, c.key_id, c.signature, "2027-01-01"),
+              "forged");
+    EXPECT_FALSE(registry->find("S000000000000000000000"));
+}
+
 TEST(CanonicalForm, IsStableAndEscaped) {
     Certificate c = draft();
     c.number = "S000012120001202640001";

@@ -16,6 +16,10 @@
 
 namespace examdocs::registry {
 
+class SqliteLookup;
+
+class VerifiedSignatures;  // signatures already checked (certificate_registry.cpp)
+
 // Who issues: the name every certificate carries as its issuer (printed and signed), and
 // the codes of the national skill-certificate number, a letter and 21 digits:
 // S, body (6), province (2), site (4), then year (4) from the issue date, level (1) and a
@@ -126,6 +130,8 @@ class CertificateRegistry {
     SigningKeys keys_;
     IssuerIdentity issuer_;
     std::unique_ptr<AuditWriter> audit_writer_;
+    std::unique_ptr<SqliteLookup> sqlite_lookup_;  // find() on SQLite, statement kept
+    std::unique_ptr<VerifiedSignatures> verified_;
 };
 
 }  // namespace examdocs::registry

@@ -70,6 +70,9 @@ class Database {
     // The libpq key=value connection string of a PostgreSQL database ("" for SQLite), for a
     // connection of its own outside the pool (notifications.h).
     const std::string& postgresql_connection() const { return postgresql_connection_; }
+    // The SQLite file (or file: URI) as opened ("" for PostgreSQL), for connections of
+    // its own that keep prepared statements (the certificate lookup).
+    const std::string& sqlite_path() const { return sqlite_path_; }
     // "SQLite" or "PostgreSQL", for /health.
     std::string describe() const;
     // Sessions of the pool handed out now, and open but idle (for /metrics).
@@ -86,6 +89,7 @@ class Database {
     void check_sqlite_integrity();
     Dialect dialect_ = Dialect::sqlite;
     std::string postgresql_connection_;
+    std::string sqlite_path_;
     std::unique_ptr<Poco::Data::SessionPool> pool_;
 };
 

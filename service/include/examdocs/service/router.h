@@ -51,7 +51,12 @@ class Router {
     const std::vector<Route>& routes() const { return routes_; }
 
   private:
+    struct Pattern {
+        std::vector<std::string> segments;  // split_path of the route's pattern
+        std::size_t literals = 0;           // segments that are not {parameters}
+    };
     std::vector<Route> routes_;
+    std::vector<Pattern> patterns_;  // patterns_[i] is routes_[i]'s
 };
 
 // Splits a path into its segments; "" and "/" have none. Empty segments ("//") are kept
