@@ -5,6 +5,7 @@
 #include <Poco/Path.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -106,6 +108,53 @@ class DirectoryWriter : public PayloadWriter {
     bool committed_ = false;
 };
 
+// `length` bytes of a file from `offset`, read with pread as they are consumed, a buffer at
+// a time: a chunk's megabytes pass through one small buffer instead of a string of their
+// own (which the kernel would first zero, page by page, and we then fill and copy).
+class FileRangeBuffer : public std::streambuf {
+  public:
+    FileRangeBuffer(std::string path, int fd, std::uint64_t offset, std::uint64_t length)
+        : path_(std::move(path)), fd_(fd), offset_(offset), remaining_(length) {}
+
+  protected:
+    int_type underflow() override {
+        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        if (remaining_ == 0) return traits_type::eof();
+        const auto want = static_cast<std::size_t>(
+            std::min<std::uint64_t>(remaining_, static_cast<std::uint64_t>(buffer_.size())));
+        ssize_t got = 0;
+        do {
+            got = ::pread(fd_.get(), buffer_.data(), want, static_cast<off_t>(offset_));
+        } while (got < 0 && errno == EINTR);
+        if (got <= 0) {
+            throw std::runtime_error("reading " + path_ + " failed at byte " +
+                                     std::to_string(offset_) + ": " +
+                                     (got == 0 ? "it ended" : std::strerror(errno)));
+        }
+        offset_ += static_cast<std::uint64_t>(got);
+        remaining_ -= static_cast<std::uint64_t>(got);
+        setg(buffer_.data(), buffer_.data(), buffer_.data() + got);
+        return traits_type::to_int_type(*gptr());
+    }
+
+  private:
+    std::string path_;
+    Descriptor fd_;
+    std::uint64_t offset_, remaining_;
+    std::vector<char> buffer_ = std::vector<char>(std::size_t{256} << 10);
+};
+
+class FileRangeStream : public std::istream {
+  public:
+    FileRangeStream(std::string path, int fd, std::uint64_t offset, std::uint64_t length)
+        : std::istream(nullptr), buffer_(std::move(path), fd, offset, length) {
+        rdbuf(&buffer_);
+    }
+
+  private:
+    FileRangeBuffer buffer_;
+};
+
 class DirectoryStore : public PayloadStore {
   public:
     explicit DirectoryStore(std::string root) : root_(std::move(root)) {
@@ -163,6 +212,47 @@ class DirectoryStore : public PayloadStore {
                                      std::to_string(offset + length) + " bytes");
         }
         return bytes;
+    }
+
+    std::string_view read_all_into(const std::string& key, std::string& buffer) override {
+        const std::string path = path_of(key);
+        Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        struct stat about {};
+        if (fd.get() < 0 || ::fstat(fd.get(), &about) != 0) {
+            throw std::runtime_error("the job store has no " + key);
+        }
+        const auto bytes = static_cast<std::size_t>(about.st_size);
+        // Grown, never shrunk: the next part of about the same size reuses the memory.
+        if (buffer.size() < bytes) buffer.resize(bytes);
+        std::size_t done = 0;
+        while (done < bytes) {
+            const ssize_t got =
+                ::pread(fd.get(), buffer.data() + done, bytes - done, static_cast<off_t>(done));
+            if (got < 0 && errno == EINTR) continue;
+            if (got <= 0) {
+                throw std::runtime_error("reading the job store's " + key + " failed: " +
+                                         (got == 0 ? "it ended early" : std::strerror(errno)));
+            }
+            done += static_cast<std::size_t>(got);
+        }
+        return std::string_view(buffer.data(), bytes);
+    }
+
+    std::unique_ptr<std::istream> open_range(const std::string& key, std::uint64_t offset,
+                                             std::uint64_t length) override {
+        std::string path = path_of(key);
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        struct stat about {};
+        if (fd < 0 || ::fstat(fd, &about) != 0) {
+            if (fd >= 0) ::close(fd);
+            throw std::runtime_error("the job store has no " + key);
+        }
+        if (static_cast<std::uint64_t>(about.st_size) < offset + length) {
+            ::close(fd);
+            throw std::runtime_error("the job store's " + key + " is shorter than " +
+                                     std::to_string(offset + length) + " bytes");
+        }
+        return std::make_unique<FileRangeStream>(std::move(path), fd, offset, length);
     }
 
     std::unique_ptr<std::istream> open(const std::string& key) override {
@@ -226,6 +316,16 @@ std::string PayloadStore::read_all(const std::string& key) {
     const auto bytes = size(key);
     if (!bytes) throw std::runtime_error("the job store has no " + key);
     return read(key, 0, *bytes);
+}
+
+std::string_view PayloadStore::read_all_into(const std::string& key, std::string& buffer) {
+    buffer = read_all(key);
+    return buffer;
+}
+
+std::unique_ptr<std::istream> PayloadStore::open_range(const std::string& key, std::uint64_t offset,
+                                                       std::uint64_t length) {
+    return std::make_unique<std::istringstream>(read(key, offset, length));
 }
 
 bool valid_payload_key(std::string_view key) {

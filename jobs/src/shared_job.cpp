@@ -1,11 +1,13 @@
 #include "shared_job.h"
 
 #include <Poco/File.h>
-#include <Poco/MemoryStream.h>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <optional>
+#include <streambuf>
+#include <vector>
 
 #include "examdocs/bulk/bulk_print.h"
 #include "examdocs/bulk/records.h"
@@ -49,6 +51,37 @@ ChunkRange row_of(std::int64_t chunk, const bulk::ChunkRange& range, bulk::Chunk
     row.line_offset = static_cast<std::int64_t>(range.line_offset);
     return row;
 }
+
+// A chunk's text as open_chunk reads it: its mark line and the CSV header (a few hundred
+// bytes, in memory), then its rows straight from the store's stream, a buffer at a time,
+// never the whole chunk in memory. Counts the rows' bytes, so that a store that failed or
+// ended mid-chunk (a stream that stops early looks like the end of the records) is told
+// apart from the chunk's end.
+class ChunkInputBuffer : public std::streambuf {
+  public:
+    ChunkInputBuffer(std::string head, std::unique_ptr<std::istream> rows)
+        : head_(std::move(head)), rows_(std::move(rows)) {
+        setg(head_.data(), head_.data(), head_.data() + head_.size());
+    }
+    std::uint64_t row_bytes() const { return row_bytes_; }
+
+  protected:
+    int_type underflow() override {
+        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        const std::streamsize got =
+            rows_->rdbuf()->sgetn(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+        if (got <= 0) return traits_type::eof();
+        row_bytes_ += static_cast<std::uint64_t>(got);
+        setg(buffer_.data(), buffer_.data(), buffer_.data() + got);
+        return traits_type::to_int_type(*gptr());
+    }
+
+  private:
+    std::string head_;
+    std::unique_ptr<std::istream> rows_;
+    std::vector<char> buffer_ = std::vector<char>(std::size_t{64} << 10);
+    std::uint64_t row_bytes_ = 0;
+};
 
 }  // namespace
 
@@ -161,15 +194,16 @@ bool SharedJob::print_next_chunk() {
         return true;
     }
     const std::string key = stored_input_key(job->id, *kind);
-    std::string text;
+    std::optional<ChunkInputBuffer> chunk_input;
     try {
         const std::string header =
             range.header_bytes > 0
                 ? payloads.read(key, 0, static_cast<std::uint64_t>(range.header_bytes))
                 : std::string();
-        text = bulk::chunk_text(*kind, static_cast<std::size_t>(range.line_offset), header,
-                                payloads.read(key, static_cast<std::uint64_t>(range.input_offset),
-                                              static_cast<std::uint64_t>(range.input_bytes)));
+        chunk_input.emplace(
+            bulk::chunk_text(*kind, static_cast<std::size_t>(range.line_offset), header, {}),
+            payloads.open_range(key, static_cast<std::uint64_t>(range.input_offset),
+                                static_cast<std::uint64_t>(range.input_bytes)));
     } catch (const std::exception& e) {
         // This instance's store is not the one the job was split into (jobs.store differs
         // between instances): the claim runs out and an instance that reaches the input
@@ -199,7 +233,7 @@ bool SharedJob::print_next_chunk() {
         if (!store.renew_chunk(job->id, range.chunk, queue_.instance_, queue_.epoch_now()))
             cancel->store(true);
     };
-    Poco::MemoryInputStream input(text.data(), static_cast<std::streamsize>(text.size()));
+    std::istream input(&*chunk_input);
     bulk::PrintSummary summary;
     std::unique_ptr<PayloadWriter> part;
     try {
@@ -213,6 +247,11 @@ bool SharedJob::print_next_chunk() {
         // instance when its lease runs out), a cancelled job, or a lost claim. The part's
         // temporary file goes with the writer.
         if (summary.cancelled) return true;
+        if (chunk_input->row_bytes() != static_cast<std::uint64_t>(range.input_bytes)) {
+            throw std::runtime_error("the job store gave " +
+                                     std::to_string(chunk_input->row_bytes()) + " of its " +
+                                     std::to_string(range.input_bytes) + " bytes");
+        }
         // The part is in the store before the row says it is done: an assembler that sees
         // the row finds the bytes. (Two instances printing one chunk, after a lease ran out,
         // write the same bytes.)
@@ -281,9 +320,10 @@ SharedJob::Assembled SharedJob::assemble(const JobRow& job) {
     auto writer = payloads.write(key);
     bulk::PartAssembler assembler(writer->stream(), job.options.output,
                                   {layout->title, layout->title, job.options.created_at, job.id});
-    // One part in memory at a time.
+    // One part in memory at a time, each read into the memory of the one before.
+    std::string part;
     for (const auto& chunk : done) {
-        assembler.add(payloads.read_all(part_key(job.id, chunk.chunk)),
+        assembler.add(payloads.read_all_into(part_key(job.id, chunk.chunk), part),
                       payloads.read_all(manifest_key(job.id, chunk.chunk)));
         assembled.pages += chunk.pages;
     }
@@ -315,7 +355,7 @@ bool StreamingAssembly::advance() {
     }
     for (const auto& chunk : store.done_chunks(id_, next_)) {
         if (chunk.chunk != next_) break;  // an earlier one is still printing
-        assembler_->add(payloads.read_all(part_key(id_, chunk.chunk)),
+        assembler_->add(payloads.read_all_into(part_key(id_, chunk.chunk), part_),
                         payloads.read_all(manifest_key(id_, chunk.chunk)));
         pages_ += chunk.pages;
         ++next_;

@@ -69,6 +69,7 @@ class StreamingAssembly {
     std::string id_;
     std::unique_ptr<PayloadWriter> writer_;
     std::unique_ptr<bulk::PartAssembler> assembler_;
+    std::string part_;       // the part being appended; its memory serves the next one
     std::int64_t next_ = 0;  // the chunk to append next
     std::int64_t pages_ = 0;
 };

@@ -464,6 +464,20 @@ TEST(DirectoryPayloadStore, WritesWholeReadsRangesAndKeepsToItsDirectory) {
     EXPECT_THROW(store->read("job1/input", 99990, 11), std::runtime_error) << "past the end";
     EXPECT_FALSE(store->size("job1/missing"));
     EXPECT_FALSE(store->open("job1/missing"));
+    // A range as a stream (a chunk's rows), longer than the stream's buffer.
+    std::ostringstream ranged;
+    ranged << store->open_range("job1/input", 777, 98000)->rdbuf();
+    EXPECT_TRUE(ranged.str() == bytes.substr(777, 98000));
+    EXPECT_THROW(store->open_range("job1/input", 99990, 11), std::runtime_error) << "past the end";
+    EXPECT_THROW(store->open_range("job1/missing", 0, 1), std::runtime_error);
+    // Whole payloads into one buffer, grown for the larger and reused for the smaller.
+    store->put("job1/small", "a small part");
+    std::string buffer;
+    EXPECT_TRUE(store->read_all_into("job1/input", buffer) == bytes);
+    const char* const memory = buffer.data();
+    EXPECT_EQ(store->read_all_into("job1/small", buffer), "a small part");
+    EXPECT_EQ(buffer.data(), memory);
+    EXPECT_THROW(store->read_all_into("job1/missing", buffer), std::runtime_error);
 
     {
         // Not committed: nothing under the key, no temporary file left.

@@ -87,6 +87,13 @@ TEST(S3PayloadStore, WritesWholeReadsRangesListsAndRemoves) {
     EXPECT_EQ(store->read_all("job1/input"), bytes);
     EXPECT_THROW(store->read("job1/input", 99990, 11), std::runtime_error) << "past the end";
     EXPECT_THROW(store->read("job1/missing", 0, 1), std::runtime_error);
+    // The interface's ranged stream and buffered read, as the shared jobs use them.
+    std::ostringstream ranged;
+    ranged << store->open_range("job1/input", 777, 98000)->rdbuf();
+    EXPECT_TRUE(ranged.str() == bytes.substr(777, 98000));
+    EXPECT_THROW(store->open_range("job1/input", 99990, 11), std::runtime_error);
+    std::string buffer;
+    EXPECT_TRUE(store->read_all_into("job1/input", buffer) == bytes);
     EXPECT_FALSE(store->size("job1/missing"));
     EXPECT_FALSE(store->open("job1/missing"));
     EXPECT_FALSE(store->local_file("job1/missing"));

@@ -58,6 +58,18 @@ class PayloadStore {
     virtual std::string read(const std::string& key, std::uint64_t offset,
                              std::uint64_t length) = 0;
     std::string read_all(const std::string& key);
+    // The whole payload into `buffer`, which grows as needed and is kept by the caller
+    // between reads; returns the payload's bytes, a view of `buffer`. A caller reading many
+    // payloads one after the other (the parts of a job) touches the same memory each time.
+    // This default reads through read_all.
+    virtual std::string_view read_all_into(const std::string& key, std::string& buffer);
+    // `length` bytes from `offset` as a stream, read as it is consumed (a chunk's input:
+    // megabytes that need not be in memory at once). Throws at once when the payload is
+    // missing or shorter; a read that fails later throws from the stream's buffer (an
+    // istream reading it sets badbit), so a reader counts the bytes it got. This default
+    // reads the range through read().
+    virtual std::unique_ptr<std::istream> open_range(const std::string& key, std::uint64_t offset,
+                                                     std::uint64_t length);
     // The payload as a stream, read as it is consumed; null when missing.
     virtual std::unique_ptr<std::istream> open(const std::string& key) = 0;
     // A file of this machine holding the payload, for handing to the HTTP server (which
