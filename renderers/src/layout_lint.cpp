@@ -200,6 +200,14 @@ std::string filler(bool latin, std::size_t length) {
     return text;
 }
 
+// The length of a field's example: its maxLength (20 without one), but no more than a page
+// of 7 pt text holds, so that a layout allowing a million characters is measured (and
+// flagged) without building a string of a million.
+std::size_t example_length(int max_length) {
+    constexpr std::size_t kLongest = 10000;
+    return max_length > 0 ? std::min(static_cast<std::size_t>(max_length), kLongest) : 20;
+}
+
 std::string filler_words(bool latin) { return latin ? "'WMWMWMWMW' words" : "'国'"; }
 
 // What the example puts in the field at `pointer`, for a message: "30 × '国' (the
@@ -435,8 +443,7 @@ Var example_value(const FieldFacts& facts, const std::vector<const FieldRule*>& 
     if (rule == "id-number") return std::string(kIdNumber);
     if (rule == "phone") return std::string("13800138000");
     if (rule == "postcode") return std::string("100000");
-    const std::size_t limit =
-        facts.max_length > 0 ? static_cast<std::size_t>(facts.max_length) : 20;
+    const std::size_t limit = example_length(facts.max_length);
     if (rule == "email") {
         std::string local(std::min<std::size_t>(std::max<std::size_t>(limit, 14) - 12, 64), 'w');
         return local + "@example.com";
@@ -527,7 +534,7 @@ Var example_data(const Layout& layout) {
             for (const auto* r : list)
                 count = std::max({count, r->min_items, std::min(r->max_items, 40)});
             for (int k = 0; k < count; ++k) {
-                a->add(filler(f.latin, static_cast<std::size_t>(std::max(f.max_length, 20))));
+                a->add(filler(f.latin, example_length(std::max(f.max_length, 20))));
             }
             put(root, tokens, 0, a, items);
             continue;
