@@ -226,8 +226,13 @@ std::string example_words(const std::map<std::string, FieldFacts>& facts,
     }
     if (f.max_length > 0 && f.first && f.first->rule.empty() && f.first->pattern.empty() &&
         f.first->type == "string") {
-        return std::to_string(f.max_length) + " × " + filler_words(f.latin) +
-               " (the maxLength of " + pointer + ")";
+        const std::size_t measured = example_length(f.max_length);
+        return std::to_string(measured) + " × " + filler_words(f.latin) + " (the maxLength of " +
+               pointer +
+               (measured < static_cast<std::size_t>(f.max_length)
+                    ? ", " + std::to_string(f.max_length) + ", measured that far"
+                    : std::string()) +
+               ")";
     }
     return pointer + " as in the example";
 }
@@ -238,8 +243,11 @@ std::string what_is_measured(const std::map<std::string, FieldFacts>& facts, con
     if (e.kind == ElementKind::list && !e.source.pointer.empty()) {
         const auto array = facts.find(e.source.pointer);
         const int items = array == facts.end() ? 1 : std::max(1, array->second.max_items);
-        return std::to_string(items) + " items (the maxItems of " + e.source.pointer + ") of " +
-               example_words(facts, e.source.pointer + "/*");
+        // The example fills an array to at most 40 items (example_data).
+        const int measured = std::min(items, 40);
+        return std::to_string(measured) + " items (the maxItems of " + e.source.pointer +
+               (measured < items ? ", " + std::to_string(items) + ", measured that far" : "") +
+               ") of " + example_words(facts, e.source.pointer + "/*");
     }
     std::vector<std::string> shown;
     if (e.kind == ElementKind::table) {
