@@ -23,6 +23,7 @@
 #include "pdf_signing.h"
 #include "pdf_writer.h"
 #include "photo.h"
+#include "text_boxes.h"
 
 namespace examdocs::renderers {
 
@@ -131,6 +132,41 @@ class Composer {
 
     std::vector<FieldError>& errors() { return errors_; }
 
+    // Every element that shows text, drawn or not, with what draw() would fit into it.
+    std::vector<TextBox> text_boxes() const {
+        std::vector<TextBox> out;
+        auto add = [&](const Element& e, const std::string& at, const Box& box, std::u32string text,
+                       float indent) {
+            if (!text.empty())
+                out.push_back({&e, at, fit_request(e, box, std::move(text), indent)});
+        };
+        auto from = [&](const std::vector<Element>& elements) {
+            for (const auto& e : elements) {
+                if (e.kind == ElementKind::text) {
+                    add(e, e.at, e.box, utf8_to_u32(resolve(e.source)), 0);
+                } else if (e.kind == ElementKind::list) {
+                    auto [text, indent] = list_text(e);
+                    add(e, e.at, e.box, std::move(text), indent);
+                } else if (e.kind == ElementKind::table) {
+                    float x = e.box.x;
+                    for (std::size_t c = 0; c < e.columns.size(); ++c) {
+                        const auto& column = e.columns[c];
+                        const std::string at = e.at + "/columns/" + std::to_string(c);
+                        add(e, at, header_cell(e, e.box, x, column), utf8_to_u32(column.title), 0);
+                        if (row_count(e) > 0) {
+                            add(e, at, row_cell(e.box.y + e.header_height, e, x, column),
+                                utf8_to_u32(resolve(column.value, e.rows + "/0")), 0);
+                        }
+                        x += column.width;
+                    }
+                }
+            }
+        };
+        for (const auto& page : layout_.pages) from(page.elements);
+        from(layout_.continuation_elements);
+        return out;
+    }
+
     std::string resolve(const TextSource& s, const std::string& scope = {}) const {
         if (!s.literal.empty()) return s.literal;
         if (!s.pointer.empty()) {
@@ -173,6 +209,28 @@ class Composer {
     }
 
   private:
+    // Points between a table's cell rule and its text.
+    static constexpr float kCellPad = 4.0F;
+
+    static Box header_cell(const Element& t, const Box& box, float x, const Column& c) {
+        return Box{x + kCellPad, box.y, c.width - 2 * kCellPad, t.header_height};
+    }
+
+    static Box row_cell(float y, const Element& t, float x, const Column& c) {
+        return Box{x + kCellPad, y, c.width - 2 * kCellPad, t.row_height};
+    }
+
+    // What fit_text is asked for a text in `box` drawn in `style` (tabs and carriage
+    // returns print as spaces).
+    static FitRequest fit_request(const Element& style, const Box& box, std::u32string text,
+                                  float hanging_indent) {
+        for (char32_t& cp : text) {
+            if (cp == U'\t' || cp == U'\r') cp = U' ';
+        }
+        return FitRequest{std::move(text), box.w,         box.h,         style.size,
+                          style.min_size,  style.leading, hanging_indent};
+    }
+
     struct PendingTable {
         const Element* table;
         std::size_t next_row;
@@ -296,9 +354,7 @@ class Composer {
                                "以下字符无法显示 / No bundled font can draw: " + listed + "."});
             return false;
         }
-        FitRequest request{text,           box.w,         box.h,         style.size,
-                           style.min_size, style.leading, hanging_indent};
-        auto fitted = fit_text(fonts_, request);
+        auto fitted = fit_text(fonts_, fit_request(style, box, text, hanging_indent));
         if (!fitted) {
             errors_.push_back({pointer, "text-overflow",
                                "内容过长，超出版面 / The text does not fit its box, even at " +
@@ -351,7 +407,9 @@ class Composer {
         flush();
     }
 
-    void draw_list(PageOps& ops, const Element& e) {
+    // A list's items as one text, an item a paragraph (numbered: "1. "), and the hanging
+    // indent that lines its continuation lines up under the items' text.
+    std::pair<std::u32string, float> list_text(const Element& e) const {
         auto value = resolve_pointer(data_, e.source.pointer);
         std::vector<std::string> items;
         if (value && value->type() == typeid(Array::Ptr)) {
@@ -362,7 +420,6 @@ class Composer {
         } else if (!e.source.literal.empty() || !e.source.template_text.empty() || value) {
             items.push_back(resolve(e.source));
         }
-        if (items.empty()) return;
         std::u32string text;
         float indent = 0;
         for (std::size_t i = 0; i < items.size(); ++i) {
@@ -373,7 +430,12 @@ class Composer {
             if (i) text += U'\n';
             text += prefix + utf8_to_u32(items[i]);
         }
-        draw_text(ops, e, e.box, text, e.source.pointer, indent);
+        return {text, indent};
+    }
+
+    void draw_list(PageOps& ops, const Element& e) {
+        auto [text, indent] = list_text(e);
+        draw_text(ops, e, e.box, std::move(text), e.source.pointer, indent);
     }
 
     void draw_table(PageOps& ops, const Element& t, const Box& box, PendingTable& state) {
@@ -388,7 +450,6 @@ class Composer {
         Element cell_style = t;
         cell_style.kind = ElementKind::text;
         cell_style.valign = VAlign::middle;
-        const float pad = 4.0F;  // points between a cell rule and its text
         float x = box.x;
         ops.push_back(RectOp{Box{box.x, box.y, box.w, t.header_height}, 0, std::nullopt,
                              Color{0.93F, 0.93F, 0.93F}});
@@ -396,8 +457,7 @@ class Composer {
             Element header_style = cell_style;
             header_style.align = Align::center;
             header_style.bold = true;
-            draw_text(ops, header_style, Box{x + pad, box.y, c.width - 2 * pad, t.header_height},
-                      utf8_to_u32(c.title), "", 0);
+            draw_text(ops, header_style, header_cell(t, box, x, c), utf8_to_u32(c.title), "", 0);
             x += c.width;
         }
         // Rows
@@ -408,7 +468,8 @@ class Composer {
         if (total == 0 && !t.empty_text.empty()) {
             Element empty_style = cell_style;
             empty_style.align = Align::center;
-            draw_text(ops, empty_style, Box{box.x + pad, y, box.w - 2 * pad, t.row_height},
+            draw_text(ops, empty_style,
+                      Box{box.x + kCellPad, y, box.w - 2 * kCellPad, t.row_height},
                       utf8_to_u32(t.empty_text), "", 0);
         }
         for (std::size_t r = first; r < last; ++r) {
@@ -417,8 +478,8 @@ class Composer {
             for (const auto& c : t.columns) {
                 Element style = cell_style;
                 style.align = c.align;
-                draw_text(ops, style, Box{x + pad, y, c.width - 2 * pad, t.row_height},
-                          utf8_to_u32(resolve(c.value, scope)), blame(c.value, scope), 0);
+                draw_text(ops, style, row_cell(y, t, x, c), utf8_to_u32(resolve(c.value, scope)),
+                          blame(c.value, scope), 0);
                 x += c.width;
             }
             y += t.row_height;
@@ -590,6 +651,11 @@ std::string safe_filename(std::string name, const std::string& fallback) {
 }  // namespace
 
 std::string new_document_id() { return hex_id(); }
+
+std::vector<TextBox> text_boxes(const Layout& layout, const Var& data,
+                                const fonts::FontSet& fonts) {
+    return Composer(layout, data, fonts, 1).text_boxes();
+}
 
 float sheet_scale(float page_width, float page_height, int pages_per_sheet) {
     if (pages_per_sheet <= 1 || page_width <= 0 || page_height <= 0) return 1;

@@ -457,6 +457,8 @@ class Reader {
             f.derive_birth_date = text(*derive, "birthDate");
         }
         f.printed = boolean(o, "printed", true);
+        f.script = text(o, "script");
+        if (f.script.empty()) f.script = "chinese";
         return f;
     }
 

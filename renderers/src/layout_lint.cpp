@@ -15,7 +15,9 @@
 #include "examdocs/core/json_pointer.h"
 #include "examdocs/images/encode_jpeg.h"
 #include "examdocs/renderers/document.h"
+#include "examdocs/renderers/input_check.h"
 #include "examdocs/renderers/text_fit.h"
+#include "text_boxes.h"
 
 namespace examdocs::renderers {
 
@@ -135,7 +137,8 @@ void overlaps(const Layout& layout, std::vector<LayoutProblem>& out) {
 struct FieldFacts {
     const FieldRule* first = nullptr;
     int max_length = 0;
-    bool latin = false;  // a rule, pattern or non-string type: digits and letters
+    int max_items = 0;
+    bool latin = false;  // "script": "latin": written in Latin letters (an English name)
     std::vector<std::string> one_of;
     bool printed = true;
 };
@@ -146,26 +149,17 @@ std::map<std::string, FieldFacts> field_facts(const Layout& layout) {
         auto& facts = out[f.pointer];
         if (!facts.first) facts.first = &f;
         facts.max_length = std::max(facts.max_length, f.max_length);
-        facts.latin = facts.latin || !f.rule.empty() || !f.pattern.empty() || f.type != "string";
+        facts.max_items = std::max(facts.max_items, f.max_items);
+        facts.latin = facts.latin || f.script == "latin";
         if (!f.one_of.empty()) facts.one_of = f.one_of;
         facts.printed = facts.printed && f.printed;
     }
     return out;
 }
 
-// The widest of the characters a field commonly holds, measured in the face that draws it.
-std::u32string widest(const fonts::FontSet& fonts, bool latin) {
-    static const std::u32string kLatin = U"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ@-.";
-    static const std::u32string kAny = U"国鬱W@";
-    const std::u32string& set = latin ? kLatin : kAny;
-    char32_t best = set.front();
-    float best_width = -1;
-    for (const char32_t c : set) {
-        const float w = text_width(fonts, std::u32string(1, c), 10);
-        if (w > best_width) best = c, best_width = w;
-    }
-    return std::u32string(1, best);
-}
+// The example's dates, and the day its field rules are checked on (so that the lint's
+// verdict does not change with the calendar).
+constexpr const char* kExampleDate = "2026-10-31";
 
 std::string to_utf8(std::u32string_view s) {
     std::string out;
@@ -189,49 +183,116 @@ std::string to_utf8(std::u32string_view s) {
     return out;
 }
 
+// The free text the example fills a field with: `length` of the widest characters the
+// field commonly holds. Chinese: 国 (every ideograph of the bundled face is a full em).
+// Latin ("script": "latin"): words of capital W and M, the widest letters, nine letters
+// and a space, so that the text wraps between words as an English name does.
+std::string filler(bool latin, std::size_t length) {
+    std::string text;
+    if (!latin) {
+        for (std::size_t i = 0; i < length; ++i) text += "国";
+        return text;
+    }
+    for (std::size_t i = 0; i < length; ++i) {
+        const bool space = i % 10 == 9 && i + 1 < length;
+        text += space ? ' ' : (i % 2 == 0 ? 'W' : 'M');
+    }
+    return text;
+}
+
+// The length of a field's example: its maxLength (20 without one), but no more than a page
+// of 7 pt text holds, so that a layout allowing a million characters is measured (and
+// flagged) without building a string of a million.
+std::size_t example_length(int max_length) {
+    constexpr std::size_t kLongest = 10000;
+    return max_length > 0 ? std::min(static_cast<std::size_t>(max_length), kLongest) : 20;
+}
+
+std::string filler_words(bool latin) { return latin ? "'WMWMWMWMW' words" : "'国'"; }
+
+// What the example puts in the field at `pointer`, for a message: "30 × '国' (the
+// maxLength of /name)".
+std::string example_words(const std::map<std::string, FieldFacts>& facts,
+                          const std::string& pointer) {
+    const auto it = facts.find(pointer);
+    if (it == facts.end()) return pointer;
+    const FieldFacts& f = it->second;
+    if (!f.one_of.empty()) {
+        std::u32string longest;
+        for (const auto& v : f.one_of) {
+            if (utf32(v).size() > longest.size()) longest = utf32(v);
+        }
+        return pointer + " at its longest value '" + to_utf8(longest) + "'";
+    }
+    if (f.max_length > 0 && f.first && f.first->rule.empty() && f.first->pattern.empty() &&
+        f.first->type == "string") {
+        const std::size_t measured = example_length(f.max_length);
+        return std::to_string(measured) + " × " + filler_words(f.latin) + " (the maxLength of " +
+               pointer +
+               (measured < static_cast<std::size_t>(f.max_length)
+                    ? ", " + std::to_string(f.max_length) + ", measured that far"
+                    : std::string()) +
+               ")";
+    }
+    return pointer + " as in the example";
+}
+
+// The fields an element shows, as the example fills them, for a message.
+std::string what_is_measured(const std::map<std::string, FieldFacts>& facts, const TextBox& box) {
+    const Element& e = *box.element;
+    if (e.kind == ElementKind::list && !e.source.pointer.empty()) {
+        const auto array = facts.find(e.source.pointer);
+        const int items = array == facts.end() ? 1 : std::max(1, array->second.max_items);
+        // The example fills an array to at most 40 items (example_data).
+        const int measured = std::min(items, 40);
+        return std::to_string(measured) + " items (the maxItems of " + e.source.pointer +
+               (measured < items ? ", " + std::to_string(items) + ", measured that far" : "") +
+               ") of " + example_words(facts, e.source.pointer + "/*");
+    }
+    std::vector<std::string> shown;
+    if (e.kind == ElementKind::table) {
+        const auto column = box.at.substr(box.at.rfind('/') + 1);
+        const auto& c = e.columns.at(static_cast<std::size_t>(std::stoul(column)));
+        for (const auto& p : placeholders(c.value)) shown.push_back(e.rows + "/*" + p);
+        if (shown.empty()) return "the column's title";
+    } else {
+        shown = placeholders(e.source);
+    }
+    if (shown.empty()) return "the text";
+    std::string out;
+    for (const auto& p : shown) out += (out.empty() ? "" : ", ") + example_words(facts, p);
+    return e.source.template_text.empty() || e.kind == ElementKind::table
+               ? out
+               : "the template with " + out;
+}
+
 void capacities(const Layout& layout, const fonts::FontSet& fonts,
                 std::vector<LayoutProblem>& out) {
     const auto facts = field_facts(layout);
-    for (const auto& page : element_pages(layout)) {
-        for (const Element* e : page) {
-            if (e->kind != ElementKind::text || e->source.pointer.empty() ||
-                !e->source.format.empty()) {
-                continue;
-            }
-            const auto it = facts.find(e->source.pointer);
-            if (it == facts.end()) continue;
-            std::u32string worst;
-            std::string what;
-            if (!it->second.one_of.empty()) {
-                for (const auto& v : it->second.one_of) {
-                    if (utf32(v).size() > worst.size()) worst = utf32(v);
-                }
-                what = "its longest value '" + to_utf8(worst) + "'";
-            } else if (it->second.max_length > 0) {
-                const std::u32string c = widest(fonts, it->second.latin);
-                for (int i = 0; i < it->second.max_length; ++i) worst += c;
-                what = std::to_string(it->second.max_length) + " × '" + to_utf8(c) +
-                       "' (the maxLength of " + e->source.pointer + ")";
-            } else {
-                continue;
-            }
-            FitRequest request;
-            request.text = worst;
-            request.width = e->box.w;
-            request.height = e->box.h;
-            request.size = e->size;
-            request.min_size = e->min_size;
-            request.leading = e->leading;
-            if (fit_text(fonts, request)) continue;
-            const float one_line = text_width(fonts, worst, e->min_size);
-            const int lines =
-                std::max(1, static_cast<int>(std::floor(e->box.h / (e->min_size * e->leading))));
-            out.push_back({e->at + "/box", "cannot-hold-max-length",
-                           what + " does not fit at minSize " + amount(e->min_size) +
-                               " pt: it is " + mm(one_line) + " mm long, the box holds " +
-                               std::to_string(lines) + (lines == 1 ? " line" : " lines") + " of " +
-                               mm(e->box.w) + " mm"});
-        }
+    // Measured as the preview prints it: the example as the field rules leave it (sex and
+    // birth date derived from the ID number), fitted by the renderer's own code.
+    Var example = example_data(layout);
+    auto checked = check_input(layout, example, kExampleDate);
+    if (checked.errors.empty()) example = checked.data;
+    for (const auto& box : text_boxes(layout, example, fonts)) {
+        if (fit_text(fonts, box.request)) continue;
+        const FitRequest& r = box.request;
+        const float glyphs = (fonts.ascent() - fonts.descent()) / 1000.0F * r.min_size;
+        const float line_height = r.min_size * r.leading;
+        const int holds =
+            r.height + 0.01F < glyphs
+                ? 0
+                : 1 + static_cast<int>(std::floor((r.height + 0.01F - glyphs) / line_height));
+        const auto needs = wrap_text(fonts, r.text, r.min_size, r.width, r.hanging_indent).size();
+        const std::string where =
+            box.element->kind == ElementKind::table ? box.at + "/width" : box.at + "/box";
+        out.push_back({where, "cannot-hold-max-length",
+                       what_is_measured(facts, box) + " does not fit at minSize " +
+                           amount(r.min_size) + " pt: it is " +
+                           mm(text_width(fonts, r.text, r.min_size)) + " mm long, " +
+                           std::to_string(needs) + (needs == 1 ? " line" : " lines") + " of " +
+                           mm(r.width) + " mm, and the box holds " + std::to_string(holds) +
+                           (holds == 1 ? " line" : " lines")});
     }
 }
 
@@ -362,7 +423,7 @@ Var example_value(const FieldFacts& facts, const std::vector<const FieldRule*>& 
         static const std::string photo = example_jpeg();
         return photo;
     }
-    if (type == "date" || rule == "date") return std::string("2026-10-31");
+    if (type == "date" || rule == "date") return std::string(kExampleDate);
     // A level is a code of the layout's scheme: the one with the longest name in print.
     if (rule == "level" && levels && !levels->levels.empty()) {
         return example_level(*levels).code;
@@ -390,8 +451,7 @@ Var example_value(const FieldFacts& facts, const std::vector<const FieldRule*>& 
     if (rule == "id-number") return std::string(kIdNumber);
     if (rule == "phone") return std::string("13800138000");
     if (rule == "postcode") return std::string("100000");
-    const std::size_t limit =
-        facts.max_length > 0 ? static_cast<std::size_t>(facts.max_length) : 20;
+    const std::size_t limit = example_length(facts.max_length);
     if (rule == "email") {
         std::string local(std::min<std::size_t>(std::max<std::size_t>(limit, 14) - 12, 64), 'w');
         return local + "@example.com";
@@ -401,9 +461,7 @@ Var example_value(const FieldFacts& facts, const std::vector<const FieldRule*>& 
         url.resize(std::max(url.size(), std::min<std::size_t>(limit, 128)), 'W');
         return url;
     }
-    std::string text;
-    for (std::size_t i = 0; i < limit; ++i) text += "国";
-    return text;
+    return filler(facts.latin, limit);
 }
 
 // Sets `value` at `tokens` under `node`, making objects and arrays ("*": every item of
@@ -484,9 +542,7 @@ Var example_data(const Layout& layout) {
             for (const auto* r : list)
                 count = std::max({count, r->min_items, std::min(r->max_items, 40)});
             for (int k = 0; k < count; ++k) {
-                std::string item;
-                for (int c = 0; c < std::max(f.max_length, 20); ++c) item += "国";
-                a->add(item);
+                a->add(filler(f.latin, example_length(std::max(f.max_length, 20))));
             }
             put(root, tokens, 0, a, items);
             continue;

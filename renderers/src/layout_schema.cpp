@@ -292,6 +292,16 @@ std::vector<ObjectSpec> make_schema() {
               false,
               "false: checked but deliberately not printed (the lint then does not ask which "
               "element shows it)."},
+             {"script",
+              T::string,
+              "chinese",
+              "",
+              "",
+              {"chinese", "latin"},
+              "",
+              false,
+              "The writing of the value: latin for an English name, so that the preview's example "
+              "fills it, and the lint measures it, with wide Latin letters (W, M) instead of 国."},
          }},
         {"expected",
          "What a pattern means.",

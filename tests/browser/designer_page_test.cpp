@@ -117,8 +117,8 @@ TEST(DesignerPage, AnAuthorMovesThePhotoAddsAFieldAndTheSavedLayoutServesAtOnce)
         return "#findings[data-state='checked'][data-warnings='" + std::to_string(n) + "']";
     };
 
-    // The sample data the author types: the admission ticket's sample request. (The
-    // generated example, used when the box is empty, fills the notes past their box.)
+    // The sample data the author types: the admission ticket's sample request (an empty
+    // box previews the generated example: DesignerPage.EveryBundledLayoutPreviewsItsExample).
     const std::string sample =
         examdocs::test::read_file(examdocs::test::source_path("samples/admission-ticket.json"));
 
@@ -250,3 +250,43 @@ TEST(DesignerPage, AnAuthorMovesThePhotoAddsAFieldAndTheSavedLayoutServesAtOnce)
 }
 
 }  // namespace
+
+// An author who opens a bundled layout and types no data sees it filled with the generated
+// example, every field at its longest, not an error: the preview is drawn for each.
+TEST(DesignerPage, EveryBundledLayoutPreviewsItsExample) {
+    examdocs::test::RunningService service([&](examdocs::service::Settings& s) {
+        s.api_keys = "author:" + examdocs::test::sha256_hex(kAuthorKey) + ":admin+render";
+    });
+    const std::string base = "http://127.0.0.1:" + std::to_string(service.port());
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, no thread changes the environment
+    const bool update = std::getenv("EXAMDOCS_UPDATE_SAMPLES") != nullptr;
+    Poco::TemporaryFile work;
+    work.createDirectories();
+    const std::string shots = update ? examdocs::test::source_path("samples") : work.path();
+
+    Session author{"author", true, 1280, 900};
+    author.go(base + "/layouts/designer")
+        .fill("#key", kAuthorKey)
+        .click("form[action='/sign-in'] button");
+    std::vector<std::string> names;
+    for (const auto& layout : examdocs::renderers::LayoutCatalog::bundled().all()) {
+        names.push_back(layout->name);
+        author.go(base + "/layouts/designer?from=" + layout->name)
+            .wait_for("#preview[data-state='drawn'], #preview[data-state='failed']")
+            .evaluate(layout->name,
+                      "document.getElementById('preview').dataset.state + ' ' + "
+                      "document.getElementById('preview-status').textContent");
+        // The longest example of the three kinds an exam office prints most, as seen.
+        if (layout->name == "admission-ticket" || layout->name == "certificate" ||
+            layout->name == "score-notice") {
+            author.check(layout->name, shots + "/designer-example-" + layout->name + ".png");
+        }
+    }
+    auto reports = run_sessions({author});
+    ASSERT_EQ(reports.size(), 1U);
+    auto& a = reports["author"];
+    ASSERT_EQ(a.error, "");
+    for (const auto& name : names) {
+        EXPECT_TRUE(has(a.values[name], "drawn")) << name << ": " << a.values[name];
+    }
+}

@@ -194,17 +194,24 @@ TEST(Documents, SexAndBirthDateComeFromTheIdNumber) {
 }
 
 TEST(Documents, TextThatCannotFitIsRefusedNamingTheField) {
-    auto data = sample_request("score-notice");
-    // Six remarks of 200 characters are allowed, but the remarks' box (130 × 50 mm) holds
-    // about a third of that at its smallest size, 7 pt.
+    // The bundled layouts hold their fields' longest values (LayoutLint checks it); a
+    // layout that allows more than its box holds refuses the text that does not fit.
+    const auto layout = parse_layout(R"({"name": "probe", "page": {"size": "A4"},
+      "fields": [{"pointer": "/remarks", "type": "array", "maxItems": 6},
+                 {"pointer": "/remarks/*", "maxLength": 200}],
+      "pages": [{"elements": [{"type": "list", "value": "/remarks", "style": "numbered",
+        "box": [15, 206, 130, 50], "size": 9.5, "minSize": 7, "leading": 1.4}]}]})");
+    // Six remarks of 200 characters are allowed, but the box (130 × 50 mm) holds about a
+    // third of that at its smallest size, 7 pt.
     Poco::JSON::Array::Ptr remarks = new Poco::JSON::Array;
     for (int r = 0; r < 6; ++r) {
         std::string remark;
         for (int i = 0; i < 200; ++i) remark += "龘";
         remarks->add(remark);
     }
+    Poco::Dynamic::Var data = Object::Ptr(new Object);
     root(data)->set("remarks", remarks);
-    auto outcome = render("score-notice", data);
+    auto outcome = render_document(layout, data, fixed_context());
     EXPECT_FALSE(outcome.document);
     EXPECT_TRUE(has_error(outcome, "/remarks", "text-overflow")) << field_codes(outcome);
 }

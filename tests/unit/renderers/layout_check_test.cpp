@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 
+#include "examdocs/core/json_pointer.h"
+#include "examdocs/renderers/document.h"
 #include "examdocs/renderers/input_check.h"
 #include "examdocs/renderers/layout.h"
 #include "examdocs/renderers/layout_catalog.h"
@@ -175,6 +178,125 @@ TEST(LayoutLint, TheExampleGivesAQualificationOfItsLevel) {
             EXPECT_NE(e.pointer, "/qualification") << name << ": " << e.message;
         }
     }
+}
+
+// What the designer shows an author who opens a bundled layout: its preview with the
+// generated example, every field at its longest. The lint, measuring with the renderer's
+// own fitting, agrees: no box of a bundled layout is too small for its example.
+TEST(LayoutLint, EveryBundledLayoutPrintsItsLongestExample) {
+    for (const auto& layout : LayoutCatalog::bundled().all()) {
+        const auto outcome = render_document(*layout, example_data(*layout));
+        std::string errors;
+        for (const auto& e : outcome.errors) errors += e.pointer + ": " + e.message + "\n";
+        EXPECT_TRUE(outcome.document) << layout->name << ":\n" << errors;
+        // The file as it is in the source tree (the same as built in once built).
+        const auto check = check_layout(examdocs::test::read_file(examdocs::test::source_path(
+                                            "layouts/" + layout->name + ".json")),
+                                        fonts());
+        for (const auto& w : check.warnings) {
+            EXPECT_NE(w.code, "cannot-hold-max-length") << layout->name << ": " << describe(w);
+        }
+    }
+}
+
+namespace {
+
+// The lint's verdict on a layout and the renderer's on its example: does the field at
+// `pointer` fit?
+struct Verdicts {
+    bool lint_holds = false;
+    bool renders = false;
+    std::string said;
+};
+
+Verdicts verdicts(const std::string& json, const std::string& element) {
+    Verdicts v;
+    const auto check = check_layout(json, fonts());
+    if (!check.layout) {
+        v.said = listed(check.errors);
+        return v;
+    }
+    v.lint_holds = !find(check.warnings, element + "/box", "cannot-hold-max-length");
+    const auto outcome = render_document(*check.layout, example_data(*check.layout));
+    v.renders = outcome.document.has_value();
+    v.said = listed(check.warnings);
+    for (const auto& e : outcome.errors) v.said += e.pointer + " " + e.code + ": " + e.message;
+    return v;
+}
+
+// The longest maxLength that `make` (a layout for a maxLength) still holds by the lint,
+// searched upwards; then the lint and the renderer must agree there and one character on.
+void expect_agreement_at_the_edge(const std::function<std::string(int)>& make,
+                                  const std::string& element) {
+    int longest = 0;
+    for (int n = 1; n <= 400; ++n) {
+        const auto check = check_layout(make(n), fonts());
+        ASSERT_TRUE(check.layout) << listed(check.errors);
+        if (find(check.warnings, element + "/box", "cannot-hold-max-length")) break;
+        longest = n;
+    }
+    ASSERT_GT(longest, 0) << "the box holds not even one character";
+    ASSERT_LT(longest, 400) << "the box was meant to fill up";
+    const auto at_edge = verdicts(make(longest), element);
+    EXPECT_TRUE(at_edge.lint_holds) << longest << ": " << at_edge.said;
+    EXPECT_TRUE(at_edge.renders) << longest << ": " << at_edge.said;
+    const auto over = verdicts(make(longest + 1), element);
+    EXPECT_FALSE(over.lint_holds) << longest + 1 << ": " << over.said;
+    EXPECT_FALSE(over.renders) << longest + 1 << ": " << over.said;
+    EXPECT_NE(over.said.find("text-overflow"), std::string::npos) << over.said;
+}
+
+}  // namespace
+
+// The lint measures with the renderer's own fitting: a text box (Chinese, and English
+// words) and a numbered list hold exactly what the preview of their example prints.
+TEST(LayoutLint, TheLintAndTheRendererAgreeAtTheEdgeOfATextBox) {
+    for (const char* script : {"chinese", "latin"}) {
+        SCOPED_TRACE(script);
+        expect_agreement_at_the_edge(
+            [&](int n) {
+                return layout_with(R"({"pointer": "/name", "label": "姓名", "script": ")" +
+                                       std::string(script) + R"(", "maxLength": )" +
+                                       std::to_string(n) + "}",
+                                   R"({"type": "text", "value": "/name", "box": [40, 20, 40, 9],
+                                       "size": 12, "minSize": 8})");
+            },
+            "/pages/0/elements/0");
+    }
+}
+
+TEST(LayoutLint, TheLintAndTheRendererAgreeAtTheEdgeOfAList) {
+    expect_agreement_at_the_edge(
+        [](int n) {
+            return layout_with(
+                R"({"pointer": "/notes", "label": "须知", "type": "array", "maxItems": 3},
+                   {"pointer": "/notes/*", "label": "须知", "maxLength": )" +
+                    std::to_string(n) + "}",
+                R"({"type": "list", "value": "/notes", "style": "numbered",
+                    "box": [15, 20, 60, 25], "size": 10, "minSize": 7, "leading": 1.4})");
+        },
+        "/pages/0/elements/0");
+}
+
+// The example fills an English field with Latin letters, so an English line is measured
+// as English, and a Chinese field with Chinese.
+TEST(LayoutLint, TheExampleWritesEnglishFieldsInLatinLetters) {
+    const auto catalog = LayoutCatalog::bundled();
+    const auto certificate = catalog.find("certificate");
+    ASSERT_TRUE(certificate);
+    const auto example = example_data(*certificate);
+    const auto english = examdocs::resolve_pointer(example, "/occupation/nameEn");
+    ASSERT_TRUE(english);
+    const std::string en = english->toString();
+    const auto rule = std::find_if(certificate->fields.begin(), certificate->fields.end(),
+                                   [](const auto& f) { return f.pointer == "/occupation/nameEn"; });
+    ASSERT_NE(rule, certificate->fields.end());
+    EXPECT_EQ(en.size(), static_cast<std::size_t>(rule->max_length)) << "its maxLength: " << en;
+    EXPECT_EQ(en.find_first_not_of("WM "), std::string::npos) << en;
+    EXPECT_NE(en.find(' '), std::string::npos) << "words, not one unbreakable string: " << en;
+    const auto chinese = examdocs::resolve_pointer(example, "/occupation/name");
+    ASSERT_TRUE(chinese);
+    EXPECT_NE(chinese->toString().find("国"), std::string::npos) << chinese->toString();
 }
 
 TEST(LayoutSchema, ReadmeReferenceIsGeneratedFromTheSchema) {

@@ -115,6 +115,9 @@ struct FieldRule {
     std::string derive_birth_date;
     // false: checked but deliberately not printed (a registration record's other fields).
     bool printed = true;
+    // "latin": the value is written in Latin letters (an English name), so the preview's
+    // example fills it, and the lint measures it, with wide Latin letters, not Chinese.
+    std::string script = "chinese";
 };
 
 struct Layout {

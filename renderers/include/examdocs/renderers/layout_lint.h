@@ -18,8 +18,9 @@ namespace examdocs::renderers {
 
 // Warnings, in the order of the file:
 //  overlaps-text         a box overlapping another box that shows text;
-//  cannot-hold-max-length a text box that cannot hold its field's maxLength of the widest
-//                        common characters at its minSize (measured with the real fonts);
+//  cannot-hold-max-length a text box, list or table cell that cannot hold the example data
+//                        (example_data: fields at their longest, of the widest common
+//                        characters) at its minSize, fitted by the renderer's own code;
 //  code-too-small        a QR code or barcode whose narrowest module, with the example
 //                        data, falls under 0.33 mm at 1, 2 or 4 pages per sheet;
 //  field-not-shown       a field of the schema no element shows ("printed": false says so
@@ -39,9 +40,10 @@ struct LayoutCheck {
 LayoutCheck check_layout(std::string_view json, const fonts::FontSet& fonts);
 
 // A request for the layout with every field filled: strings to their maxLength with wide
-// characters, a pattern's documented example, the longest oneOf value, valid ID numbers,
-// phones, dates and URLs (128 characters: the length of a verification URL), arrays to
-// maxItems (at most 40), and a grey photo. What a preview shows when given no data.
+// characters (国; words of W and M for "script": "latin"), a pattern's documented example, the
+// longest oneOf value, valid ID numbers, phones, dates and URLs (128 characters: the length of a
+// verification URL), arrays to maxItems (at most 40), and a grey photo. What a preview shows when
+// given no data.
 Poco::Dynamic::Var example_data(const Layout& layout);
 
 // The codes of `layout`, filled with `data`, whose narrowest module prints under 0.33 mm
