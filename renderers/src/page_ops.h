@@ -51,10 +51,9 @@ struct ImageOp {
 };
 // A 1-bit picture painted in `color` where `dark` is set and transparent elsewhere,
 // stretched over `box`: the modules of a QR code or a barcode, one sample a module. Written
-// as an inline image mask, a ticket's QR code and barcode take ~0.3 KB of its deflated
-// content stream where the same modules as 312 rectangles took 1.5 KB (measured on 400
-// tickets: 12.5 → 11.3 KB a ticket). Drawn at 300 dpi by poppler the modules are as sharp
-// as the rectangles were.
+// as an inline image mask in place of 312 rectangles, it shrank a ticket's deflated content
+// stream from 3.0 to 1.8 KB (400 tickets: 12.5 → 11.3 KB a ticket). Drawn at 300 dpi by
+// poppler the modules are as sharp as the rectangles were.
 struct StencilOp {
     Box box;
     int columns = 0, rows = 0;
