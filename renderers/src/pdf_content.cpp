@@ -75,8 +75,8 @@ void draw(std::string& c, const Placement& at, float sheet_height, SheetContent&
         append_numbers(c, {at.x, sheet_height - at.y - at.scale * H});
         c += "cm\n";
     }
-    // The graphics state as last set, so that runs of operations in one colour (the modules
-    // of a QR code, a table's rules) set it once; and a run of filled rectangles of one
+    // The graphics state as last set, so that runs of operations in one colour (text, a
+    // table's rules) set it once; and a run of filled rectangles of one
     // colour becomes one path filled once. Unknown at the start of every placement.
     std::optional<Color> fill, stroke;
     float width = -1;
