@@ -457,9 +457,16 @@ class TableReader : public RecordReader {
     }
 
     std::string read_bounded(std::istream& in, const std::string& name) const {
-        std::string bytes(options_.max_file_bytes + 1, '\0');
-        in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        bytes.resize(static_cast<std::size_t>(in.gcount()));
+        // In blocks, up to one byte past the limit: a buffer of the whole limit (2 MB) zeroed
+        // for every 10 KB photo was 4 % of a bulk run (perf).
+        std::string bytes;
+        char block[64 * 1024];
+        while (bytes.size() <= options_.max_file_bytes && in) {
+            const std::size_t want =
+                std::min(sizeof block, options_.max_file_bytes + 1 - bytes.size());
+            in.read(block, static_cast<std::streamsize>(want));
+            bytes.append(block, static_cast<std::size_t>(in.gcount()));
+        }
         if (bytes.size() > options_.max_file_bytes) {
             throw InputError(
                 name + " is larger than " + std::to_string(options_.max_file_bytes / 1024) + " KB",

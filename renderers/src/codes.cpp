@@ -24,19 +24,10 @@ CodeModules qr_modules(const std::string& text, char ecc) {
     }
     CodeModules m;
     m.width = m.height = qr->width;
-    // One rectangle per horizontal run of dark modules: far fewer drawing operators.
-    for (int y = 0; y < qr->width; ++y) {
-        int x = 0;
-        while (x < qr->width) {
-            if (!(qr->data[y * qr->width + x] & 1)) {
-                ++x;
-                continue;
-            }
-            const int start = x;
-            while (x < qr->width && (qr->data[y * qr->width + x] & 1)) ++x;
-            m.dark.push_back({start, y, x - start, 1});
-        }
-    }
+    const auto count = static_cast<std::size_t>(qr->width) * static_cast<std::size_t>(qr->width);
+    m.dark.resize(count);
+    // libqrencode's bit 0 is the module's colour; the others say what the module is for.
+    for (std::size_t i = 0; i < count; ++i) m.dark[i] = qr->data[i] & 1;
     return m;
 }
 
@@ -54,16 +45,8 @@ CodeModules code128_modules(const std::string& text) {
     CodeModules m;
     m.width = bits.width();
     m.height = 1;
-    int x = 0;
-    while (x < bits.width()) {
-        if (!bits.get(x, 0)) {
-            ++x;
-            continue;
-        }
-        const int start = x;
-        while (x < bits.width() && bits.get(x, 0)) ++x;
-        m.dark.push_back({start, 0, x - start, 1});
-    }
+    m.dark.resize(static_cast<std::size_t>(m.width));
+    for (int x = 0; x < m.width; ++x) m.dark[static_cast<std::size_t>(x)] = bits.get(x, 0) ? 1 : 0;
     return m;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Private to renderers/: QR codes (libqrencode) and Code 128 barcodes (ZXing-cpp's
-// writer) as dark rectangles in module units, ready to be drawn as vectors.
+// writer) as a matrix of modules, to be drawn as a 1-bit image or as rectangles.
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -9,14 +10,14 @@
 
 namespace examdocs::renderers {
 
-struct ModuleRect {
-    int x = 0, y = 0, w = 0, h = 0;
-};
-
 struct CodeModules {
-    int width = 0;   // modules, without the quiet zone
-    int height = 0;  // modules (1 for a linear barcode)
-    std::vector<ModuleRect> dark;
+    int width = 0;                   // modules, without the quiet zone
+    int height = 0;                  // modules (1 for a linear barcode)
+    std::vector<std::uint8_t> dark;  // width × height, row by row from the top; 1 = dark
+    bool is_dark(int x, int y) const {
+        return dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
+                    static_cast<std::size_t>(x)] != 0;
+    }
 };
 
 // Throws std::invalid_argument when the text does not fit (too long for any version,

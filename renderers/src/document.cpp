@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include "codes.h"
@@ -523,15 +524,10 @@ class Composer {
         ops.push_back(ImageOp{e.box, std::move(result.photo->jpeg)});
     }
 
-    void draw_modules(PageOps& ops, const CodeModules& m, const Box& area, float module_w,
-                      float module_h) {
-        for (const auto& r : m.dark) {
-            ops.push_back(
-                RectOp{Box{area.x + static_cast<float>(r.x) * module_w,
-                           area.y + static_cast<float>(r.y) * module_h,
-                           static_cast<float>(r.w) * module_w, static_cast<float>(r.h) * module_h},
-                       0, std::nullopt, Color{0, 0, 0}});
-        }
+    // A code's modules as one stencil: one sample a module, stretched over the modules'
+    // area (the quiet zone around it is the box's own white).
+    static void draw_stencil(PageOps& ops, CodeModules m, const Box& area) {
+        ops.push_back(StencilOp{area, m.width, m.height, std::move(m.dark), Color{0, 0, 0}});
     }
 
     // Refuses a code that would print with modules under the minimum on this sheet shape.
@@ -557,12 +553,13 @@ class Composer {
         const std::string text = resolve(e.source);
         if (text.empty()) return;
         try {
-            const CodeModules m = qr_modules(text, e.qr_ecc[0]);
+            CodeModules m = qr_modules(text, e.qr_ecc[0]);
             const float module = qr_module(e.box, m);
             if (!legible(e, module, "二维码", "The QR code")) return;
             const Box area{e.box.x + kQrQuietModules * module, e.box.y + kQrQuietModules * module,
-                           0, 0};
-            draw_modules(ops, m, area, module, module);
+                           module * static_cast<float>(m.width),
+                           module * static_cast<float>(m.height)};
+            draw_stencil(ops, std::move(m), area);
         } catch (const std::invalid_argument& ex) {
             errors_.push_back(
                 {blame(e.source), "qr-too-long",
@@ -574,11 +571,12 @@ class Composer {
         const std::string text = resolve(e.source);
         if (text.empty()) return;
         try {
-            const CodeModules m = code128_modules(text);
+            CodeModules m = code128_modules(text);
             const float module = barcode_module(e.box, m);
             if (!legible(e, module, "条形码", "The barcode")) return;
-            draw_modules(ops, m, Box{e.box.x + kBarcodeQuietModules * module, e.box.y, 0, 0},
-                         module, e.box.h);
+            const Box area{e.box.x + kBarcodeQuietModules * module, e.box.y,
+                           module * static_cast<float>(m.width), e.box.h};
+            draw_stencil(ops, std::move(m), area);
         } catch (const std::invalid_argument& ex) {
             errors_.push_back({blame(e.source), "barcode-characters",
                                std::string("条形码内容无效 / ") + ex.what() + "."});

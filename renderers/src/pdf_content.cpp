@@ -5,6 +5,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <optional>
+#include <stdexcept>
 
 #include "pdf_syntax.h"
 
@@ -29,6 +30,41 @@ void add_once(std::vector<int>& list, int value) {
     if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
+// A stencil as an inline image mask (ISO 32000-1 8.9.7, 8.9.6.2): its samples in hex, a
+// row a line, inside the content stream, whose deflating packs them again. Against an image
+// XObject this saves the object, its cross-reference entry and its name in the page's
+// resources (~170 bytes a code), and hex cannot hold the "EI" that ends the image.
+// A sample 0 paints (the default /Decode [0 1]); rows start on a byte; /I false (no
+// interpolation) keeps the modules' edges sharp in a viewer, and is all PDF/A allows.
+void append_stencil(std::string& c, const StencilOp& st, float H) {
+    const auto columns = static_cast<std::size_t>(std::max(0, st.columns));
+    const auto rows = static_cast<std::size_t>(std::max(0, st.rows));
+    if (columns == 0 || rows == 0 || st.dark.size() != columns * rows) {
+        throw std::logic_error("a stencil's samples do not match its size");
+    }
+    c += "q\n";
+    append_numbers(c, {st.box.w, 0, 0, st.box.h, st.box.x, H - st.box.y - st.box.h});
+    c += "cm\nBI /W ";
+    pdf::append_integer(c, st.columns);
+    c += " /H ";
+    pdf::append_integer(c, st.rows);
+    c += " /IM true /BPC 1 /I false /F /AHx ID\n";
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (std::size_t y = 0; y < rows; ++y) {
+        for (std::size_t x = 0; x < columns; x += 8) {
+            unsigned byte = 0;
+            for (std::size_t bit = 0; bit < 8; ++bit) {
+                const bool paint = x + bit < columns && st.dark[y * columns + x + bit] != 0;
+                byte = (byte << 1U) | (paint ? 0U : 1U);
+            }
+            c += kHex[byte >> 4U];
+            c += kHex[byte & 0xFU];
+        }
+        c += '\n';
+    }
+    c += ">\nEI\nQ\n";
+}
+
 void draw(std::string& c, const Placement& at, float sheet_height, SheetContent& sheet,
           ContentResources& resources) {
     const float H = at.page_height;
@@ -39,8 +75,8 @@ void draw(std::string& c, const Placement& at, float sheet_height, SheetContent&
         append_numbers(c, {at.x, sheet_height - at.y - at.scale * H});
         c += "cm\n";
     }
-    // The graphics state as last set, so that runs of operations in one colour (the modules
-    // of a QR code, a table's rules) set it once; and a run of filled rectangles of one
+    // The graphics state as last set, so that runs of operations in one colour (text, a
+    // table's rules) set it once; and a run of filled rectangles of one
     // colour becomes one path filled once. Unknown at the start of every placement.
     std::optional<Color> fill, stroke;
     float width = -1;
@@ -121,6 +157,9 @@ void draw(std::string& c, const Placement& at, float sheet_height, SheetContent&
             c += "l S\n";
         } else if (const auto* cv = std::get_if<CurveOp>(&op)) {
             xobject(resources.pattern(*cv, H));
+        } else if (const auto* st = std::get_if<StencilOp>(&op)) {
+            set_fill(st->color);  // outside q … Q, so that it is remembered
+            append_stencil(c, *st, H);
         } else if (const auto* im = std::get_if<ImageOp>(&op)) {
             const int image = resources.image(im->jpeg);
             c += "q\n";

@@ -178,6 +178,19 @@ std::string cmyk_jpeg_from_mat(const cv::Mat& bgr) {
     return w.bytes();
 }
 
+std::string sampled_jpeg_from_mat(const cv::Mat& bgr, int h, int v, int quality, int restart) {
+    return rgb_jpeg(bgr, [=](jpeg_compress_struct& info) {
+        jpeg_set_quality(&info, quality, TRUE);
+        info.comp_info[0].h_samp_factor = h;
+        info.comp_info[0].v_samp_factor = v;
+        for (int ci = 1; ci < 3; ++ci) {
+            info.comp_info[ci].h_samp_factor = 1;
+            info.comp_info[ci].v_samp_factor = 1;
+        }
+        info.restart_interval = static_cast<unsigned>(restart);
+    });
+}
+
 std::string progressive_jpeg_from_mat(const cv::Mat& bgr) {
     return rgb_jpeg(bgr, [](jpeg_compress_struct& info) { jpeg_simple_progression(&info); });
 }

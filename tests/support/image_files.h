@@ -26,6 +26,10 @@ std::string jpeg_from_mat(const cv::Mat& image, int quality = 95);
 // CMYK JPEG (Adobe's inverted samples) of a BGR Mat, as print shops save them.
 std::string cmyk_jpeg_from_mat(const cv::Mat& bgr);
 
+// A baseline JPEG of a BGR Mat whose luma is sampled `h` × `v` times the chroma (2 × 2 is
+// 4:2:0, 2 × 1 4:2:2, 1 × 1 4:4:4), with a restart marker every `restart` MCUs (0: none).
+std::string sampled_jpeg_from_mat(const cv::Mat& bgr, int h, int v, int quality, int restart = 0);
+
 // A progressive JPEG with jpeg_simple_progression's ~10 scans.
 std::string progressive_jpeg_from_mat(const cv::Mat& bgr);
 

@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "../../../images/src/jpeg_huffman.h"
 #include "examdocs/images/decode_image.h"
 #include "examdocs/images/resample.h"
 #include "support/image_files.h"
@@ -134,6 +137,62 @@ TEST(TranscodeJpeg, DeclinesWhatMustGoThroughThePixels) {
         << "corrupt data is the gate's to refuse";
     EXPECT_FALSE(images::transcode_jpeg(bytes_of(q75.substr(0, q75.size() / 2)), rules()));
     EXPECT_FALSE(images::transcode_jpeg(bytes_of(std::string("not a jpeg at all")), rules()));
+}
+
+TEST(TranscodeJpeg, OurHuffmanTablesGiveLibjpegsOwnBytes) {
+    // Every shape of the interleaved scan the rewrite writes: 4:2:0, 4:2:2, 4:4:4 and 1 × 2,
+    // sizes that leave partial MCUs at the right and bottom (padding blocks), uploads with
+    // restart markers (the rewrite writes none), a tiny image of one MCU.
+    struct Case {
+        int width, height, h, v, quality, restart;
+    };
+    for (const Case c :
+         {Case{195, 273, 2, 2, 75, 0}, Case{295, 413, 2, 2, 80, 0}, Case{101, 37, 1, 1, 70, 0},
+          Case{33, 17, 2, 1, 75, 0}, Case{17, 9, 2, 2, 75, 0}, Case{40, 29, 1, 2, 60, 0},
+          Case{195, 273, 2, 2, 75, 3}, Case{7, 5, 2, 2, 50, 1}}) {
+        cv::Mat scaled;
+        cv::resize(photo(), scaled, cv::Size(c.width, c.height), 0, 0, cv::INTER_AREA);
+        const std::string upload =
+            test::sampled_jpeg_from_mat(scaled, c.h, c.v, c.quality, c.restart);
+        images::TranscodeRules ours = rules();
+        images::TranscodeRules libjpegs = rules();
+        libjpegs.libjpeg_tables = true;
+        const auto a = images::transcode_jpeg(bytes_of(upload), ours);
+        const auto b = images::transcode_jpeg(bytes_of(upload), libjpegs);
+        ASSERT_TRUE(a && b) << c.width << "×" << c.height << " " << c.h << "×" << c.v;
+        EXPECT_EQ(a->jpeg, b->jpeg)
+            << c.width << "×" << c.height << " " << c.h << "×" << c.v << " restart " << c.restart;
+        EXPECT_EQ(cv::norm(decoded(a->jpeg), decoded(upload), cv::NORM_INF), 0.0);
+    }
+}
+
+TEST(JpegHuffman, CodesLongerThan16BitsAreLimitedAndOneCodePointIsKeptBack) {
+    // Fibonacci counts make the most lopsided tree: 30 symbols would need codes of 30 bits.
+    images::SymbolCounts counts{};
+    long a = 1, b = 1;
+    for (std::size_t s = 0; s < 30; ++s) {
+        counts[s] = a;
+        const long next = a + b;
+        a = b;
+        b = next;
+    }
+    const auto table = images::optimal_huffman_table(counts);
+    ASSERT_TRUE(table);
+    int codes = 0;
+    double kraft = 0;  // Σ 2^-length: below 1 with the kept-back code point
+    for (int length = 1; length <= 16; ++length) {
+        codes += table->bits[static_cast<std::size_t>(length)];
+        kraft += table->bits[static_cast<std::size_t>(length)] * std::ldexp(1.0, -length);
+    }
+    EXPECT_EQ(codes, 30);
+    EXPECT_EQ(table->symbols.size(), 30U);
+    EXPECT_LT(kraft, 1.0);
+    EXPECT_GE(kraft, 1.0 - std::ldexp(1.0, -16));
+    // The two most frequent symbols have the shortest codes, of one length: by value first.
+    EXPECT_EQ(table->symbols[0], 28);
+    EXPECT_EQ(table->symbols[1], 29);
+
+    EXPECT_FALSE(images::optimal_huffman_table(images::SymbolCounts{})) << "no symbol at all";
 }
 
 }  // namespace

@@ -74,6 +74,28 @@ TEST(PdfContent, ASheetDrawingOneFormTwiceNamesItOnce) {
     EXPECT_EQ(draws, 2U);
 }
 
+TEST(PdfContent, AStencilIsAnInlineImageMaskWhoseZeroBitsPaint) {
+    // 10 × 2 modules: the first row dark at columns 0 and 9, the second all light. Rows
+    // start on a byte, so each is two bytes; the bits past column 9 are padding.
+    std::vector<std::uint8_t> dark(20, 0);
+    dark[0] = dark[9] = 1;
+    const PageOps page = {StencilOp{{10, 20, 50, 10}, 10, 2, dark, {0, 0, 0}}};
+    CountingResources resources;
+    const SheetContent sheet = build_sheet_content({Placement{&page, 100}}, {}, 100, resources);
+    EXPECT_EQ(sheet.operators,
+              "0 0 0 rg\n"
+              "q\n50 0 0 10 10 70 cm\n"
+              "BI /W 10 /H 2 /IM true /BPC 1 /I false /F /AHx ID\n"
+              "7FBF\n"
+              "FFFF\n"
+              ">\nEI\nQ\n");
+    EXPECT_TRUE(sheet.xobjects.empty());
+
+    const PageOps mismatched = {StencilOp{{0, 0, 1, 1}, 3, 3, dark, {0, 0, 0}}};
+    EXPECT_THROW(build_sheet_content({Placement{&mismatched, 100}}, {}, 100, resources),
+                 std::logic_error);
+}
+
 TEST(PdfFont, WidthsRunOverConsecutiveIds) {
     FontCharacters chars{{1, 2, 3, 7}, U"abcd"};
     EXPECT_EQ(widths(chars, {500, 600.4F, 700, 1000}).str(), "[1 [500 600 700] 7 [1000]]");

@@ -25,6 +25,9 @@ struct TranscodeRules {
     DecodeLimits limits;
     int max_width = 0, max_height = 0;  // the file's own size must be within these
     int finest_quality = 80;            // as libjpeg's jpeg_set_quality
+    // The optimal Huffman tables made by libjpeg (optimize_coding: two passes and a slow
+    // table builder) instead of ours; the same bytes, the tests compare them.
+    bool libjpeg_tables = false;
 };
 
 struct TranscodedJpeg {
