@@ -177,7 +177,9 @@ int bulk_print(const ParsedArguments& args) {
     // next ticket. At glibc's default 128 KB trim threshold the workers' heaps were given
     // back (madvise) and faulted in again all the time: 7.4 % of a bulk run's samples under
     // heap_trim (perf, call graphs). Buffers of a megabyte and more are mapped on their own.
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): set before any worker thread starts
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): set before any worker thread starts
     mallopt(M_TRIM_THRESHOLD, 8 << 20);
     // With --issue, the server's configuration (defaults < file < environment < -D): the
     // certificates are the issuer's, numbered and signed as the server would.

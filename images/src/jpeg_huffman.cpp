@@ -83,7 +83,7 @@ bool count_block(const JCOEF* block, int& last_dc, SymbolCounts& dc, SymbolCount
         for (; run > 15; run -= 16) ++ac[0xF0];
         const int bits = bit_length(block[kZigZag[static_cast<std::size_t>(k)]]);
         if (bits > kMaxAcBits) return false;
-        ++ac[static_cast<std::size_t>((run << 4) + bits)];
+        ++ac[(static_cast<std::size_t>(run) << 4) + static_cast<std::size_t>(bits)];
     }
     if (previous < 63) ++ac[0x00];
     return true;
@@ -252,7 +252,7 @@ std::optional<HuffmanTable> optimal_huffman_table(const SymbolCounts& counts) {
             while (bits[static_cast<std::size_t>(j)] == 0) --j;
             bits[static_cast<std::size_t>(i)] -= 2;
             bits[static_cast<std::size_t>(i - 1)] += 1;
-            bits[static_cast<std::size_t>(j + 1)] += 2;
+            bits[static_cast<std::size_t>(j) + 1] += 2;
             bits[static_cast<std::size_t>(j)] -= 1;
         }
     }

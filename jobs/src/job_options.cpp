@@ -100,7 +100,7 @@ JobOptions job_options_from_json(const std::string& text) {
     if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
         throw std::runtime_error("a job's options are not a JSON object");
     }
-    const auto o = parsed.extract<Poco::JSON::Object::Ptr>();
+    const auto& o = parsed.extract<Poco::JSON::Object::Ptr>();
     JobOptions options;
     const auto format = o->optValue<std::string>("format", "");
     options.format = std::nullopt;

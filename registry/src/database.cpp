@@ -130,7 +130,7 @@ void forward_notice(void*, const char* text) noexcept {
         }
         std::string_view severity = "NOTICE";
         const auto colon = message.find(':');
-        if (colon != std::string_view::npos && colon < 10) {
+        if (colon < 10) {  // npos is never under 10
             severity = message.substr(0, colon);
             message.remove_prefix(colon + 1);
             while (!message.empty() && message.front() == ' ') message.remove_prefix(1);

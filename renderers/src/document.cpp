@@ -32,7 +32,6 @@ namespace {
 
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
-using Poco::JSON::Object;
 
 std::string number_text(const Var& v) {
     if (v.isInteger()) return v.convert<std::string>();
@@ -630,7 +629,7 @@ class Composer {
     std::vector<PageOps> pages_;
 };
 
-std::string safe_filename(std::string name, const std::string& fallback) {
+std::string safe_filename(const std::string& name, const std::string& fallback) {
     std::string out;
     for (char c : name) {
         const auto u = static_cast<unsigned char>(c);

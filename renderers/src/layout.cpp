@@ -72,7 +72,7 @@ class Reader {
 
     static bool numbers(const Var& v, std::size_t count) {
         if (v.type() != typeid(Array::Ptr)) return false;
-        const auto a = v.extract<Array::Ptr>();
+        const auto& a = v.extract<Array::Ptr>();
         if (!a || (count && a->size() != count)) return false;
         for (std::size_t i = 0; i < a->size(); ++i) {
             if (!is_number(a->get(static_cast<unsigned>(i)))) return false;
@@ -127,7 +127,7 @@ class Reader {
                 return;
             case KeyType::objects: {
                 if (v.type() != typeid(Array::Ptr) || !v.extract<Array::Ptr>()) return wrong();
-                const auto a = v.extract<Array::Ptr>();
+                const auto& a = v.extract<Array::Ptr>();
                 for (std::size_t i = 0; i < a->size(); ++i) {
                     const Var item = a->get(static_cast<unsigned>(i));
                     if (item.type() != typeid(Object::Ptr) || !item.extract<Object::Ptr>()) {
@@ -141,7 +141,7 @@ class Reader {
             }
             case KeyType::strings: {
                 if (v.type() != typeid(Array::Ptr) || !v.extract<Array::Ptr>()) return wrong();
-                const auto a = v.extract<Array::Ptr>();
+                const auto& a = v.extract<Array::Ptr>();
                 for (std::size_t i = 0; i < a->size(); ++i) {
                     if (!a->get(static_cast<unsigned>(i)).isString()) {
                         error(at(where, i), "wrong-type", "must be a string");

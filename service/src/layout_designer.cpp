@@ -231,7 +231,8 @@ std::optional<std::string> write_atomically(const std::string& directory, const 
                                             const std::string& text) {
     const std::string temporary = path + ".saving-" + std::to_string(::getpid());
     const auto failed = [&](const char* what) {
-        const std::string words = std::string(what) + ": " + std::strerror(errno);
+        // NOLINTNEXTLINE(concurrency-mt-unsafe): the message is copied at once
+        std::string words = std::string(what) + ": " + std::strerror(errno);
         ::unlink(temporary.c_str());
         return words;
     };
@@ -663,7 +664,7 @@ Response check_json(Exchange& ex, const PageSession& session) {
 }
 
 Response pdf_js_file(Exchange& ex) {
-    const std::string name = ex.param("file");
+    const std::string& name = ex.param("file");
     if (name != "pdf.js" && name != "pdf.worker.js") {
         throw ProblemError(not_found("Only pdf.js and pdf.worker.js are served here."));
     }

@@ -127,7 +127,9 @@ std::string png_from_mat(const cv::Mat& image) {
                 for (int c = 0; c < channels; ++c) {
                     // OpenCV's BGR(A) to the file's RGB(A).
                     const int from = c < 3 && channels >= 3 ? 2 - c : c;
-                    const std::size_t to = static_cast<std::size_t>(x * channels + c);
+                    const std::size_t to =
+                        static_cast<std::size_t>(x) * static_cast<std::size_t>(channels) +
+                        static_cast<std::size_t>(c);
                     if (deep) {
                         const auto v = image.ptr<std::uint16_t>(y)[x * channels + from];
                         row[2 * to] = static_cast<std::uint8_t>(v >> 8);
