@@ -34,46 +34,47 @@ constexpr std::array<std::pair<bulk::InputFormat, std::string_view>, 4> kFormats
     {bulk::InputFormat::xlsx, "xlsx"},
 }};
 
+// The stored name of a value of one of the tables above, and back.
+template <typename Value, std::size_t N>
+std::string_view name_in(const std::array<std::pair<Value, std::string_view>, N>& names,
+                         Value value) {
+    for (const auto& [v, name] : names) {
+        if (v == value) return name;
+    }
+    return "unknown";
+}
+
+template <typename Value, std::size_t N>
+std::optional<Value> value_in(const std::array<std::pair<Value, std::string_view>, N>& names,
+                              std::string_view name) {
+    for (const auto& [v, n] : names) {
+        if (n == name) return v;
+    }
+    return std::nullopt;
+}
+
 std::int64_t epoch_seconds(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
 }  // namespace
 
-std::string_view to_string(JobState state) {
-    for (const auto& [s, name] : kStates) {
-        if (s == state) return name;
-    }
-    return "unknown";
-}
+std::string_view to_string(JobState state) { return name_in(kStates, state); }
 
-std::optional<JobState> job_state_named(std::string_view name) {
-    for (const auto& [s, n] : kStates) {
-        if (n == name) return s;
-    }
-    return std::nullopt;
-}
+std::optional<JobState> job_state_named(std::string_view name) { return value_in(kStates, name); }
 
-std::string_view to_string(CallbackState state) {
-    for (const auto& [s, name] : kCallbackStates) {
-        if (s == state) return name;
-    }
-    return "unknown";
-}
+std::string_view to_string(CallbackState state) { return name_in(kCallbackStates, state); }
 
 std::optional<CallbackState> callback_state_named(std::string_view name) {
-    for (const auto& [s, n] : kCallbackStates) {
-        if (n == name) return s;
-    }
-    return std::nullopt;
+    return value_in(kCallbackStates, name);
 }
 
 std::string to_json(const JobOptions& options) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-    std::string_view format = "ndjson";
-    for (const auto& [f, name] : kFormats) {
-        if (options.format && f == *options.format) format = name;
-    }
+    // Every format has a name; a job whose stored format was unknown is written as ndjson,
+    // as it always was.
+    const std::string_view format =
+        options.format ? name_in(kFormats, *options.format) : std::string_view("ndjson");
     o.set("format", std::string(format));
     o.set("output", options.output == bulk::OutputKind::zip ? "zip" : "pdf");
     o.set("nup", options.pages_per_sheet);
@@ -103,10 +104,7 @@ JobOptions job_options_from_json(const std::string& text) {
     const auto& o = parsed.extract<Poco::JSON::Object::Ptr>();
     JobOptions options;
     const auto format = o->optValue<std::string>("format", "");
-    options.format = std::nullopt;
-    for (const auto& [f, name] : kFormats) {
-        if (name == format) options.format = f;
-    }
+    options.format = value_in(kFormats, format);
     options.output = o->optValue<std::string>("output", "pdf") == "zip"
                          ? bulk::OutputKind::zip
                          : bulk::OutputKind::merged_pdf;
