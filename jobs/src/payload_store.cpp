@@ -54,7 +54,8 @@ void sync_path(const std::string& path, bool directory) {
     if (fd.get() < 0 || ::fsync(fd.get()) != 0) {
         // Some shared file systems refuse fsync on a directory; the file's own is what counts.
         if (directory) return;
-        throw std::runtime_error("cannot flush " + path + " to the disk: " + std::strerror(errno));
+        throw std::runtime_error("cannot flush " + path +
+                                 " to the disk: " + std::system_category().message(errno));
     }
 }
 
@@ -95,7 +96,7 @@ class DirectoryWriter : public PayloadWriter {
         sync_path(temporary_, false);
         if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
             throw std::runtime_error("cannot move " + temporary_ +
-                                     " into place: " + std::strerror(errno));
+                                     " into place: " + std::system_category().message(errno));
         }
         committed_ = true;
         sync_path(Poco::Path(path_).parent().toString(), true);
@@ -127,9 +128,9 @@ class FileRangeBuffer : public std::streambuf {
             got = ::pread(fd_.get(), buffer_.data(), want, static_cast<off_t>(offset_));
         } while (got < 0 && errno == EINTR);
         if (got <= 0) {
-            throw std::runtime_error("reading " + path_ + " failed at byte " +
-                                     std::to_string(offset_) + ": " +
-                                     (got == 0 ? "it ended" : std::strerror(errno)));
+            throw std::runtime_error(
+                "reading " + path_ + " failed at byte " + std::to_string(offset_) + ": " +
+                (got == 0 ? std::string("it ended") : std::system_category().message(errno)));
         }
         offset_ += static_cast<std::uint64_t>(got);
         remaining_ -= static_cast<std::uint64_t>(got);
@@ -185,7 +186,7 @@ class DirectoryStore : public PayloadStore {
         }
         if (errno != EXDEV) {
             throw std::runtime_error("cannot move " + file + " to " + path + ": " +
-                                     std::strerror(errno));
+                                     std::system_category().message(errno));
         }
         // Another file system (a shared volume): copied, then the original goes.
         std::ifstream in(file, std::ios::binary);
@@ -231,7 +232,8 @@ class DirectoryStore : public PayloadStore {
             if (got < 0 && errno == EINTR) continue;
             if (got <= 0) {
                 throw std::runtime_error("reading the job store's " + key + " failed: " +
-                                         (got == 0 ? "it ended early" : std::strerror(errno)));
+                                         (got == 0 ? std::string("it ended early")
+                                                   : std::system_category().message(errno)));
             }
             done += static_cast<std::size_t>(got);
         }

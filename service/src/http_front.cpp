@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace examdocs::service {
 
@@ -67,10 +68,10 @@ void send_error(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::
 
 }  // namespace
 
-HttpFront::HttpFront(Poco::Net::ServerSocket socket,
+HttpFront::HttpFront(const Poco::Net::ServerSocket& socket,
                      Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
                      Poco::Net::HTTPServerParams::Ptr params, HttpFrontLimits limits)
-    : listener_(std::move(socket)),
+    : listener_(socket),
       factory_(std::move(factory)),
       params_(std::move(params)),
       limits_(limits),
@@ -80,7 +81,7 @@ HttpFront::HttpFront(Poco::Net::ServerSocket socket,
     wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (epoll_ < 0 || wake_fd_ < 0) {
         throw std::runtime_error(std::string("cannot create the connection watcher: ") +
-                                 std::strerror(errno));
+                                 std::system_category().message(errno));
     }
 }
 
@@ -101,13 +102,13 @@ void HttpFront::start() {
     if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd_of(listener_), &listen_event) != 0 ||
         ::epoll_ctl(epoll_, EPOLL_CTL_ADD, wake_fd_, &wake_event) != 0) {
         throw std::runtime_error(std::string("cannot watch the listening socket: ") +
-                                 std::strerror(errno));
+                                 std::system_category().message(errno));
     }
     watcher_ = std::thread([this] { watch(); });
     for (int i = 0; i < limits_.workers; ++i) workers_.emplace_back([this] { work(); });
 }
 
-void HttpFront::wake_watcher() {
+void HttpFront::wake_watcher() const {
     const std::uint64_t one = 1;
     // Full counter or a closed descriptor: the watcher wakes within its poll interval.
     [[maybe_unused]] const auto written = ::write(wake_fd_, &one, sizeof one);
@@ -181,7 +182,7 @@ void HttpFront::watch() {
         }
         const auto now = Clock::now();
         for (auto& r : returned) {
-            add_watched({std::move(r.socket), r.requests,
+            add_watched({r.socket, r.requests,
                          now + std::chrono::milliseconds(
                                    params_->getKeepAliveTimeout().totalMilliseconds()),
                          false, false});
@@ -239,7 +240,7 @@ void HttpFront::accept_all() {
             std::lock_guard lock(mutex_);
             open = static_cast<int>(watched_.size() + queue_.size()) + busy_;
         }
-        Waiting w{std::move(socket), 0, Clock::now() + limits_.head_timeout, true, false};
+        Waiting w{socket, 0, Clock::now() + limits_.head_timeout, true, false};
         if (open >= limits_.max_connections) {
             refuse(w, 503, "Service Unavailable",
                    "The server has too many open connections; try again in a moment.", 1);
@@ -473,11 +474,11 @@ bool HttpFront::next_head_arrives(const Poco::Net::StreamSocket& socket) {
     return head_complete(std::string_view(peek.data(), static_cast<std::size_t>(n)));
 }
 
-void HttpFront::park(Poco::Net::StreamSocket socket, int requests) {
+void HttpFront::park(const Poco::Net::StreamSocket& socket, int requests) {
     {
         std::lock_guard lock(mutex_);
         if (!accepting_ || stopping_) return;  // closes it
-        returning_.push_back({std::move(socket), requests});
+        returning_.push_back({socket, requests});
     }
     wake_watcher();
 }

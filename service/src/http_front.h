@@ -46,7 +46,10 @@ struct HttpFrontLimits {
 
 class HttpFront {
   public:
-    HttpFront(Poco::Net::ServerSocket socket, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+    // Poco 1.11's sockets are handles to a shared implementation with no move: taken by
+    // reference and copied.
+    HttpFront(const Poco::Net::ServerSocket& socket,
+              Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
               Poco::Net::HTTPServerParams::Ptr params, HttpFrontLimits limits);
     ~HttpFront();
     HttpFront(const HttpFront&) = delete;
@@ -91,9 +94,9 @@ class HttpFront {
     void forget(int fd);
     void work();
     void serve(Ready ready);
-    void park(Poco::Net::StreamSocket socket, int requests);
+    void park(const Poco::Net::StreamSocket& socket, int requests);
     bool next_head_arrives(const Poco::Net::StreamSocket& socket);
-    void wake_watcher();
+    void wake_watcher() const;
 
     Poco::Net::ServerSocket listener_;
     Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;

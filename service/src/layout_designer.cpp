@@ -24,6 +24,7 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <system_error>
 
 #include "content_disposition.h"
 #include "document_routes.h"
@@ -231,8 +232,7 @@ std::optional<std::string> write_atomically(const std::string& directory, const 
                                             const std::string& text) {
     const std::string temporary = path + ".saving-" + std::to_string(::getpid());
     const auto failed = [&](const char* what) {
-        // NOLINTNEXTLINE(concurrency-mt-unsafe): the message is copied at once
-        std::string words = std::string(what) + ": " + std::strerror(errno);
+        std::string words = std::string(what) + ": " + std::system_category().message(errno);
         ::unlink(temporary.c_str());
         return words;
     };
