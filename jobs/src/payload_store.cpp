@@ -156,7 +156,7 @@ class FileRangeStream : public std::istream {
     FileRangeBuffer buffer_;
 };
 
-class DirectoryStore : public PayloadStore {
+class DirectoryStore final : public PayloadStore {
   public:
     explicit DirectoryStore(std::string root) : root_(std::move(root)) {
         while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
