@@ -4,8 +4,11 @@
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <set>
 #include <sstream>
+#include <string>
+#include <string_view>
 
 #include "examdocs/service/service.h"
 #include "support/http_client.h"
@@ -23,6 +26,13 @@ const std::string kRenderKey = "render-secret-key-0003";
 Poco::JSON::Object::Ptr parse_object(const std::string& body) {
     Poco::JSON::Parser parser;
     return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+}
+
+// Expects every value in a PDF's squeezed text; a failure names the value and shows the text.
+void expect_each_in(const std::string& text, std::initializer_list<std::string_view> values) {
+    for (const auto value : values) {
+        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
+    }
 }
 
 class DocumentsApi : public ::testing::Test {
@@ -224,10 +234,8 @@ TEST_F(DocumentsApi, TheSkillLevelFormTakesASeed000Record) {
     auto reply = post_json("/v1/documents/application-form", body);
     ASSERT_EQ(reply.status, 200) << reply.body;
     const auto text = examdocs::test::squeeze(examdocs::test::read_pdf(reply.body).all_text);
-    for (const char* value : {"王小明", "120101199204156016", "中国共产党党员", "2016年3月21日",
-                              "天津市和平区某某街某某道1号", "2018.03至2023.03", "示例a高级"}) {
-        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
-    }
+    expect_each_in(text, {"王小明", "120101199204156016", "中国共产党党员", "2016年3月21日",
+                          "天津市和平区某某街某某道1号", "2018.03至2023.03", "示例a高级"});
 }
 
 // A 软考 registration record with every field seed 004's manual names (the exam office adds
@@ -238,10 +246,8 @@ TEST_F(DocumentsApi, TheRuankaoTicketTakesASeed004Record) {
     auto reply = post_json("/v1/documents/ruankao-admission-ticket", body);
     ASSERT_EQ(reply.status, 200) << reply.body;
     const auto text = examdocs::test::squeeze(examdocs::test::read_pdf(reply.body).all_text);
-    for (const char* value : {"赵建国", "高级", "信息系统项目管理师", "天津市天津考区", "第021考场",
-                              "论文", "2026年5月23日"}) {
-        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
-    }
+    expect_each_in(text, {"赵建国", "高级", "信息系统项目管理师", "天津市天津考区", "第021考场",
+                          "论文", "2026年5月23日"});
     EXPECT_EQ(text.find("天津某某信息技术有限公司"), std::string::npos) << "checked, not printed";
 }
 
@@ -253,10 +259,8 @@ TEST_F(DocumentsApi, TheRuankaoCommitmentTakesASeed004Record) {
     auto reply = post_json("/v1/documents/ruankao-commitment", body);
     ASSERT_EQ(reply.status, 200) << reply.body;
     const auto text = examdocs::test::squeeze(examdocs::test::read_pdf(reply.body).all_text);
-    for (const char* value : {"赵建国", "120101199204156016", "高级信息系统项目管理师",
-                              "2026-03-1209:41", "天津市人事考试中心"}) {
-        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
-    }
+    expect_each_in(text, {"赵建国", "120101199204156016", "高级信息系统项目管理师",
+                          "2026-03-1209:41", "天津市人事考试中心"});
     EXPECT_EQ(text.find("zhaojg@example.cn"), std::string::npos) << "checked, not printed";
 
     // Checked: a birth date that the ID number contradicts is refused by name.
@@ -275,10 +279,8 @@ TEST_F(DocumentsApi, TheRuankaoScoreNoticeTakesASeed004Record) {
     auto reply = post_json("/v1/documents/ruankao-score-notice", body);
     ASSERT_EQ(reply.status, 200) << reply.body;
     const auto text = examdocs::test::squeeze(examdocs::test::read_pdf(reply.body).all_text);
-    for (const char* value : {"赵建国", "261201010100456", "信息系统项目管理师", "案例分析",
-                              "不合格", "考试结果：不合格"}) {
-        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
-    }
+    expect_each_in(text, {"赵建国", "261201010100456", "信息系统项目管理师", "案例分析", "不合格",
+                          "考试结果：不合格"});
     EXPECT_EQ(text.find("计算机科学与技术"), std::string::npos) << "checked, not printed";
 }
 
@@ -292,12 +294,10 @@ TEST_F(DocumentsApi, TheRuankaoCertificateTakesASeed004Record) {
     const auto pdf = examdocs::test::read_pdf(reply.body);
     EXPECT_EQ(pdf.pages, 1);
     const auto text = examdocs::test::squeeze(pdf.all_text);
-    for (const char* value :
-         {"计算机技术与软件专业技术资格证书", "赵建国", "120101199204156016", "信息系统项目管理师",
-          "InformationSystemProjectManager", "高级", "Senior", "20261201000456", "2026年8月28日",
-          "天津市人事考试中心", "2026年9月15日", "R000012120001202630007", "7K3QX2M9P4RBW6TZ"}) {
-        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
-    }
+    expect_each_in(text, {"计算机技术与软件专业技术资格证书", "赵建国", "120101199204156016",
+                          "信息系统项目管理师", "InformationSystemProjectManager", "高级", "Senior",
+                          "20261201000456", "2026年8月28日", "天津市人事考试中心", "2026年9月15日",
+                          "R000012120001202630007", "7K3QX2M9P4RBW6TZ"});
     // A 初级 qualification at 高级 is refused by field.
     std::string wrong = body;
     wrong.replace(wrong.find("\"信息系统项目管理师\""),
@@ -318,12 +318,9 @@ TEST_F(DocumentsApi, TheTitleCertificateTakesASeed001Record) {
     const auto pdf = examdocs::test::read_pdf(reply.body);
     EXPECT_EQ(pdf.pages, 1);
     const auto text = examdocs::test::squeeze(pdf.all_text);
-    for (const char* value :
-         {"陈静", "810000199001011222", "工程师", "给排水工程", "中级",
-          "天津市工程技术系列给排水专业中级评审委员会", "津人社职称〔2026〕30号",
-          "天津市人力资源和社会保障局", "Z000012120001202630007"}) {
-        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
-    }
+    expect_each_in(text, {"陈静", "810000199001011222", "工程师", "给排水工程", "中级",
+                          "天津市工程技术系列给排水专业中级评审委员会", "津人社职称〔2026〕30号",
+                          "天津市人力资源和社会保障局", "Z000012120001202630007"});
     // The residence permit's check character is checked as a resident ID's is.
     std::string wrong = body;
     wrong.replace(wrong.find("810000199001011222"), 18, "810000199001011223");
@@ -401,38 +398,36 @@ TEST_F(DocumentsApi, TheTitleApplicationTakesASeed001Record) {
     const auto pdf = examdocs::test::read_pdf(reply.body);
     EXPECT_EQ(pdf.pages, 3);
     const auto text = examdocs::test::squeeze(pdf.all_text);
-    for (const char* value : {"陈静",
-                              "810000199001011222",
-                              "女",
-                              "1990年1月1日",
-                              "港澳台居民居住证",
-                              "群众",
-                              "给排水工程",
-                              "天津百利机械装备集团有限公司",
-                              "中级",
-                              "工程师",
-                              "英语理工A合格",
-                              "三个模块合格",
-                              "是2026-05-06",
-                              "天津城建大学",
-                              "助理工程师",
-                              "天津市土木工程学会",
-                              "2013.07至今",
-                              "建筑给排水新规范",
-                              "厂区雨污分流改造工程",
-                              "工业厂区雨水回用系统设计",
-                              "2023.09",
-                              "建筑给排水设计实例",
-                              "ZL202320654321.0",
-                              "集团技术创新奖",
-                              "2025合格",
-                              "材料属实，同意上报。",
-                              "审核人：赵红",
-                              "经评审委员会评议，同意其具备工程师资格。",
-                              "2026年6月18日",
-                              "本表于2026-04-1210:05提交，提交后信息不可修改。"}) {
-        EXPECT_NE(text.find(value), std::string::npos) << value << "\n" << text;
-    }
+    expect_each_in(text, {"陈静",
+                          "810000199001011222",
+                          "女",
+                          "1990年1月1日",
+                          "港澳台居民居住证",
+                          "群众",
+                          "给排水工程",
+                          "天津百利机械装备集团有限公司",
+                          "中级",
+                          "工程师",
+                          "英语理工A合格",
+                          "三个模块合格",
+                          "是2026-05-06",
+                          "天津城建大学",
+                          "助理工程师",
+                          "天津市土木工程学会",
+                          "2013.07至今",
+                          "建筑给排水新规范",
+                          "厂区雨污分流改造工程",
+                          "工业厂区雨水回用系统设计",
+                          "2023.09",
+                          "建筑给排水设计实例",
+                          "ZL202320654321.0",
+                          "集团技术创新奖",
+                          "2025合格",
+                          "材料属实，同意上报。",
+                          "审核人：赵红",
+                          "经评审委员会评议，同意其具备工程师资格。",
+                          "2026年6月18日",
+                          "本表于2026-04-1210:05提交，提交后信息不可修改。"});
 }
 
 // Each long table continues on pages of its own, after the page it starts on, its header
