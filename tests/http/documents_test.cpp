@@ -49,7 +49,7 @@ class DocumentsApi : public ::testing::Test {
     }
     void TearDown() override { service_->shutdown(); }
 
-    examdocs::test::HttpReply post_json(const std::string& path, const std::string& body) {
+    examdocs::test::HttpReply post_json(const std::string& path, const std::string& body) const {
         return http_request(
             port_, "POST", path, body,
             {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + kRenderKey}});
@@ -167,8 +167,11 @@ TEST_F(DocumentsApi, MalformedBodiesAreRefusedClearly) {
     auto unknown = post_json("/v1/documents/diploma", "{}");
     EXPECT_EQ(unknown.status, 404);
 
-    std::string deep = "1";
-    for (int i = 0; i < 64; ++i) deep = "{\"a\":" + deep + "}";
+    // 64 objects nested: {"a":{"a":…1…}}
+    std::string deep;
+    for (int i = 0; i < 64; ++i) deep += "{\"a\":";
+    deep += '1';
+    deep.append(64, '}');
     auto too_deep = post_json("/v1/documents/admission-ticket", deep);
     EXPECT_TRUE(too_deep.status == 400 || too_deep.status == 422) << too_deep.status;
 
