@@ -40,11 +40,23 @@ class Descriptor {
     }
     Descriptor(const Descriptor&) = delete;
     Descriptor& operator=(const Descriptor&) = delete;
+    Descriptor(Descriptor&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    Descriptor& operator=(Descriptor&&) = delete;
     int get() const { return fd_; }
 
   private:
     int fd_;
 };
+
+// pread, asked again when a signal interrupts it: the bytes read, 0 at the file's end, -1
+// on an error (errno says which).
+ssize_t pread_at(int fd, char* into, std::size_t bytes, std::uint64_t offset) {
+    ssize_t got = 0;
+    do {
+        got = ::pread(fd, into, bytes, static_cast<off_t>(offset));
+    } while (got < 0 && errno == EINTR);
+    return got;
+}
 
 // fsync of the file (or directory) at `path`: any descriptor of it flushes what every
 // other wrote, so a closed stream's bytes reach the disk before the rename that publishes
@@ -114,8 +126,8 @@ class DirectoryWriter : public PayloadWriter {
 // own (which the kernel would first zero, page by page, and we then fill and copy).
 class FileRangeBuffer : public std::streambuf {
   public:
-    FileRangeBuffer(std::string path, int fd, std::uint64_t offset, std::uint64_t length)
-        : path_(std::move(path)), fd_(fd), offset_(offset), remaining_(length) {}
+    FileRangeBuffer(std::string path, Descriptor fd, std::uint64_t offset, std::uint64_t length)
+        : path_(std::move(path)), fd_(std::move(fd)), offset_(offset), remaining_(length) {}
 
   protected:
     int_type underflow() override {
@@ -123,10 +135,7 @@ class FileRangeBuffer : public std::streambuf {
         if (remaining_ == 0) return traits_type::eof();
         const auto want = static_cast<std::size_t>(
             std::min<std::uint64_t>(remaining_, static_cast<std::uint64_t>(buffer_.size())));
-        ssize_t got = 0;
-        do {
-            got = ::pread(fd_.get(), buffer_.data(), want, static_cast<off_t>(offset_));
-        } while (got < 0 && errno == EINTR);
+        const ssize_t got = pread_at(fd_.get(), buffer_.data(), want, offset_);
         if (got <= 0) {
             throw std::runtime_error(
                 "reading " + path_ + " failed at byte " + std::to_string(offset_) + ": " +
@@ -147,8 +156,8 @@ class FileRangeBuffer : public std::streambuf {
 
 class FileRangeStream : public std::istream {
   public:
-    FileRangeStream(std::string path, int fd, std::uint64_t offset, std::uint64_t length)
-        : std::istream(nullptr), buffer_(std::move(path), fd, offset, length) {
+    FileRangeStream(std::string path, Descriptor fd, std::uint64_t offset, std::uint64_t length)
+        : std::istream(nullptr), buffer_(std::move(path), std::move(fd), offset, length) {
         rdbuf(&buffer_);
     }
 
@@ -227,9 +236,7 @@ class DirectoryStore final : public PayloadStore {
         if (buffer.size() < bytes) buffer.resize(bytes);
         std::size_t done = 0;
         while (done < bytes) {
-            const ssize_t got =
-                ::pread(fd.get(), buffer.data() + done, bytes - done, static_cast<off_t>(done));
-            if (got < 0 && errno == EINTR) continue;
+            const ssize_t got = pread_at(fd.get(), buffer.data() + done, bytes - done, done);
             if (got <= 0) {
                 throw std::runtime_error("reading the job store's " + key + " failed: " +
                                          (got == 0 ? std::string("it ended early")
@@ -243,18 +250,16 @@ class DirectoryStore final : public PayloadStore {
     std::unique_ptr<std::istream> open_range(const std::string& key, std::uint64_t offset,
                                              std::uint64_t length) override {
         std::string path = path_of(key);
-        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
         struct stat about {};
-        if (fd < 0 || ::fstat(fd, &about) != 0) {
-            if (fd >= 0) ::close(fd);
+        if (fd.get() < 0 || ::fstat(fd.get(), &about) != 0) {
             throw std::runtime_error("the job store has no " + key);
         }
         if (static_cast<std::uint64_t>(about.st_size) < offset + length) {
-            ::close(fd);
             throw std::runtime_error("the job store's " + key + " is shorter than " +
                                      std::to_string(offset + length) + " bytes");
         }
-        return std::make_unique<FileRangeStream>(std::move(path), fd, offset, length);
+        return std::make_unique<FileRangeStream>(std::move(path), std::move(fd), offset, length);
     }
 
     std::unique_ptr<std::istream> open(const std::string& key) override {
