@@ -112,20 +112,13 @@ std::optional<Certificate> select(const Database& db, Poco::Data::Session& s,
     std::string n = number;
     std::size_t found = 0;
     Poco::Data::Statement st(s);
-    st << db.sql(
-        "SELECT number, holder_name, id_number, occupation_code, occupation_name, job, level,"
-        " level_scheme, level_name, committee, approval_number, approval_date, serial,"
-        " occupation_name_en, signed_form, issuer, issue_date, expiry_date, photo, status,"
-        " revoked_reason,"
-        " revoked_at, verification_code, key_id, signature, created_at FROM certificates"
-        " WHERE number = ?"),
-        into(r.number), into(r.holder_name), into(r.id_number), into(r.occupation_code),
-        into(r.occupation_name), into(r.job), into(r.level), into(r.level_scheme),
-        into(r.level_name), into(r.committee), into(r.approval_number), into(r.approval_date),
-        into(r.serial), into(r.occupation_name_en), into(r.signed_form), into(r.issuer),
-        into(r.issue_date), into(r.expiry_date), into(r.photo), into(r.status),
-        into(r.revoked_reason), into(r.revoked_at), into(r.verification_code), into(r.key_id),
-        into(r.signature), into(r.created_at), use(n), limit(1);
+    st << db.sql(kSelectCertificateByNumber), into(r.number), into(r.holder_name),
+        into(r.id_number), into(r.occupation_code), into(r.occupation_name), into(r.job),
+        into(r.level), into(r.level_scheme), into(r.level_name), into(r.committee),
+        into(r.approval_number), into(r.approval_date), into(r.serial), into(r.occupation_name_en),
+        into(r.signed_form), into(r.issuer), into(r.issue_date), into(r.expiry_date), into(r.photo),
+        into(r.status), into(r.revoked_reason), into(r.revoked_at), into(r.verification_code),
+        into(r.key_id), into(r.signature), into(r.created_at), use(n), limit(1);
     found = st.execute();
     if (found == 0) return std::nullopt;
     return to_certificate(r);

@@ -8,14 +8,6 @@ namespace examdocs::registry {
 
 namespace {
 
-// The same columns, in the same order, as the Poco path in certificate_registry.cpp.
-constexpr const char* kSelect =
-    "SELECT number, holder_name, id_number, occupation_code, occupation_name, job, level,"
-    " level_scheme, level_name, committee, approval_number, approval_date, serial,"
-    " occupation_name_en, signed_form, issuer, issue_date, expiry_date, photo, status,"
-    " revoked_reason, revoked_at, verification_code, key_id, signature, created_at"
-    " FROM certificates WHERE number = ?";
-
 // More idle connections than this are closed rather than kept: enough for the worker
 // threads that look up at once on two cores, few enough to hold little memory.
 constexpr std::size_t kMaxIdle = 8;
@@ -68,8 +60,8 @@ SqliteLookup::ReaderPtr SqliteLookup::take() {
         return nullptr;
     }
     sqlite3_busy_timeout(r->db, 10'000);
-    if (sqlite3_prepare_v3(r->db, kSelect, -1, SQLITE_PREPARE_PERSISTENT, &r->select, nullptr) !=
-        SQLITE_OK) {
+    if (sqlite3_prepare_v3(r->db, kSelectCertificateByNumber, -1, SQLITE_PREPARE_PERSISTENT,
+                           &r->select, nullptr) != SQLITE_OK) {
         return nullptr;
     }
     return r;

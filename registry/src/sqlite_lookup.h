@@ -20,6 +20,19 @@
 
 namespace examdocs::registry {
 
+// One certificate by its number, every column in the order both readers bind them: the
+// Poco path in certificate_registry.cpp and the kept statement here.
+inline constexpr const char* kSelectCertificateByNumber =
+    "SELECT number, holder_name, id_number, occupation_code, occupation_name, job, level,"
+    " level_scheme, level_name, committee, approval_number, approval_date, serial,"
+    " occupation_name_en, signed_form, issuer, issue_date, expiry_date, photo, status,"
+    " revoked_reason, revoked_at, verification_code, key_id, signature, created_at"
+    " FROM certificates WHERE number = ?";
+
+}  // namespace examdocs::registry
+
+namespace examdocs::registry {
+
 class SqliteLookup {
   public:
     // `path`: the registry's SQLite file (or file: URI), as the Database was opened with.
