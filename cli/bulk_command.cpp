@@ -10,7 +10,6 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
-#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -173,14 +172,7 @@ int bulk_print(const ParsedArguments& args) {
     const bool zip = args.has("zip"), quiet = args.has("quiet"),
                cut_marks = !args.has("no-cut-marks"), issue = args.has("issue");
     if (!fonts_ready("bulk")) return kExitUnavailable;
-    // As in serve (see serve_command.cpp): freed memory stays with each worker's heap for the
-    // next ticket. At glibc's default 128 KB trim threshold the workers' heaps were given
-    // back (madvise) and faulted in again all the time: 7.4 % of a bulk run's samples under
-    // heap_trim (perf, call graphs). Buffers of a megabyte and more are mapped on their own.
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): set before any worker thread starts
-    mallopt(M_MMAP_THRESHOLD, 1 << 20);
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): set before any worker thread starts
-    mallopt(M_TRIM_THRESHOLD, 8 << 20);
+    keep_freed_memory_for_workers();
     // With --issue, the server's configuration (defaults < file < environment < -D): the
     // certificates are the issuer's, numbered and signed as the server would.
     service::Settings config;

@@ -1,5 +1,7 @@
 #include "cli_support.h"
 
+#include <malloc.h>
+
 #include <charconv>
 #include <ctime>
 #include <iomanip>
@@ -190,6 +192,13 @@ bool fonts_ready(std::string_view command) {
         ready = false;
     }
     return ready;
+}
+
+void keep_freed_memory_for_workers() {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): called before any worker thread starts
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): called before any worker thread starts
+    mallopt(M_TRIM_THRESHOLD, 8 << 20);
 }
 
 std::string version_line() {

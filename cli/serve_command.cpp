@@ -2,7 +2,6 @@
 // handling (SIGINT, SIGTERM → waitForTerminationRequest). Arguments are parsed here, like
 // every other command's, so that --help, --version and usage errors behave the same.
 #include <Poco/Util/ServerApplication.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -39,18 +38,7 @@ class ServeApplication : public Poco::Util::ServerApplication {
 
   protected:
     int main(const std::vector<std::string>&) override {
-        // Buffers of a megabyte and more (a shared job's chunk of records, its part of the
-        // output) are mapped and unmapped on their own, not carved from the heap: glibc's
-        // adaptive threshold otherwise rises past them after the first few are freed, and
-        // heaps fragmented by the workers kept growing over a long job (measured with
-        // bench/bulk: peak RSS 152 MB for 1,000 tickets and 202 MB for 10,000 before, 140
-        // and 139 MB after).
-        mallopt(M_MMAP_THRESHOLD, 1 << 20);
-        // And a request's few megabytes, once freed, stay with its thread's heap for the
-        // next request: at the default 128 KB glibc gave them back (madvise) after almost
-        // every rendered document, and the next one faulted them in again — 12 % of the
-        // time of POST /v1/documents/admission-ticket in perf's call graphs.
-        mallopt(M_TRIM_THRESHOLD, 8 << 20);
+        keep_freed_memory_for_workers();
         // SIGTERM and SIGINT wait, blocked, for waitForTerminationRequest(): one that arrives
         // while the service starts (a supervisor stopping it at once) would otherwise kill
         // the process with the default action before the handler exists. Threads started
