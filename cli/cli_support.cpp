@@ -56,7 +56,7 @@ std::string option_label(const OptionSpec& o) {
 
 }  // namespace
 
-std::string ParsedArguments::value(std::string_view option, std::string fallback) const {
+std::string ParsedArguments::value(std::string_view option, const std::string& fallback) const {
     auto it = values_.find(std::string(option));
     return it == values_.end() || it->second.empty() ? fallback : it->second.back();
 }

@@ -59,7 +59,7 @@ class ParsedArguments {
   public:
     bool has(std::string_view option) const { return values_.count(std::string(option)) > 0; }
     // The option's (last) value, or `fallback` when it was not given.
-    std::string value(std::string_view option, std::string fallback = "") const;
+    std::string value(std::string_view option, const std::string& fallback = "") const;
     const std::vector<std::string>& values(std::string_view option) const;
     // The option's value as a whole number in [min, max]; throws UsageError otherwise.
     std::optional<long long> number(std::string_view option, long long min, long long max) const;
