@@ -266,7 +266,7 @@ class CsvRows : public RowSource {
 class TableReader : public RecordReader {
   public:
     TableReader(std::unique_ptr<RowSource> rows, const renderers::Layout& layout,
-                ReadOptions options, std::string header_name)
+                ReadOptions options, const std::string& header_name)
         : rows_(std::move(rows)), options_(std::move(options)) {
         std::vector<TableCell> header;
         std::size_t line = 0;

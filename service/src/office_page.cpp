@@ -155,8 +155,8 @@ std::string csrf_field(const PageSession& session) {
            "\">";
 }
 
-Route office_route(Service& service, std::string method, std::string pattern, std::string right,
-                   OfficeHandler handler, long long max_body_bytes) {
+Route office_route(Service& service, const std::string& method, std::string pattern,
+                   std::string right, OfficeHandler handler, long long max_body_bytes) {
     Route route(
         method, std::move(pattern),
         [&service, method, right = std::move(right), handler = std::move(handler)](Exchange& ex) {

@@ -37,8 +37,8 @@ Response office_page(int status, const OfficePage& page);
 using OfficeHandler = std::function<Response(Exchange&, const PageSession&)>;
 
 // A page route for sessions whose key has `right` ("print"; the designer's "admin").
-Route office_route(Service& service, std::string method, std::string pattern, std::string right,
-                   OfficeHandler handler, long long max_body_bytes = 0);
+Route office_route(Service& service, const std::string& method, std::string pattern,
+                   std::string right, OfficeHandler handler, long long max_body_bytes = 0);
 
 // Throws ProblemError 403 unless `token` is the session's CSRF token, or when the browser
 // says the request comes from another site (Sec-Fetch-Site: cross-site).
