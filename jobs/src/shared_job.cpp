@@ -328,6 +328,7 @@ SharedJob::Assembled SharedJob::assemble(const JobRow& job) {
         assembled.pages += chunk.pages;
     }
     assembled.bytes = assembler.finish();
+    if (assembler.sheets() > 0) assembled.pages = assembler.sheets();  // a merged PDF's sheets
     writer->commit();
     assembled.path = payloads.local_file(key).value_or("");
     return assembled;
@@ -368,7 +369,8 @@ bool StreamingAssembly::advance() {
         return true;
     }
     counts.bytes = static_cast<std::int64_t>(assembler_->finish());
-    counts.pages = pages_;
+    // The result's pages: a merged PDF's sheets, each document's pages in a ZIP.
+    counts.pages = assembler_->sheets() > 0 ? assembler_->sheets() : pages_;
     writer_->commit();
     queue_.job_assembled(*job, counts);
     return true;

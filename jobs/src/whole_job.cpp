@@ -87,7 +87,9 @@ void WholeJob::run(const std::atomic<bool>& cancel) {
     counts.done = static_cast<std::int64_t>(summary.records);
     counts.printed = static_cast<std::int64_t>(summary.printed);
     counts.refused = static_cast<std::int64_t>(summary.refused);
-    counts.pages = summary.pages;
+    // The result's pages, as the clerk prints them: sheets of a merged PDF (two tickets
+    // on a 2-up sheet), each document's pages in a ZIP.
+    counts.pages = summary.sheets > 0 ? summary.sheets : summary.pages;
     counts.bytes = static_cast<std::int64_t>(summary.bytes);
     if (summary.cancelled) {
         Poco::File(partial).remove();

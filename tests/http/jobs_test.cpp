@@ -213,6 +213,7 @@ TEST_P(Jobs, CsvBodyWithItsOptionsInTheQuery) {
     ASSERT_EQ(job->getValue<std::string>("state"), "done") << job->getArray("failures")->size();
     const auto facts = examdocs::test::read_pdf(get("/v1/jobs/" + id + "/result").body);
     ASSERT_EQ(facts.pages, 1) << "two tickets on one sheet";
+    EXPECT_EQ(job->getValue<int>("pages"), 1) << "the job counts the sheets it printed";
     EXPECT_NE(examdocs::test::squeeze(facts.page_text[0]).find("赵,六"), std::string::npos);
 }
 
