@@ -501,9 +501,11 @@ TEST(Durability, AnInstanceKilledMidJobLeavesItsChunkToTheOther) {
         return chunks;
     };
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    // Every look is a request A answers from PostgreSQL while it prints: 20 ms apart, as in
+    // the single-instance tests, not 5 (a chunk of 10 takes far longer than either).
     while (std::chrono::steady_clock::now() < deadline &&
            job_state()->getObject("records")->getValue<int>("done") < 30) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     // B is frozen before we look, so that it cannot finish its chunk between the look and
     // the kill; if it holds none, it goes on and we look again.
