@@ -28,6 +28,10 @@ const { chromium } = require('playwright-core');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const [planFile, reportFile] = process.argv.slice(2);
+// Screenshots of the whole page when they become samples/ (EXAMDOCS_UPDATE_SAMPLES, which the
+// test reads as well); else of the screen only, which spares resizing the page to its full
+// height and back: then the file only shows that a shot is taken.
+const samplesUpdated = process.env.EXAMDOCS_UPDATE_SAMPLES !== undefined;
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 
 const browser = await chromium.launch({
@@ -143,7 +147,7 @@ for (const session of plan.sessions) {
         check.violations = await axeViolations(judged);
         check.scrollWidth = await judged.evaluate(() => document.documentElement.scrollWidth);
         check.viewportWidth = judged.viewportSize().width;
-        if (step.screenshot) await judged.screenshot({ path: step.screenshot, fullPage: true });
+        if (step.screenshot) await judged.screenshot({ path: step.screenshot, fullPage: samplesUpdated });
         check.focusOutline = await focusOutline(judged);
         report.checks.push(check);
       }

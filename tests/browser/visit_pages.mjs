@@ -19,6 +19,10 @@ const { chromium } = require('playwright-core');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const [planFile, reportFile] = process.argv.slice(2);
+// Screenshots of the whole page when they become samples/ (EXAMDOCS_UPDATE_SAMPLES, which the
+// test reads as well); else of the screen only, which spares resizing the page to its full
+// height and back: then the file only shows that a shot is taken.
+const samplesUpdated = process.env.EXAMDOCS_UPDATE_SAMPLES !== undefined;
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 
 const browser = await chromium.launch({
@@ -117,7 +121,7 @@ for (const visit of plan.visits) {
     await checkPage.setViewportSize({ width: 390, height: 844 });
     await checkPage.goto(report.url);
     report.violations390 = await axeViolations(checkPage);
-    if (visit.screenshot) await checkPage.screenshot({ path: visit.screenshot, fullPage: true });
+    if (visit.screenshot) await checkPage.screenshot({ path: visit.screenshot, fullPage: samplesUpdated });
     await checkPage.setViewportSize({ width: 320, height: 640 });
     report.violations320 = await axeViolations(checkPage);
     report.scrollWidth320 = await checkPage.evaluate(() => document.documentElement.scrollWidth);
