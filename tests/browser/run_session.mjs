@@ -28,6 +28,10 @@ const { chromium } = require('playwright-core');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const [planFile, reportFile] = process.argv.slice(2);
+// Screenshots of the whole page when they become samples/ (EXAMDOCS_UPDATE_SAMPLES, which the
+// test reads as well); else of the screen only, which spares resizing the page to its full
+// height and back: then the file only shows that a shot is taken.
+const samplesUpdated = process.env.EXAMDOCS_UPDATE_SAMPLES !== undefined;
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 
 const browser = await chromium.launch({
@@ -36,12 +40,15 @@ const browser = await chromium.launch({
          '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
 });
 
+// axe-core comes with every document of a context that checks pages, through the DevTools
+// protocol and not as a <script> on the page: its CSP stays in force. Once per document,
+// not evaluated before each run.
 async function axeViolations(page) {
-  // Through the DevTools protocol, not a <script> on the page: its CSP stays in force.
-  await page.evaluate(axeSource);
+  // Only violations: axe then skips collecting the nodes that passed or were incomplete.
   return page.evaluate(async () => {
     const result = await window.axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
     });
     return result.violations.map(v => ({
       id: v.id,
@@ -60,6 +67,24 @@ async function focusOutline(page) {
 }
 
 const passedOn = ['content-length', 'connection', 'keep-alive', 'transfer-encoding', 'date'];
+// With scripts off axe cannot run in the session's page, so the page is shown again in this
+// one, with scripts on, for every such check of the run: one context (a new context is a
+// new renderer process, about a second of CPU), which holds no cookies: the page shown is
+// the response, as it came.
+let shown = null;
+let refused = [];
+async function shownPage() {
+  if (!shown) {
+    const context = await browser.newContext();
+    await context.addInitScript(axeSource);
+    shown = await context.newPage();
+    shown.on('console', m => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+    });
+  }
+  return shown;
+}
+
 const reports = [];
 for (const session of plan.sessions) {
   const [width, height] = session.viewport || [1280, 900];
@@ -68,8 +93,11 @@ for (const session of plan.sessions) {
     javaScriptEnabled: session.javaScript,
     acceptDownloads: true,
   });
+  if (session.javaScript && session.steps.some(step => step.check)) {
+    await context.addInitScript(axeSource);
+  }
   const page = await context.newPage();
-  const refused = [];
+  refused = [];
   page.on('console', m => {
     if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
   });
@@ -101,18 +129,15 @@ for (const session of plan.sessions) {
         check.headers = response ? await response.allHeaders() : {};
         check.html = await page.content();
         let judged = page;
-        let shown = null;
         if (!session.javaScript) {
           const body = response ? await response.body() : Buffer.from('');
           const headers = {};
           for (const [k, v] of Object.entries(check.headers)) {
             if (!passedOn.includes(k)) headers[k] = v;
           }
-          shown = await browser.newContext({ viewport: page.viewportSize() });
-          judged = await shown.newPage();
-          judged.on('console', m => {
-            if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
-          });
+          judged = await shownPage();
+          await judged.unrouteAll();
+          await judged.setViewportSize(page.viewportSize());
           await judged.route(check.url, route =>
             route.request().isNavigationRequest()
               ? route.fulfill({ status: check.status, headers, body })
@@ -122,9 +147,8 @@ for (const session of plan.sessions) {
         check.violations = await axeViolations(judged);
         check.scrollWidth = await judged.evaluate(() => document.documentElement.scrollWidth);
         check.viewportWidth = judged.viewportSize().width;
-        if (step.screenshot) await judged.screenshot({ path: step.screenshot, fullPage: true });
+        if (step.screenshot) await judged.screenshot({ path: step.screenshot, fullPage: samplesUpdated });
         check.focusOutline = await focusOutline(judged);
-        if (shown) await shown.close();
         report.checks.push(check);
       }
     }

@@ -19,6 +19,10 @@ const { chromium } = require('playwright-core');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const [planFile, reportFile] = process.argv.slice(2);
+// Screenshots of the whole page when they become samples/ (EXAMDOCS_UPDATE_SAMPLES, which the
+// test reads as well); else of the screen only, which spares resizing the page to its full
+// height and back: then the file only shows that a shot is taken.
+const samplesUpdated = process.env.EXAMDOCS_UPDATE_SAMPLES !== undefined;
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 
 const browser = await chromium.launch({
@@ -28,12 +32,12 @@ const browser = await chromium.launch({
 });
 
 async function axeViolations(page) {
-  // Through the DevTools protocol, not a <script> on the page: the page's CSP allows
-  // none but its own files, and it stays in force.
-  await page.evaluate(axeSource);
+  // Only violations: axe then skips collecting the nodes that passed or were incomplete,
+  // which nothing here reads.
   return page.evaluate(async () => {
     const result = await window.axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
     });
     return result.violations.map(v => ({
       id: v.id,
@@ -48,23 +52,39 @@ async function axeViolations(page) {
 // reached as the plan says (scripts off, as a person with them off would), and then shown
 // again, byte for byte with its headers, in a second page with scripts on for checking.
 const checkContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+// axe-core comes with every document of the check page, through the DevTools protocol and
+// not as a <script> on the page: the page's CSP allows none but its own files, and it stays
+// in force. Once per document rather than evaluated before each run.
+await checkContext.addInitScript(axeSource);
 const checkPage = await checkContext.newPage();
 const refused = [];
-checkPage.on('console', m => {
+const noteRefusals = m => {
   if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
-});
+};
+checkPage.on('console', noteRefusals);
 const passedOn = ['content-length', 'connection', 'keep-alive', 'transfer-encoding', 'date'];
+
+// One page for the visits with scripts off and one for those with them on, each in a
+// context of its own: a new context is a new renderer process, about a second of CPU, and
+// the verification page sets no cookies and stores nothing that one visit could leave to
+// the next (each visit starts with goto, a new document).
+const visitPages = new Map();
+async function visitPage(javaScript) {
+  if (!visitPages.has(javaScript)) {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      javaScriptEnabled: javaScript,
+    });
+    const page = await context.newPage();
+    page.on('console', noteRefusals);
+    visitPages.set(javaScript, page);
+  }
+  return visitPages.get(javaScript);
+}
 
 const reports = [];
 for (const visit of plan.visits) {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    javaScriptEnabled: visit.javaScript,
-  });
-  const page = await context.newPage();
-  page.on('console', m => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
-  });
+  const page = await visitPage(visit.javaScript);
   refused.length = 0;
   const report = { name: visit.name, error: '' };
   try {
@@ -101,7 +121,7 @@ for (const visit of plan.visits) {
     await checkPage.setViewportSize({ width: 390, height: 844 });
     await checkPage.goto(report.url);
     report.violations390 = await axeViolations(checkPage);
-    if (visit.screenshot) await checkPage.screenshot({ path: visit.screenshot, fullPage: true });
+    if (visit.screenshot) await checkPage.screenshot({ path: visit.screenshot, fullPage: samplesUpdated });
     await checkPage.setViewportSize({ width: 320, height: 640 });
     report.violations320 = await axeViolations(checkPage);
     report.scrollWidth320 = await checkPage.evaluate(() => document.documentElement.scrollWidth);
@@ -116,7 +136,6 @@ for (const visit of plan.visits) {
   }
   report.refused = [...refused];
   reports.push(report);
-  await context.close();
 }
 await browser.close();
 writeFileSync(reportFile, JSON.stringify(reports, null, 1));
