@@ -59,11 +59,16 @@ TEST(OpenApi, ServedDocumentDescribesEveryRouteAndNoOther) {
 // node when there is none.
 YAML::Node resolve(const YAML::Node& doc, const std::string& ref) {
     if (ref.rfind("#/", 0) != 0) return YAML::Node(YAML::NodeType::Undefined);
-    YAML::Node node = YAML::Clone(doc);
+    // Walked through const nodes and rebound with reset(): assigning a yaml-cpp node
+    // overwrites the node it refers to, which is why this once cloned the whole document
+    // for every reference (~6 s of CPU under ASan for the ~200 references).
+    YAML::Node node;
+    node.reset(doc);
     std::istringstream parts(ref.substr(2));
     for (std::string part; std::getline(parts, part, '/');) {
-        if (!node.IsMap() || !node[part]) return YAML::Node(YAML::NodeType::Undefined);
-        node = node[part];
+        const YAML::Node& here = node;
+        if (!here.IsMap() || !here[part]) return YAML::Node(YAML::NodeType::Undefined);
+        node.reset(here[part]);
     }
     return node;
 }
@@ -101,8 +106,10 @@ TEST(OpenApi, EveryReferenceResolvesAndEveryJsonAnswerDescribesItsFields) {
             if (!op.second.IsMap() || !op.second["responses"]) continue;
             for (const auto& answer : op.second["responses"]) {
                 const std::string status = answer.first.as<std::string>();
-                YAML::Node response = answer.second;
-                if (response["$ref"]) response = resolve(doc, response["$ref"].as<std::string>());
+                YAML::Node response;
+                response.reset(answer.second);
+                if (response["$ref"])
+                    response.reset(resolve(doc, response["$ref"].as<std::string>()));
                 if (status.front() != '2' || !response["content"] ||
                     !response["content"]["application/json"]) {
                     continue;
@@ -112,7 +119,7 @@ TEST(OpenApi, EveryReferenceResolvesAndEveryJsonAnswerDescribesItsFields) {
                 if (schema["$ref"]) {
                     const std::string ref = schema["$ref"].as<std::string>();
                     EXPECT_EQ(ref.rfind("#/components/schemas/", 0), 0U) << where << ": " << ref;
-                    schema = resolve(doc, ref);
+                    schema.reset(resolve(doc, ref));
                     ASSERT_TRUE(schema.IsDefined()) << where << ": " << ref;
                 }
                 const bool described = schema["properties"] || schema["additionalProperties"] ||

@@ -9,6 +9,7 @@
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <Poco/TemporaryFile.h>
+#include <gtest/gtest.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -131,12 +132,51 @@ std::string PostgresServer::url_form(const std::string& database) const {
     return "postgresql://postgres@" + host + ":" + std::to_string(port_) + "/" + database;
 }
 
+namespace {
+
+// The running gtest test's full name; empty outside one (the fixture's own program).
+std::string running_test() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    if (!info) return {};
+    return std::string(info->test_suite_name()) + "." + info->name();
+}
+
+}  // namespace
+
+void PostgresServer::empty_database(const std::string& database) const {
+    {
+        // Sessions a finished test left open (a pool not yet torn down) would hold locks
+        // that DROP SCHEMA waits for; a new database would have none.
+        Poco::Data::Session admin("PostgreSQL", url());
+        admin << "DO $$ BEGIN PERFORM pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+                 "WHERE datname = '" +
+                     database + "' AND pid <> pg_backend_pid(); END $$",
+            Poco::Data::Keywords::now;
+    }
+    Poco::Data::Session session("PostgreSQL", url(database));
+    // Tables, sequences, indexes, types and functions all live in schema public.
+    session << "DROP SCHEMA public CASCADE", Poco::Data::Keywords::now;
+    session << "CREATE SCHEMA public", Poco::Data::Keywords::now;
+}
+
 std::string PostgresServer::fresh_database(bool as_url) {
+    const std::string test = running_test();
+    std::lock_guard lock(databases_mutex_);
+    if (!test.empty()) {
+        for (auto& own : databases_) {
+            // This test's own, or one made outside a test (a suite's): still in use.
+            if (own.test == test || own.test.empty()) continue;
+            empty_database(own.name);
+            own.test = test;
+            return as_url ? url_form(own.name) : url(own.name);
+        }
+    }
     // Unique across the test processes sharing one server.
     const std::string name =
-        "test_" + std::to_string(getpid()) + "_" + std::to_string(++databases_);
+        "test_" + std::to_string(getpid()) + "_" + std::to_string(databases_.size() + 1);
     Poco::Data::Session admin("PostgreSQL", url());
     admin << "CREATE DATABASE " + name, Poco::Data::Keywords::now;
+    databases_.push_back({name, test});
     return as_url ? url_form(name) : url(name);
 }
 

@@ -34,6 +34,7 @@ class LayoutCatalog {
     // Throws LayoutError listing every problem of every broken file in the directory.
     void add_directory(const std::string& directory);
     void add(Layout layout);
+    void add(std::shared_ptr<const Layout> layout);
 
     std::shared_ptr<const Layout> find(std::string_view name) const;
     std::vector<std::shared_ptr<const Layout>> all() const;
