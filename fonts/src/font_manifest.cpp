@@ -1,5 +1,6 @@
 #include "examdocs/fonts/font_manifest.h"
 
+#include <Poco/Environment.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Parser.h>
 
@@ -167,12 +168,13 @@ std::string sha256_of_file(const std::string& path, HashCheck how) {
 }  // namespace
 
 std::string hash_cache_file() {
-    if (const char* dir = std::getenv("EXAMDOCS_CACHE_DIR"); dir != nullptr && *dir != '\0')
-        return std::string(dir) + "/font-sha256";
-    if (const char* dir = std::getenv("XDG_CACHE_HOME"); dir != nullptr && *dir == '/')
-        return std::string(dir) + "/examdocs/font-sha256";
-    if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/')
-        return std::string(home) + "/.cache/examdocs/font-sha256";
+    // Poco::Environment reads the environment under a lock; std::getenv is not thread safe.
+    if (auto dir = Poco::Environment::get("EXAMDOCS_CACHE_DIR", ""); !dir.empty())
+        return dir + "/font-sha256";
+    if (auto dir = Poco::Environment::get("XDG_CACHE_HOME", ""); dir.starts_with('/'))
+        return dir + "/examdocs/font-sha256";
+    if (auto home = Poco::Environment::get("HOME", ""); home.starts_with('/'))
+        return home + "/.cache/examdocs/font-sha256";
     return {};
 }
 
@@ -233,6 +235,7 @@ FontCheck check_file(const std::string& id, const std::string& file, const std::
 
 std::vector<FontCheck> verify_fonts(const std::vector<FontEntry>& fonts, HashCheck how) {
     std::vector<FontCheck> checks;
+    checks.reserve(fonts.size());
     for (const auto& f : fonts) {
         checks.push_back(check_file(f.id, f.file, f.package, f.package_version, f.sha256, how));
     }

@@ -2,6 +2,7 @@
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/Session.h>
+#include <Poco/Environment.h>
 #include <Poco/File.h>
 #include <Poco/Glob.h>
 #include <Poco/Net/ServerSocket.h>
@@ -58,7 +59,10 @@ PostgresServer::PostgresServer() : PostgresServer(Poco::TemporaryFile::tempName(
 PostgresServer::PostgresServer(const std::string& root) : root_(root), bin_(find_bin_dir()) {
     Poco::File(root_ + "/socket").createDirectories();
     if (geteuid() == 0) {
-        const passwd* user = getpwnam("postgres");
+        passwd entry{};
+        passwd* user = nullptr;
+        std::vector<char> strings(16384);
+        getpwnam_r("postgres", &entry, strings.data(), strings.size(), &user);
         if (!user) throw std::runtime_error("there is no postgres user (package postgresql)");
         for (const std::string& path : {root_, root_ + "/socket"}) {
             if (chown(path.c_str(), user->pw_uid, user->pw_gid) != 0) {
@@ -182,8 +186,8 @@ std::string PostgresServer::fresh_database(bool as_url) {
 
 PostgresServer& PostgresServer::shared() {
     static const std::unique_ptr<PostgresServer> server = []() -> std::unique_ptr<PostgresServer> {
-        const char* root = std::getenv("EXAMDOCS_TEST_POSTGRES");
-        if (root && *root) return attach(root);
+        const std::string root = Poco::Environment::get("EXAMDOCS_TEST_POSTGRES", "");
+        if (!root.empty()) return attach(root);
         return std::make_unique<PostgresServer>();
     }();
     return *server;
