@@ -68,7 +68,7 @@ std::string certificate_picture(examdocs::service::Service& service, const Certi
         *layout, Poco::Dynamic::Var(examdocs::certificates::certificate_document_data(
                      c, service.settings().public_base_url, service.registry()->issuer())));
     if (!outcome.document) return {};
-    const std::string file = Poco::TemporaryFile::tempName() + ".jpg";
+    std::string file = Poco::TemporaryFile::tempName() + ".jpg";
     std::ofstream(file, std::ios::binary)
         << examdocs::test::render_page_jpeg(outcome.document->pdf, 0, 120);
     return file;
