@@ -172,10 +172,16 @@ document.addEventListener('DOMContentLoaded', function () {
       showFindings(answer);
       findings.setAttribute('data-state', 'checked');
       example = answer.valid ? answer.example : null;
-      if (answer.valid) draw(mine);
-      else say('版式有错误，预览未更新。 The layout has errors; the preview waits for them to be fixed.');
+      if (answer.valid) {
+        draw(mine);
+      } else {
+        preview.setAttribute('data-state', 'invalid');
+        say('版式有错误，预览未更新。 The layout has errors; the preview waits for them to be fixed.');
+      }
     }).catch(function (error) {
-      if (mine === asked) say(String(error.message || error));
+      if (mine !== asked) return;
+      findings.setAttribute('data-state', 'failed');
+      say(String(error.message || error));
     });
   }
 
@@ -263,7 +269,13 @@ document.addEventListener('DOMContentLoaded', function () {
     });
   }
 
+  // The text changed: what the findings and the preview show is no longer its own, and
+  // an answer to a check asked before the change is dropped when it comes. (The states
+  // also tell a test driving the page which answer it is looking at.)
   function soon() {
+    ++asked;
+    findings.setAttribute('data-state', 'changed');
+    preview.setAttribute('data-state', 'changed');
     window.clearTimeout(timer);
     timer = window.setTimeout(check, 500);
   }

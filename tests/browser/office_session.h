@@ -38,6 +38,16 @@ struct Session {
         steps->add(s);
         return *this;
     }
+    // Text put in the field as a person pastes it (the clipboard, then Ctrl+V over the
+    // field's whole text): for a long text what fill() does, inserting it as typed input,
+    // took Chromium ~40 s for a 49 KB layout, a paste half a second.
+    Session& paste(const std::string& selector, const std::string& value) {
+        Object::Ptr s = new Object;
+        s->set("paste", selector);
+        s->set("value", value);
+        steps->add(s);
+        return *this;
+    }
     Session& upload(const std::string& selector, const std::string& file) {
         Object::Ptr s = new Object;
         s->set("upload", selector);

@@ -93,6 +93,9 @@ for (const session of plan.sessions) {
     javaScriptEnabled: session.javaScript,
     acceptDownloads: true,
   });
+  if (session.steps.some(step => step.paste)) {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  }
   if (session.javaScript && session.steps.some(step => step.check)) {
     await context.addInitScript(axeSource);
   }
@@ -110,6 +113,13 @@ for (const session of plan.sessions) {
     for (const step of session.steps) {
       if (step.goto) await page.goto(step.goto);
       if (step.fill) await page.fill(step.fill, step.value);
+      if (step.paste) {
+        await page.evaluate(text => navigator.clipboard.writeText(text), step.value);
+        await page.locator(step.paste).selectText();
+        await page.keyboard.press('Control+V');
+        await page.waitForFunction(([selector, text]) => document.querySelector(selector).value === text,
+                                   [step.paste, step.value]);
+      }
       if (step.upload) await page.setInputFiles(step.upload, step.file);
       if (step.click) await Promise.all([page.waitForNavigation(), page.click(step.click)]);
       if (step.press) await page.click(step.press);
