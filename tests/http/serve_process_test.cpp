@@ -24,6 +24,7 @@
 #include "support/pdf_reader.h"
 #include "support/postgres_server.h"
 #include "support/samples.h"
+#include "support/serve_process.h"
 
 namespace {
 
@@ -162,14 +163,10 @@ struct Run {
     std::string out, err;
 };
 
+// Spawned, not forked (support/serve_process.cpp says why); stderr read beside stdout.
 Run run_examdocs(const std::vector<std::string>& args) {
-    Poco::Pipe out_pipe, err_pipe;
-    Poco::ProcessHandle handle =
-        Poco::Process::launch(EXAMDOCS_BINARY, args, "", nullptr, &out_pipe, &err_pipe);
-    Poco::PipeInputStream out(out_pipe), err(err_pipe);
-    std::string out_text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
-    std::string err_text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
-    return {handle.wait(), out_text, err_text};
+    auto run = examdocs::test::run_examdocs(EXAMDOCS_BINARY, args);
+    return {run.status, std::move(run.out), std::move(run.err)};
 }
 
 TEST(RenderCommand, RendersASampleToAFile) {
