@@ -22,7 +22,6 @@
 
 using namespace examdocs;
 using namespace examdocs::renderers;
-using examdocs::test::decode_after_print_scan;
 using examdocs::test::sample_request;
 
 namespace {
@@ -88,14 +87,11 @@ void expect_every_code_read(const Sheets& sheets, const std::string& what) {
                           std::ios::binary)
                 << examdocs::test::print_scan_jpeg(sheets.pdf, page, scan);
         }
-        for (const auto& t :
-             decode_after_print_scan(sheets.pdf, page, ZXing::BarcodeFormat::Code128, scan)) {
-            barcodes.insert(t);
-        }
-        for (const auto& t :
-             decode_after_print_scan(sheets.pdf, page, ZXing::BarcodeFormat::QRCode, scan)) {
-            qrs.insert(t);
-        }
+        // One scan of the page, read for each kind of code apart.
+        const auto read = examdocs::test::decode_each_after_print_scan(
+            sheets.pdf, page, {ZXing::BarcodeFormat::Code128, ZXing::BarcodeFormat::QRCode}, scan);
+        barcodes.insert(read[0].begin(), read[0].end());
+        qrs.insert(read[1].begin(), read[1].end());
     }
     EXPECT_EQ(barcodes, sheets.barcodes) << what << ": every Code 128 read after print and scan";
     EXPECT_EQ(qrs, sheets.qrs) << what << ": every QR code read after print and scan";
