@@ -9,9 +9,6 @@
 // labels come before their values in the extracted text.
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
-#include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/TemporaryFile.h>
 #include <Poco/Zip/ZipArchive.h>
@@ -30,6 +27,7 @@
 #include "examdocs/renderers/layout_catalog.h"
 #include "examdocs/renderers/layout_lint.h"
 #include "support/pdf_reader.h"
+#include "support/run_program.h"
 #include "support/samples.h"
 
 namespace {
@@ -62,14 +60,8 @@ struct QpdfCheck {
 QpdfCheck qpdf_check(const std::string& pdf) {
     Poco::TemporaryFile file;
     std::ofstream(file.path(), std::ios::binary) << pdf;
-    Poco::Pipe out;
-    Poco::ProcessHandle process =
-        Poco::Process::launch("qpdf", {"--check", file.path()}, nullptr, &out, &out);
-    Poco::PipeInputStream stream(out);
-    QpdfCheck check;
-    Poco::StreamCopier::copyToString(stream, check.output);
-    check.status = process.wait();
-    return check;
+    const auto ran = test::run_program("qpdf", {"--check", file.path()});
+    return {ran.status, ran.output};
 }
 
 void expect_clean(const std::string& pdf, const std::string& what) {
