@@ -4,10 +4,10 @@
 // is refused instead of printed, naming the sheet shape.
 #include <gtest/gtest.h>
 
+#include <Poco/Environment.h>
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -82,8 +82,8 @@ void expect_every_code_read(const Sheets& sheets, const std::string& what) {
         examdocs::test::ScanConditions scan;
         scan.degrees = page % 2 ? -1.8 : 1.2;
         scan.seed = static_cast<unsigned>(page + 1);
-        if (const char* dir = std::getenv("EXAMDOCS_SCAN_DIR")) {
-            std::ofstream(std::string(dir) + "/" + what + "-" + std::to_string(page + 1) + ".jpg",
+        if (const std::string dir = Poco::Environment::get("EXAMDOCS_SCAN_DIR", ""); !dir.empty()) {
+            std::ofstream(dir + "/" + what + "-" + std::to_string(page + 1) + ".jpg",
                           std::ios::binary)
                 << examdocs::test::print_scan_jpeg(sheets.pdf, page, scan);
         }

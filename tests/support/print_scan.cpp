@@ -103,6 +103,7 @@ std::vector<std::vector<std::string>> decode_each_after_print_scan(
     const ScanConditions& conditions) {
     const cv::Mat scan = scanned(pdf, page, conditions);
     std::vector<std::vector<std::string>> texts;
+    texts.reserve(formats.size());
     for (const auto format : formats) texts.push_back(read_codes(scan, format));
     return texts;
 }

@@ -6,8 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-#include <stdexcept>
+#include <system_error>
 
 extern char** environ;
 
@@ -20,7 +19,7 @@ struct Pipe {
     int fds[2] = {-1, -1};
     Pipe() {
         if (::pipe2(fds, O_CLOEXEC) != 0) {
-            throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+            throw std::system_error(errno, std::generic_category(), "pipe2");
         }
     }
     ~Pipe() {
@@ -66,7 +65,7 @@ ProgramRun run_program(const std::string& program, const std::vector<std::string
     const int started =
         ::posix_spawnp(&pid, program.c_str(), &files.actions, nullptr, argv.data(), environ);
     if (started != 0) {
-        throw std::runtime_error("cannot run " + program + ": " + std::strerror(started));
+        throw std::system_error(started, std::generic_category(), "cannot run " + program);
     }
     out.close_write();  // the child's copy is the only writer left: EOF when it ends
 

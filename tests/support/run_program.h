@@ -6,7 +6,7 @@
 // (20,000 intercepted close() calls) before it execs: ~70 ms of CPU a run, for tests that
 // run qpdf, openssl or pdftotext dozens of times. posix_spawn shares the parent's memory
 // until the exec and closes the inherited descriptors with one close_range().
-// Throws std::runtime_error when the program cannot be started.
+// Throws std::system_error (a std::runtime_error) when the program cannot be started.
 #include <string>
 #include <vector>
 
