@@ -5,10 +5,6 @@
 // signing algorithms.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
-#include <Poco/Process.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/TemporaryFile.h>
 #include <Poco/URI.h>
 #include <ZXing/BarcodeFormat.h>
@@ -22,6 +18,7 @@
 #include "examdocs/registry/signing_keys.h"
 #include "support/http_client.h"
 #include "support/pdf_reader.h"
+#include "support/run_program.h"
 #include "support/running_service.h"
 #include "support/samples.h"
 
@@ -34,20 +31,10 @@ using examdocs::test::parse_object;
 
 const std::string kKey = "paper-check-key-0001";
 
-struct Ran {
-    int status = -1;
-    std::string out;
-};
-
 // A program run to its end, stdout and stderr together.
+using Ran = examdocs::test::ProgramRun;
 Ran run(const std::string& program, const std::vector<std::string>& args) {
-    Poco::Pipe out;
-    Poco::ProcessHandle handle = Poco::Process::launch(program, args, nullptr, &out, &out);
-    Poco::PipeInputStream in(out);
-    Ran ran;
-    Poco::StreamCopier::copyToString(in, ran.out);
-    ran.status = handle.wait();
-    return ran;
+    return examdocs::test::run_program(program, args);
 }
 
 void write_file(const std::string& path, const std::string& bytes) {
@@ -203,7 +190,7 @@ std::string public_key_pem(const Poco::JSON::Object::Ptr& jwk, const std::string
     write_file(dir + "/key.der", der);
     const auto converted = run("openssl", {"pkey", "-pubin", "-inform", "DER", "-in",
                                            dir + "/key.der", "-out", dir + "/key.pem"});
-    EXPECT_EQ(converted.status, 0) << converted.out;
+    EXPECT_EQ(converted.status, 0) << converted.output;
     return dir + "/key.pem";
 }
 
@@ -255,8 +242,8 @@ TEST_P(PaperCheck, ThePrintedFieldsAndTheQrVerifyWithTheOpensslCommandLine) {
 
     // The paper: its text, and its QR.
     const auto text = run("pdftotext", {"-layout", pdf_path, "-"});
-    ASSERT_EQ(text.status, 0) << text.out;
-    const std::string form = signed_form_from_page(text.out);
+    ASSERT_EQ(text.status, 0) << text.output;
+    const std::string form = signed_form_from_page(text.output);
     EXPECT_EQ(form,
               "examdocs-certificate-v2\n"
               "number=S000034310007202630001\n"
@@ -275,7 +262,7 @@ TEST_P(PaperCheck, ThePrintedFieldsAndTheQrVerifyWithTheOpensslCommandLine) {
               "expiry_date=2031-06-29\n"
               "verification_code=" +
                   issued_code + "\n")
-        << text.out;
+        << text.output;
     const auto codes = examdocs::test::decode_codes(pdf.body, 0, ZXing::BarcodeFormat::QRCode, 150);
     ASSERT_EQ(codes.size(), 1u);
     std::string code, kid, signature;
@@ -306,9 +293,9 @@ TEST_P(PaperCheck, ThePrintedFieldsAndTheQrVerifyWithTheOpensslCommandLine) {
     write_file(message, form);
     write_file(signature_file, examdocs::registry::base64url_decode(signature));
     const auto verified = openssl_verify(crv, key, message, signature_file);
-    EXPECT_EQ(verified.status, 0) << verified.out;
-    EXPECT_NE(verified.out.find("Signature Verified Successfully"), std::string::npos)
-        << verified.out;
+    EXPECT_EQ(verified.status, 0) << verified.output;
+    EXPECT_NE(verified.output.find("Signature Verified Successfully"), std::string::npos)
+        << verified.output;
 
     // One printed value changed (a level raised by hand) no longer verifies.
     std::string forged = form;
@@ -341,8 +328,8 @@ TEST_P(PaperCheck, ACertificateWithoutExpiryOrCodeOrJobPrintsWhatItSigns) {
     ASSERT_EQ(pdf.status, 200);
     write_file(dir_.path() + "/c.pdf", pdf.body);
     const auto text = run("pdftotext", {"-layout", dir_.path() + "/c.pdf", "-"});
-    EXPECT_NE(text.out.find("长期有效"), std::string::npos) << text.out;
-    const std::string form = signed_form_from_page(text.out);
+    EXPECT_NE(text.output.find("长期有效"), std::string::npos) << text.output;
+    const std::string form = signed_form_from_page(text.output);
     EXPECT_NE(
         form.find("\noccupation_code=\noccupation_name=电工\njob=\nlevel_scheme=skill\nlevel=5\n"),
         std::string::npos)
@@ -398,8 +385,8 @@ TEST_P(PaperCheck, ATitleCertificatePrintsWhatItSigns) {
     write_file(dir_.path() + "/t.pdf", pdf.body);
     const auto text = run("pdftotext", {"-layout", dir_.path() + "/t.pdf", "-"});
     ASSERT_EQ(text.status, 0);
-    EXPECT_NE(text.out.find("Intermediate Grade"), std::string::npos) << text.out;
-    const std::string form = title_form_from_page(text.out);
+    EXPECT_NE(text.output.find("Intermediate Grade"), std::string::npos) << text.output;
+    const std::string form = title_form_from_page(text.output);
     EXPECT_EQ(form,
               "examdocs-certificate-v2\n"
               "number=Z000034310007202630001\n"
@@ -418,7 +405,7 @@ TEST_P(PaperCheck, ATitleCertificatePrintsWhatItSigns) {
               "expiry_date=\n"
               "verification_code=" +
                   cert->getValue<std::string>("verificationCode") + "\n")
-        << text.out;
+        << text.output;
     const auto codes = examdocs::test::decode_codes(pdf.body, 0, ZXing::BarcodeFormat::QRCode, 150);
     ASSERT_EQ(codes.size(), 1u);
     std::string kid, signature;
@@ -441,7 +428,7 @@ TEST_P(PaperCheck, ATitleCertificatePrintsWhatItSigns) {
     write_file(signature_file, examdocs::registry::base64url_decode(signature));
     const auto verified = openssl_verify(jwk->getValue<std::string>("crv"),
                                          public_key_pem(jwk, dir_.path()), message, signature_file);
-    EXPECT_EQ(verified.status, 0) << verified.out;
+    EXPECT_EQ(verified.status, 0) << verified.output;
 }
 
 // A 软考 certificate (seed 004's 报考级别 and 报考资格, with the 管理号 and 批准日期 a 软考
@@ -478,12 +465,13 @@ TEST_P(PaperCheck, ARuankaoCertificatePrintsWhatItSignsAndVerifies) {
     write_file(dir_.path() + "/r.pdf", pdf.body);
     const auto text = run("pdftotext", {"-layout", dir_.path() + "/r.pdf", "-"});
     ASSERT_EQ(text.status, 0);
-    EXPECT_NE(text.out.find("计算机技术与软件专业技术资格证书"), std::string::npos) << text.out;
-    EXPECT_NE(text.out.find("System Integration Project Management Engineer"), std::string::npos)
+    EXPECT_NE(text.output.find("计算机技术与软件专业技术资格证书"), std::string::npos)
+        << text.output;
+    EXPECT_NE(text.output.find("System Integration Project Management Engineer"), std::string::npos)
         << "the qualification's English, from the vocabulary\n"
-        << text.out;
-    EXPECT_NE(text.out.find("Intermediate"), std::string::npos) << text.out;
-    const std::string form = ruankao_form_from_page(text.out);
+        << text.output;
+    EXPECT_NE(text.output.find("Intermediate"), std::string::npos) << text.output;
+    const std::string form = ruankao_form_from_page(text.output);
     EXPECT_EQ(form,
               "examdocs-certificate-v2\n"
               "number=R000034310007202620001\n"
@@ -502,7 +490,7 @@ TEST_P(PaperCheck, ARuankaoCertificatePrintsWhatItSignsAndVerifies) {
               "expiry_date=\n"
               "verification_code=" +
                   code + "\n")
-        << text.out;
+        << text.output;
 
     const auto codes = examdocs::test::decode_codes(pdf.body, 0, ZXing::BarcodeFormat::QRCode, 150);
     ASSERT_EQ(codes.size(), 1u);
@@ -526,7 +514,7 @@ TEST_P(PaperCheck, ARuankaoCertificatePrintsWhatItSignsAndVerifies) {
     write_file(signature_file, examdocs::registry::base64url_decode(signature));
     const auto verified = openssl_verify(jwk->getValue<std::string>("crv"),
                                          public_key_pem(jwk, dir_.path()), message, signature_file);
-    EXPECT_EQ(verified.status, 0) << verified.out;
+    EXPECT_EQ(verified.status, 0) << verified.output;
 
     // The QR read off the page verifies; so do the number and the code typed in.
     auto by_qr =

@@ -4,10 +4,10 @@
 // is refused instead of printed, naming the sheet shape.
 #include <gtest/gtest.h>
 
+#include <Poco/Environment.h>
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -22,7 +22,6 @@
 
 using namespace examdocs;
 using namespace examdocs::renderers;
-using examdocs::test::decode_after_print_scan;
 using examdocs::test::sample_request;
 
 namespace {
@@ -83,19 +82,16 @@ void expect_every_code_read(const Sheets& sheets, const std::string& what) {
         examdocs::test::ScanConditions scan;
         scan.degrees = page % 2 ? -1.8 : 1.2;
         scan.seed = static_cast<unsigned>(page + 1);
-        if (const char* dir = std::getenv("EXAMDOCS_SCAN_DIR")) {
-            std::ofstream(std::string(dir) + "/" + what + "-" + std::to_string(page + 1) + ".jpg",
+        if (const std::string dir = Poco::Environment::get("EXAMDOCS_SCAN_DIR", ""); !dir.empty()) {
+            std::ofstream(dir + "/" + what + "-" + std::to_string(page + 1) + ".jpg",
                           std::ios::binary)
                 << examdocs::test::print_scan_jpeg(sheets.pdf, page, scan);
         }
-        for (const auto& t :
-             decode_after_print_scan(sheets.pdf, page, ZXing::BarcodeFormat::Code128, scan)) {
-            barcodes.insert(t);
-        }
-        for (const auto& t :
-             decode_after_print_scan(sheets.pdf, page, ZXing::BarcodeFormat::QRCode, scan)) {
-            qrs.insert(t);
-        }
+        // One scan of the page, read for each kind of code apart.
+        const auto read = examdocs::test::decode_each_after_print_scan(
+            sheets.pdf, page, {ZXing::BarcodeFormat::Code128, ZXing::BarcodeFormat::QRCode}, scan);
+        barcodes.insert(read[0].begin(), read[0].end());
+        qrs.insert(read[1].begin(), read[1].end());
     }
     EXPECT_EQ(barcodes, sheets.barcodes) << what << ": every Code 128 read after print and scan";
     EXPECT_EQ(qrs, sheets.qrs) << what << ": every QR code read after print and scan";

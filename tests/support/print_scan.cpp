@@ -72,12 +72,7 @@ cv::Mat scanned(const std::string& pdf, int page_index, const ScanConditions& c)
     return stored.clone();
 }
 
-}  // namespace
-
-std::vector<std::string> decode_after_print_scan(const std::string& pdf, int page,
-                                                 ZXing::BarcodeFormats formats,
-                                                 const ScanConditions& conditions) {
-    const cv::Mat scan = scanned(pdf, page, conditions);
+std::vector<std::string> read_codes(const cv::Mat& scan, ZXing::BarcodeFormats formats) {
     ZXing::ImageView view(scan.data, scan.cols, scan.rows, ZXing::ImageFormat::Lum,
                           static_cast<int>(scan.step));
     ZXing::DecodeHints hints;
@@ -92,6 +87,24 @@ std::vector<std::string> decode_after_print_scan(const std::string& pdf, int pag
     } catch (const std::exception&) {
         // zxing-cpp 1.4 can throw out of its QR decoder on odd images: none read.
     }
+    return texts;
+}
+
+}  // namespace
+
+std::vector<std::string> decode_after_print_scan(const std::string& pdf, int page,
+                                                 ZXing::BarcodeFormats formats,
+                                                 const ScanConditions& conditions) {
+    return read_codes(scanned(pdf, page, conditions), formats);
+}
+
+std::vector<std::vector<std::string>> decode_each_after_print_scan(
+    const std::string& pdf, int page, const std::vector<ZXing::BarcodeFormats>& formats,
+    const ScanConditions& conditions) {
+    const cv::Mat scan = scanned(pdf, page, conditions);
+    std::vector<std::vector<std::string>> texts;
+    texts.reserve(formats.size());
+    for (const auto format : formats) texts.push_back(read_codes(scan, format));
     return texts;
 }
 

@@ -23,6 +23,15 @@ std::vector<std::string> decode_after_print_scan(const std::string& pdf, int pag
                                                  ZXing::BarcodeFormats formats,
                                                  const ScanConditions& conditions = {});
 
+// One print and scan of page `page`, then one read per entry of `formats`, each looking for
+// that entry's formats only, as decode_after_print_scan does: the same texts as a call of
+// decode_after_print_scan per entry (the scan depends only on the page and the conditions),
+// for one scan instead of several. A scan is the expensive part: the page rendered at
+// 600 dpi is 35 million pixels, turned, blurred and sampled.
+std::vector<std::vector<std::string>> decode_each_after_print_scan(
+    const std::string& pdf, int page, const std::vector<ZXing::BarcodeFormats>& formats,
+    const ScanConditions& conditions = {});
+
 // The scanned page as the JPEG the scanner stored, to look at.
 std::string print_scan_jpeg(const std::string& pdf, int page,
                             const ScanConditions& conditions = {});
