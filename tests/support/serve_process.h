@@ -20,7 +20,8 @@ struct CommandRun {
     std::string out, err;
 };
 
-// Runs the examdocs binary to its end with `args`, capturing stdout and stderr.
+// Runs the examdocs binary to its end with `args`, capturing stdout and stderr
+// (support/run_program.h: status 128 + the signal's number when killed by one).
 CommandRun run_examdocs(const std::string& binary, const std::vector<std::string>& args,
                         const std::map<std::string, std::string>& env = {});
 
