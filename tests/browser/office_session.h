@@ -29,49 +29,38 @@ struct Session {
         steps->add(s);
         return *this;
     }
+    // A step with a second member: {kind: value, key: second}.
+    Session& step(const std::string& kind, const std::string& value, const std::string& key,
+                  const std::string& second) {
+        Object::Ptr s = new Object;
+        s->set(kind, value);
+        s->set(key, second);
+        steps->add(s);
+        return *this;
+    }
     Session& go(const std::string& url) { return step("goto", url); }
     Session& click(const std::string& selector) { return step("click", selector); }
     Session& fill(const std::string& selector, const std::string& value) {
-        Object::Ptr s = new Object;
-        s->set("fill", selector);
-        s->set("value", value);
-        steps->add(s);
-        return *this;
+        return step("fill", selector, "value", value);
     }
     // Text put in the field as a person pastes it (the clipboard, then Ctrl+V over the
     // field's whole text): for a long text what fill() does, inserting it as typed input,
     // took Chromium ~40 s for a 49 KB layout, a paste half a second.
     Session& paste(const std::string& selector, const std::string& value) {
-        Object::Ptr s = new Object;
-        s->set("paste", selector);
-        s->set("value", value);
-        steps->add(s);
-        return *this;
+        return step("paste", selector, "value", value);
     }
     Session& upload(const std::string& selector, const std::string& file) {
-        Object::Ptr s = new Object;
-        s->set("upload", selector);
-        s->set("file", file);
-        steps->add(s);
-        return *this;
+        return step("upload", selector, "file", file);
     }
     Session& wait_for(const std::string& selector) { return step("waitFor", selector); }
     // A click that stays on the page (a script answers it), unlike click().
     Session& press(const std::string& selector) { return step("press", selector); }
     // Runs `script` (an expression) in the page; its value, as JSON, is report.values[label].
     Session& evaluate(const std::string& label, const std::string& script) {
-        Object::Ptr s = new Object;
-        s->set("evaluate", label);
-        s->set("script", script);
-        steps->add(s);
-        return *this;
+        return step("evaluate", label, "script", script);
     }
     Session& download(const std::string& selector, const std::string& file) {
-        Object::Ptr s = new Object;
-        s->set("download", selector);
-        s->set("file", file);
-        steps->add(s);
-        return *this;
+        return step("download", selector, "file", file);
     }
     Session& resize(int w, int h) {
         Object::Ptr s = new Object;
