@@ -20,7 +20,8 @@
 #   -D TEST_PROGRAM=<file> -D TEST_NAME=<program> -D CTEST_FILE=<file to write>
 #   -D TEST_PROPERTIES=<name|value|…> (set on every case; | for ; which a command line
 #   would split) -D SPLIT_SUITES=<suite|suite=n|…> -D SUITE_COSTS=<suite=s|…>
-#   -D DISCOVERY_TIMEOUT=<s>
+#   -D DISCOVERY_TIMEOUT=<s> -D TEST_LAUNCHER=<program> (each case runs as `launcher program
+#   --gtest_filter=…`: tests/own-tmpdir, a temporary directory of the case's own)
 cmake_minimum_required(VERSION 3.25)
 
 execute_process(COMMAND "${TEST_PROGRAM}" --gtest_list_tests
@@ -104,7 +105,8 @@ foreach(i RANGE ${last})
   list(GET names ${i} name)
   list(GET filters ${i} filter)
   string(APPEND script
-         "add_test([==[${name}]==] [==[${TEST_PROGRAM}]==] [==[--gtest_filter=${filter}]==])\n"
+         "add_test([==[${name}]==] [==[${TEST_LAUNCHER}]==] [==[${TEST_PROGRAM}]==] "
+         "[==[--gtest_filter=${filter}]==])\n"
          "set_tests_properties([==[${name}]==] PROPERTIES")
   foreach(item IN LISTS properties)
     string(APPEND script " [==[${item}]==]")
