@@ -158,15 +158,11 @@ TEST(ServeProcess, ServeHelpListsEveryKeyWithItsEnvironmentVariable) {
 
 namespace {
 
-struct Run {
-    int status;
-    std::string out, err;
-};
+using Run = examdocs::test::CommandRun;
 
-// Spawned, not forked (support/serve_process.cpp says why); stderr read beside stdout.
+// Spawned, not forked (support/run_program.h says why); stderr read beside stdout.
 Run run_examdocs(const std::vector<std::string>& args) {
-    auto run = examdocs::test::run_examdocs(EXAMDOCS_BINARY, args);
-    return {run.status, std::move(run.out), std::move(run.err)};
+    return examdocs::test::run_examdocs(EXAMDOCS_BINARY, args);
 }
 
 TEST(RenderCommand, RendersASampleToAFile) {

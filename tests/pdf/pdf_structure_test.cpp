@@ -51,17 +51,13 @@ const renderers::Layout& layout(const std::string& name) {
     return *catalog.find(name);
 }
 
-struct QpdfCheck {
-    int status = -1;
-    std::string output;
-};
+using QpdfCheck = test::ProgramRun;
 
 // `qpdf --check` on `pdf`: status 0 is a clean file, 3 one with warnings, 2 errors.
 QpdfCheck qpdf_check(const std::string& pdf) {
     Poco::TemporaryFile file;
     std::ofstream(file.path(), std::ios::binary) << pdf;
-    const auto ran = test::run_program("qpdf", {"--check", file.path()});
-    return {ran.status, ran.output};
+    return test::run_program("qpdf", {"--check", file.path()});
 }
 
 void expect_clean(const std::string& pdf, const std::string& what) {
