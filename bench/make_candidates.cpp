@@ -3,7 +3,7 @@
 //
 //   make_candidates --count 300 --out samples/candidates.csv --photos photos/a.jpg,...
 //   make_candidates --count 10000 --out /tmp/c/candidates.csv --distinct-photos FIXTURE
-//   make_candidates --count 1000 --out /tmp/c/c.ndjson --distinct-photos FIXTURE \
+//   make_candidates --count 1000 --out /tmp/c/c.ndjson --distinct-photos FIXTURE
 //                   --ndjson samples/exam-defaults.json
 //   make_candidates ... --distinct-photos FIXTURE --photo-size 195x273 --photo-quality 75
 //
